@@ -1,0 +1,34 @@
+#pragma once
+// A small argument scanner: positionals and --name VALUE / --name=VALUE options, no magic.
+// Unknown options are usage errors (exit 2) rather than being ignored.
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace npde::cli {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // "--out" -> "x.h5"; flags map to ""
+  bool has(const std::string& name) const { return options.count(name) > 0; }
+  std::string get(const std::string& name, const std::string& fallback = "") const {
+    auto it = options.find(name);
+    return it == options.end() ? fallback : it->second;
+  }
+};
+
+// `with_value` lists options that take a value, `flags` those that do not.
+ParsedArgs parse_args(int argc, char** argv, const std::set<std::string>& with_value,
+                      const std::set<std::string>& flags);
+
+// Parses a non-negative integer option value or throws UsageError naming the option.
+long parse_count(const std::string& option, const std::string& value);
+
+}  // namespace npde::cli

@@ -1,0 +1,13 @@
+#pragma once
+// Each subcommand takes its own argv (argv[0] is the subcommand name) and returns the exit code.
+
+namespace npde::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 3;
+
+int run_one(int argc, char** argv);
+
+}  // namespace npde::cli

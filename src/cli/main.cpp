@@ -1,0 +1,40 @@
+// npdesweep: do neural PDEs learn physics, or the truncation error of their training stencils?
+//
+// One binary, one subcommand per task (DESIGN.md, "Command line"). Sample runs:
+//   npdesweep run-one jobs/burgers-expt1.toml --out burgers-expt1.h5
+//   npdesweep run-one jobs/gkdv-expt1.toml --epochs 200
+//   npdesweep run-one jobs/burgers-expt2.toml --init-weights burgers-expt2.h5 --epochs 0
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: npdesweep <command> [options]
+
+Commands:
+  run-one JOB.toml     run one experiment (truth -> training -> analysis), print a summary
+                       and write its result file
+
+Run `npdesweep <command> --help` for a command's options.
+Exit codes: 0 success, 1 the experiment diverged or failed, 2 bad input, 3 interrupted.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::cout << "npdesweep " << NPDESWEEP_VERSION << "\n";
+    return 0;
+  }
+  const std::string command = argv[1];
+  if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
+  std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

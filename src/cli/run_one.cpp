@@ -1,0 +1,128 @@
+// `npdesweep run-one JOB.toml`: one experiment, no MPI. Steps:
+//   1. parse options   2. read and validate the job (and --init-weights) before any compute
+//   3. run truth -> training -> analysis with progress on stderr
+//   4. print the summary   5. write the result file atomically
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/summary.hpp"
+#include "pipeline/experiment.hpp"
+#include "spec/canonical.hpp"
+#include "spec/job_file.hpp"
+#include "store/h5.hpp"
+#include "store/result_file.hpp"
+
+namespace npde::cli {
+namespace {
+
+const char* kHelp = R"(usage: npdesweep run-one JOB.toml [--out FILE.h5] [--epochs N] [--init-weights FILE.h5[:/DATASET]]
+
+Runs one experiment of a job file (see jobs/ and docs/job-file.md): generates truth data,
+trains the NeuralPDE with exact gradients, analyses rollouts and Jacobian eigenvalues, prints a
+summary and writes the result file (layout: docs/result-file.md).
+
+Options:
+  --out FILE.h5        result file (default: <experiment name>.h5 in the current directory)
+  --no-out             print the summary only, write no file
+  --epochs N           override training.epochs (0: analyse the initial model only)
+  --init-weights F     start from the flat parameter vector in F (dataset /weights/final, or
+                       F.h5:/path/to/dataset), e.g. a previous result file, instead of the
+                       seeded Glorot initialisation
+  --quiet              no progress lines on stderr
+  -h, --help           this text
+
+Exit codes: 0 done, 1 the experiment diverged or failed, 2 bad input (nothing written).
+)";
+
+bool directory_writable(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  return access(dir.c_str(), W_OK) == 0;
+}
+
+}  // namespace
+
+int run_one(int argc, char** argv) {
+  // 1. Options.
+  ParsedArgs args;
+  try {
+    args = parse_args(argc, argv, {"--out", "--epochs", "--init-weights"}, {"--no-out", "--quiet", "--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+      std::cout << kHelp;
+      return kExitOk;
+    }
+    if (args.positional.size() != 1) throw UsageError("expected exactly one job file");
+  } catch (const UsageError& e) {
+    std::cerr << "npdesweep run-one: " << e.what() << "\n" << kHelp;
+    return kExitBadInput;
+  }
+
+  // 2. Job, overrides and initial weights: all input errors surface before any compute.
+  ExperimentSpec spec;
+  Eigen::VectorXd init_weights;
+  std::string out;
+  try {
+    spec = read_job_file(args.positional[0]);
+    if (args.has("--epochs")) spec.training.epochs = static_cast<int>(parse_count("--epochs", args.get("--epochs")));
+    if (args.has("--init-weights")) {
+      init_weights = read_weights(args.get("--init-weights"), Mlp(spec.network_widths()).parameter_count());
+    }
+    if (!args.has("--no-out")) {
+      out = args.get("--out", spec.name + ".h5");
+      if (!directory_writable(out)) throw InputError(out, 0, "--out", "the directory does not exist or is not writable");
+    }
+  } catch (const InputError& e) {
+    std::cerr << "npdesweep run-one: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "npdesweep run-one: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const std::string canonical = canonical_toml(spec);
+  const std::string hash = content_hash(canonical);
+
+  // 3. Compute, with a progress line at most every two seconds.
+  RunOptions options;
+  if (args.has("--init-weights")) options.initial_weights = &init_weights;
+  const auto start = std::chrono::steady_clock::now();
+  auto last = start;
+  if (!args.has("--quiet"))
+    options.on_epoch = [&](int epoch, double loss) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::seconds(2)) return;
+      last = now;
+      const double elapsed = std::chrono::duration<double>(now - start).count();
+      const double eta = elapsed / (epoch + 1) * (spec.training.epochs - epoch - 1);
+      std::fprintf(stderr, "  epoch %d/%d  loss %.4e  elapsed %.1f s  ETA %.1f s\n", epoch + 1, spec.training.epochs,
+                   loss, elapsed, eta);
+    };
+  ExperimentResult result;
+  try {
+    result = run_experiment(spec, options);
+  } catch (const std::exception& e) {
+    result.status = "failed";
+    result.message = e.what();
+  }
+
+  // 4. Summary.
+  print_summary(std::cout, spec, hash, result);
+
+  // 5. Result file.
+  if (!out.empty()) {
+    try {
+      write_result_file(out, spec, canonical, hash, result);
+      std::cout << "result file: " << out << "\n";
+    } catch (const h5::Error& e) {
+      std::cerr << "npdesweep run-one: cannot write the result file: " << e.what() << "\n";
+      return kExitFailed;
+    }
+  }
+  return result.status == "done" ? kExitOk : kExitFailed;
+}
+
+}  // namespace npde::cli

@@ -1,0 +1,53 @@
+#include "cli/summary.hpp"
+
+#include <cstdio>
+
+namespace npde::cli {
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+}  // namespace
+
+void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::string& hash, const ExperimentResult& r) {
+  os << "== " << spec.name << "  [" << hash << "]\n";
+  os << "truth:  " << r.truth_formula << "\nmodel:  " << r.model_formula << "\n";
+  os << "grid N=" << spec.pde.resolution << ", dt=" << spec.dt << ", steps=" << spec.steps << "; RK4 substeps model "
+     << r.substeps_model << ", truth " << r.substeps_truth << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
+     << "\n";
+  os << "status: " << r.status << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
+  const auto& h = r.history;
+  if (h.epochs_run > 0)
+    os << "training: " << h.epochs_run << " epochs (" << spec.training.mode << "), final loss "
+       << fmt("%.4e", h.epoch_loss.back()) << ", " << fmt("%.3f", r.training_seconds) << " s\n";
+  else
+    os << "training: none (0 epochs)\n";
+  if (r.status != "done") return;
+
+  os << "rollout relative L2 error at T=" << spec.steps * spec.dt << ":\n";
+  for (size_t t = 0; t < spec.test_ics.size(); ++t) {
+    os << "  " << spec.test_ics[t].label() << ": " << fmt("%.4e", r.rollout_error(t, spec.steps));
+    if (r.rollout_diverged_at[t] >= 0) os << "  (blew up at step " << r.rollout_diverged_at[t] << ")";
+    os << "\n";
+  }
+  os << "max|lambda| of "
+     << (spec.one_shot() ? "d u(T)/d u(0)" : "d u_{n+1}/d u_n at state n") << "  (model / truth / known terms only):\n";
+  for (size_t t = 0; t < spec.test_ics.size(); ++t) {
+    os << "  " << spec.test_ics[t].label() << ":";
+    for (size_t s = 0; s < r.jacobian_states.size(); ++s) {
+      os << (spec.one_shot() ? "" : "  n=" + std::to_string(r.jacobian_states[s])) << " "
+         << fmt("%.3f", r.model_radius(t, s)) << "/" << fmt("%.3f", r.truth_radius(t, s)) << "/"
+         << fmt("%.3f", r.known_only_radius(t, s));
+    }
+    os << "\n";
+  }
+  os << "saturation (|tanh'| < 1e-3 on the training rollout): " << fmt("%.3f", r.saturation) << "\n";
+  os << "time: truth " << fmt("%.3f", r.truth_seconds) << " s, training " << fmt("%.3f", r.training_seconds)
+     << " s, analysis " << fmt("%.3f", r.analysis_seconds) << " s\n";
+}
+
+}  // namespace npde::cli

@@ -1,0 +1,54 @@
+#include "model/neural_rhs.hpp"
+
+#include <stdexcept>
+
+namespace npde {
+
+NeuralRhs::NeuralRhs(KnownTerms known, Mlp mlp)
+    : known_(std::move(known)), mlp_(std::move(mlp)), hidden_(mlp_.hidden_total()), net_out_(mlp_.output_size()) {
+  if (known_.size() != mlp_.input_size() || mlp_.input_size() != mlp_.output_size())
+    throw std::invalid_argument("network input and output width must equal the grid size");
+}
+
+void NeuralRhs::reserve_tape(long stages) {
+  if (stages <= X_.cols()) return;
+  X_.resize(mlp_.input_size(), stages);
+  H_.resize(mlp_.hidden_total(), stages);
+  D_.resize(mlp_.delta_total(), stages);
+}
+
+void NeuralRhs::eval(const Vector& theta, long tape, const Vector& y, Vector& k) {
+  double* hidden = hidden_.data();
+  if (tape >= 0) {
+    if (tape >= X_.cols()) throw std::logic_error("NeuralRhs tape too small");
+    X_.col(tape) = y;
+    hidden = H_.col(tape).data();
+  }
+  mlp_.forward(theta, y.data(), hidden, k.data());
+  known_.eval_add(y.data(), k.data());
+}
+
+void NeuralRhs::vjp(const Vector& theta, long tape, const Vector& kbar, Vector& ybar) {
+  mlp_.vjp_input(theta, H_.col(tape).data(), kbar.data(), D_.col(tape).data(), ybar.data());
+  known_.vjp_add(X_.col(tape).data(), kbar.data(), ybar.data());
+}
+
+void NeuralRhs::accumulate_parameter_gradient(long stages, Vector& grad) const {
+  mlp_.accumulate_parameter_gradient(X_, H_, D_, stages, grad);
+}
+
+void NeuralRhs::tangent(const Vector& theta, const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
+  const long m = Y.cols();
+  if (jvp_work1_.cols() < m) {
+    jvp_work1_.resize(mlp_.max_hidden_width(), m);
+    jvp_work2_.resize(mlp_.max_hidden_width(), m);
+  }
+  mlp_.forward(theta, y.data(), hidden_.data(), k.data());
+  known_.eval_add(y.data(), k.data());
+  net_jvp_.resize(mlp_.output_size(), m);
+  mlp_.jvp(theta, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_);
+  known_.jvp(y.data(), Y, K);
+  K += net_jvp_;
+}
+
+}  // namespace npde

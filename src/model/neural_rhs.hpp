@@ -1,0 +1,45 @@
+#pragma once
+// The NeuralPDE right-hand side f(u; theta) = known(u) + NN(u; theta).
+//
+// For training, the forward pass records every stage's input and hidden activations on a tape
+// (one column per RK4 stage), the reverse pass reads them back and records each stage's layer
+// deltas; the parameter gradient is then one matrix product per layer over all stages. The
+// tape is sized once, so neither pass allocates.
+#include "model/known_terms.hpp"
+#include "model/mlp.hpp"
+
+namespace npde {
+
+class NeuralRhs {
+ public:
+  NeuralRhs(KnownTerms known, Mlp mlp);
+
+  const Mlp& mlp() const { return mlp_; }
+  const KnownTerms& known() const { return known_; }
+  int size() const { return mlp_.input_size(); }
+
+  void reserve_tape(long stages);
+  long tape_capacity() const { return X_.cols(); }
+
+  // k = f(y); with tape >= 0 records y and its activations in that column.
+  void eval(const Vector& theta, long tape, const Vector& y, Vector& k);
+  // ybar = f'(y)^T kbar at the stage recorded in column `tape`; records that stage's deltas.
+  void vjp(const Vector& theta, long tape, const Vector& kbar, Vector& ybar);
+  // grad += dL/dtheta collected from tape columns [0, stages).
+  void accumulate_parameter_gradient(long stages, Vector& grad) const;
+
+  // k = f(y) and K = f'(y) Y for a block of directions (the Jacobian of the network and terms).
+  void tangent(const Vector& theta, const Vector& y, Vector& k, const Matrix& Y, Matrix& K);
+
+  // Hidden activations of the last untaped eval (for saturation measures).
+  const Vector& last_hidden() const { return hidden_; }
+
+ private:
+  KnownTerms known_;
+  Mlp mlp_;
+  Matrix X_, H_, D_;  // tape: stage inputs, hidden activations, deltas (one column per stage)
+  Vector hidden_, net_out_;
+  Matrix jvp_work1_, jvp_work2_, net_jvp_;
+};
+
+}  // namespace npde

@@ -1,0 +1,76 @@
+#pragma once
+// Named finite-difference stencils on a uniform periodic grid.
+//
+// A name is <kind><accuracy> (central2/4/6/8, forward1/2, backward1/2) or `spectral`; together
+// with a derivative order (1..4) it fixes the offsets (PHYSICS.md, "Grid and stencils") and
+// Fornberg gives the weights. `spectral` is the exact Fourier derivative written as a full
+// circulant row, so every stencil is applied by the same periodic code.
+#include <complex>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+namespace npde {
+
+struct Stencil {
+  std::string name;             // "central6", "spectral", or "combined" for a weighted sum
+  int derivative = 0;           // 1..4; 0 for a combined operator of mixed orders
+  std::vector<int> offsets;     // grid offsets m: (D u)_j = sum_i weights[i] * u_{j + offsets[i]}
+  std::vector<double> weights;  // already divided by dx^derivative
+
+  int reach() const;  // max |offset|
+};
+
+// The stencil names a job or sweep may use, in a fixed order (for help texts and errors).
+const std::vector<std::string>& stencil_names();
+bool is_stencil_name(const std::string& name);
+
+// Points the stencil needs on the periodic grid (width); spectral needs all N.
+int stencil_width(const std::string& name, int derivative);
+
+// Builds the stencil for derivative order 1..4 on N points of spacing dx.
+// Throws std::invalid_argument for an unknown name or when N is smaller than its width.
+Stencil make_stencil(const std::string& name, int derivative, int n, double dx);
+
+// Unit-spacing weights (not divided by dx^d) straight from Fornberg, for checking tables.
+std::vector<double> unit_weights(const std::string& name, int derivative, std::vector<int>* offsets);
+
+// sum_i c_i S_i as one stencil on the union of offsets (used to fuse a PDE's linear terms).
+Stencil combine(const std::vector<std::pair<double, Stencil>>& terms);
+
+// Fourier symbol: S applied to exp(i k x_j) gives symbol(S, k dx) * exp(i k x_j).
+std::complex<double> symbol(const Stencil& s, double theta);
+// max over the N grid wavenumbers of |symbol|: the operator's spectral radius on the grid.
+double spectral_radius(const Stencil& s, int n);
+
+// The N x N circulant matrix of the stencil (for analysis and tests, never in a hot loop).
+Eigen::MatrixXd dense_matrix(const Stencil& s, int n);
+
+// Applies a stencil on the periodic grid in O(N * width) with no allocation: the state is
+// copied once into a buffer with `reach` ghost points each side, then each stencil entry is
+// one contiguous axpy. Holds its own buffer: one operator per thread.
+class PeriodicOperator {
+ public:
+  PeriodicOperator() = default;
+  PeriodicOperator(const Stencil& s, int n);
+
+  int size() const { return n_; }
+  const Stencil& stencil() const { return stencil_; }
+
+  void apply(const double* u, double* out) const;                    // out = S u
+  void apply_add(double alpha, const double* u, double* out) const;  // out += alpha S u
+  void apply_transpose_add(double alpha, const double* u, double* out) const;  // out += alpha S^T u
+
+ private:
+  void fill_ghosts(const double* u) const;
+  void accumulate(const std::vector<int>& offs, double alpha, double* out) const;
+
+  Stencil stencil_;
+  int n_ = 0;
+  int reach_ = 0;
+  std::vector<int> transpose_offsets_;
+  mutable std::vector<double> ghosted_;
+};
+
+}  // namespace npde

@@ -1,0 +1,92 @@
+#include "pipeline/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "numerics/rk4.hpp"
+
+namespace npde {
+
+Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt, int substeps, int steps,
+                double blowup_bound) {
+  Rollout r;
+  r.states = Matrix::Constant(u0.size(), steps + 1, std::numeric_limits<double>::quiet_NaN());
+  r.states.col(0) = u0;
+  Vector u = u0;
+  Rk4Workspace w(static_cast<int>(u0.size()));
+  auto eval = [&](int, const Vector& y, Vector& k) { rhs.eval(theta, -1, y, k); };
+  const double h = dt / substeps;
+  for (int n = 1; n <= steps; ++n) {
+    for (int j = 0; j < substeps; ++j) rk4_step(eval, h, u, w);
+    if (!u.allFinite() || u.cwiseAbs().maxCoeff() > blowup_bound) {
+      r.diverged_at = n;
+      break;
+    }
+    r.states.col(n) = u;
+  }
+  return r;
+}
+
+Vector relative_l2_error(const Matrix& model, const Matrix& truth) {
+  Vector e(model.cols());
+  for (long n = 0; n < model.cols(); ++n) e[n] = (model.col(n) - truth.col(n)).norm() / truth.col(n).norm();
+  return e;
+}
+
+namespace {
+
+template <class Tangent>
+Matrix flow_jacobian(Tangent&& tangent, const Vector& u0, double dt, int substeps, int steps) {
+  const int n = static_cast<int>(u0.size());
+  Vector u = u0;
+  Matrix J = Matrix::Identity(n, n);
+  Rk4Workspace w(n, n);
+  const double h = dt / substeps;
+  for (int s = 0; s < steps * substeps; ++s) rk4_tangent_step(tangent, h, u, J, w);
+  return J;
+}
+
+}  // namespace
+
+Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps) {
+  auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(theta, y, k, Y, K); };
+  return flow_jacobian(tangent, u, dt, substeps, steps);
+}
+
+Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps) {
+  auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
+    terms.eval(y.data(), k.data());
+    terms.jvp(y.data(), Y, K);
+  };
+  return flow_jacobian(tangent, u, dt, substeps, steps);
+}
+
+Eigen::VectorXcd sorted_eigenvalues(const Matrix& a) {
+  Eigen::EigenSolver<Matrix> solver(a, /*computeEigenvectors=*/false);
+  Eigen::VectorXcd ev = solver.eigenvalues();
+  if (solver.info() != Eigen::Success) ev.setConstant(std::complex<double>(std::nan(""), std::nan("")));
+  std::vector<std::complex<double>> v(ev.data(), ev.data() + ev.size());
+  std::stable_sort(v.begin(), v.end(), [](const auto& x, const auto& y) {
+    const double ax = std::abs(x), ay = std::abs(y);
+    if (ax != ay) return ax > ay;
+    return x.imag() > y.imag();
+  });
+  return Eigen::Map<Eigen::VectorXcd>(v.data(), static_cast<long>(v.size()));
+}
+
+double saturation_share(NeuralRhs& rhs, const Vector& theta, const Matrix& states, double threshold) {
+  long saturated = 0, total = 0;
+  Vector k(rhs.size());
+  for (long c = 0; c < states.cols(); ++c) {
+    if (!states.col(c).allFinite()) continue;
+    rhs.eval(theta, -1, states.col(c), k);
+    const Vector& a = rhs.last_hidden();
+    for (long i = 0; i < a.size(); ++i) saturated += (1.0 - a[i] * a[i]) < threshold;
+    total += a.size();
+  }
+  return total ? static_cast<double>(saturated) / total : std::nan("");
+}
+
+}  // namespace npde

@@ -1,0 +1,139 @@
+#include "pipeline/experiment.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "model/pde_case.hpp"
+#include "pipeline/analysis.hpp"
+#include "pipeline/initial_condition.hpp"
+#include "pipeline/substeps.hpp"
+#include "pipeline/truth.hpp"
+
+namespace npde {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// A rollout whose max|u| exceeds this multiple of its truth's amplitude has blown up.
+constexpr double kBlowupFactor = 100.0;
+
+double max_abs(const Matrix& m) { return m.cwiseAbs().maxCoeff(); }
+
+void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const KnownTerms& truth_terms,
+                       const Vector& theta, const std::vector<Matrix>& truths, const std::vector<Rollout>& rollouts,
+                       ExperimentResult& r) {
+  const int tests = static_cast<int>(truths.size());
+  const int n = spec.pde.resolution;
+  r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
+  r.jacobian_map_steps = spec.one_shot() ? spec.steps : 1;
+  const int states = static_cast<int>(r.jacobian_states.size());
+  const std::complex<double> nan_c(kNaN, kNaN);
+  r.model_eigenvalues = Eigen::MatrixXcd::Constant(n, tests * states, nan_c);
+  r.truth_eigenvalues = r.model_eigenvalues;
+  r.model_radius = r.truth_radius = r.known_only_radius = Matrix::Constant(tests, states, kNaN);
+  r.model_log_abs_det = r.truth_log_abs_det = Matrix::Constant(tests, states, kNaN);
+
+  auto log_abs_det = [](const Eigen::VectorXcd& ev) { return ev.array().abs().log().sum(); };
+  for (int t = 0; t < tests; ++t)
+    for (int s = 0; s < states; ++s) {
+      const int idx = r.jacobian_states[s];
+      const int col = t * states + s;
+      const Vector truth_state = truths[t].col(idx);
+      const Eigen::VectorXcd truth_ev = sorted_eigenvalues(
+          terms_flow_jacobian(truth_terms, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps));
+      r.truth_eigenvalues.col(col) = truth_ev;
+      r.truth_radius(t, s) = std::abs(truth_ev[0]);
+      r.truth_log_abs_det(t, s) = log_abs_det(truth_ev);
+
+      const Vector model_state = rollouts[t].states.col(idx);
+      if (!model_state.allFinite()) continue;  // the rollout blew up before this state
+      const Eigen::VectorXcd model_ev = sorted_eigenvalues(
+          model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model, r.jacobian_map_steps));
+      r.model_eigenvalues.col(col) = model_ev;
+      r.model_radius(t, s) = std::abs(model_ev[0]);
+      r.model_log_abs_det(t, s) = log_abs_det(model_ev);
+      const Eigen::VectorXcd known_ev = sorted_eigenvalues(
+          terms_flow_jacobian(model.known(), model_state, spec.dt, r.substeps_model, r.jacobian_map_steps));
+      r.known_only_radius(t, s) = std::abs(known_ev[0]);
+    }
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
+  ExperimentResult r;
+  const PdeSettings& pde = spec.pde;
+  const KnownTerms truth_terms = make_truth_terms(pde, spec.train_stencil);
+  NeuralRhs model(make_model_known_terms(pde, spec.infer_stencil), Mlp(spec.network_widths()));
+  r.truth_formula = truth_formula(pde, spec.train_stencil);
+  r.model_formula = model_formula(pde, spec.infer_stencil);
+
+  // 1. Truth data for the training IC and every test IC.
+  auto t0 = Clock::now();
+  std::vector<InitialCondition> ics{spec.train_ic};
+  ics.insert(ics.end(), spec.test_ics.begin(), spec.test_ics.end());
+  std::vector<Vector> u0s;
+  double ic_amplitude = 0.0;
+  for (const auto& ic : ics) {
+    u0s.push_back(sample_initial_condition(ic, pde.resolution, pde.length));
+    ic_amplitude = std::max(ic_amplitude, u0s.back().cwiseAbs().maxCoeff());
+  }
+  const int fixed = spec.integrator.substeps;
+  const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, ic_amplitude, spec.dt);
+  std::vector<Matrix> truths;
+  r.amplitude = ic_amplitude;
+  for (size_t i = 0; i < ics.size(); ++i) {
+    TruthTrajectory tr = generate_truth(truth_terms, u0s[i], spec.dt, spec.steps, spec.integrator, truth_rk4_substeps);
+    r.truth_accepted_steps += tr.accepted_steps;
+    r.truth_rejected_steps += tr.rejected_steps;
+    if (!tr.ok) {
+      r.status = "diverged";
+      r.message = "truth data for " + ics[i].label() + " diverged: " + tr.message;
+      r.truth_seconds = seconds_since(t0);
+      return r;
+    }
+    r.amplitude = std::max(r.amplitude, max_abs(tr.states));
+    truths.push_back(std::move(tr.states));
+  }
+  r.substeps_truth = fixed > 0 ? fixed : stable_substeps(truth_terms, r.amplitude, spec.dt);
+  r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), r.amplitude, spec.dt);
+  r.truth_seconds = seconds_since(t0);
+
+  // 2. Training.
+  t0 = Clock::now();
+  Vector theta = options.initial_weights ? *options.initial_weights : model.mlp().glorot_uniform(spec.seed);
+  r.weights_initial = theta;
+  r.history = train(model, theta, spec, r.substeps_model, truths[0], options.on_epoch);
+  r.weights_final = theta;
+  r.training_seconds = seconds_since(t0);
+  if (r.history.diverged) {
+    r.status = "diverged";
+    r.message = r.history.message;
+    return r;
+  }
+
+  // 3. Analysis: rollouts, saturation, Jacobian spectra.
+  t0 = Clock::now();
+  const int tests = static_cast<int>(spec.test_ics.size());
+  std::vector<Matrix> test_truths(truths.begin() + 1, truths.end());
+  std::vector<Rollout> rollouts;
+  r.rollout_error.resize(tests, spec.steps + 1);
+  for (int t = 0; t < tests; ++t) {
+    const Matrix& truth = test_truths[t];
+    rollouts.push_back(rollout(model, theta, truth.col(0), spec.dt, r.substeps_model, spec.steps,
+                               kBlowupFactor * std::max(1.0, max_abs(truth))));
+    r.rollout_diverged_at.push_back(rollouts.back().diverged_at);
+    r.rollout_error.row(t) = relative_l2_error(rollouts.back().states, truth).transpose();
+  }
+  const Rollout train_rollout = rollout(model, theta, truths[0].col(0), spec.dt, r.substeps_model, spec.steps,
+                                        kBlowupFactor * std::max(1.0, max_abs(truths[0])));
+  r.saturation = saturation_share(model, theta, train_rollout.states);
+  analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts, r);
+  r.analysis_seconds = seconds_since(t0);
+  return r;
+}
+
+}  // namespace npde

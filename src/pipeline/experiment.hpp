@@ -1,0 +1,50 @@
+#pragma once
+// One experiment end to end: truth data -> training -> analysis. Pure computation: no files,
+// no MPI, no global state; the same spec gives bitwise the same result.
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "pipeline/experiment_spec.hpp"
+#include "pipeline/training.hpp"
+
+namespace npde {
+
+struct ExperimentResult {
+  std::string status = "done";  // done | diverged (truth or training blew up) | failed (exception)
+  std::string message;
+
+  // How the numbers were made.
+  std::string truth_formula, model_formula;
+  int substeps_model = 0, substeps_truth = 0;  // RK4 substeps per output step
+  double amplitude = 0.0;                      // max|u| over all truth data, used by the substep rule
+  long truth_accepted_steps = 0, truth_rejected_steps = 0;
+
+  Vector weights_initial, weights_final;
+  TrainingHistory history;
+
+  // Rollouts from each test IC: relative L2 error per output step (tests x (steps + 1)).
+  Matrix rollout_error;
+  std::vector<int> rollout_diverged_at;  // per test IC, -1 if the rollout stayed bounded
+  double saturation = 0.0;               // share of hidden units with |tanh'| < 1e-3 on the training rollout
+
+  // Jacobians: state index n of each, and the number of output steps the map spans
+  // (autoregressive: d u_{n+1} / d u_n; one-shot: d u(T) / d u_0, n = 0).
+  std::vector<int> jacobian_states;
+  int jacobian_map_steps = 1;
+  Eigen::MatrixXcd model_eigenvalues, truth_eigenvalues;  // N x (tests * states), column t * states + s
+  Matrix model_radius, truth_radius, known_only_radius;   // tests x states: max|lambda|
+  Matrix model_log_abs_det, truth_log_abs_det;            // tests x states: sum log|lambda|
+
+  double truth_seconds = 0, training_seconds = 0, analysis_seconds = 0;
+};
+
+struct RunOptions {
+  const Vector* initial_weights = nullptr;  // instead of the seeded Glorot draw
+  EpochCallback on_epoch;                   // progress
+};
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options = {});
+
+}  // namespace npde

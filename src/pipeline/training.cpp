@@ -1,0 +1,105 @@
+#include "pipeline/training.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "model/adam.hpp"
+
+namespace npde {
+
+UnrolledLoss::UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps)
+    : rhs_(rhs),
+      h_(dt / substeps),
+      substeps_(substeps),
+      outputs_(rhs.size(), max_steps),
+      u_(rhs.size()),
+      ubar_(rhs.size()),
+      forward_(rhs.size()),
+      adjoint_(rhs.size()) {
+  rhs_.reserve_tape(4L * substeps * max_steps);
+}
+
+double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, int loss_from_step,
+                              const Eigen::Ref<const Matrix>& targets, Vector& grad, Vector* final_state) {
+  if (steps > outputs_.cols()) throw std::logic_error("UnrolledLoss: more steps than reserved");
+  const double n = static_cast<double>(u0.size());
+  auto eval = [&](int tape, const Vector& y, Vector& k) { rhs_.eval(theta, tape, y, k); };
+  auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) { rhs_.vjp(theta, tape, kbar, ybar); };
+
+  u_ = u0;
+  for (int i = 0; i < steps; ++i) {
+    for (int j = 0; j < substeps_; ++j) rk4_step(eval, h_, u_, forward_, 4 * (i * substeps_ + j));
+    outputs_.col(i) = u_;
+  }
+  if (final_state) *final_state = u_;
+
+  double loss = 0.0;
+  ubar_.setZero();
+  for (int i = steps - 1; i >= 0; --i) {
+    if (i + 1 >= loss_from_step) {
+      const auto r = outputs_.col(i) - targets.col(i);
+      loss += r.squaredNorm() / n;
+      ubar_ += (2.0 / n) * r;
+    }
+    for (int j = substeps_ - 1; j >= 0; --j) rk4_adjoint_step(vjp, h_, ubar_, adjoint_, 4 * (i * substeps_ + j));
+  }
+  grad.setZero(theta.size());
+  rhs_.accumulate_parameter_gradient(4L * substeps_ * steps, grad);
+  return loss;
+}
+
+int updates_per_epoch(const TrainingSettings& t) {
+  return (t.mode == "autoregressive" && t.update == "per_transition") ? t.transitions : 1;
+}
+
+TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec, int substeps,
+                      const Matrix& truth_train, const EpochCallback& on_epoch) {
+  const TrainingSettings& t = spec.training;
+  const bool one_shot = spec.one_shot();
+  const int unrolled = one_shot ? spec.steps : (t.update == "summed" ? t.transitions : 1);
+  UnrolledLoss loss(rhs, spec.dt, substeps, unrolled);
+  Adam adam(theta.size(), AdamSettings{t.learning_rate});
+
+  TrainingHistory h;
+  const int updates = updates_per_epoch(t);
+  h.update_loss = Matrix::Constant(updates, t.epochs, std::nan(""));
+  h.epoch_loss.reserve(t.epochs);
+  Vector grad(theta.size()), state(rhs.size()), next(rhs.size());
+  const Vector u0 = truth_train.col(0);
+
+  for (int e = 0; e < t.epochs; ++e) {
+    double sum = 0.0;
+    if (one_shot) {
+      sum = h.update_loss(0, e) = loss.evaluate(theta, u0, spec.steps, spec.steps,
+                                                truth_train.middleCols(1, spec.steps), grad);
+      adam.step(theta, grad);
+    } else if (t.update == "summed") {
+      sum = h.update_loss(0, e) = loss.evaluate(theta, u0, t.transitions, 1,
+                                                truth_train.middleCols(1, t.transitions), grad);
+      adam.step(theta, grad);
+    } else {
+      // The model's own prediction feeds the next transition; it is computed before the update
+      // and enters as data (no gradient through earlier transitions), as in the paper's scripts.
+      state = u0;
+      for (int k = 0; k < t.transitions; ++k) {
+        const double l = loss.evaluate(theta, state, 1, 1, truth_train.middleCols(k + 1, 1), grad, &next);
+        h.update_loss(k, e) = l;
+        sum += l;
+        adam.step(theta, grad);
+        state = next;
+      }
+    }
+    const double epoch_loss = sum / updates;
+    h.epoch_loss.push_back(epoch_loss);
+    h.epochs_run = e + 1;
+    if (!std::isfinite(epoch_loss) || !theta.allFinite()) {
+      h.diverged = true;
+      h.message = "training diverged: loss is " + std::to_string(epoch_loss) + " at epoch " + std::to_string(e);
+      break;
+    }
+    if (on_epoch) on_epoch(e, epoch_loss);
+  }
+  return h;
+}
+
+}  // namespace npde

@@ -1,0 +1,47 @@
+#include "pipeline/truth.hpp"
+
+#include <stdexcept>
+
+#include "numerics/dormand_prince.hpp"
+#include "numerics/rk4.hpp"
+
+namespace npde {
+
+TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
+                               const IntegratorSettings& settings, int rk4_substeps) {
+  TruthTrajectory out;
+  const int n = static_cast<int>(u0.size());
+  out.states.resize(n, steps + 1);
+  out.states.col(0) = u0;
+  Eigen::VectorXd u = u0;
+  auto rhs = [&](const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
+  try {
+    if (settings.truth == "dopri5") {
+      AdaptiveOptions opt;
+      opt.rtol = settings.truth_rtol;
+      opt.atol = settings.truth_atol;
+      AdaptiveStats stats;
+      for (int s = 1; s <= steps; ++s) {
+        integrate_dopri5(rhs, (s - 1) * dt, s * dt, u, opt, stats);
+        out.states.col(s) = u;
+      }
+      out.accepted_steps = stats.accepted;
+      out.rejected_steps = stats.rejected;
+    } else {
+      Rk4Workspace w(n);
+      const double h = dt / rk4_substeps;
+      auto staged = [&](int, const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
+      for (int s = 1; s <= steps; ++s) {
+        for (int j = 0; j < rk4_substeps; ++j) rk4_step(staged, h, u, w);
+        if (!u.allFinite()) throw std::runtime_error("truth state is not finite at output step " + std::to_string(s));
+        out.states.col(s) = u;
+      }
+    }
+  } catch (const std::runtime_error& e) {
+    out.ok = false;
+    out.message = e.what();
+  }
+  return out;
+}
+
+}  // namespace npde

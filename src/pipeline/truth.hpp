@@ -1,0 +1,24 @@
+#pragma once
+// Truth data: the full discretised PDE integrated from an initial condition, sampled at every
+// output step.
+#include <string>
+
+#include <Eigen/Dense>
+
+#include "model/known_terms.hpp"
+#include "pipeline/experiment_spec.hpp"
+
+namespace npde {
+
+struct TruthTrajectory {
+  Eigen::MatrixXd states;  // N x (steps + 1), column n = u(n dt)
+  long accepted_steps = 0, rejected_steps = 0;  // adaptive integrator only
+  bool ok = true;
+  std::string message;     // why the truth failed (blow-up), when !ok
+};
+
+// Integrates with the adaptive pair (settings.truth == "dopri5") or with RK4 at `rk4_substeps`.
+TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
+                               const IntegratorSettings& settings, int rk4_substeps);
+
+}  // namespace npde

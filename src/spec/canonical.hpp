@@ -1,0 +1,19 @@
+#pragma once
+// The canonical text of an experiment: every setting explicit (defaults filled in), fixed key
+// order, numbers printed to round-trip. It is what result files store and what is hashed, so
+// two specs that compute the same thing have the same text and hash whatever their source
+// files looked like. Reading the canonical text back as a job file gives the same spec.
+#include <string>
+
+#include "pipeline/experiment_spec.hpp"
+
+namespace npde {
+
+constexpr int kSchemaVersion = 1;
+
+std::string canonical_toml(const ExperimentSpec& spec);
+
+// 64-bit FNV-1a of the schema version and the canonical text, as 16 hex digits.
+std::string content_hash(const std::string& canonical_text);
+
+}  // namespace npde

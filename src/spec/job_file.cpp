@@ -1,0 +1,222 @@
+#include "spec/job_file.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "numerics/stencil.hpp"
+
+namespace npde {
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+std::string one_of(TomlReader& r, const std::string& key, const std::vector<std::string>& allowed,
+                   std::optional<std::string> fallback = std::nullopt) {
+  const std::string v = r.get_string(key, fallback);
+  if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
+    r.fail(key, "'" + v + "' is not one of: " + join(allowed));
+  return v;
+}
+
+std::string stencil_name(TomlReader& r, const std::string& key, std::optional<std::string> fallback = std::nullopt) {
+  const std::string v = r.get_string(key, fallback);
+  if (!is_stencil_name(v)) r.fail(key, "unknown stencil '" + v + "'; known stencils: " + join(stencil_names()));
+  return v;
+}
+
+double positive(TomlReader& r, const std::string& key, std::optional<double> fallback = std::nullopt) {
+  const double v = r.get_number(key, fallback);
+  if (!(v > 0.0) || !std::isfinite(v)) r.fail(key, "must be a positive finite number");
+  return v;
+}
+
+int positive_int(TomlReader& r, const std::string& key, std::optional<long long> fallback = std::nullopt,
+                 long long min = 1) {
+  const long long v = r.get_integer(key, fallback);
+  if (v < min || v > 1'000'000'000) r.fail(key, "must be an integer >= " + std::to_string(min));
+  return static_cast<int>(v);
+}
+
+// A length is a number or a multiple of pi written "2*pi", "5 pi" or "pi".
+double length_value(TomlReader& r, const std::string& key) {
+  const toml::node* n = r.get_node(key);
+  if (!n) r.fail(key, "missing; expected a number or a multiple of pi such as \"2*pi\"");
+  if (n->is_string()) {
+    std::string s = n->as_string()->get();
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    if (s.size() >= 2 && s.compare(s.size() - 2, 2, "pi") == 0) {
+      std::string factor = s.substr(0, s.size() - 2);
+      if (!factor.empty() && factor.back() == '*') factor.pop_back();
+      try {
+        size_t used = 0;
+        const double f = factor.empty() ? 1.0 : std::stod(factor, &used);
+        if (factor.empty() || used == factor.size()) {
+          if (f > 0) return f * M_PI;
+        }
+      } catch (const std::exception&) {
+      }
+    }
+    r.fail(key, "'" + n->as_string()->get() + "' is not a positive number or multiple of pi like \"2*pi\"");
+  }
+  return positive(r, key);
+}
+
+}  // namespace
+
+PdeSettings read_pde_section(TomlReader& r, double* dt, int* steps) {
+  PdeSettings pde;
+  pde.name = one_of(r, "case", pde_case_names());
+  pde.resolution = positive_int(r, "resolution", std::nullopt, 2);
+  pde.length = length_value(r, "length");
+  *dt = positive(r, "dt");
+  *steps = positive_int(r, "steps");
+  if (pde.name == "burgers") {
+    pde.viscosity = positive(r, "viscosity");
+  } else {
+    pde.rotation = r.get_number("rotation");
+    if (!std::isfinite(pde.rotation)) r.fail("rotation", "must be finite");
+  }
+  pde.fixed_stencil = stencil_name(r, "fixed_stencil", default_fixed_stencil(pde.name));
+  r.finish();
+  return pde;
+}
+
+InitialCondition read_initial_condition(TomlReader& r) {
+  InitialCondition ic;
+  ic.kind = one_of(r, "kind", {"step", "sine"});
+  ic.amplitude = r.get_number("amplitude");
+  if (!std::isfinite(ic.amplitude)) r.fail("amplitude", "must be finite");
+  if (ic.kind == "sine") ic.wavelength = positive(r, "c");
+  r.finish();
+  return ic;
+}
+
+TrainingSettings read_training_section(TomlReader& r) {
+  TrainingSettings t;
+  t.mode = one_of(r, "mode", {"autoregressive", "one_shot"});
+  t.epochs = positive_int(r, "epochs", std::nullopt, 0);
+  t.learning_rate = positive(r, "learning_rate", 0.01);
+  if (t.mode == "autoregressive") {
+    t.transitions = positive_int(r, "transitions", 2);
+    t.update = one_of(r, "update", {"per_transition", "summed"}, std::string("per_transition"));
+  } else {
+    t.transitions = 1;
+    t.update = "summed";
+  }
+  r.finish();
+  return t;
+}
+
+IntegratorSettings read_integrator_section(TomlReader& r) {
+  IntegratorSettings s;
+  if (const toml::node* n = r.get_node("substeps")) {
+    if (n->is_string() && n->as_string()->get() == "auto") {
+      s.substeps = 0;
+    } else if (n->is_integer() && n->as_integer()->get() >= 1 && n->as_integer()->get() <= 1'000'000) {
+      s.substeps = static_cast<int>(n->as_integer()->get());
+    } else {
+      r.fail("substeps", "must be \"auto\" or an integer from 1 to 1000000");
+    }
+  }
+  s.truth = one_of(r, "truth", {"dopri5", "rk4"}, std::string("dopri5"));
+  s.truth_rtol = positive(r, "truth_rtol", 1e-10);
+  s.truth_atol = positive(r, "truth_atol", 1e-12);
+  r.finish();
+  return s;
+}
+
+void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
+  const PdeSettings& pde = spec.pde;
+  auto check_width = [&](const std::string& name, int derivative, long line, const std::string& key) {
+    const int width = stencil_width(name, derivative);
+    if (pde.resolution < width)
+      throw InputError(lines.file, lines.resolution, "pde.resolution",
+                       "N = " + std::to_string(pde.resolution) + " is smaller than the " + std::to_string(width) +
+                           " points of " + name + " for derivative " + std::to_string(derivative) + " (" + key +
+                           ", line " + std::to_string(line) + ")");
+  };
+  check_width(spec.train_stencil, varied_derivative(pde.name), lines.train_stencil, "stencils.train");
+  check_width(spec.infer_stencil, varied_derivative(pde.name), lines.infer_stencil, "stencils.infer");
+  check_width(pde.fixed_stencil, fixed_derivative(pde.name), lines.fixed_stencil, "pde.fixed_stencil");
+  if (!spec.one_shot() && spec.training.transitions > spec.steps)
+    throw InputError(lines.file, lines.transitions, "training.transitions",
+                     "must not exceed the horizon pde.steps = " + std::to_string(spec.steps));
+  for (int s : spec.jacobian_states)
+    if (s < 0 || s >= spec.steps)
+      throw InputError(lines.file, lines.jacobian_states, "analysis.jacobian_states",
+                       "state " + std::to_string(s) + " is outside 0.." + std::to_string(spec.steps - 1) +
+                           " (the step map from u_n needs u_{n+1} within the horizon)");
+}
+
+ExperimentSpec read_job_file(const std::string& path) {
+  const toml::table root = TomlReader::parse_file(path);
+  TomlReader top(root, path, "");
+  ExperimentSpec spec;
+  SpecLines lines;
+  lines.file = path;
+
+  TomlReader experiment = top.table("experiment");
+  spec.name = experiment.get_string("name");
+  if (spec.name.empty()) experiment.fail("name", "must not be empty");
+  const long long seed = experiment.get_integer("seed", 0);
+  if (seed < 0) experiment.fail("seed", "must be a non-negative integer");
+  spec.seed = static_cast<std::uint64_t>(seed);
+  experiment.finish();
+
+  TomlReader pde = top.table("pde");
+  lines.resolution = pde.line_of("resolution");
+  lines.fixed_stencil = pde.line_of("fixed_stencil");
+  spec.pde = read_pde_section(pde, &spec.dt, &spec.steps);
+
+  TomlReader stencils = top.table("stencils");
+  lines.train_stencil = stencils.line_of("train");
+  lines.infer_stencil = stencils.line_of("infer");
+  spec.train_stencil = stencil_name(stencils, "train");
+  spec.infer_stencil = stencil_name(stencils, "infer");
+  stencils.finish();
+
+  TomlReader ics = top.table("initial_conditions");
+  TomlReader train_ic = ics.table("train");
+  spec.train_ic = read_initial_condition(train_ic);
+  for (TomlReader& t : ics.table_list("test")) spec.test_ics.push_back(read_initial_condition(t));
+  if (spec.test_ics.empty()) ics.fail("test", "must list at least one test initial condition");
+  ics.finish();
+
+  TomlReader network = top.table("network");
+  spec.hidden.clear();
+  for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
+    if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
+    spec.hidden.push_back(static_cast<int>(w));
+  }
+  one_of(network, "activation", {"tanh"}, std::string("tanh"));  // the only activation so far
+  network.finish();
+
+  TomlReader training = top.table("training");
+  lines.transitions = training.line_of("transitions");
+  spec.training = read_training_section(training);
+
+  if (auto integrator = top.optional_table("integrator")) spec.integrator = read_integrator_section(*integrator);
+
+  spec.jacobian_states.clear();
+  if (auto analysis = top.optional_table("analysis")) {
+    lines.jacobian_states = analysis->line_of("jacobian_states");
+    if (spec.one_shot() && analysis->has("jacobian_states"))
+      analysis->fail("jacobian_states", "one-shot models are analysed through the flow map u0 -> u(T); remove this key");
+    for (long long s : analysis->get_integer_list("jacobian_states", std::vector<long long>{0}))
+      spec.jacobian_states.push_back(static_cast<int>(s));
+    analysis->finish();
+  } else if (!spec.one_shot()) {
+    spec.jacobian_states = {0};
+  }
+  if (spec.one_shot()) spec.jacobian_states.clear();
+  top.finish();
+  validate_experiment(spec, lines);
+  return spec;
+}
+
+}  // namespace npde

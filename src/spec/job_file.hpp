@@ -1,0 +1,28 @@
+#pragma once
+// Single-experiment job files (jobs/*.toml): TOML -> validated ExperimentSpec.
+// The sections and keys are documented in docs/job-file.md; every error names file, line, key.
+#include <string>
+
+#include "pipeline/experiment_spec.hpp"
+#include "spec/toml_reader.hpp"
+
+namespace npde {
+
+ExperimentSpec read_job_file(const std::string& path);
+
+// Section readers, shared with sweep files. Each consumes its keys and calls finish().
+PdeSettings read_pde_section(TomlReader& pde, double* dt, int* steps);
+InitialCondition read_initial_condition(TomlReader& ic);
+TrainingSettings read_training_section(TomlReader& training);
+IntegratorSettings read_integrator_section(TomlReader& integrator);
+
+// Cross-field checks (stencil widths against N, transitions and Jacobian states against the
+// horizon); `where` names the file for messages, `lines` gives each checked key's line.
+struct SpecLines {
+  long resolution = 0, train_stencil = 0, infer_stencil = 0, fixed_stencil = 0, transitions = 0,
+       jacobian_states = 0;
+  std::string file;
+};
+void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines);
+
+}  // namespace npde

@@ -1,0 +1,175 @@
+#include "store/h5.hpp"
+
+namespace npde::h5 {
+namespace {
+
+// HDF5 prints its error stack to stderr by default; we collect it into the exception instead.
+struct SilenceAutomaticErrorPrinting {
+  SilenceAutomaticErrorPrinting() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+} silence;
+
+herr_t collect(unsigned n, const H5E_error2_t* e, void* out) {
+  auto* s = static_cast<std::string*>(out);
+  if (n == 0 && e->desc) *s = e->desc;
+  return 0;
+}
+
+[[noreturn]] void raise(const std::string& call, const std::string& path) {
+  std::string detail;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &detail);
+  H5Eclear2(H5E_DEFAULT);
+  throw Error(call + " failed for '" + path + "'" + (detail.empty() ? "" : ": " + detail));
+}
+
+hid_t check(hid_t id, const char* call, const std::string& path) {
+  if (id < 0) raise(call, path);
+  return id;
+}
+
+void check_status(herr_t status, const char* call, const std::string& path) {
+  if (status < 0) raise(call, path);
+}
+
+Object dataspace(const std::vector<hsize_t>& shape) {
+  if (shape.empty()) return Object(check(H5Screate(H5S_SCALAR), "H5Screate", "scalar"), H5Sclose);
+  return Object(check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), "H5Screate_simple", ""),
+                H5Sclose);
+}
+
+Object write_raw(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, hid_t file_type,
+                 hid_t mem_type, const void* data) {
+  Object space = dataspace(shape);
+  Object set(check(H5Dcreate2(loc, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   "H5Dcreate2", name),
+             H5Dclose);
+  check_status(H5Dwrite(set.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", name);
+  return set;
+}
+
+Object complex_type() {
+  Object t(check(H5Tcreate(H5T_COMPOUND, sizeof(std::complex<double>)), "H5Tcreate", "complex"), H5Tclose);
+  check_status(H5Tinsert(t.id(), "r", 0, H5T_NATIVE_DOUBLE), "H5Tinsert", "complex.r");
+  check_status(H5Tinsert(t.id(), "i", sizeof(double), H5T_NATIVE_DOUBLE), "H5Tinsert", "complex.i");
+  return t;
+}
+
+Object string_type(size_t size) {
+  Object t(check(H5Tcopy(H5T_C_S1), "H5Tcopy", "string"), H5Tclose);
+  check_status(H5Tset_size(t.id(), size == 0 ? 1 : size), "H5Tset_size", "string");
+  check_status(H5Tset_cset(t.id(), H5T_CSET_UTF8), "H5Tset_cset", "string");
+  return t;
+}
+
+void write_attribute(hid_t obj, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
+                     const void* data) {
+  Object space = dataspace(shape);
+  Object attr(check(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2", name),
+              H5Aclose);
+  check_status(H5Awrite(attr.id(), type, data), "H5Awrite", name);
+}
+
+}  // namespace
+
+Object& Object::operator=(Object&& o) noexcept {
+  if (this != &o) {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+Object::~Object() {
+  if (id_ >= 0 && close_) close_(id_);
+}
+
+Object create_file(const std::string& path) {
+  return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "H5Fcreate", path), H5Fclose);
+}
+
+Object open_file_read_only(const std::string& path) {
+  return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen", path), H5Fclose);
+}
+
+Object create_group(hid_t parent, const std::string& name) {
+  return Object(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2", name),
+                H5Gclose);
+}
+
+bool exists(hid_t loc, const std::string& path) {
+  // Check each prefix: H5Lexists fails (instead of answering no) when an ancestor is missing.
+  size_t pos = path[0] == '/' ? 1 : 0;
+  while (true) {
+    const size_t next = path.find('/', pos);
+    const std::string prefix = path.substr(0, next);
+    if (H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (next == std::string::npos) return true;
+    pos = next + 1;
+  }
+}
+
+Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const double* data) {
+  return write_raw(loc, name, shape, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data);
+}
+
+Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const int* data) {
+  return write_raw(loc, name, shape, H5T_STD_I32LE, H5T_NATIVE_INT, data);
+}
+
+Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const std::complex<double>* data) {
+  Object type = complex_type();
+  return write_raw(loc, name, shape, type.id(), type.id(), data);
+}
+
+Object write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
+  size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  std::vector<char> buf(values.size() * width, '\0');
+  for (size_t i = 0; i < values.size(); ++i) values[i].copy(buf.data() + i * width, values[i].size());
+  Object type = string_type(width);
+  return write_raw(loc, name, {values.size()}, type.id(), type.id(), buf.data());
+}
+
+void set_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  Object type = string_type(value.size());
+  write_attribute(obj, name, type.id(), {}, value.empty() ? "" : value.data());
+}
+
+void set_attribute(hid_t obj, const std::string& name, double value) {
+  write_attribute(obj, name, H5T_NATIVE_DOUBLE, {}, &value);
+}
+
+void set_attribute(hid_t obj, const std::string& name, long long value) {
+  write_attribute(obj, name, H5T_NATIVE_LLONG, {}, &value);
+}
+
+void set_attribute(hid_t obj, const std::string& name, const std::vector<int>& values) {
+  write_attribute(obj, name, H5T_NATIVE_INT, {values.size()}, values.data());
+}
+
+void describe(hid_t obj, const std::string& description, const std::string& units) {
+  set_attribute(obj, "description", description);
+  set_attribute(obj, "units", units);
+}
+
+std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape) {
+  if (!exists(loc, path)) throw Error("no dataset '" + path + "'");
+  Object set(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "H5Dopen2", path), H5Dclose);
+  Object space(check(H5Dget_space(set.id()), "H5Dget_space", path), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0) raise("H5Sget_simple_extent_ndims", path);
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  hsize_t count = 1;
+  for (hsize_t d : dims) count *= d;
+  Object type(check(H5Dget_type(set.id()), "H5Dget_type", path), H5Tclose);
+  if (H5Tget_class(type.id()) != H5T_FLOAT && H5Tget_class(type.id()) != H5T_INTEGER)
+    throw Error("dataset '" + path + "' is not numeric");
+  std::vector<double> out(count);
+  check_status(H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "H5Dread", path);
+  if (shape) *shape = dims;
+  return out;
+}
+
+}  // namespace npde::h5

@@ -1,0 +1,59 @@
+#pragma once
+// The one thin seam over the HDF5 C API (in the spirit of HighFive): every handle is owned by an
+// RAII object that closes it once, and every call that can fail is checked here and turned into
+// h5::Error carrying the call, the object path and HDF5's own message. Nothing else in npdesweep
+// calls H5* functions directly.
+#include <complex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <hdf5.h>
+
+namespace npde::h5 {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Owns one hid_t and closes it with the matching H5*close.
+class Object {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Object() = default;
+  Object(hid_t id, Closer close) : id_(id), close_(close) {}
+  Object(Object&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Object& operator=(Object&& o) noexcept;
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+  ~Object();
+  hid_t id() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  Closer close_ = nullptr;
+};
+
+Object create_file(const std::string& path);     // truncates
+Object open_file_read_only(const std::string& path);
+Object create_group(hid_t parent, const std::string& name);
+bool exists(hid_t loc, const std::string& path);
+
+// Datasets in C order with the given shape; an empty shape writes a scalar.
+Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const double* data);
+Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const int* data);
+// Complex numbers as the compound {r, i} that h5py reads as numpy complex128.
+Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const std::complex<double>* data);
+Object write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values);
+
+void set_attribute(hid_t obj, const std::string& name, const std::string& value);
+void set_attribute(hid_t obj, const std::string& name, double value);
+void set_attribute(hid_t obj, const std::string& name, long long value);
+void set_attribute(hid_t obj, const std::string& name, const std::vector<int>& values);
+// Describes a dataset for readers without our code.
+void describe(hid_t obj, const std::string& description, const std::string& units);
+
+std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape = nullptr);
+
+}  // namespace npde::h5

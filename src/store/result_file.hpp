@@ -1,0 +1,21 @@
+#pragma once
+// The single-experiment result file written by `npdesweep run-one` (layout: docs/result-file.md).
+#include <string>
+
+#include "pipeline/experiment.hpp"
+
+namespace npde {
+
+// Writes atomically: to PATH.tmp.PID first, renamed over PATH only when complete, so a crash or
+// error never leaves a partial file under the final name.
+void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,
+                       const std::string& hash, const ExperimentResult& result);
+
+// The default dataset holding a flat parameter vector (in PHYSICS.md's order).
+constexpr const char* kFinalWeightsDataset = "/weights/final";
+
+// Reads a flat parameter vector from "FILE.h5" (dataset /weights/final) or "FILE.h5:/dataset".
+// Throws InputError (file, dataset, expected size) when it cannot.
+Eigen::VectorXd read_weights(const std::string& file_and_dataset, long expected_count);
+
+}  // namespace npde
