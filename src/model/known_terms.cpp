@@ -55,9 +55,17 @@ void KnownTerms::jvp(const double* u, const Matrix& U, Matrix& out) const {
     for (long c = 0; c < U.cols(); ++c) linear_->apply_add(1.0, U.col(c).data(), out.col(c).data());
 }
 
-double KnownTerms::stability_bound(double amplitude) const {
+double KnownTerms::stability_bound(const Matrix& states) const {
   double bound = 0.0;
-  if (advection_) bound += std::abs(advection_coefficient_) * amplitude * spectral_radius(advection_->stencil(), n_);
+  if (advection_) {
+    double amplitude = 0.0, slope = 0.0;
+    for (long c = 0; c < states.cols(); ++c) {
+      advection_->apply(states.col(c).data(), du_.data());
+      amplitude = std::max(amplitude, states.col(c).cwiseAbs().maxCoeff());
+      slope = std::max(slope, du_.cwiseAbs().maxCoeff());
+    }
+    bound += std::abs(advection_coefficient_) * (slope + amplitude * spectral_radius(advection_->stencil(), n_));
+  }
   if (linear_) bound += spectral_radius(linear_->stencil(), n_);
   return bound;
 }

@@ -31,8 +31,10 @@ class KnownTerms {
   void vjp_add(const double* u, const double* v, double* out) const;   // out += f'(u)^T v
   void jvp(const double* u, const Matrix& U, Matrix& out) const;       // out = f'(u) U
 
-  // Bound on |eigenvalue| of f'(u) for states with max|u| <= amplitude (Fourier symbols).
-  double stability_bound(double amplitude) const;
+  // Upper bound on |eigenvalue| of f'(u) over the given states (columns):
+  // ||f'(u)||_2 <= |a| (max|D u| + max|u| rho(D)) + rho(L), rho from the Fourier symbols
+  // (circulant operators are normal, so their 2-norm is their spectral radius).
+  double stability_bound(const Matrix& states) const;
 
  private:
   int n_;

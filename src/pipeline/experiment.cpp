@@ -75,18 +75,13 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   auto t0 = Clock::now();
   std::vector<InitialCondition> ics{spec.train_ic};
   ics.insert(ics.end(), spec.test_ics.begin(), spec.test_ics.end());
-  std::vector<Vector> u0s;
-  double ic_amplitude = 0.0;
-  for (const auto& ic : ics) {
-    u0s.push_back(sample_initial_condition(ic, pde.resolution, pde.length));
-    ic_amplitude = std::max(ic_amplitude, u0s.back().cwiseAbs().maxCoeff());
-  }
+  Matrix u0s(pde.resolution, static_cast<long>(ics.size()));
+  for (size_t i = 0; i < ics.size(); ++i) u0s.col(i) = sample_initial_condition(ics[i], pde.resolution, pde.length);
   const int fixed = spec.integrator.substeps;
-  const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, ic_amplitude, spec.dt);
+  const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, u0s, spec.dt);
   std::vector<Matrix> truths;
-  r.amplitude = ic_amplitude;
   for (size_t i = 0; i < ics.size(); ++i) {
-    TruthTrajectory tr = generate_truth(truth_terms, u0s[i], spec.dt, spec.steps, spec.integrator, truth_rk4_substeps);
+    TruthTrajectory tr = generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps);
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
     if (!tr.ok) {
@@ -95,11 +90,14 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
       r.truth_seconds = seconds_since(t0);
       return r;
     }
-    r.amplitude = std::max(r.amplitude, max_abs(tr.states));
     truths.push_back(std::move(tr.states));
   }
-  r.substeps_truth = fixed > 0 ? fixed : stable_substeps(truth_terms, r.amplitude, spec.dt);
-  r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), r.amplitude, spec.dt);
+  // The substep rule looks at every truth state the model and the truth map will meet.
+  Matrix all_states(pde.resolution, static_cast<long>(ics.size()) * (spec.steps + 1));
+  for (size_t i = 0; i < truths.size(); ++i) all_states.middleCols(i * (spec.steps + 1), spec.steps + 1) = truths[i];
+  r.amplitude = max_abs(all_states);
+  r.substeps_truth = fixed > 0 ? fixed : stable_substeps(truth_terms, all_states, spec.dt);
+  r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt);
   r.truth_seconds = seconds_since(t0);
 
   // 2. Training.

@@ -18,7 +18,7 @@ struct ExperimentResult {
   // How the numbers were made.
   std::string truth_formula, model_formula;
   int substeps_model = 0, substeps_truth = 0;  // RK4 substeps per output step
-  double amplitude = 0.0;                      // max|u| over all truth data, used by the substep rule
+  double amplitude = 0.0;                      // max|u| over all truth data (the substep rule uses the states)
   long truth_accepted_steps = 0, truth_rejected_steps = 0;
 
   Vector weights_initial, weights_final;

@@ -7,8 +7,8 @@
 
 namespace npde {
 
-int stable_substeps(const KnownTerms& terms, double amplitude, double dt) {
-  const double z = dt * terms.stability_bound(amplitude);
+int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt) {
+  const double z = dt * terms.stability_bound(states);
   return std::max(1, static_cast<int>(std::ceil(z / kRk4StableRadius)));
 }
 

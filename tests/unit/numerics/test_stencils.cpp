@@ -1,0 +1,163 @@
+// Stencils: Fornberg weights against the textbook table, exact circulant structure, measured
+// convergence orders, and the spectral derivative's exactness on band-limited data.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "numerics/stencil.hpp"
+
+using namespace npde;
+
+namespace {
+
+std::vector<double> scaled(std::vector<double> w, double factor) {
+  for (double& x : w) x /= factor;
+  return w;
+}
+
+void require_weights(const std::string& name, int d, const std::vector<int>& offsets, const std::vector<double>& expected) {
+  std::vector<int> offs;
+  const std::vector<double> w = unit_weights(name, d, &offs);
+  INFO(name << " d" << d);
+  REQUIRE(offs == offsets);
+  REQUIRE(w.size() == expected.size());
+  for (size_t i = 0; i < w.size(); ++i) CHECK(w[i] == Approx(expected[i]).margin(1e-13));
+}
+
+// u = sin(x) + 0.3 cos(2x) on [0, 2 pi) and its derivatives.
+double test_function(double x, int d) {
+  auto deriv_sin = [](double y, int k) {
+    switch (k % 4) {
+      case 0: return std::sin(y);
+      case 1: return std::cos(y);
+      case 2: return -std::sin(y);
+      default: return -std::cos(y);
+    }
+  };
+  return deriv_sin(x, d) + 0.3 * std::pow(2.0, d) * deriv_sin(2 * x + M_PI / 2, d);
+}
+
+double max_error(const std::string& name, int d, int n) {
+  const double dx = 2 * M_PI / n;
+  const Stencil s = make_stencil(name, d, n, dx);
+  PeriodicOperator op(s, n);
+  std::vector<double> u(n), du(n);
+  for (int j = 0; j < n; ++j) u[j] = test_function(j * dx, 0);
+  op.apply(u.data(), du.data());
+  double e = 0;
+  for (int j = 0; j < n; ++j) e = std::max(e, std::abs(du[j] - test_function(j * dx, d)));
+  return e;
+}
+
+int nominal_order(const std::string& name) { return name.back() - '0'; }
+
+}  // namespace
+
+TEST_CASE("Fornberg weights equal the table in PHYSICS.md", "[numerics][stencil]") {
+  require_weights("backward1", 1, {-1, 0}, {-1, 1});
+  require_weights("central2", 1, {-1, 0, 1}, scaled({-1, 0, 1}, 2));
+  require_weights("central6", 1, {-3, -2, -1, 0, 1, 2, 3}, scaled({-1, 9, -45, 0, 45, -9, 1}, 60));
+  require_weights("central6", 2, {-3, -2, -1, 0, 1, 2, 3}, scaled({2, -27, 270, -490, 270, -27, 2}, 180));
+  require_weights("central2", 3, {-2, -1, 0, 1, 2}, scaled({-1, 2, 0, -2, 1}, 2));
+  require_weights("central6", 3, {-4, -3, -2, -1, 0, 1, 2, 3, 4},
+                  scaled({-7, 72, -338, 488, 0, -488, 338, -72, 7}, 240));
+}
+
+TEST_CASE("Stencil offsets follow the width rules", "[numerics][stencil]") {
+  CHECK(stencil_width("central2", 1) == 3);
+  CHECK(stencil_width("central8", 1) == 9);
+  CHECK(stencil_width("central2", 4) == 5);
+  CHECK(stencil_width("forward2", 3) == 5);
+  CHECK(stencil_width("backward1", 2) == 3);
+  std::vector<int> offs;
+  unit_weights("backward2", 1, &offs);
+  CHECK(offs == std::vector<int>{-2, -1, 0});
+  unit_weights("forward1", 1, &offs);
+  CHECK(offs == std::vector<int>{0, 1});
+}
+
+TEST_CASE("Unknown names and too small grids are rejected", "[numerics][stencil]") {
+  CHECK_THROWS_WITH(make_stencil("central3x", 1, 10, 0.1), Catch::Contains("unknown stencil"));
+  CHECK_THROWS_WITH(make_stencil("central8", 1, 8, 0.1), Catch::Contains("needs 9 points"));
+  CHECK_THROWS(make_stencil("central2", 5, 10, 0.1));
+}
+
+TEST_CASE("Every periodic operator is exactly circulant and matches its dense matrix", "[numerics][stencil]") {
+  const int n = 24;
+  const double dx = 0.37;
+  for (const std::string& name : stencil_names())
+    for (int d = 1; d <= 4; ++d) {
+      INFO(name << " d" << d);
+      const Stencil s = make_stencil(name, d, n, dx);
+      const Eigen::MatrixXd a = dense_matrix(s, n);
+      for (int j = 0; j < n; ++j)
+        for (int k = 0; k < n; ++k) REQUIRE(a(j, k) == a(0, ((k - j) % n + n) % n));  // bitwise
+
+      PeriodicOperator op(s, n);
+      Eigen::VectorXd u = Eigen::VectorXd::LinSpaced(n, -1.0, 2.0).array().sin();
+      Eigen::VectorXd out(n), out_t = Eigen::VectorXd::Zero(n);
+      op.apply(u.data(), out.data());
+      op.apply_transpose_add(1.0, u.data(), out_t.data());
+      const double scale = a.cwiseAbs().maxCoeff();
+      CHECK((out - a * u).cwiseAbs().maxCoeff() <= 1e-13 * scale);
+      CHECK((out_t - a.transpose() * u).cwiseAbs().maxCoeff() <= 1e-13 * scale);
+    }
+}
+
+TEST_CASE("Measured convergence orders are within 0.2 of the nominal order", "[numerics][stencil]") {
+  for (const std::string& name : stencil_names()) {
+    if (name == "spectral") continue;
+    for (int d = 1; d <= 4; ++d) {
+      // Refine until the error is small but still far above rounding (which grows like eps/dx^d),
+      // and measure the order from the last pair of grids in that range.
+      double order = 0;
+      double prev = max_error(name, d, 16);
+      for (int n = 32; n <= 4096; n *= 2) {
+        const double e = max_error(name, d, n);
+        const double roundoff = 1e-15 * std::pow(n / (2 * M_PI), d);
+        if (e < 100 * roundoff) break;
+        order = std::log2(prev / e);
+        prev = e;
+        if (e < 1e-9) break;
+      }
+      INFO(name << " d" << d << " measured order " << order);
+      CHECK(std::abs(order - nominal_order(name)) <= 0.2);
+    }
+  }
+}
+
+TEST_CASE("The spectral derivative is exact on band-limited data", "[numerics][stencil]") {
+  for (int n : {16, 33, 64}) {
+    const double length = 5 * M_PI, dx = length / n;
+    const double k0 = 2 * M_PI / length;
+    const int kmax = (n - 1) / 2;  // strictly below Nyquist
+    for (int d = 1; d <= 4; ++d) {
+      PeriodicOperator op(make_stencil("spectral", d, n, dx), n);
+      std::vector<double> u(n), du(n), exact(n);
+      for (int j = 0; j < n; ++j) {
+        const double x = j * dx;
+        u[j] = std::cos(k0 * x) + 0.5 * std::sin(kmax * k0 * x + 0.3);
+        // d^d/dx^d cos(a x) = a^d cos(a x + d pi / 2)
+        exact[j] = std::pow(k0, d) * std::cos(k0 * x + d * M_PI / 2) +
+                   0.5 * std::pow(kmax * k0, d) * std::sin(kmax * k0 * x + 0.3 + d * M_PI / 2);
+      }
+      op.apply(u.data(), du.data());
+      double err = 0, scale = 0;
+      for (int j = 0; j < n; ++j) {
+        err = std::max(err, std::abs(du[j] - exact[j]));
+        scale = std::max(scale, std::abs(exact[j]));
+      }
+      INFO("n=" << n << " d=" << d);
+      CHECK(err <= 1e-10 * std::max(1.0, scale));
+    }
+  }
+}
+
+TEST_CASE("Spectral radius of the symbol matches the dense matrix", "[numerics][stencil]") {
+  const int n = 32;
+  for (const std::string& name : {"central2", "backward1", "spectral"}) {
+    const Stencil s = make_stencil(name, 1, n, 0.2);
+    Eigen::EigenSolver<Eigen::MatrixXd> es(dense_matrix(s, n));
+    CHECK(spectral_radius(s, n) == Approx(es.eigenvalues().cwiseAbs().maxCoeff()).epsilon(1e-10));
+  }
+}
