@@ -20,7 +20,8 @@ UnrolledLoss::UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_step
 }
 
 double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, int loss_from_step,
-                              const Eigen::Ref<const Matrix>& targets, Vector& grad, Vector* final_state) {
+                              const Eigen::Ref<const Matrix>& targets, Vector& grad, Vector* final_state,
+                              Vector* input_grad) {
   if (steps > outputs_.cols()) throw std::logic_error("UnrolledLoss: more steps than reserved");
   const double n = static_cast<double>(u0.size());
   auto eval = [&](int tape, const Vector& y, Vector& k) { rhs_.eval(theta, tape, y, k); };
@@ -43,6 +44,7 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
     }
     for (int j = substeps_ - 1; j >= 0; --j) rk4_adjoint_step(vjp, h_, ubar_, adjoint_, 4 * (i * substeps_ + j));
   }
+  if (input_grad) *input_grad = ubar_;
   grad.setZero(theta.size());
   rhs_.accumulate_parameter_gradient(4L * substeps_ * steps, grad);
   return loss;

@@ -21,9 +21,10 @@ class UnrolledLoss {
   UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps);
 
   // targets: N x steps, column i - 1 is the target of output step i. Returns the loss, writes
-  // grad = dL/dtheta and, if final_state is non-null, the model state after `steps` steps.
+  // grad = dL/dtheta and, if non-null, the model state after `steps` steps and dL/du0.
   double evaluate(const Vector& theta, const Vector& u0, int steps, int loss_from_step,
-                  const Eigen::Ref<const Matrix>& targets, Vector& grad, Vector* final_state = nullptr);
+                  const Eigen::Ref<const Matrix>& targets, Vector& grad, Vector* final_state = nullptr,
+                  Vector* input_grad = nullptr);
 
   int substeps() const { return substeps_; }
 

@@ -1,0 +1,47 @@
+#pragma once
+// Small but complete experiments for tests: every code path of the paper's jobs at a size
+// where finite differences and repeated runs are cheap.
+#include "pipeline/experiment_spec.hpp"
+
+namespace npde::testing {
+
+inline ExperimentSpec small_burgers() {
+  ExperimentSpec s;
+  s.name = "small-burgers";
+  s.seed = 3;
+  s.pde = {"burgers", 16, 2 * M_PI, 0.03, 0.0, "central6"};
+  s.dt = 0.01;
+  s.steps = 6;
+  s.train_stencil = "backward1";
+  s.infer_stencil = "central4";
+  s.train_ic = {"step", 2.0, 0.0};
+  s.test_ics = {{"step", 3.0, 0.0}};
+  s.hidden = {6, 5};
+  s.training.epochs = 5;
+  s.training.transitions = 2;
+  s.integrator.substeps = 3;
+  s.jacobian_states = {0, 2};
+  return s;
+}
+
+inline ExperimentSpec small_gkdv() {
+  ExperimentSpec s;
+  s.name = "small-gkdv";
+  s.seed = 4;
+  s.pde = {"gkdv", 16, 5 * M_PI, 0.0, 0.5, "central2"};
+  s.dt = 0.01;
+  s.steps = 4;
+  s.train_stencil = "central2";
+  s.infer_stencil = "central6";
+  s.train_ic = {"sine", 1.0, 2.5};
+  s.test_ics = {{"sine", 1.0, 3.0}};
+  s.hidden = {5, 4, 3};
+  s.training.mode = "one_shot";
+  s.training.epochs = 5;
+  s.training.transitions = 1;
+  s.training.update = "summed";
+  s.integrator.substeps = 0;  // auto
+  return s;
+}
+
+}  // namespace npde::testing
