@@ -58,7 +58,7 @@ int run_one(int argc, char** argv) {
     }
     if (args.positional.size() != 1) throw UsageError("expected exactly one job file");
   } catch (const UsageError& e) {
-    std::cerr << "npdesweep run-one: " << e.what() << "\n" << kHelp;
+    std::cerr << "npdesweep run-one: " << e.what() << " (see npdesweep run-one --help)\n";
     return kExitBadInput;
   }
 

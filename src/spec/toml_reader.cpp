@@ -1,9 +1,12 @@
 #include "spec/toml_reader.hpp"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include <sys/stat.h>
 
 namespace npde {
 namespace {
@@ -22,12 +25,30 @@ std::string type_name(const toml::node& n) {
 
 long line_of_node(const toml::node& n) { return static_cast<long>(n.source().begin.line); }
 
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
 
 TomlReader::TomlReader(const toml::table& table, std::string file, std::string path)
     : table_(&table), file_(std::move(file)), path_(std::move(path)) {}
 
 toml::table TomlReader::parse_file(const std::string& file) {
+  struct stat st {};
+  if (stat(file.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw InputError(file, 0, "", "cannot read the file: it is a directory");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(file, 0, "", std::string("cannot read the file: ") + std::strerror(errno));
   std::stringstream text;
@@ -57,7 +78,15 @@ void TomlReader::fail(const std::string& key, const std::string& message) const 
 const toml::node* TomlReader::require(const std::string& key, const char* what) {
   used_.insert(key);
   const toml::node* n = table_->get(key);
-  if (!n) fail(key, std::string("missing; expected ") + what);
+  if (!n) {
+    // A missing key is most often a misspelt one: point at the misspelling instead.
+    for (auto&& [k, node] : *table_) {
+      const std::string other(k.str());
+      if (!used_.count(other) && edit_distance(other, key) <= 2)
+        throw InputError(file_, line_of_node(node), path_of(other), "unknown key; did you mean '" + key + "'?");
+    }
+    fail(key, std::string("missing; expected ") + what);
+  }
   return n;
 }
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Bad input to run-one: exit code 2, one message naming file, line and key, nothing written.
+set -euo pipefail
+bin=$1 src=$2 dir=$3
+rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+good=$src/tests/cli/tiny-burgers.toml
+failures=0
+
+# expect_bad NAME PATTERN ARGS...: run-one must exit 2, print one line matching PATTERN, write nothing.
+expect_bad() {
+  local name=$1 pattern=$2; shift 2
+  local code=0
+  "$bin" run-one "$@" --out out.h5 > stdout.txt 2> stderr.txt || code=$?
+  local lines; lines=$(wc -l < stderr.txt)
+  if [[ $code -ne 2 ]]; then echo "FAIL $name: exit $code, expected 2"; failures=$((failures+1));
+  elif ! grep -qE -- "$pattern" stderr.txt; then echo "FAIL $name: message does not match '$pattern':"; cat stderr.txt; failures=$((failures+1));
+  elif [[ $lines -ne 1 ]]; then echo "FAIL $name: $lines lines of error, expected one:"; cat stderr.txt; failures=$((failures+1));
+  elif compgen -G "out.h5*" > /dev/null; then echo "FAIL $name: left $(ls out.h5*) behind"; failures=$((failures+1));
+  else echo "ok   $name: $(cat stderr.txt)"; fi
+}
+
+# mutate NAME SED-EXPRESSION: a copy of the good job with one edit
+mutate() { sed -e "$2" "$good" > "$1.toml"; }
+
+mutate malformed 's/^case = "burgers"/case = "burgers/'
+expect_bad malformed 'malformed.toml:7: TOML syntax error' malformed.toml
+mutate unknown_key 's/^viscosity = 0.03/viscosity = 0.03\nviscocity = 0.1/'
+expect_bad unknown_key 'unknown_key.toml:13: pde.viscocity: unknown key' unknown_key.toml
+mutate unknown_stencil 's/^infer = "central6"/infer = "centre6"/'
+expect_bad unknown_stencil "unknown_stencil.toml:16: stencils.infer: unknown stencil 'centre6'" unknown_stencil.toml
+mutate small_n 's/^resolution = 32/resolution = 5/'
+expect_bad small_n 'small_n.toml:8: pde.resolution: N = 5 is smaller than the 7 points of central6' small_n.toml
+mutate zero_dt 's/^dt = 0.01/dt = 0/'
+expect_bad zero_dt 'zero_dt.toml:10: pde.dt: must be a positive' zero_dt.toml
+mutate negative_nu 's/^viscosity = 0.03/viscosity = -0.03/'
+expect_bad negative_nu 'negative_nu.toml:12: pde.viscosity: must be a positive' negative_nu.toml
+mutate wrong_type 's/^epochs = 50/epochs = 50.5/'
+expect_bad wrong_type 'wrong_type.toml:27: training.epochs: must be an integer' wrong_type.toml
+expect_bad missing_file 'nonexistent.toml: cannot read the file' nonexistent.toml
+mkdir -p a_directory.toml
+expect_bad directory 'a_directory.toml: cannot read the file: it is a directory' a_directory.toml
+expect_bad bad_epochs '--epochs needs a non-negative integer' "$good" --epochs -3
+expect_bad unknown_option 'unknown option --epoch' "$good" --epoch 3
+printf 'not hdf5\n' > junk.h5
+expect_bad bad_weights_file 'junk.h5: /weights/final' "$good" --init-weights junk.h5
+expect_bad missing_weights_file 'nothere.h5: cannot read the weights file' "$good" --init-weights nothere.h5
+"$bin" run-one "$good" --out weights.h5 --quiet --epochs 1 > /dev/null
+mutate wider 's/^hidden = \[8, 8\]/hidden = [8, 9]/'
+expect_bad wrong_weight_count 'weights.h5: /weights/final: holds [0-9]+ values but the job.s network has [0-9]+' wider.toml --init-weights weights.h5
+
+# An unwritable --out is an input error too, found before any compute.
+code=0; "$bin" run-one "$good" --out /nonexistent/dir/x.h5 > /dev/null 2> stderr.txt || code=$?
+if [[ $code -ne 2 ]] || ! grep -q "/nonexistent/dir/x.h5: --out: the directory does not exist" stderr.txt; then
+  echo "FAIL unwritable_out: exit $code: $(cat stderr.txt)"; failures=$((failures+1)); else echo "ok   unwritable_out"; fi
+
+if ((failures)); then echo "$failures bad-input checks failed"; exit 1; fi
+echo "bad_input: all checks passed"

@@ -1,0 +1,123 @@
+// Job files: the paper's jobs parse to the paper's parameters, canonical text round-trips, and
+// every kind of bad input names the file, the line and the key.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include "model/mlp.hpp"
+#include "spec/canonical.hpp"
+#include "spec/job_file.hpp"
+
+using namespace npde;
+
+namespace {
+
+std::string job(const std::string& name) { return std::string(NPDESWEEP_SOURCE_DIR) + "/jobs/" + name + ".toml"; }
+
+std::string write_temp(const std::string& text) {
+  static int counter = 0;
+  const std::string path = "/tmp/npdesweep_test_job_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + ".toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Replaces the first occurrence of `from` in the Burgers Expt 1 job and expects an InputError
+// at `line` naming `key`.
+void expect_error(const std::string& from, const std::string& to, long line, const std::string& key,
+                  const std::string& fragment) {
+  std::string text = read_text(job("burgers-expt1"));
+  const size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  const std::string path = write_temp(text);
+  INFO("replacing '" << from << "' with '" << to << "'");
+  try {
+    read_job_file(path);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.file() == path);
+    CHECK(e.line() == line);
+    CHECK(e.key() == key);
+    CHECK_THAT(e.what(), Catch::Contains(fragment));
+    CHECK_THAT(e.what(), Catch::StartsWith(path + ":" + std::to_string(line) + ": " + key + ": "));
+  }
+  std::remove(path.c_str());
+}
+
+}  // namespace
+
+TEST_CASE("The paper's job files hold the paper's parameters", "[spec]") {
+  const ExperimentSpec b1 = read_job_file(job("burgers-expt1"));
+  CHECK(b1.pde.name == "burgers");
+  CHECK(b1.pde.resolution == 100);
+  CHECK(b1.pde.length == Approx(2 * M_PI).epsilon(1e-15));
+  CHECK(b1.pde.viscosity == 0.03);
+  CHECK(b1.steps == 50);
+  CHECK(b1.train_stencil == "backward1");
+  CHECK(b1.infer_stencil == "backward1");
+  CHECK(Mlp(b1.network_widths()).parameter_count() == 4540);
+  CHECK(b1.training.epochs == 1000);
+  CHECK(b1.integrator.substeps == 10);
+  CHECK(b1.jacobian_states == std::vector<int>{1, 11, 16, 26, 36, 46});
+  CHECK(read_job_file(job("burgers-expt2")).infer_stencil == "central6");
+
+  const ExperimentSpec g1 = read_job_file(job("gkdv-expt1"));
+  CHECK(g1.pde.resolution == 256);
+  CHECK(g1.pde.length == Approx(5 * M_PI).epsilon(1e-15));
+  CHECK(g1.pde.rotation == 0.5);
+  CHECK(g1.one_shot());
+  CHECK(g1.training.epochs == 10000);
+  CHECK(g1.test_ics.size() == 7);
+  CHECK(Mlp(g1.network_widths()).parameter_count() == 11356);
+  CHECK(read_job_file(job("gkdv-expt2")).infer_stencil == "central6");
+}
+
+TEST_CASE("Canonical text reads back to the same spec and hash", "[spec]") {
+  for (const char* name : {"burgers-expt1", "burgers-expt2", "gkdv-expt1", "gkdv-expt2"}) {
+    const ExperimentSpec spec = read_job_file(job(name));
+    const std::string text = canonical_toml(spec);
+    const std::string path = write_temp(text);
+    const ExperimentSpec again = read_job_file(path);
+    std::remove(path.c_str());
+    INFO(name);
+    CHECK(canonical_toml(again) == text);
+    CHECK(content_hash(canonical_toml(again)) == content_hash(text));
+  }
+  CHECK(content_hash(canonical_toml(read_job_file(job("burgers-expt1")))) !=
+        content_hash(canonical_toml(read_job_file(job("burgers-expt2")))));
+}
+
+TEST_CASE("Bad job files name the file, line and key", "[spec][errors]") {
+  // Line numbers refer to jobs/burgers-expt1.toml.
+  expect_error("infer = \"backward1\"", "infer = \"centrall6\"", 18, "stencils.infer", "unknown stencil 'centrall6'");
+  expect_error("viscosity = 0.03", "viscosity = -0.03", 13, "pde.viscosity", "positive");
+  expect_error("dt = 0.01 ", "dt = 0.0 ", 11, "pde.dt", "positive");
+  expect_error("resolution = 100", "resolution = 4", 9, "pde.resolution", "smaller than the 7 points");
+  expect_error("steps = 50", "stepz = 50", 12, "pde.stepz", "unknown key");
+  expect_error("epochs = 1000", "epochs = \"many\"", 29, "training.epochs", "must be an integer");
+  expect_error("jacobian_states = [1, 11, 16, 26, 36, 46]", "jacobian_states = [1, 50]", 43,
+               "analysis.jacobian_states", "outside 0..49");
+  expect_error("substeps = 10 ", "substeps = 0 ", 35, "integrator.substeps", "\"auto\" or an integer");
+  expect_error("hidden = [20, 20]", "hidden = [20, 0]", 25, "network.hidden", "hidden widths");
+  expect_error("case = \"burgers\"", "case = \"heat\"", 8, "pde.case", "'heat' is not one of");
+}
+
+TEST_CASE("Syntax errors and unreadable files are input errors too", "[spec][errors]") {
+  const std::string path = write_temp("[pde]\ncase = \"burgers\nresolution = 100\n");
+  try {
+    read_job_file(path);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.line() == 2);
+    CHECK_THAT(e.what(), Catch::Contains("TOML syntax error"));
+  }
+  std::remove(path.c_str());
+  CHECK_THROWS_WITH(read_job_file("/nonexistent/job.toml"), Catch::Contains("cannot read the file"));
+}
