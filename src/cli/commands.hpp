@@ -9,5 +9,6 @@ constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 3;
 
 int run_one(int argc, char** argv);
+int summarize(int argc, char** argv);
 
 }  // namespace npde::cli

@@ -4,6 +4,7 @@
 //   npdesweep run-one jobs/burgers-expt1.toml --out burgers-expt1.h5
 //   npdesweep run-one jobs/gkdv-expt1.toml --epochs 200
 //   npdesweep run-one jobs/burgers-expt2.toml --init-weights burgers-expt2.h5 --epochs 0
+//   npdesweep summarize burgers-expt1.h5 burgers-expt2.h5
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -17,6 +18,7 @@ const char* kUsage = R"(usage: npdesweep <command> [options]
 Commands:
   run-one JOB.toml     run one experiment (truth -> training -> analysis), print a summary
                        and write its result file
+  summarize FILE.h5... one table row per run-one result file
 
 Run `npdesweep <command> --help` for a command's options.
 Exit codes: 0 success, 1 the experiment diverged or failed, 2 bad input, 3 interrupted.
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
+  if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
   std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

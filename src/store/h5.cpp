@@ -153,6 +153,36 @@ void describe(hid_t obj, const std::string& description, const std::string& unit
   set_attribute(obj, "units", units);
 }
 
+namespace {
+
+Object open_attribute(hid_t loc, const std::string& path, const std::string& name) {
+  if (H5Aexists_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
+    throw Error("no attribute '" + name + "' on '" + path + "'");
+  return Object(check(H5Aopen_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "H5Aopen_by_name",
+                      path + "@" + name),
+                H5Aclose);
+}
+
+}  // namespace
+
+std::string read_string_attribute(hid_t loc, const std::string& path, const std::string& name) {
+  Object attr = open_attribute(loc, path, name);
+  Object type(check(H5Aget_type(attr.id()), "H5Aget_type", name), H5Tclose);
+  if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) > 0)
+    throw Error("attribute '" + name + "' on '" + path + "' is not a fixed-length string");
+  std::string value(H5Tget_size(type.id()), '\0');
+  check_status(H5Aread(attr.id(), type.id(), value.data()), "H5Aread", name);
+  value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+  return value;
+}
+
+double read_double_attribute(hid_t loc, const std::string& path, const std::string& name) {
+  Object attr = open_attribute(loc, path, name);
+  double v = 0;
+  check_status(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "H5Aread", name);
+  return v;
+}
+
 std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape) {
   if (!exists(loc, path)) throw Error("no dataset '" + path + "'");
   Object set(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "H5Dopen2", path), H5Dclose);

@@ -54,6 +54,10 @@ void set_attribute(hid_t obj, const std::string& name, const std::vector<int>& v
 // Describes a dataset for readers without our code.
 void describe(hid_t obj, const std::string& description, const std::string& units);
 
+// Attributes of the object at `path` (relative to loc; "." for loc itself).
+std::string read_string_attribute(hid_t loc, const std::string& path, const std::string& name);
+double read_double_attribute(hid_t loc, const std::string& path, const std::string& name);
+
 std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape = nullptr);
 
 }  // namespace npde::h5
