@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "model/activation.hpp"
 #include "model/random.hpp"
 
 namespace npde {
@@ -72,7 +73,7 @@ void Mlp::forward(const Vector& theta, const double* x, double* hidden, double* 
     VecMap z(out, l.out);
     z.noalias() = weights(theta, l) * ConstVec(in, l.in);
     z += bias(theta, l);
-    if (!last) z = z.array().tanh().matrix();
+    if (!last) tanh_inplace(out, l.out);
     in = out;
   }
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "model/activation.hpp"
 #include "model/adam.hpp"
 #include "model/mlp.hpp"
 
@@ -120,4 +121,25 @@ TEST_CASE("Adam takes the bias-corrected step of PHYSICS.md", "[model][adam]") {
   const double expected = theta[0] - 0.1 * (m0 / (1 - 0.81)) / (std::sqrt(v0 / (1 - 0.998001)) + 1e-8);
   adam.step(theta, g2);
   CHECK(theta[0] == Approx(expected).epsilon(1e-14));
+}
+
+TEST_CASE("The fast tanh is within 2 ulp of std::tanh everywhere", "[model][activation]") {
+  std::vector<double> x;
+  for (int e = -300; e <= 3; ++e)
+    for (double m : {1.0, 1.37, 2.9, 5.5, 7.77})
+      for (double s : {1.0, -1.0}) x.push_back(s * m * std::pow(10.0, e / 10.0));
+  for (double v : {0.0, -0.0, 0.6249999, 0.625, 0.6250001, 18.0, 19.5, 20.0, 25.0, 1e300, -1e300}) x.push_back(v);
+  std::vector<double> y = x;
+  tanh_inplace(y.data(), static_cast<int>(y.size()));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double ref = std::tanh(x[i]);
+    const double ulp = std::nextafter(std::abs(ref), 2.0) - std::abs(ref);
+    INFO("x = " << x[i]);
+    REQUIRE(std::abs(y[i] - ref) <= 2 * ulp);
+  }
+  double special[3] = {INFINITY, -INFINITY, NAN};
+  tanh_inplace(special, 3);
+  CHECK(special[0] == 1.0);
+  CHECK(special[1] == -1.0);
+  CHECK(std::isnan(special[2]));
 }
