@@ -21,6 +21,28 @@ ConstWeights weights(const Vector& theta, const LayerShape& l) {
 }
 ConstVec bias(const Vector& theta, const LayerShape& l) { return ConstVec(theta.data() + l.bias_offset, l.out); }
 
+using ConstColMajor = Eigen::Map<const Eigen::MatrixXd>;
+ConstColMajor weights_col_major(const Vector& theta_t, const LayerShape& l) {
+  return ConstColMajor(theta_t.data() + l.weight_offset, l.out, l.in);
+}
+
+// Measured on the network's shapes (tens x hundreds): Eigen's dot-product kernel (row-major
+// matrix) wins when the input is longer than the output, its axpy kernel (column-major)
+// otherwise, by up to 3x on 100 x 20 and 20 x 20.
+void multiply(const Vector& theta, const Vector* theta_t, const LayerShape& l, const double* x, double* y) {
+  if (theta_t && l.in <= l.out)
+    VecMap(y, l.out).noalias() = weights_col_major(*theta_t, l) * ConstVec(x, l.in);
+  else
+    VecMap(y, l.out).noalias() = weights(theta, l) * ConstVec(x, l.in);
+}
+
+void multiply_transposed(const Vector& theta, const Vector* theta_t, const LayerShape& l, const double* x, double* y) {
+  if (theta_t && l.in < l.out)
+    VecMap(y, l.in).noalias() = weights_col_major(*theta_t, l).transpose() * ConstVec(x, l.out);
+  else
+    VecMap(y, l.in).noalias() = weights(theta, l).transpose() * ConstVec(x, l.out);
+}
+
 }  // namespace
 
 Mlp::Mlp(std::vector<int> widths) : widths_(std::move(widths)) {
@@ -64,35 +86,42 @@ Vector Mlp::glorot_uniform(std::uint64_t seed) const {
   return theta;
 }
 
-void Mlp::forward(const Vector& theta, const double* x, double* hidden, double* y) const {
+Vector Mlp::transposed_weights(const Vector& theta) const {
+  Vector t = theta;
+  for (const LayerShape& l : layers_)
+    Eigen::Map<Eigen::MatrixXd>(t.data() + l.weight_offset, l.out, l.in) = weights(theta, l);
+  return t;
+}
+
+void Mlp::forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* theta_t) const {
   const double* in = x;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const LayerShape& l = layers_[i];
     const bool last = i + 1 == layers_.size();
     double* out = last ? y : hidden + layers_[i + 1].activation_offset;
+    multiply(theta, theta_t, l, in, out);
     VecMap z(out, l.out);
-    z.noalias() = weights(theta, l) * ConstVec(in, l.in);
     z += bias(theta, l);
     if (!last) tanh_inplace(out, l.out);
     in = out;
   }
 }
 
-void Mlp::vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta,
-                    double* xbar) const {
+void Mlp::vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
+                    const Vector* theta_t) const {
   const int last = static_cast<int>(layers_.size()) - 1;
   VecMap(delta + layers_[last].delta_offset, layers_[last].out) = ConstVec(ybar, layers_[last].out);
   for (int i = last; i >= 1; --i) {
     const LayerShape& l = layers_[i];
     // delta of layer i-1 = (W_i^T delta_i) * tanh'(z_{i-1}), tanh' = 1 - a^2
     VecMap below(delta + layers_[i - 1].delta_offset, l.in);
-    below.noalias() = weights(theta, l).transpose() * ConstVec(delta + l.delta_offset, l.out);
+    multiply_transposed(theta, theta_t, l, delta + l.delta_offset, below.data());
     const ConstVec a(hidden + l.activation_offset, l.in);
     below.array() *= (1.0 - a.array().square());
   }
   if (xbar) {
     const LayerShape& l0 = layers_[0];
-    VecMap(xbar, l0.in).noalias() = weights(theta, l0).transpose() * ConstVec(delta + l0.delta_offset, l0.out);
+    multiply_transposed(theta, theta_t, l0, delta + l0.delta_offset, xbar);
   }
 }
 

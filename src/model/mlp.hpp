@@ -43,12 +43,20 @@ class Mlp {
   // Glorot (Xavier) uniform weights, zero biases, from a 64-bit seed (portable generator).
   Vector glorot_uniform(std::uint64_t seed) const;
 
+  // The same parameters with every weight matrix stored column-major (biases untouched).
+  // Passing it to forward/vjp_input lets each product use the faster memory order for its
+  // shape; results are then identical run to run but may differ from the row-major-only path
+  // in the last bits.
+  Vector transposed_weights(const Vector& theta) const;
+
   // y = net(x); `hidden` (hidden_total) receives the tanh activations of every hidden layer.
-  void forward(const Vector& theta, const double* x, double* hidden, double* y) const;
+  void forward(const Vector& theta, const double* x, double* hidden, double* y,
+               const Vector* theta_t = nullptr) const;
 
   // Given x, its recorded hidden activations and ybar = dL/dy: writes the deltas
   // (delta_total) and, if xbar is non-null, xbar = dL/dx.
-  void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar) const;
+  void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
+                 const Vector* theta_t = nullptr) const;
 
   // grad += sum over columns s of dL/dtheta, from inputs X (N x S), hidden activations H and
   // deltas D recorded column by column.

@@ -17,19 +17,25 @@ void NeuralRhs::reserve_tape(long stages) {
   D_.resize(mlp_.delta_total(), stages);
 }
 
-void NeuralRhs::eval(const Vector& theta, long tape, const Vector& y, Vector& k) {
+void NeuralRhs::set_parameters(const Vector& theta) {
+  if (theta.size() != mlp_.parameter_count()) throw std::invalid_argument("parameter vector has the wrong length");
+  theta_ = theta;
+  theta_t_ = mlp_.transposed_weights(theta);
+}
+
+void NeuralRhs::eval(long tape, const Vector& y, Vector& k) {
   double* hidden = hidden_.data();
   if (tape >= 0) {
     if (tape >= X_.cols()) throw std::logic_error("NeuralRhs tape too small");
     X_.col(tape) = y;
     hidden = H_.col(tape).data();
   }
-  mlp_.forward(theta, y.data(), hidden, k.data());
+  mlp_.forward(theta_, y.data(), hidden, k.data(), &theta_t_);
   known_.eval_add(y.data(), k.data());
 }
 
-void NeuralRhs::vjp(const Vector& theta, long tape, const Vector& kbar, Vector& ybar) {
-  mlp_.vjp_input(theta, H_.col(tape).data(), kbar.data(), D_.col(tape).data(), ybar.data());
+void NeuralRhs::vjp(long tape, const Vector& kbar, Vector& ybar) {
+  mlp_.vjp_input(theta_, H_.col(tape).data(), kbar.data(), D_.col(tape).data(), ybar.data(), &theta_t_);
   known_.vjp_add(X_.col(tape).data(), kbar.data(), ybar.data());
 }
 
@@ -37,16 +43,16 @@ void NeuralRhs::accumulate_parameter_gradient(long stages, Vector& grad) const {
   mlp_.accumulate_parameter_gradient(X_, H_, D_, stages, grad);
 }
 
-void NeuralRhs::tangent(const Vector& theta, const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
+void NeuralRhs::tangent(const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
   const long m = Y.cols();
   if (jvp_work1_.cols() < m) {
     jvp_work1_.resize(mlp_.max_hidden_width(), m);
     jvp_work2_.resize(mlp_.max_hidden_width(), m);
   }
-  mlp_.forward(theta, y.data(), hidden_.data(), k.data());
+  mlp_.forward(theta_, y.data(), hidden_.data(), k.data(), &theta_t_);
   known_.eval_add(y.data(), k.data());
   net_jvp_.resize(mlp_.output_size(), m);
-  mlp_.jvp(theta, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_);
+  mlp_.jvp(theta_, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_);
   known_.jvp(y.data(), Y, K);
   K += net_jvp_;
 }

@@ -21,15 +21,19 @@ class NeuralRhs {
   void reserve_tape(long stages);
   long tape_capacity() const { return X_.cols(); }
 
+  // The network parameters every following call uses (copied, with a column-major copy of
+  // each weight matrix for the faster products).
+  void set_parameters(const Vector& theta);
+
   // k = f(y); with tape >= 0 records y and its activations in that column.
-  void eval(const Vector& theta, long tape, const Vector& y, Vector& k);
+  void eval(long tape, const Vector& y, Vector& k);
   // ybar = f'(y)^T kbar at the stage recorded in column `tape`; records that stage's deltas.
-  void vjp(const Vector& theta, long tape, const Vector& kbar, Vector& ybar);
+  void vjp(long tape, const Vector& kbar, Vector& ybar);
   // grad += dL/dtheta collected from tape columns [0, stages).
   void accumulate_parameter_gradient(long stages, Vector& grad) const;
 
   // k = f(y) and K = f'(y) Y for a block of directions (the Jacobian of the network and terms).
-  void tangent(const Vector& theta, const Vector& y, Vector& k, const Matrix& Y, Matrix& K);
+  void tangent(const Vector& y, Vector& k, const Matrix& Y, Matrix& K);
 
   // Hidden activations of the last untaped eval (for saturation measures).
   const Vector& last_hidden() const { return hidden_; }
@@ -37,6 +41,7 @@ class NeuralRhs {
  private:
   KnownTerms known_;
   Mlp mlp_;
+  Vector theta_, theta_t_;  // parameters, and the same with column-major weight matrices
   Matrix X_, H_, D_;  // tape: stage inputs, hidden activations, deltas (one column per stage)
   Vector hidden_, net_out_;
   Matrix jvp_work1_, jvp_work2_, net_jvp_;

@@ -16,7 +16,8 @@ Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt
   r.states.col(0) = u0;
   Vector u = u0;
   Rk4Workspace w(static_cast<int>(u0.size()));
-  auto eval = [&](int, const Vector& y, Vector& k) { rhs.eval(theta, -1, y, k); };
+  rhs.set_parameters(theta);
+  auto eval = [&](int, const Vector& y, Vector& k) { rhs.eval(-1, y, k); };
   const double h = dt / substeps;
   for (int n = 1; n <= steps; ++n) {
     for (int j = 0; j < substeps; ++j) rk4_step(eval, h, u, w);
@@ -51,7 +52,8 @@ Matrix flow_jacobian(Tangent&& tangent, const Vector& u0, double dt, int substep
 }  // namespace
 
 Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps) {
-  auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(theta, y, k, Y, K); };
+  rhs.set_parameters(theta);
+  auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(y, k, Y, K); };
   return flow_jacobian(tangent, u, dt, substeps, steps);
 }
 
@@ -79,9 +81,10 @@ Eigen::VectorXcd sorted_eigenvalues(const Matrix& a) {
 double saturation_share(NeuralRhs& rhs, const Vector& theta, const Matrix& states, double threshold) {
   long saturated = 0, total = 0;
   Vector k(rhs.size());
+  rhs.set_parameters(theta);
   for (long c = 0; c < states.cols(); ++c) {
     if (!states.col(c).allFinite()) continue;
-    rhs.eval(theta, -1, states.col(c), k);
+    rhs.eval(-1, states.col(c), k);
     const Vector& a = rhs.last_hidden();
     for (long i = 0; i < a.size(); ++i) saturated += (1.0 - a[i] * a[i]) < threshold;
     total += a.size();

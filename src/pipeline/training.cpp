@@ -24,8 +24,9 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
                               Vector* input_grad) {
   if (steps > outputs_.cols()) throw std::logic_error("UnrolledLoss: more steps than reserved");
   const double n = static_cast<double>(u0.size());
-  auto eval = [&](int tape, const Vector& y, Vector& k) { rhs_.eval(theta, tape, y, k); };
-  auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) { rhs_.vjp(theta, tape, kbar, ybar); };
+  rhs_.set_parameters(theta);
+  auto eval = [&](int tape, const Vector& y, Vector& k) { rhs_.eval(tape, y, k); };
+  auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) { rhs_.vjp(tape, kbar, ybar); };
 
   u_ = u0;
   for (int i = 0; i < steps; ++i) {
