@@ -42,17 +42,15 @@ void KnownTerms::vjp_add(const double* u, const double* v, double* out) const {
 void KnownTerms::jvp(const double* u, const Matrix& U, Matrix& out) const {
   out.setZero();
   if (advection_) {
+    // a (U .* D u + u .* D U), with D u and u broadcast along the columns
     const double a = advection_coefficient_;
     advection_->apply(u, du_.data());
+    block_.setZero(U.rows(), U.cols());
+    advection_->apply_add_block(1.0, U, block_);
     const Eigen::Map<const Vector> uu(u, n_);
-    for (long c = 0; c < U.cols(); ++c) {
-      // a (Udot .* D u + u .* D Udot)
-      advection_->apply(U.col(c).data(), tmp_.data());
-      out.col(c).array() += a * (U.col(c).array() * du_.array() + uu.array() * tmp_.array());
-    }
+    out.array() += a * (U.array().colwise() * du_.array() + block_.array().colwise() * uu.array());
   }
-  if (linear_)
-    for (long c = 0; c < U.cols(); ++c) linear_->apply_add(1.0, U.col(c).data(), out.col(c).data());
+  if (linear_) linear_->apply_add_block(1.0, U, out);
 }
 
 double KnownTerms::stability_bound(const Matrix& states) const {

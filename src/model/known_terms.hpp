@@ -25,6 +25,7 @@ class KnownTerms {
 
   int size() const { return n_; }
   bool empty() const { return !advection_ && !linear_; }
+  bool linear() const { return !advection_; }  // then f'(u) does not depend on u
 
   void eval(const double* u, double* out) const;                       // out = f(u)
   void eval_add(const double* u, double* out) const;                   // out += f(u)
@@ -42,6 +43,7 @@ class KnownTerms {
   std::optional<PeriodicOperator> advection_;
   std::optional<PeriodicOperator> linear_;
   mutable Vector du_, tmp_;
+  mutable Matrix block_;  // D U for tangent blocks
 };
 
 }  // namespace npde

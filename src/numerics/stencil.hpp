@@ -61,6 +61,9 @@ class PeriodicOperator {
   void apply(const double* u, double* out) const;                    // out = S u
   void apply_add(double alpha, const double* u, double* out) const;  // out += alpha S u
   void apply_transpose_add(double alpha, const double* u, double* out) const;  // out += alpha S^T u
+  // out += alpha S U for every column of U at once (tangent blocks): each stencil entry is two
+  // block updates (the shifted rows and their periodic wrap), no ghost copies.
+  void apply_add_block(double alpha, const Eigen::MatrixXd& U, Eigen::MatrixXd& out) const;
 
  private:
   void fill_ghosts(const double* u) const;

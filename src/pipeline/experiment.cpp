@@ -37,6 +37,11 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
   r.model_log_abs_det = r.truth_log_abs_det = Matrix::Constant(tests, states, kNaN);
 
   auto log_abs_det = [](const Eigen::VectorXcd& ev) { return ev.array().abs().log().sum(); };
+  // Linear known terms (gKdV's dispersion) have the same flow-map Jacobian at every state.
+  double linear_known_radius = kNaN;
+  if (model.known().linear())
+    linear_known_radius = std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt,
+                                                                          r.substeps_model, r.jacobian_map_steps))[0]);
   for (int t = 0; t < tests; ++t)
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
@@ -55,9 +60,11 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
       r.model_eigenvalues.col(col) = model_ev;
       r.model_radius(t, s) = std::abs(model_ev[0]);
       r.model_log_abs_det(t, s) = log_abs_det(model_ev);
-      const Eigen::VectorXcd known_ev = sorted_eigenvalues(
-          terms_flow_jacobian(model.known(), model_state, spec.dt, r.substeps_model, r.jacobian_map_steps));
-      r.known_only_radius(t, s) = std::abs(known_ev[0]);
+      r.known_only_radius(t, s) =
+          model.known().linear()
+              ? linear_known_radius
+              : std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), model_state, spec.dt, r.substeps_model,
+                                                                r.jacobian_map_steps))[0]);
     }
 }
 

@@ -161,3 +161,16 @@ TEST_CASE("Spectral radius of the symbol matches the dense matrix", "[numerics][
     CHECK(spectral_radius(s, n) == Approx(es.eigenvalues().cwiseAbs().maxCoeff()).epsilon(1e-10));
   }
 }
+
+TEST_CASE("Block application equals the dense matrix on every column", "[numerics][stencil]") {
+  const int n = 20;
+  for (const std::string& name : {"backward2", "central8", "spectral"}) {
+    const Stencil s = make_stencil(name, 3, n, 0.3);
+    PeriodicOperator op(s, n);
+    const Eigen::MatrixXd U = Eigen::MatrixXd::Random(n, 7);
+    Eigen::MatrixXd out = Eigen::MatrixXd::Ones(n, 7);
+    op.apply_add_block(0.5, U, out);
+    const Eigen::MatrixXd expected = Eigen::MatrixXd::Ones(n, 7) + 0.5 * dense_matrix(s, n) * U;
+    CHECK((out - expected).cwiseAbs().maxCoeff() <= 1e-12 * expected.cwiseAbs().maxCoeff());
+  }
+}
