@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "model/pde_case.hpp"
+#include "pipeline/cost_model.hpp"
 #include "pipeline/experiment.hpp"
 #include "spec/job_file.hpp"
 
@@ -29,34 +29,6 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t m = v.size() / 2;
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
-}
-
-// Flops of one RHS evaluation (forward) and of its reverse pass, per RK4 stage.
-struct StageFlops {
-  double forward = 0, backward = 0;
-};
-
-StageFlops stage_flops(const ExperimentSpec& spec) {
-  const std::vector<int> w = spec.network_widths();
-  double mlp = 0;
-  for (size_t l = 0; l + 1 < w.size(); ++l) mlp += 2.0 * w[l] * w[l + 1] + w[l + 1];
-  const double n = spec.pde.resolution;
-  const auto width = [&](const std::string& s, int d) {
-    const int wd = stencil_width(s, d);
-    return wd == 0 ? n : wd;
-  };
-  double known = 0;
-  if (spec.pde.name == "burgers")
-    known = 2.0 * n * width(spec.infer_stencil, 1) + 2.0 * n;
-  else
-    known = 2.0 * n * width(spec.infer_stencil, 3);
-  const double rk4 = 2.0 * n * 2;  // stage input and accumulation axpys
-  StageFlops f;
-  f.forward = mlp + known + rk4;
-  // reverse: input cotangents through every layer, weight gradients (the batched product),
-  // known-term transpose (twice the forward for the advection product rule), RK4 combinations
-  f.backward = mlp + mlp + 2.0 * known + 3.0 * 2.0 * n;
-  return f;
 }
 
 double peak_gflops() {
@@ -112,10 +84,7 @@ int main(int argc, char** argv) {
     const double total = std::chrono::duration<double>(Clock::now() - t0).count();
     if (!epoch_seconds.empty()) epoch_seconds.erase(epoch_seconds.begin());
     const double epoch = median(epoch_seconds);
-    const StageFlops f = stage_flops(spec);
-    const int transitions = spec.one_shot() ? spec.steps : spec.training.transitions;
-    const double stages = 4.0 * r.substeps_model * transitions;
-    const double flops = stages * (f.forward + f.backward);
+    const double flops = epoch_flops(spec, r.substeps_model);
     std::printf("%-14s %7d %6d %10.4f %9.2f %7.1f%% %9.3f %9.3f %9.3f %10.3f\n", spec.name.c_str(),
                 spec.training.epochs, r.substeps_model, epoch * 1e3, flops / epoch * 1e-9,
                 100.0 * flops / epoch * 1e-9 / peak, r.truth_seconds, r.training_seconds, r.analysis_seconds, total);

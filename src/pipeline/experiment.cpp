@@ -88,7 +88,9 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, u0s, spec.dt);
   std::vector<Matrix> truths;
   for (size_t i = 0; i < ics.size(); ++i) {
-    TruthTrajectory tr = generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps);
+    const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
+    TruthTrajectory tr =
+        generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps, bound);
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
     if (!tr.ok) {

@@ -8,13 +8,18 @@
 namespace npde {
 
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
-                               const IntegratorSettings& settings, int rk4_substeps) {
+                               const IntegratorSettings& settings, int rk4_substeps, double blowup_bound) {
   TruthTrajectory out;
   const int n = static_cast<int>(u0.size());
   out.states.resize(n, steps + 1);
   out.states.col(0) = u0;
   Eigen::VectorXd u = u0;
   auto rhs = [&](const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
+  auto check = [&](int s) {
+    if (!u.allFinite() || u.cwiseAbs().maxCoeff() > blowup_bound)
+      throw std::runtime_error("truth blew up at output step " + std::to_string(s) + " (max|u| = " +
+                               std::to_string(u.cwiseAbs().maxCoeff()) + ")");
+  };
   try {
     if (settings.truth == "dopri5") {
       AdaptiveOptions opt;
@@ -23,6 +28,7 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
       AdaptiveStats stats;
       for (int s = 1; s <= steps; ++s) {
         integrate_dopri5(rhs, (s - 1) * dt, s * dt, u, opt, stats);
+        check(s);
         out.states.col(s) = u;
       }
       out.accepted_steps = stats.accepted;
@@ -33,7 +39,7 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
       auto staged = [&](int, const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
       for (int s = 1; s <= steps; ++s) {
         for (int j = 0; j < rk4_substeps; ++j) rk4_step(staged, h, u, w);
-        if (!u.allFinite()) throw std::runtime_error("truth state is not finite at output step " + std::to_string(s));
+        check(s);
         out.states.col(s) = u;
       }
     }

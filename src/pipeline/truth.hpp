@@ -1,6 +1,7 @@
 #pragma once
 // Truth data: the full discretised PDE integrated from an initial condition, sampled at every
 // output step.
+#include <limits>
 #include <string>
 
 #include <Eigen/Dense>
@@ -18,7 +19,9 @@ struct TruthTrajectory {
 };
 
 // Integrates with the adaptive pair (settings.truth == "dopri5") or with RK4 at `rk4_substeps`.
+// A state that is not finite or exceeds `blowup_bound` in magnitude ends it with ok = false.
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
-                               const IntegratorSettings& settings, int rk4_substeps);
+                               const IntegratorSettings& settings, int rk4_substeps,
+                               double blowup_bound = std::numeric_limits<double>::infinity());
 
 }  // namespace npde

@@ -17,37 +17,41 @@ std::string num(double v) {
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string ic_table(const InitialCondition& ic) {
-  std::string s = "{ kind = " + quoted(ic.kind) + ", amplitude = " + num(ic.amplitude);
-  if (ic.kind == "sine") s += ", c = " + num(ic.wavelength);
-  return s + " }";
+template <class T>
+std::string list(const std::vector<T>& v) {
+  std::ostringstream os;
+  os << "[";
+  for (size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
+  os << "]";
+  return os.str();
 }
 
-template <class T>
-std::string int_list(const std::vector<T>& v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+std::string string_list(const std::vector<std::string>& v) {
+  std::vector<std::string> q;
+  for (const auto& s : v) q.push_back(quoted(s));
+  return list(q);
+}
+
+std::string ic_list(const std::vector<InitialCondition>& ics) {
+  std::string s = "[\n";
+  for (const auto& ic : ics) s += "  " + initial_condition_toml(ic) + ",\n";
   return s + "]";
 }
 
-}  // namespace
-
-std::string canonical_toml(const ExperimentSpec& spec) {
-  std::ostringstream os;
-  os << "[experiment]\nname = " << quoted(spec.name) << "\nseed = " << spec.seed << "\n\n";
+void write_pde(std::ostream& os, const ExperimentSpec& spec, bool with_resolution) {
   const PdeSettings& p = spec.pde;
-  os << "[pde]\ncase = " << quoted(p.name) << "\nresolution = " << p.resolution << "\nlength = " << num(p.length)
-     << "\ndt = " << num(spec.dt) << "\nsteps = " << spec.steps << "\n";
+  os << "[pde]\ncase = " << quoted(p.name) << "\n";
+  if (with_resolution) os << "resolution = " << p.resolution << "\n";
+  os << "length = " << num(p.length) << "\ndt = " << num(spec.dt) << "\nsteps = " << spec.steps << "\n";
   if (p.name == "burgers")
     os << "viscosity = " << num(p.viscosity) << "\n";
   else
     os << "rotation = " << num(p.rotation) << "\n";
   os << "fixed_stencil = " << quoted(p.fixed_stencil) << "\n\n";
-  os << "[stencils]\ntrain = " << quoted(spec.train_stencil) << "\ninfer = " << quoted(spec.infer_stencil) << "\n\n";
-  os << "[initial_conditions]\ntrain = " << ic_table(spec.train_ic) << "\ntest = [\n";
-  for (const auto& ic : spec.test_ics) os << "  " << ic_table(ic) << ",\n";
-  os << "]\n\n";
-  os << "[network]\nhidden = " << int_list(spec.hidden) << "\nactivation = \"tanh\"\n\n";
+}
+
+void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
+  os << "[network]\nhidden = " << list(spec.hidden) << "\nactivation = \"tanh\"\n\n";
   const TrainingSettings& t = spec.training;
   os << "[training]\nmode = " << quoted(t.mode) << "\nepochs = " << t.epochs << "\nlearning_rate = " << num(t.learning_rate)
      << "\n";
@@ -55,8 +59,38 @@ std::string canonical_toml(const ExperimentSpec& spec) {
   const IntegratorSettings& in = spec.integrator;
   os << "\n[integrator]\nsubsteps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
      << "\ntruth = " << quoted(in.truth) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
-     << num(in.truth_atol) << "\n";
-  if (!spec.one_shot()) os << "\n[analysis]\njacobian_states = " << int_list(spec.jacobian_states) << "\n";
+     << num(in.truth_atol) << "\n\n";
+}
+
+}  // namespace
+
+std::string initial_condition_toml(const InitialCondition& ic) {
+  std::string s = "{ kind = " + quoted(ic.kind) + ", amplitude = " + num(ic.amplitude);
+  if (ic.kind == "sine") s += ", c = " + num(ic.wavelength);
+  return s + " }";
+}
+
+std::string canonical_toml(const ExperimentSpec& spec) {
+  std::ostringstream os;
+  os << "[experiment]\nname = " << quoted(spec.name) << "\nseed = " << spec.seed << "\n\n";
+  write_pde(os, spec, true);
+  os << "[stencils]\ntrain = " << quoted(spec.train_stencil) << "\ninfer = " << quoted(spec.infer_stencil) << "\n\n";
+  os << "[initial_conditions]\ntrain = " << initial_condition_toml(spec.train_ic) << "\ntest = " << ic_list(spec.test_ics)
+     << "\n\n";
+  write_shared_sections(os, spec);
+  if (!spec.one_shot()) os << "[analysis]\njacobian_states = " << list(spec.jacobian_states) << "\n";
+  return os.str();
+}
+
+std::string canonical_sweep_toml(const SweepSpec& s) {
+  std::ostringstream os;
+  os << "[sweep]\nname = " << quoted(s.name) << "\nseed = " << s.seed << "\nreplicates = " << s.replicates << "\n\n";
+  write_pde(os, s.base, false);
+  write_shared_sections(os, s.base);
+  os << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
+  if (!s.base.one_shot()) os << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
+  os << "\n[grid]\nresolution = " << list(s.resolutions) << "\ntrain_stencil = " << string_list(s.train_stencils)
+     << "\ninfer_stencil = " << string_list(s.infer_stencils) << "\nic = " << ic_list(s.ics) << "\n";
   return os.str();
 }
 

@@ -6,12 +6,16 @@
 #include <string>
 
 #include "pipeline/experiment_spec.hpp"
+#include "spec/sweep_file.hpp"
 
 namespace npde {
 
 constexpr int kSchemaVersion = 1;
 
 std::string canonical_toml(const ExperimentSpec& spec);
+// The same for a sweep file: reading it back gives the same sweep, cells and hashes.
+std::string canonical_sweep_toml(const SweepSpec& sweep);
+std::string initial_condition_toml(const InitialCondition& ic);  // an inline table
 
 // 64-bit FNV-1a of the schema version and the canonical text, as 16 hex digits.
 std::string content_hash(const std::string& canonical_text);

@@ -5,73 +5,14 @@
 #include <sstream>
 
 #include "numerics/stencil.hpp"
+#include "spec/field_rules.hpp"
 
 namespace npde {
-namespace {
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
-std::string one_of(TomlReader& r, const std::string& key, const std::vector<std::string>& allowed,
-                   std::optional<std::string> fallback = std::nullopt) {
-  const std::string v = r.get_string(key, fallback);
-  if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
-    r.fail(key, "'" + v + "' is not one of: " + join(allowed));
-  return v;
-}
-
-std::string stencil_name(TomlReader& r, const std::string& key, std::optional<std::string> fallback = std::nullopt) {
-  const std::string v = r.get_string(key, fallback);
-  if (!is_stencil_name(v)) r.fail(key, "unknown stencil '" + v + "'; known stencils: " + join(stencil_names()));
-  return v;
-}
-
-double positive(TomlReader& r, const std::string& key, std::optional<double> fallback = std::nullopt) {
-  const double v = r.get_number(key, fallback);
-  if (!(v > 0.0) || !std::isfinite(v)) r.fail(key, "must be a positive finite number");
-  return v;
-}
-
-int positive_int(TomlReader& r, const std::string& key, std::optional<long long> fallback = std::nullopt,
-                 long long min = 1) {
-  const long long v = r.get_integer(key, fallback);
-  if (v < min || v > 1'000'000'000) r.fail(key, "must be an integer >= " + std::to_string(min));
-  return static_cast<int>(v);
-}
-
-// A length is a number or a multiple of pi written "2*pi", "5 pi" or "pi".
-double length_value(TomlReader& r, const std::string& key) {
-  const toml::node* n = r.get_node(key);
-  if (!n) r.fail(key, "missing; expected a number or a multiple of pi such as \"2*pi\"");
-  if (n->is_string()) {
-    std::string s = n->as_string()->get();
-    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-    if (s.size() >= 2 && s.compare(s.size() - 2, 2, "pi") == 0) {
-      std::string factor = s.substr(0, s.size() - 2);
-      if (!factor.empty() && factor.back() == '*') factor.pop_back();
-      try {
-        size_t used = 0;
-        const double f = factor.empty() ? 1.0 : std::stod(factor, &used);
-        if (factor.empty() || used == factor.size()) {
-          if (f > 0) return f * M_PI;
-        }
-      } catch (const std::exception&) {
-      }
-    }
-    r.fail(key, "'" + n->as_string()->get() + "' is not a positive number or multiple of pi like \"2*pi\"");
-  }
-  return positive(r, key);
-}
-
-}  // namespace
-
-PdeSettings read_pde_section(TomlReader& r, double* dt, int* steps) {
+PdeSettings read_pde_section(TomlReader& r, double* dt, int* steps, bool with_resolution) {
   PdeSettings pde;
   pde.name = one_of(r, "case", pde_case_names());
-  pde.resolution = positive_int(r, "resolution", std::nullopt, 2);
+  if (with_resolution) pde.resolution = positive_int(r, "resolution", std::nullopt, 2);
   pde.length = length_value(r, "length");
   *dt = positive(r, "dt");
   *steps = positive_int(r, "steps");
@@ -135,13 +76,13 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
   auto check_width = [&](const std::string& name, int derivative, long line, const std::string& key) {
     const int width = stencil_width(name, derivative);
     if (pde.resolution < width)
-      throw InputError(lines.file, lines.resolution, "pde.resolution",
+      throw InputError(lines.file, lines.resolution, lines.resolution_key,
                        "N = " + std::to_string(pde.resolution) + " is smaller than the " + std::to_string(width) +
                            " points of " + name + " for derivative " + std::to_string(derivative) + " (" + key +
                            ", line " + std::to_string(line) + ")");
   };
-  check_width(spec.train_stencil, varied_derivative(pde.name), lines.train_stencil, "stencils.train");
-  check_width(spec.infer_stencil, varied_derivative(pde.name), lines.infer_stencil, "stencils.infer");
+  check_width(spec.train_stencil, varied_derivative(pde.name), lines.train_stencil, lines.train_key);
+  check_width(spec.infer_stencil, varied_derivative(pde.name), lines.infer_stencil, lines.infer_key);
   check_width(pde.fixed_stencil, fixed_derivative(pde.name), lines.fixed_stencil, "pde.fixed_stencil");
   if (!spec.one_shot() && spec.training.transitions > spec.steps)
     throw InputError(lines.file, lines.transitions, "training.transitions",

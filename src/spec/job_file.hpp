@@ -11,7 +11,8 @@ namespace npde {
 ExperimentSpec read_job_file(const std::string& path);
 
 // Section readers, shared with sweep files. Each consumes its keys and calls finish().
-PdeSettings read_pde_section(TomlReader& pde, double* dt, int* steps);
+// Without `with_resolution` the resolution is left 0 for a sweep's grid to fill in.
+PdeSettings read_pde_section(TomlReader& pde, double* dt, int* steps, bool with_resolution = true);
 InitialCondition read_initial_condition(TomlReader& ic);
 TrainingSettings read_training_section(TomlReader& training);
 IntegratorSettings read_integrator_section(TomlReader& integrator);
@@ -22,6 +23,7 @@ struct SpecLines {
   long resolution = 0, train_stencil = 0, infer_stencil = 0, fixed_stencil = 0, transitions = 0,
        jacobian_states = 0;
   std::string file;
+  std::string resolution_key = "pde.resolution", train_key = "stencils.train", infer_key = "stencils.infer";
 };
 void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines);
 

@@ -1,0 +1,73 @@
+// `npdesweep plan SWEEP.toml`: validate a sweep and show its grid and cost, computing nothing.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "pipeline/cost_model.hpp"
+#include "spec/canonical.hpp"
+#include "spec/input_error.hpp"
+#include "spec/sweep_file.hpp"
+
+namespace npde::cli {
+namespace {
+
+const char* kHelp = R"(usage: npdesweep plan SWEEP.toml [--all]
+
+Validates a sweep file (docs/sweep-file.md) and prints its hash, grid size, a sample of cells
+with their content hashes, and an estimate of the cost, without computing anything.
+Exit code 2 with FILE:LINE: KEY: message when the file is not valid.
+
+Options:
+  --all        list every cell instead of a sample
+  -h, --help   this text
+)";
+
+}  // namespace
+
+int plan(int argc, char** argv) {
+  ParsedArgs args;
+  try {
+    args = parse_args(argc, argv, {}, {"--all", "--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+      std::cout << kHelp;
+      return kExitOk;
+    }
+    if (args.positional.size() != 1) throw UsageError("expected exactly one sweep file");
+  } catch (const UsageError& e) {
+    std::cerr << "npdesweep plan: " << e.what() << " (see npdesweep plan --help)\n";
+    return kExitBadInput;
+  }
+  SweepSpec sweep;
+  try {
+    sweep = read_sweep_file(args.positional[0]);
+  } catch (const InputError& e) {
+    std::cerr << "npdesweep plan: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const std::vector<GridCell> cells = enumerate_cells(sweep);
+  std::printf("sweep %s  hash %s\n", sweep.name.c_str(), content_hash(canonical_sweep_toml(sweep)).c_str());
+  std::printf("grid: %zu resolutions x %zu training stencils x %zu inference stencils x %zu ICs x %d replicates = %zu cells\n",
+              sweep.resolutions.size(), sweep.train_stencils.size(), sweep.infer_stencils.size(), sweep.ics.size(),
+              sweep.replicates, cells.size());
+  double total = 0;
+  for (const GridCell& c : cells) total += experiment_flops(c.spec);
+  const bool all = args.has("--all");
+  std::printf("%6s  %-16s  %s\n", "id", "hash", "cell (N:train:infer:IC:replicate)  est. seconds");
+  for (const GridCell& c : cells) {
+    const bool show = all || c.id < 5 || c.id == static_cast<long>(cells.size()) - 1;
+    if (!show) {
+      if (c.id == 5) std::printf("   ...\n");
+      continue;
+    }
+    std::printf("%6ld  %s  %s  %.3g\n", c.id, content_hash(canonical_toml(c.spec)).c_str(), c.spec.name.c_str(),
+                experiment_flops(c.spec) / kMeasuredFlopsPerSecond);
+  }
+  std::printf("estimated cost: %.3g GFLOP, about %.3g core-seconds at %.0f GFLOP/s (measured rate of one core);\n"
+              "with W workers expect about %.3g / W seconds of wall time\n",
+              total * 1e-9, total / kMeasuredFlopsPerSecond, kMeasuredFlopsPerSecond * 1e-9,
+              total / kMeasuredFlopsPerSecond);
+  return kExitOk;
+}
+
+}  // namespace npde::cli

@@ -1,0 +1,66 @@
+#include "pipeline/cost_model.hpp"
+
+#include "model/pde_case.hpp"
+#include "numerics/stencil.hpp"
+#include "pipeline/initial_condition.hpp"
+#include "pipeline/substeps.hpp"
+
+namespace npde {
+namespace {
+
+double width(const std::string& name, int derivative, int n) {
+  const int w = stencil_width(name, derivative);
+  return w == 0 ? n : w;  // spectral: the whole grid
+}
+
+double network_flops(const ExperimentSpec& spec) {
+  const std::vector<int> w = spec.network_widths();
+  double f = 0;
+  for (size_t l = 0; l + 1 < w.size(); ++l) f += 2.0 * w[l] * w[l + 1] + w[l + 1];
+  return f;
+}
+
+double known_flops(const ExperimentSpec& spec) {
+  const double n = spec.pde.resolution;
+  if (spec.pde.name == "burgers") return 2.0 * n * width(spec.infer_stencil, 1, spec.pde.resolution) + 2.0 * n;
+  return 2.0 * n * width(spec.infer_stencil, 3, spec.pde.resolution);
+}
+
+}  // namespace
+
+StageFlops stage_flops(const ExperimentSpec& spec) {
+  const double n = spec.pde.resolution, net = network_flops(spec), known = known_flops(spec);
+  StageFlops f;
+  f.forward = net + known + 2.0 * n * 2;  // stage input and accumulation axpys
+  f.backward = 2.0 * net + 2.0 * known + 3.0 * 2.0 * n;
+  return f;
+}
+
+int planned_substeps(const ExperimentSpec& spec) {
+  if (spec.integrator.substeps > 0) return spec.integrator.substeps;
+  const int n = spec.pde.resolution;
+  Matrix u0s(n, 1 + static_cast<long>(spec.test_ics.size()));
+  u0s.col(0) = sample_initial_condition(spec.train_ic, n, spec.pde.length);
+  for (size_t i = 0; i < spec.test_ics.size(); ++i)
+    u0s.col(static_cast<long>(i) + 1) = sample_initial_condition(spec.test_ics[i], n, spec.pde.length);
+  return stable_substeps(make_model_known_terms(spec.pde, spec.infer_stencil), u0s, spec.dt);
+}
+
+double epoch_flops(const ExperimentSpec& spec, int substeps) {
+  const StageFlops f = stage_flops(spec);
+  const int steps = spec.one_shot() ? spec.steps : spec.training.transitions;
+  return 4.0 * substeps * steps * (f.forward + f.backward);
+}
+
+double experiment_flops(const ExperimentSpec& spec) {
+  const int substeps = planned_substeps(spec);
+  const double n = spec.pde.resolution;
+  const double maps = spec.test_ics.size() * (spec.one_shot() ? 1.0 : spec.jacobian_states.size());
+  const double map_steps = spec.one_shot() ? spec.steps : 1;
+  // tangents: N directions through the network and known terms for model, truth, known-only
+  const double tangent = 3.0 * maps * map_steps * 4.0 * substeps * n * stage_flops(spec).forward;
+  const double eigen = 3.0 * maps * 10.0 * n * n * n;  // Hessenberg + QR iterations, about 10 N^3
+  return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
+}
+
+}  // namespace npde
