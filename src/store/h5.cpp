@@ -1,5 +1,9 @@
 #include "store/h5.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
 namespace npde::h5 {
 namespace {
 
@@ -90,6 +94,150 @@ Object create_file(const std::string& path) {
 
 Object open_file_read_only(const std::string& path) {
   return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen", path), H5Fclose);
+}
+
+namespace {
+
+Object mpio_access(MPI_Comm comm, const std::string& path) {
+  Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", path), H5Pclose);
+  check_status(H5Pset_fapl_mpio(fapl.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
+  return fapl;
+}
+
+}  // namespace
+
+Object create_parallel_file(const std::string& path, MPI_Comm comm) {
+  Object fapl = mpio_access(comm, path);
+  return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", path), H5Fclose);
+}
+
+Object open_parallel_file(const std::string& path, MPI_Comm comm) {
+  Object fapl = mpio_access(comm, path);
+  return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "H5Fopen", path), H5Fclose);
+}
+
+void flush(hid_t file) { check_status(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush", "file"); }
+
+Object open_group(hid_t loc, const std::string& path) {
+  return Object(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), "H5Gopen2", path), H5Gclose);
+}
+
+Object open_dataset(hid_t loc, const std::string& path) {
+  return Object(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "H5Dopen2", path), H5Dclose);
+}
+
+Object memory_type(Type t, size_t string_size) {
+  switch (t) {
+    case Type::f64: return Object(check(H5Tcopy(H5T_NATIVE_DOUBLE), "H5Tcopy", "double"), H5Tclose);
+    case Type::i32: return Object(check(H5Tcopy(H5T_NATIVE_INT32), "H5Tcopy", "int32"), H5Tclose);
+    case Type::i64: return Object(check(H5Tcopy(H5T_NATIVE_INT64), "H5Tcopy", "int64"), H5Tclose);
+    case Type::c128: return complex_type();
+    case Type::str: return string_type(string_size);
+  }
+  throw Error("unknown element type");
+}
+
+Object create_row_dataset(hid_t loc, const std::string& name, Type type, const std::vector<hsize_t>& shape,
+                          size_t string_size) {
+  Object space = dataspace(shape);
+  Object dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate", name), H5Pclose);
+  check_status(H5Pset_layout(dcpl.id(), H5D_CONTIGUOUS), "H5Pset_layout", name);
+  check_status(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time", name);
+  check_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_ALLOC), "H5Pset_fill_time", name);
+  Object mt = memory_type(type, string_size);
+  // Unwritten numbers read as NaN (or -1 for integers), so a missing row cannot pass for data.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::int32_t i32 = -1;
+  const std::int64_t i64 = -1;
+  const std::complex<double> c(nan, nan);
+  const void* fill = type == Type::f64 ? static_cast<const void*>(&nan)
+                     : type == Type::i32 ? static_cast<const void*>(&i32)
+                     : type == Type::i64 ? static_cast<const void*>(&i64)
+                     : type == Type::c128 ? static_cast<const void*>(&c)
+                                          : nullptr;
+  if (fill) check_status(H5Pset_fill_value(dcpl.id(), mt.id(), fill), "H5Pset_fill_value", name);
+  return Object(check(H5Dcreate2(loc, name.c_str(), mt.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                      "H5Dcreate2", name),
+                H5Dclose);
+}
+
+void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>& item_shape, const void* data,
+               size_t string_size) {
+  Object file_space(check(H5Dget_space(dataset), "H5Dget_space", "row"), H5Sclose);
+  std::vector<hsize_t> start(item_shape.size() + 1, 0), count{1};
+  start[0] = row;
+  count.insert(count.end(), item_shape.begin(), item_shape.end());
+  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+               "H5Sselect_hyperslab", "row " + std::to_string(row));
+  Object mem_space = dataspace(count);
+  Object mt = memory_type(type, string_size);
+  check_status(H5Dwrite(dataset, mt.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, data), "H5Dwrite",
+               "row " + std::to_string(row));
+}
+
+void write_whole(hid_t dataset, Type type, const void* data) {
+  Object mt = memory_type(type);
+  check_status(H5Dwrite(dataset, mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", "dataset");
+}
+
+std::vector<hsize_t> shape_of(hid_t loc, const std::string& path) {
+  Object set = open_dataset(loc, path);
+  Object space(check(H5Dget_space(set.id()), "H5Dget_space", path), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  return dims;
+}
+
+namespace {
+
+Type element_type(hid_t set, const std::string& path) {
+  Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);
+  switch (H5Tget_class(type.id())) {
+    case H5T_FLOAT: return Type::f64;
+    case H5T_INTEGER: return H5Tget_size(type.id()) > 4 ? Type::i64 : Type::i32;
+    case H5T_COMPOUND: return Type::c128;
+    default: throw Error("dataset '" + path + "' has an element type the store does not use");
+  }
+}
+
+size_t element_size(Type t) { return t == Type::c128 ? 16 : (t == Type::i32 ? 4 : 8); }
+
+}  // namespace
+
+RawData read_raw(hid_t loc, const std::string& path) {
+  Object set = open_dataset(loc, path);
+  RawData r;
+  r.type = element_type(set.id(), path);
+  r.shape = shape_of(loc, path);
+  hsize_t count = 1;
+  for (hsize_t d : r.shape) count *= d;
+  r.bytes.resize(count * element_size(r.type));
+  Object mt = memory_type(r.type);
+  check_status(H5Dread(set.id(), mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, r.bytes.data()), "H5Dread", path);
+  return r;
+}
+
+RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
+  Object set = open_dataset(loc, path);
+  RawData r;
+  r.type = element_type(set.id(), path);
+  std::vector<hsize_t> dims = shape_of(loc, path);
+  r.shape.assign(dims.begin() + 1, dims.end());
+  hsize_t count = 1;
+  for (hsize_t d : r.shape) count *= d;
+  r.bytes.resize(count * element_size(r.type));
+  Object file_space(check(H5Dget_space(set.id()), "H5Dget_space", path), H5Sclose);
+  std::vector<hsize_t> start(dims.size(), 0), cnt = dims;
+  start[0] = row;
+  cnt[0] = 1;
+  check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, cnt.data(), nullptr),
+               "H5Sselect_hyperslab", path);
+  Object mem_space = dataspace(cnt);
+  Object mt = memory_type(r.type);
+  check_status(H5Dread(set.id(), mt.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, r.bytes.data()), "H5Dread",
+               path);
+  return r;
 }
 
 Object create_group(hid_t parent, const std::string& name) {

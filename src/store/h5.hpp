@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <hdf5.h>
+#include <mpi.h>
 
 namespace npde::h5 {
 
@@ -37,6 +38,12 @@ class Object {
 
 Object create_file(const std::string& path);     // truncates
 Object open_file_read_only(const std::string& path);
+// Parallel (MPI-IO) files: collective over the communicator.
+Object create_parallel_file(const std::string& path, MPI_Comm comm);
+Object open_parallel_file(const std::string& path, MPI_Comm comm);
+void flush(hid_t file);  // collective for parallel files
+Object open_group(hid_t loc, const std::string& path);
+Object open_dataset(hid_t loc, const std::string& path);
 Object create_group(hid_t parent, const std::string& name);
 bool exists(hid_t loc, const std::string& path);
 
@@ -57,6 +64,34 @@ void describe(hid_t obj, const std::string& description, const std::string& unit
 // Attributes of the object at `path` (relative to loc; "." for loc itself).
 std::string read_string_attribute(hid_t loc, const std::string& path, const std::string& name);
 double read_double_attribute(hid_t loc, const std::string& path, const std::string& name);
+
+// Element types of the store's datasets.
+enum class Type { f64, i32, i64, c128, str };
+Object memory_type(Type t, size_t string_size = 0);
+
+// A dataset made for row-wise writes: contiguous, allocated and filled when created (so no
+// metadata changes later), shape (rows, item...).
+Object create_row_dataset(hid_t loc, const std::string& name, Type type, const std::vector<hsize_t>& shape,
+                          size_t string_size = 0);
+
+// Writes `item_shape` elements at leading index `row` (the item may be smaller than the
+// dataset's trailing shape: it goes to the low corner).
+void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>& item_shape, const void* data,
+               size_t string_size = 0);
+
+// Writes a whole dataset at once.
+void write_whole(hid_t dataset, Type type, const void* data);
+
+// A whole dataset's raw values in its own element class (f64, i32 or c128) and shape.
+struct RawData {
+  Type type = Type::f64;
+  std::vector<hsize_t> shape;
+  std::vector<unsigned char> bytes;
+};
+RawData read_raw(hid_t loc, const std::string& path);
+// One row (leading index) of a dataset.
+RawData read_row(hid_t loc, const std::string& path, hsize_t row);
+std::vector<hsize_t> shape_of(hid_t loc, const std::string& path);
 
 std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape = nullptr);
 

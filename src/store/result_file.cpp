@@ -9,6 +9,9 @@
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
+#include "store/posix_io.hpp"
+
+#include <fcntl.h>
 
 namespace npde {
 namespace {
@@ -86,6 +89,13 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
                     row_major(per_update).data());
   describe(ul.id(), "MSE loss of each Adam update, shape (epoch, update within epoch)", "(state units)^2");
 
+  Object timing = create_group(file, "timing");
+  set_attribute(timing.id(), "description",
+                std::string("wall-clock seconds; not part of the reproducible result"));
+  set_attribute(timing.id(), "truth_seconds", r.truth_seconds);
+  set_attribute(timing.id(), "training_seconds", r.training_seconds);
+  set_attribute(timing.id(), "analysis_seconds", r.analysis_seconds);
+
   if (r.status != "done") return;  // no analysis for diverged experiments
 
   Object ro = create_group(file, "rollout");
@@ -137,26 +147,29 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
            "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share",
            "1");
 
-  Object timing = create_group(file, "timing");
-  set_attribute(timing.id(), "description",
-                std::string("wall-clock seconds; not part of the reproducible result"));
-  set_attribute(timing.id(), "truth_seconds", r.truth_seconds);
-  set_attribute(timing.id(), "training_seconds", r.training_seconds);
-  set_attribute(timing.id(), "analysis_seconds", r.analysis_seconds);
 }
 
 }  // namespace
 
 void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,
-                       const std::string& hash, const ExperimentResult& result) {
+                       const std::string& hash, const ExperimentResult& result, bool durable) {
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
   try {
     {
       h5::Object file = h5::create_file(tmp);
       write_contents(file.id(), spec, canonical_text, hash, result);
     }
+    if (durable) {  // the data reach the disk before the name does
+      const int fd = posix::open(tmp, O_RDONLY);
+      posix::fsync(fd, tmp);
+      posix::close(fd, tmp);
+    }
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
       throw h5::Error("rename '" + tmp + "' -> '" + path + "' failed: " + std::strerror(errno));
+    if (durable) {
+      const size_t slash = path.rfind('/');
+      posix::fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
+    }
   } catch (...) {
     std::remove(tmp.c_str());
     throw;

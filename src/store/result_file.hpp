@@ -7,9 +7,10 @@
 namespace npde {
 
 // Writes atomically: to PATH.tmp.PID first, renamed over PATH only when complete, so a crash or
-// error never leaves a partial file under the final name.
+// error never leaves a partial file under the final name. `durable` also fsyncs the file before
+// the rename and the directory after it (the sweep's shards).
 void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,
-                       const std::string& hash, const ExperimentResult& result);
+                       const std::string& hash, const ExperimentResult& result, bool durable = false);
 
 // The default dataset holding a flat parameter vector (in PHYSICS.md's order).
 constexpr const char* kFinalWeightsDataset = "/weights/final";

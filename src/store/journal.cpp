@@ -1,0 +1,103 @@
+#include "store/journal.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <fcntl.h>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "store/posix_io.hpp"
+
+namespace npde {
+namespace {
+
+const std::string kHeader = "npdesweep-journal v1 ";
+
+std::string record_fields(const JournalRecord& r) { return std::to_string(r.id) + " " + r.hash + " " + r.status; }
+
+std::string hex(std::uint32_t v) {
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", v);
+  return buf;
+}
+
+}  // namespace
+
+std::uint32_t crc32(const std::string& text) {
+  static std::uint32_t table[256] = {};
+  if (!table[1])
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char ch : text) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFu;
+}
+
+Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::move(path)) {
+  const std::string header = kHeader + sweep_hash + "\n";
+  if (posix::exists(path_)) {
+    const std::string text = posix::read_file(path_);
+    if (text.compare(0, header.size(), header) != 0)
+      throw std::runtime_error("journal '" + path_ + "' belongs to another sweep (its first line is not '" +
+                               header.substr(0, header.size() - 1) + "')");
+    return;
+  }
+  // Create under a temporary name and rename, so a crash never leaves a headerless journal.
+  const std::string tmp = path_ + ".tmp";
+  const int fd = posix::open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+  posix::write_all(fd, header.data(), header.size(), tmp);
+  posix::fsync(fd, tmp);
+  posix::close(fd, tmp);
+  posix::rename(tmp, path_);
+  const size_t slash = path_.rfind('/');
+  posix::fsync_directory(slash == std::string::npos ? "." : path_.substr(0, slash));
+}
+
+std::vector<JournalRecord> Journal::read(long* ignored_lines) const {
+  std::istringstream in(posix::read_file(path_));
+  std::string line;
+  std::getline(in, line);  // header, checked when opened
+  std::vector<JournalRecord> out;
+  long ignored = 0;
+  bool intact = true;
+  while (std::getline(in, line)) {
+    // A line counts only if it is complete (newline-terminated), checksummed, and follows
+    // only intact lines: after the first bad line nothing is trusted.
+    const size_t last_space = line.rfind(' ');
+    bool ok = intact && !in.eof() && last_space != std::string::npos &&
+              line.substr(last_space + 1) == hex(crc32(line.substr(0, last_space)));
+    JournalRecord r;
+    if (ok) {
+      std::istringstream fields(line.substr(0, last_space));
+      ok = static_cast<bool>(fields >> r.id >> r.hash >> r.status);
+    }
+    if (!ok) {
+      intact = false;
+      ++ignored;
+      continue;
+    }
+    out.push_back(r);
+  }
+  if (ignored_lines) *ignored_lines = ignored;
+  return out;
+}
+
+void Journal::append(const JournalRecord& record) {
+  const std::string fields = record_fields(record);
+  const std::string line = fields + " " + hex(crc32(fields)) + "\n";
+  const int fd = posix::open(path_, O_WRONLY | O_APPEND);
+  try {
+    posix::write_all(fd, line.data(), line.size(), path_);
+    posix::fsync(fd, path_);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  posix::close(fd, path_);
+}
+
+}  // namespace npde

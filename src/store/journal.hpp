@@ -1,0 +1,37 @@
+#pragma once
+// The commit journal: the record of which experiments are finished, independent of the HDF5
+// file (which a crash can leave unflushed). Append-only text, one line per commit:
+//   <id> <content hash> <status> <crc32 of the preceding fields, hex>
+// after a header line naming the sweep's hash. Each append is written whole and fsync'd
+// before the commit counts; a torn or corrupted line (crash mid-append) fails its checksum
+// and is ignored on reading, as are the lines after it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace npde {
+
+struct JournalRecord {
+  long id = 0;
+  std::string hash;
+  std::string status;  // done | diverged | failed
+};
+
+class Journal {
+ public:
+  // Opens the journal at `path`, creating it with a header for `sweep_hash` if missing.
+  // Throws std::runtime_error if an existing journal belongs to another sweep.
+  Journal(std::string path, const std::string& sweep_hash);
+
+  std::vector<JournalRecord> read(long* ignored_lines = nullptr) const;
+  void append(const JournalRecord& record);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::uint32_t crc32(const std::string& text);
+
+}  // namespace npde

@@ -1,0 +1,35 @@
+#pragma once
+// The one seam over the POSIX calls the store's durability depends on (open, write, fsync,
+// rename, flock), in the style of fmt's os layer: each call is checked here and turned into
+// IoError naming the call and path, and tests can make the next call of a kind fail (ENOSPC,
+// a short write, EINTR) without a broken disk.
+#include <stdexcept>
+#include <string>
+
+namespace npde::posix {
+
+class IoError : public std::runtime_error {
+ public:
+  IoError(const std::string& call, const std::string& path, int err);
+  int error() const { return err_; }
+
+ private:
+  int err_;
+};
+
+// Test hooks: the next `call` ("write", "fsync", "rename", "open") fails with errno `err`;
+// for "write" with short_write it first writes half of the buffer.
+void inject_fault(const std::string& call, int err, bool short_write = false);
+void clear_faults();
+
+int open(const std::string& path, int flags, int mode = 0644);
+void write_all(int fd, const void* data, size_t size, const std::string& path);
+void fsync(int fd, const std::string& path);
+void fsync_directory(const std::string& directory);
+void rename(const std::string& from, const std::string& to);
+void close(int fd, const std::string& path);
+void make_directory(const std::string& path);  // succeeds if it exists
+std::string read_file(const std::string& path);
+bool exists(const std::string& path);
+
+}  // namespace npde::posix

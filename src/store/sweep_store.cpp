@@ -1,0 +1,267 @@
+#include "store/sweep_store.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "model/mlp.hpp"
+#include "pipeline/training.hpp"
+#include "spec/canonical.hpp"
+
+namespace npde {
+namespace {
+
+constexpr size_t kMessageSize = 200;
+constexpr size_t kLabelSize = 48;
+
+// A per-row dataset of a resolution group: its path under the group (the same as in a shard),
+// element type, the shape of one row, and what it means.
+struct RowField {
+  std::string path;
+  h5::Type type;
+  std::vector<hsize_t> item;
+  std::string description, units;
+};
+
+std::vector<RowField> row_fields(const ExperimentSpec& s) {
+  const hsize_t p = static_cast<hsize_t>(Mlp(s.network_widths()).parameter_count());
+  const hsize_t epochs = std::max(1, s.training.epochs), updates = updates_per_epoch(s.training);
+  const hsize_t tests = s.test_ics.size(), steps = s.steps + 1, n = s.pde.resolution;
+  const hsize_t states = s.one_shot() ? 1 : s.jacobian_states.size();
+  using h5::Type;
+  std::vector<RowField> f = {
+      {"weights/initial", Type::f64, {p}, "initial network parameters, flat (docs/result-file.md)", "1"},
+      {"weights/final", Type::f64, {p}, "trained network parameters, flat", "1"},
+      {"training/loss", Type::f64, {epochs}, "mean MSE of each epoch's updates; NaN past the last epoch run", "(state units)^2"},
+      {"training/update_loss", Type::f64, {epochs, updates}, "MSE of every Adam update", "(state units)^2"},
+      {"rollout/relative_l2_error", Type::f64, {tests, steps}, "relative L2 rollout error per test IC and output step", "1"},
+      {"rollout/diverged_at", Type::i32, {tests}, "first output step of a rollout blow-up, -1 if none", "output steps"},
+      {"rollout/saturation", Type::f64, {}, "share of hidden units with |tanh'| < 1e-3 on the training rollout", "1"},
+  };
+  for (const char* who : {"model", "truth"}) {
+    const std::string g = std::string("jacobian/") + who + "/";
+    f.push_back({g + "eigenvalues", Type::c128, {tests, states, n}, std::string(who) + " Jacobian eigenvalues, decreasing modulus", "1"});
+    f.push_back({g + "spectral_radius", Type::f64, {tests, states}, std::string(who) + " max|lambda|", "1"});
+    f.push_back({g + "log_abs_det", Type::f64, {tests, states}, "sum of log|lambda|", "1"});
+  }
+  f.push_back({"jacobian/known_only/spectral_radius", Type::f64, {tests, states}, "max|lambda| with the network removed", "1"});
+  return f;
+}
+
+// Scalars a shard keeps as attributes of /integrator, stored per row.
+const std::vector<std::pair<std::string, std::string>> kIntegratorScalars = {
+    {"substeps_model", "RK4 substeps per output step of the model"},
+    {"substeps_truth_jacobian", "RK4 substeps per output step of the truth map"},
+    {"amplitude", "max|u| over all truth data"}};
+
+std::string group_name(int resolution) { return "/results/N" + std::to_string(resolution); }
+
+void create_parents(hid_t file, const std::string& path, std::map<std::string, bool>& made) {
+  for (size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
+    const std::string parent = path.substr(0, pos);
+    if (!made[parent]) {
+      h5::create_group(file, parent);
+      made[parent] = true;
+    }
+  }
+}
+
+}  // namespace
+
+CellStatus status_from_name(const std::string& name) {
+  if (name == "done") return CellStatus::done;
+  if (name == "diverged") return CellStatus::diverged;
+  if (name == "failed") return CellStatus::failed;
+  return CellStatus::pending;
+}
+
+const char* status_name(CellStatus s) {
+  switch (s) {
+    case CellStatus::done: return "done";
+    case CellStatus::diverged: return "diverged";
+    case CellStatus::failed: return "failed";
+    default: return "pending";
+  }
+}
+
+StorePaths::StorePaths(const std::string& store_file)
+    : file(store_file),
+      sidecar(store_file + ".d"),
+      journal(sidecar + "/journal"),
+      lock(sidecar + "/lock"),
+      shards(sidecar + "/shards"),
+      sweep_toml(sidecar + "/sweep.toml") {}
+
+std::string StorePaths::shard(long id, const std::string& hash) const {
+  return shards + "/" + std::to_string(id) + "-" + hash + ".h5";
+}
+
+void SweepStore::create(const std::string& path, const SweepSpec& sweep, const std::vector<GridCell>& cells,
+                        const std::string& canonical_text, const std::string& sweep_hash, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  h5::Object file = h5::create_parallel_file(path, comm);
+  const hid_t f = file.id();
+  h5::set_attribute(f, "schema_version", static_cast<long long>(kSchemaVersion));
+  h5::set_attribute(f, "tool", std::string("npdesweep ") + NPDESWEEP_VERSION);
+  h5::set_attribute(f, "sweep_name", sweep.name);
+  h5::set_attribute(f, "sweep_hash", sweep_hash);
+  h5::set_attribute(f, "sweep_toml", canonical_text);
+  h5::set_attribute(f, "cells", static_cast<long long>(cells.size()));
+
+  // Experiments table and status: one entry per cell.
+  const hsize_t e = cells.size();
+  h5::Object ex = h5::create_group(f, "experiments");
+  struct Column {
+    const char* name;
+    h5::Type type;
+    size_t size;
+    const char* description;
+  };
+  const std::vector<Column> columns = {
+      {"id", h5::Type::i64, 0, "cell index in the sweep's enumeration order"},
+      {"hash", h5::Type::str, 16, "content hash of the cell's canonical experiment (resume key)"},
+      {"case", h5::Type::str, 16, "PDE case"},
+      {"train_stencil", h5::Type::str, 16, "stencil of the varied term in the truth data"},
+      {"infer_stencil", h5::Type::str, 16, "the same term inside the NeuralPDE"},
+      {"ic", h5::Type::str, kLabelSize, "training initial condition"},
+      {"resolution", h5::Type::i32, 0, "N grid points"},
+      {"replicate", h5::Type::i32, 0, "independent initialisation index"},
+      {"seed", h5::Type::i64, 0, "seed of the Glorot initial weights"},
+      {"row", h5::Type::i32, 0, "row of this cell in /results/N<resolution>"}};
+  std::vector<h5::Object> column_sets;
+  for (const Column& c : columns) {
+    column_sets.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
+    h5::describe(column_sets.back().id(), c.description, "");
+  }
+  h5::Object st = h5::create_group(f, "status");
+  h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
+  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "");
+  h5::Object message = h5::create_row_dataset(st.id(), "message", h5::Type::str, {e}, kMessageSize);
+  h5::describe(message.id(), "why a cell failed or diverged", "");
+  h5::Object timing = h5::create_group(f, "timing");
+  h5::Object seconds = h5::create_row_dataset(timing.id(), "seconds", h5::Type::f64, {e, 3});
+  h5::describe(seconds.id(), "wall-clock seconds of truth, training and analysis; not part of the reproducible result",
+               "s");
+
+  // One group of result datasets per resolution (shapes depend on N), rows in cell order.
+  h5::Object results = h5::create_group(f, "results");
+  std::map<int, std::vector<const GridCell*>> by_resolution;
+  for (const GridCell& c : cells) by_resolution[c.spec.pde.resolution].push_back(&c);
+  std::map<long, int> row_of;
+  for (const auto& [n, members] : by_resolution) {
+    const ExperimentSpec& s = members.front()->spec;
+    const std::string g = group_name(n);
+    h5::Object group = h5::create_group(f, g);
+    std::map<std::string, bool> made;
+    const hsize_t rows = members.size();
+    for (const RowField& field : row_fields(s)) {
+      create_parents(group.id(), "/" + field.path, made);
+      std::vector<hsize_t> shape{rows};
+      shape.insert(shape.end(), field.item.begin(), field.item.end());
+      h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
+      h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
+    }
+    create_parents(group.id(), "/integrator/x", made);
+    for (const auto& [name, what] : kIntegratorScalars)
+      h5::describe(h5::create_row_dataset(group.id(), "integrator/" + name, h5::Type::f64, {rows}).id(), what, "");
+    const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
+    h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
+    h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "");
+    if (rank == 0) h5::write_whole(si.id(), h5::Type::i32, states.data());
+    for (size_t r = 0; r < members.size(); ++r) row_of[members[r]->id] = static_cast<int>(r);
+  }
+
+  // The experiments table is raw data: rank 0 writes it, then everyone flushes together.
+  if (rank == 0) {
+    for (const GridCell& c : cells) {
+      const hsize_t i = static_cast<hsize_t>(c.id);
+      const std::int64_t id = c.id, seed = static_cast<std::int64_t>(c.spec.seed);
+      const std::int32_t n = c.spec.pde.resolution, rep = c.replicate, row = row_of[c.id];
+      const std::string hash = content_hash(canonical_toml(c.spec));
+      auto str = [](const std::string& v, size_t size) {
+        std::string s = v.substr(0, size);
+        s.resize(size, '\0');
+        return s;
+      };
+      h5::write_row(column_sets[0].id(), h5::Type::i64, i, {}, &id);
+      h5::write_row(column_sets[1].id(), h5::Type::str, i, {}, str(hash, 16).data(), 16);
+      h5::write_row(column_sets[2].id(), h5::Type::str, i, {}, str(c.spec.pde.name, 16).data(), 16);
+      h5::write_row(column_sets[3].id(), h5::Type::str, i, {}, str(c.spec.train_stencil, 16).data(), 16);
+      h5::write_row(column_sets[4].id(), h5::Type::str, i, {}, str(c.spec.infer_stencil, 16).data(), 16);
+      h5::write_row(column_sets[5].id(), h5::Type::str, i, {}, str(c.spec.train_ic.label(), kLabelSize).data(),
+                    kLabelSize);
+      h5::write_row(column_sets[6].id(), h5::Type::i32, i, {}, &n);
+      h5::write_row(column_sets[7].id(), h5::Type::i32, i, {}, &rep);
+      h5::write_row(column_sets[8].id(), h5::Type::i64, i, {}, &seed);
+      h5::write_row(column_sets[9].id(), h5::Type::i32, i, {}, &row);
+      const std::int32_t pending = 0;
+      h5::write_row(code.id(), h5::Type::i32, i, {}, &pending);
+    }
+  }
+  MPI_Barrier(comm);
+  h5::flush(f);
+}
+
+SweepStore::SweepStore(const std::string& path, MPI_Comm comm) : file_(h5::open_parallel_file(path, comm)) {}
+
+void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& shard_path) {
+  const hid_t f = file_.id();
+  std::int32_t row = 0;
+  {
+    const h5::RawData r = h5::read_row(f, "/experiments/row", static_cast<hsize_t>(cell.id));
+    std::copy(r.bytes.begin(), r.bytes.begin() + 4, reinterpret_cast<unsigned char*>(&row));
+  }
+  const std::string g = group_name(cell.spec.pde.resolution) + "/";
+  h5::Object shard = h5::open_file_read_only(shard_path);
+  for (const RowField& field : row_fields(cell.spec)) {
+    if (!h5::exists(shard.id(), "/" + field.path)) continue;  // e.g. no analysis for a diverged cell
+    const h5::RawData d = h5::read_raw(shard.id(), "/" + field.path);
+    if (d.bytes.empty()) continue;  // nothing recorded (a cell that failed before training)
+    h5::Object set = h5::open_dataset(f, g + field.path);
+    h5::write_row(set.id(), d.type, static_cast<hsize_t>(row), d.shape, d.bytes.data());
+  }
+  for (const auto& [name, what] : kIntegratorScalars) {
+    const double v = h5::read_double_attribute(shard.id(), "/integrator", name);
+    h5::Object set = h5::open_dataset(f, g + "integrator/" + name);
+    h5::write_row(set.id(), h5::Type::f64, static_cast<hsize_t>(row), {}, &v);
+  }
+  const double seconds[3] = {h5::read_double_attribute(shard.id(), "/timing", "truth_seconds"),
+                             h5::read_double_attribute(shard.id(), "/timing", "training_seconds"),
+                             h5::read_double_attribute(shard.id(), "/timing", "analysis_seconds")};
+  h5::Object timing = h5::open_dataset(f, "/timing/seconds");
+  h5::write_row(timing.id(), h5::Type::f64, static_cast<hsize_t>(cell.id), {3}, seconds);
+  write_status(cell.id, status_from_name(h5::read_string_attribute(shard.id(), ".", "status")),
+               h5::read_string_attribute(shard.id(), ".", "message"));
+}
+
+void SweepStore::write_status(long id, CellStatus status, const std::string& message) {
+  const hid_t f = file_.id();
+  std::string m = message.substr(0, kMessageSize);
+  m.resize(kMessageSize, '\0');
+  h5::Object msg = h5::open_dataset(f, "/status/message");
+  h5::write_row(msg.id(), h5::Type::str, static_cast<hsize_t>(id), {}, m.data(), kMessageSize);
+  const std::int32_t code = static_cast<std::int32_t>(status);
+  h5::Object c = h5::open_dataset(f, "/status/code");
+  h5::write_row(c.id(), h5::Type::i32, static_cast<hsize_t>(id), {}, &code);  // last: the row is complete
+}
+
+std::vector<int> SweepStore::read_status_codes() const {
+  const h5::RawData r = h5::read_raw(file_.id(), "/status/code");
+  std::vector<int> out(r.bytes.size() / 4);
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::int32_t v;
+    std::copy(r.bytes.begin() + 4 * i, r.bytes.begin() + 4 * i + 4, reinterpret_cast<unsigned char*>(&v));
+    out[i] = v;
+  }
+  return out;
+}
+
+void SweepStore::close() { file_ = h5::Object(); }
+
+std::string stored_sweep_hash(const std::string& path) {
+  h5::Object f = h5::open_file_read_only(path);
+  return h5::read_string_attribute(f.id(), ".", "sweep_hash");
+}
+
+}  // namespace npde

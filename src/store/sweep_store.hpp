@@ -1,0 +1,55 @@
+#pragma once
+// The sweep store: one HDF5 file over MPI-IO (layout: docs/store.md) plus a sidecar directory
+// STORE.d/ with the commit journal, the per-experiment shards and the lock.
+//
+// Life cycle, as DESIGN.md prescribes for kill -9 safety: every group, dataset and attribute
+// is created collectively when the store is made (contiguous, allocated and filled at
+// creation) and flushed once; afterwards ranks only write raw data of their own rows,
+// independently, the result data first and the status code last. The shard of an experiment
+// (a run-one result file, fsync'd and renamed into place) is written before its row and is the
+// durable copy from which a lost row is rewritten.
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+#include "spec/sweep_file.hpp"
+#include "store/h5.hpp"
+
+namespace npde {
+
+enum class CellStatus : int { pending = 0, done = 1, failed = 2, diverged = 3 };
+CellStatus status_from_name(const std::string& name);
+const char* status_name(CellStatus s);
+
+struct StorePaths {
+  std::string file, sidecar, journal, lock, shards, sweep_toml;
+  explicit StorePaths(const std::string& store_file);
+  std::string shard(long id, const std::string& hash) const;
+};
+
+class SweepStore {
+ public:
+  // Collective: creates the file with every dataset for the sweep's cells.
+  static void create(const std::string& path, const SweepSpec& sweep, const std::vector<GridCell>& cells,
+                     const std::string& canonical_text, const std::string& sweep_hash, MPI_Comm comm);
+  // Collective: opens an existing store for writing rows.
+  SweepStore(const std::string& path, MPI_Comm comm);
+
+  // Independent: copies the shard of one experiment into its row, then its status code.
+  void write_row_from_shard(const GridCell& cell, const std::string& shard_path);
+  // Independent: records a failure without a shard (the experiment threw).
+  void write_status(long id, CellStatus status, const std::string& message);
+
+  std::vector<int> read_status_codes() const;
+
+  void close();  // collective
+
+ private:
+  h5::Object file_;
+};
+
+// Reads the sweep hash stored in an existing store file (serial open), or throws h5::Error.
+std::string stored_sweep_hash(const std::string& path);
+
+}  // namespace npde
