@@ -11,5 +11,6 @@ constexpr int kExitInterrupted = 3;
 int run_one(int argc, char** argv);
 int summarize(int argc, char** argv);
 int plan(int argc, char** argv);
+int run(int argc, char** argv);
 
 }  // namespace npde::cli

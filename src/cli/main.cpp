@@ -20,6 +20,8 @@ Commands:
                        and write its result file
   summarize FILE.h5... one table row per run-one result file
   plan SWEEP.toml      validate a sweep file, list its grid and estimate its cost
+  run SWEEP.toml --store FILE.h5
+                       run or resume a sweep under mpirun (rank 0 schedules, others compute)
 
 Run `npdesweep <command> --help` for a command's options.
 Exit codes: 0 success, 1 the experiment diverged or failed, 2 bad input, 3 interrupted.
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
+  if (command == "run") return npde::cli::run(argc - 1, argv + 1);
   if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
   if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
   std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;

@@ -56,11 +56,12 @@ const std::vector<std::pair<std::string, std::string>> kIntegratorScalars = {
 
 std::string group_name(int resolution) { return "/results/N" + std::to_string(resolution); }
 
-void create_parents(hid_t file, const std::string& path, std::map<std::string, bool>& made) {
-  for (size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
+// Creates the groups above a relative dataset path ("a/b/c" -> "a", "a/b") under `loc`.
+void create_parents(hid_t loc, const std::string& path, std::map<std::string, bool>& made) {
+  for (size_t pos = path.find('/'); pos != std::string::npos; pos = path.find('/', pos + 1)) {
     const std::string parent = path.substr(0, pos);
     if (!made[parent]) {
-      h5::create_group(file, parent);
+      h5::create_group(loc, parent);
       made[parent] = true;
     }
   }
@@ -156,13 +157,13 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
     std::map<std::string, bool> made;
     const hsize_t rows = members.size();
     for (const RowField& field : row_fields(s)) {
-      create_parents(group.id(), "/" + field.path, made);
+      create_parents(group.id(), field.path, made);
       std::vector<hsize_t> shape{rows};
       shape.insert(shape.end(), field.item.begin(), field.item.end());
       h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
       h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
     }
-    create_parents(group.id(), "/integrator/x", made);
+    create_parents(group.id(), "integrator/x", made);
     for (const auto& [name, what] : kIntegratorScalars)
       h5::describe(h5::create_row_dataset(group.id(), "integrator/" + name, h5::Type::f64, {rows}).id(), what, "");
     const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;

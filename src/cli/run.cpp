@@ -1,0 +1,250 @@
+// `npdesweep run SWEEP.toml --store FILE.h5` under mpirun/srun: run or resume a sweep.
+//   1. every rank parses the options; rank 0 validates the sweep and the store (nothing is
+//      touched on bad input) and broadcasts the verdict
+//   2. rank 0 takes the store lock, reads the journal and works out what is pending
+//   3. all ranks create or open the store together; rank 0 rewrites rows the file lost
+//   4. rank 0 schedules, the others compute; all close the store together
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/signals.hpp"
+#include "spec/canonical.hpp"
+#include "spec/input_error.hpp"
+#include "store/posix_io.hpp"
+#include "store/store_lock.hpp"
+
+namespace npde::cli {
+namespace {
+
+const char* kHelp = R"(usage: mpirun -np P npdesweep run SWEEP.toml --store FILE.h5 [options]
+
+Runs every cell of a sweep (docs/sweep-file.md) on P-1 worker ranks (rank 0 schedules) and
+writes the results into one parallel HDF5 store (docs/store.md), with its journal, shards and
+lock in FILE.h5.d/. Running the same command again resumes: only cells not yet committed run.
+
+Options:
+  --store FILE.h5       the store (created if missing)
+  --time-limit T        wall-clock budget, seconds or [HH:]MM:SS: stop handing out cells
+                        at T - grace, abandon cells still running at T, exit 3
+  --grace S             seconds running cells get after a drain signal (default 30)
+  --retry-failed        run cells recorded as failed again
+  --force               replace a store made from a different sweep file
+  --quiet               no progress on stderr
+  -h, --help            this text
+
+Signals: SIGINT, SIGTERM, SIGUSR1 drain the sweep (no new cells, running ones finish within the
+grace period) and it exits 3; rerun the command to resume.
+Exit codes: 0 every cell finished (done or diverged), 1 some failed, 2 bad input (nothing
+written), 3 drained before the end (resumable).
+)";
+
+double parse_duration(const std::string& option, const std::string& v) {
+  double total = 0;
+  size_t pos = 0;
+  int parts = 0;
+  try {
+    while (pos <= v.size()) {
+      const size_t colon = v.find(':', pos);
+      const std::string part = v.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+      size_t used = 0;
+      const double x = std::stod(part, &used);
+      if (used != part.size() || x < 0) throw std::invalid_argument("bad");
+      total = total * 60 + x;
+      ++parts;
+      if (colon == std::string::npos) break;
+      pos = colon + 1;
+    }
+  } catch (const std::exception&) {
+    parts = 0;
+  }
+  if (parts == 0 || parts > 3) throw UsageError(option + " needs seconds or [HH:]MM:SS, got '" + v + "'");
+  return total;
+}
+
+struct Verdict {
+  int code = 0;  // 0 go, otherwise the exit code every rank returns
+  std::string message;
+  bool create = false;
+  template <class A>
+  void serialize(A& ar, unsigned) {
+    ar& code& message& create;
+  }
+};
+
+}  // namespace
+
+namespace {
+int run_sweep(boost::mpi::communicator& world, int argc, char** argv);
+}  // namespace
+
+int run(int argc, char** argv) {
+  boost::mpi::environment env(argc, argv, false);
+  boost::mpi::communicator world;
+  try {
+    return run_sweep(world, argc, argv);
+  } catch (const std::exception& e) {
+    // An infrastructure failure on one rank (file system, MPI-IO): the others may be waiting in
+    // a collective call, so take the whole job down with one clear message. Finished cells are
+    // in the journal and shards; rerunning the command resumes.
+    std::cerr << "npdesweep run (rank " << world.rank() << "): " << e.what() << "\n";
+    world.abort(kExitFailed);
+  }
+  return kExitFailed;
+}
+
+namespace {
+
+int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
+  const bool master = world.rank() == 0;
+
+  // 1. Options and sweep (every rank reads them; rank 0 speaks).
+  ParsedArgs args;
+  sched::RunSettings settings;
+  Verdict verdict;
+  SweepSpec sweep;
+  std::string store_path;
+  try {
+    args = parse_args(argc, argv, {"--store", "--time-limit", "--grace"},
+                      {"--retry-failed", "--force", "--quiet", "--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+      if (master) std::cout << kHelp;
+      return kExitOk;
+    }
+    if (args.positional.size() != 1) throw UsageError("expected exactly one sweep file");
+    if (!args.has("--store")) throw UsageError("--store FILE.h5 is required");
+    store_path = args.get("--store");
+    if (args.has("--time-limit")) settings.time_limit_seconds = parse_duration("--time-limit", args.get("--time-limit"));
+    if (args.has("--grace")) settings.grace_seconds = parse_duration("--grace", args.get("--grace"));
+    settings.quiet = args.has("--quiet");
+    sweep = read_sweep_file(args.positional[0]);
+    if (world.size() < 2) throw UsageError("needs at least 2 ranks (1 master + workers): mpirun -np 3 ...");
+  } catch (const UsageError& e) {
+    verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what() + " (see npdesweep run --help)"};
+  } catch (const InputError& e) {
+    verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
+  }
+  const std::vector<GridCell> cells = verdict.code ? std::vector<GridCell>{} : enumerate_cells(sweep);
+  const std::string canonical = verdict.code ? "" : canonical_sweep_toml(sweep);
+  const std::string sweep_hash = verdict.code ? "" : content_hash(canonical);
+  const StorePaths paths(store_path);
+
+  // 2. Rank 0: store checks (before touching anything), lock, journal, pending list.
+  std::unique_ptr<StoreLock> lock;
+  std::unique_ptr<Journal> journal;
+  std::vector<long> pending, rewrite;
+  long finished_before = 0;
+  if (master && verdict.code == 0) {
+    try {
+      const bool file_exists = posix::exists(paths.file), journal_exists = posix::exists(paths.journal);
+      std::string existing_hash;
+      if (journal_exists) {
+        const std::string head = posix::read_file(paths.journal);
+        existing_hash = head.substr(0, head.find('\n'));
+        existing_hash = existing_hash.substr(existing_hash.rfind(' ') + 1);
+      } else if (file_exists) {
+        try {
+          existing_hash = stored_sweep_hash(paths.file);
+        } catch (const h5::Error& e) {
+          throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
+        }
+      }
+      if (!existing_hash.empty() && existing_hash != sweep_hash && !args.has("--force"))
+        throw InputError(paths.file, 0, "--store",
+                         "was made from a different sweep (hash " + existing_hash + ", this sweep " + sweep_hash +
+                             "); use another --store, or --force to replace it");
+      posix::make_directory(paths.sidecar);
+      posix::make_directory(paths.shards);
+      lock = std::make_unique<StoreLock>(paths.lock);
+      if (!existing_hash.empty() && existing_hash != sweep_hash) {  // --force: start over
+        std::remove(paths.journal.c_str());
+        std::remove(paths.file.c_str());
+      }
+      journal = std::make_unique<Journal>(paths.journal, sweep_hash);
+      std::set<long> committed;
+      for (const JournalRecord& r : journal->read()) {
+        if (r.id < 0 || r.id >= static_cast<long>(cells.size()) || r.hash != content_hash(canonical_toml(cells[r.id].spec)))
+          continue;
+        if (r.status == "failed" && args.has("--retry-failed")) {
+          committed.erase(r.id);
+          continue;
+        }
+        committed.insert(r.id);
+      }
+      for (const GridCell& c : cells)
+        if (!committed.count(c.id)) pending.push_back(c.id);
+      rewrite.assign(committed.begin(), committed.end());
+      finished_before = static_cast<long>(committed.size());
+      verdict.create = !posix::exists(paths.file) || [&] {
+        try {
+          return stored_sweep_hash(paths.file) != sweep_hash;
+        } catch (const h5::Error&) {
+          std::fprintf(stderr, "npdesweep run: %s is damaged; rebuilding it from the journal and shards\n",
+                       paths.file.c_str());
+          return true;
+        }
+      }();
+      std::ofstream(paths.sweep_toml) << canonical;
+    } catch (const InputError& e) {
+      verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
+    } catch (const StoreLocked& e) {
+      verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
+    } catch (const std::exception& e) {
+      verdict = {kExitFailed, std::string("npdesweep run: cannot prepare the store: ") + e.what()};
+    }
+  }
+  boost::mpi::broadcast(world, verdict, 0);
+  if (verdict.code) {
+    if (master) std::cerr << verdict.message << "\n";
+    return verdict.code;
+  }
+
+  // 3. Create or open the store together; rank 0 restores rows the file lost.
+  sched::install_drain_handlers();
+  if (verdict.create) SweepStore::create(paths.file, sweep, cells, canonical, sweep_hash, world);
+  SweepStore store(paths.file, world);
+  if (master) {
+    const std::vector<int> codes = store.read_status_codes();
+    long restored = 0;
+    for (long id : rewrite) {
+      if (codes[static_cast<size_t>(id)] != 0) continue;  // the row is there
+      const GridCell& c = cells[static_cast<size_t>(id)];
+      store.write_row_from_shard(c, paths.shard(id, content_hash(canonical_toml(c.spec))));
+      ++restored;
+    }
+    if (restored && !settings.quiet)
+      std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);
+    if (!settings.quiet)
+      std::fprintf(stderr, "[%s] %zu cells, %ld already finished, %zu to run on %d workers\n", sweep.name.c_str(),
+                   cells.size(), finished_before, pending.size(), world.size() - 1);
+  }
+  double start_time = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  boost::mpi::broadcast(world, start_time, 0);
+
+  // 4. Schedule or compute.
+  int exit_code = kExitOk;
+  if (master) {
+    const sched::MasterOutcome o =
+        sched::run_master(world, cells, pending, finished_before, *journal, sweep.name, settings);
+    exit_code = o.unfinished > 0 ? kExitInterrupted : (o.failed > 0 ? kExitFailed : kExitOk);
+  } else {
+    sched::run_worker(world, cells, store, paths, settings, start_time);
+  }
+  store.close();
+  boost::mpi::broadcast(world, exit_code, 0);
+  return exit_code;
+}
+
+}  // namespace
+
+}  // namespace npde::cli

@@ -1,0 +1,11 @@
+#pragma once
+// SIGINT, SIGTERM and SIGUSR1 ask a sweep to drain: stop handing out cells, let running cells
+// finish within a grace period, exit 3. The handler only records the request (async-signal
+// safe); the loops poll it.
+namespace npde::sched {
+
+void install_drain_handlers();
+bool drain_requested();
+int drain_signal();  // the signal number that asked, 0 if none
+
+}  // namespace npde::sched

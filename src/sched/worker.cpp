@@ -1,0 +1,74 @@
+#include <chrono>
+#include <cstdio>
+
+#include <boost/mpi/collectives.hpp>
+
+#include "pipeline/experiment.hpp"
+#include "sched/messages.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/signals.hpp"
+#include "spec/canonical.hpp"
+#include "store/result_file.hpp"
+
+namespace npde::sched {
+namespace {
+
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+void run_worker(const boost::mpi::communicator& world, const std::vector<GridCell>& cells, SweepStore& store,
+                const StorePaths& paths, const RunSettings& settings, double start_time) {
+  double signal_time = 0;
+  Report report;
+  while (true) {
+    world.send(0, kTagReport, report);
+    long id = kStop;
+    world.recv(0, kTagAssign, id);
+    if (id == kStop) break;
+    const GridCell& cell = cells[static_cast<size_t>(id)];
+    const std::string canonical = canonical_toml(cell.spec);
+    const std::string hash = content_hash(canonical);
+
+    // A cell still running when the grace period after a drain signal (or the time limit)
+    // runs out is abandoned: it stays pending and the next run does it again.
+    RunOptions options;
+    options.on_epoch = [&](int, double) {
+      const double now = now_seconds();
+      if (drain_requested() && signal_time == 0) signal_time = now;
+      if (signal_time > 0 && now - signal_time > settings.grace_seconds) throw Cancelled();
+      if (settings.time_limit_seconds > 0 && now - start_time > settings.time_limit_seconds) throw Cancelled();
+    };
+    ExperimentResult result;
+    report = Report{id, static_cast<int>(CellStatus::done), ""};
+    try {
+      result = run_experiment(cell.spec, options);
+    } catch (const Cancelled&) {
+      report.status = kCancelled;
+      continue;
+    } catch (const std::exception& e) {
+      result.status = "failed";
+      result.message = e.what();
+    }
+    try {
+      const std::string shard = paths.shard(id, hash);
+      write_result_file(shard, cell.spec, canonical, hash, result, /*durable=*/true);
+      store.write_row_from_shard(cell, shard);
+      report.status = static_cast<int>(status_from_name(result.status));
+      report.message = result.message;
+    } catch (const std::exception& e) {
+      // The store could not take the row: report a failure so the master records it and the
+      // sweep goes on; a resume with --retry-failed runs it again.
+      report.status = static_cast<int>(CellStatus::failed);
+      report.message = std::string("writing the result: ") + e.what();
+    }
+  }
+}
+
+}  // namespace npde::sched
