@@ -197,6 +197,7 @@ Type element_type(hid_t set, const std::string& path) {
     case H5T_FLOAT: return Type::f64;
     case H5T_INTEGER: return H5Tget_size(type.id()) > 4 ? Type::i64 : Type::i32;
     case H5T_COMPOUND: return Type::c128;
+    case H5T_STRING: return Type::str;
     default: throw Error("dataset '" + path + "' has an element type the store does not use");
   }
 }
@@ -205,6 +206,11 @@ size_t element_size(Type t) { return t == Type::c128 ? 16 : (t == Type::i32 ? 4 
 
 }  // namespace
 
+size_t string_size(hid_t set, const std::string& path) {
+  Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);
+  return H5Tget_size(type.id());
+}
+
 RawData read_raw(hid_t loc, const std::string& path) {
   Object set = open_dataset(loc, path);
   RawData r;
@@ -212,8 +218,9 @@ RawData read_raw(hid_t loc, const std::string& path) {
   r.shape = shape_of(loc, path);
   hsize_t count = 1;
   for (hsize_t d : r.shape) count *= d;
-  r.bytes.resize(count * element_size(r.type));
-  Object mt = memory_type(r.type);
+  const size_t width = r.type == Type::str ? string_size(set.id(), path) : element_size(r.type);
+  r.bytes.resize(count * width);
+  Object mt = memory_type(r.type, width);
   check_status(H5Dread(set.id(), mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, r.bytes.data()), "H5Dread", path);
   return r;
 }
