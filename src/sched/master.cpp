@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -75,7 +77,11 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
         const GridCell& cell = cells[static_cast<size_t>(report.id)];
         const CellStatus status = static_cast<CellStatus>(report.status);
         // The worker has written its shard and row: now the commit becomes durable.
+        const auto t0 = Clock::now();
         journal.append({report.id, content_hash(canonical_toml(cell.spec)), status_name(status)});
+        out.journal_seconds += seconds_since(t0);
+        out.compute_seconds += report.compute_seconds;
+        out.store_seconds += report.store_seconds;
         if (status == CellStatus::done) ++out.done;
         if (status == CellStatus::diverged) ++out.diverged;
         if (status == CellStatus::failed) {
@@ -95,7 +101,20 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     if (active > 0) request = world.irecv(boost::mpi::any_source, kTagReport, report);
   }
   out.unfinished += static_cast<long>(pending.size() - next);
-  if (!settings.quiet) print_progress(sweep_name, out, total, already_finished, start, draining);
+  out.wall_seconds = seconds_since(start);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  out.master_cpu_seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+                           1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  if (!settings.quiet) {
+    print_progress(sweep_name, out, total, already_finished, start, draining);
+    const double worker_total = out.compute_seconds + out.store_seconds;
+    std::fprintf(stderr,
+                 "[%s] %.2f s wall; master CPU %.2f s (process total); workers %.2f s computing, %.3f s writing "
+                 "shards and rows (%.2f%%); journal %.3f s\n",
+                 sweep_name.c_str(), out.wall_seconds, out.master_cpu_seconds, out.compute_seconds, out.store_seconds,
+                 worker_total > 0 ? 100.0 * out.store_seconds / worker_total : 0.0, out.journal_seconds);
+  }
   return out;
 }
 

@@ -18,10 +18,12 @@ struct Report {
   long id = -1;     // cell id, -1 for "ready"
   int status = 0;   // CellStatus, or kCancelled
   std::string message;
+  double compute_seconds = 0;  // running the experiment
+  double store_seconds = 0;    // writing its shard and row
 
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& id& status& message;
+    ar& id& status& message& compute_seconds& store_seconds;
   }
 };
 

@@ -21,6 +21,9 @@ struct RunSettings {
 struct MasterOutcome {
   long done = 0, diverged = 0, failed = 0, unfinished = 0;
   bool drained = false;
+  double wall_seconds = 0, master_cpu_seconds = 0;      // the master's own cost while it waits
+  double compute_seconds = 0, store_seconds = 0;        // summed over workers
+  double journal_seconds = 0;                           // master time appending commits
 };
 
 // Rank 0. `pending` lists the cell ids to run, in order.

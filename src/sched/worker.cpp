@@ -46,7 +46,8 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       if (settings.time_limit_seconds > 0 && now - start_time > settings.time_limit_seconds) throw Cancelled();
     };
     ExperimentResult result;
-    report = Report{id, static_cast<int>(CellStatus::done), ""};
+    report = Report{id, static_cast<int>(CellStatus::done), "", 0, 0};
+    const double t0 = now_seconds();
     try {
       result = run_experiment(cell.spec, options);
     } catch (const Cancelled&) {
@@ -56,6 +57,8 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       result.status = "failed";
       result.message = e.what();
     }
+    const double t1 = now_seconds();
+    report.compute_seconds = t1 - t0;
     try {
       const std::string shard = paths.shard(id, hash);
       write_result_file(shard, cell.spec, canonical, hash, result, /*durable=*/true);
@@ -68,6 +71,7 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       report.status = static_cast<int>(CellStatus::failed);
       report.message = std::string("writing the result: ") + e.what();
     }
+    report.store_seconds = now_seconds() - t1;
   }
 }
 
