@@ -1,5 +1,7 @@
 #include "store/journal.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <fcntl.h>
@@ -44,6 +46,16 @@ Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::m
     if (text.compare(0, header.size(), header) != 0)
       throw std::runtime_error("journal '" + path_ + "' belongs to another sweep (its first line is not '" +
                                header.substr(0, header.size() - 1) + "')");
+    // Cut a torn tail (a crash mid-append) so that new commits are not appended after it.
+    size_t intact = 0;
+    read(nullptr, &intact);
+    if (intact < text.size()) {
+      const int fd = posix::open(path_, O_WRONLY);
+      const bool cut = ::ftruncate(fd, static_cast<off_t>(intact)) == 0;
+      if (cut) posix::fsync(fd, path_);
+      posix::close(fd, path_);
+      if (!cut) throw posix::IoError("ftruncate", path_, errno);
+    }
     return;
   }
   // Create under a temporary name and rename, so a crash never leaves a headerless journal.
@@ -57,10 +69,12 @@ Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::m
   posix::fsync_directory(slash == std::string::npos ? "." : path_.substr(0, slash));
 }
 
-std::vector<JournalRecord> Journal::read(long* ignored_lines) const {
-  std::istringstream in(posix::read_file(path_));
+std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_bytes) const {
+  const std::string text = posix::read_file(path_);
+  std::istringstream in(text);
   std::string line;
   std::getline(in, line);  // header, checked when opened
+  size_t intact_length = line.size() + 1;
   std::vector<JournalRecord> out;
   long ignored = 0;
   bool intact = true;
@@ -81,8 +95,10 @@ std::vector<JournalRecord> Journal::read(long* ignored_lines) const {
       continue;
     }
     out.push_back(r);
+    intact_length += line.size() + 1;
   }
   if (ignored_lines) *ignored_lines = ignored;
+  if (intact_bytes) *intact_bytes = std::min(intact_length, text.size());
   return out;
 }
 
@@ -90,10 +106,13 @@ void Journal::append(const JournalRecord& record) {
   const std::string fields = record_fields(record);
   const std::string line = fields + " " + hex(crc32(fields)) + "\n";
   const int fd = posix::open(path_, O_WRONLY | O_APPEND);
+  const off_t before = ::lseek(fd, 0, SEEK_END);
   try {
     posix::write_all(fd, line.data(), line.size(), path_);
     posix::fsync(fd, path_);
   } catch (...) {
+    // Take back a partial line, so the next append does not land after a torn record.
+    if (before >= 0 && ::ftruncate(fd, before) == 0) ::fsync(fd);
     ::close(fd);
     throw;
   }

@@ -23,7 +23,8 @@ class Journal {
   // Throws std::runtime_error if an existing journal belongs to another sweep.
   Journal(std::string path, const std::string& sweep_hash);
 
-  std::vector<JournalRecord> read(long* ignored_lines = nullptr) const;
+  // The intact records; optionally how many lines were dropped and the intact prefix's length.
+  std::vector<JournalRecord> read(long* ignored_lines = nullptr, size_t* intact_bytes = nullptr) const;
   void append(const JournalRecord& record);
 
   const std::string& path() const { return path_; }
