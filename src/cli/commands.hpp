@@ -12,5 +12,6 @@ int run_one(int argc, char** argv);
 int summarize(int argc, char** argv);
 int plan(int argc, char** argv);
 int run(int argc, char** argv);
+int repair(int argc, char** argv);
 
 }  // namespace npde::cli

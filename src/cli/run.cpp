@@ -214,13 +214,12 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   if (verdict.create) SweepStore::create(paths.file, sweep, cells, canonical, sweep_hash, world);
   SweepStore store(paths.file, world);
   if (master) {
-    const std::vector<int> codes = store.read_status_codes();
-    long restored = 0;
-    for (long id : rewrite) {
-      if (codes[static_cast<size_t>(id)] != 0) continue;  // the row is there
-      const GridCell& c = cells[static_cast<size_t>(id)];
-      store.write_row_from_shard(c, paths.shard(id, content_hash(canonical_toml(c.spec))));
-      ++restored;
+    std::vector<long> missing;
+    const long restored = restore_committed_rows(store, cells, rewrite, paths, &missing);
+    for (long id : missing) {  // committed, but its shard is gone: run it again
+      std::fprintf(stderr, "[%s] cell %ld is in the journal but its shard is missing; running it again\n",
+                   sweep.name.c_str(), id);
+      pending.push_back(id);
     }
     if (restored && !settings.quiet)
       std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);

@@ -7,6 +7,7 @@
 #include "model/mlp.hpp"
 #include "pipeline/training.hpp"
 #include "spec/canonical.hpp"
+#include "store/posix_io.hpp"
 
 namespace npde {
 namespace {
@@ -259,6 +260,24 @@ std::vector<int> SweepStore::read_status_codes() const {
 }
 
 void SweepStore::close() { file_ = h5::Object(); }
+
+long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cells, const std::vector<long>& committed,
+                            const StorePaths& paths, std::vector<long>* missing) {
+  const std::vector<int> codes = store.read_status_codes();
+  long restored = 0;
+  for (long id : committed) {
+    if (codes[static_cast<size_t>(id)] != static_cast<int>(CellStatus::pending)) continue;  // the row is there
+    const GridCell& c = cells[static_cast<size_t>(id)];
+    const std::string shard = paths.shard(id, content_hash(canonical_toml(c.spec)));
+    if (!posix::exists(shard)) {
+      if (missing) missing->push_back(id);
+      continue;
+    }
+    store.write_row_from_shard(c, shard);
+    ++restored;
+  }
+  return restored;
+}
 
 std::string stored_sweep_hash(const std::string& path) {
   h5::Object f = h5::open_file_read_only(path);

@@ -49,6 +49,11 @@ class SweepStore {
   h5::Object file_;
 };
 
+// Rewrites, from their shards, the rows of committed cells whose status code in the file is
+// still pending (a crash lost them). Returns how many; ids without a shard go to *missing.
+long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cells, const std::vector<long>& committed,
+                            const StorePaths& paths, std::vector<long>* missing = nullptr);
+
 // Reads the sweep hash stored in an existing store file (serial open), or throws h5::Error.
 std::string stored_sweep_hash(const std::string& path);
 
