@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <map>
 #include <set>
 
 #include <boost/mpi/collectives.hpp>
@@ -143,7 +144,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   std::unique_ptr<StoreLock> lock;
   std::unique_ptr<Journal> journal;
   std::vector<long> pending, rewrite;
-  long finished_before = 0;
+  long finished_before = 0, failed_before = 0;
   if (master && verdict.code == 0) {
     try {
       const bool file_exists = posix::exists(paths.file), journal_exists = posix::exists(paths.journal);
@@ -171,19 +172,20 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
         std::remove(paths.file.c_str());
       }
       journal = std::make_unique<Journal>(paths.journal, sweep_hash);
-      std::set<long> committed;
-      for (const JournalRecord& r : journal->read()) {
-        if (r.id < 0 || r.id >= static_cast<long>(cells.size()) || r.hash != content_hash(canonical_toml(cells[r.id].spec)))
-          continue;
-        if (r.status == "failed" && args.has("--retry-failed")) {
-          committed.erase(r.id);
-          continue;
-        }
-        committed.insert(r.id);
-      }
+      // The last record of a cell wins (a retried cell is journaled again).
+      std::map<long, std::string> committed;
+      for (const JournalRecord& r : journal->read())
+        if (r.id >= 0 && r.id < static_cast<long>(cells.size()) &&
+            r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
+          committed[r.id] = r.status;
+      if (args.has("--retry-failed"))
+        for (auto it = committed.begin(); it != committed.end();) it = it->second == "failed" ? committed.erase(it) : std::next(it);
       for (const GridCell& c : cells)
         if (!committed.count(c.id)) pending.push_back(c.id);
-      rewrite.assign(committed.begin(), committed.end());
+      for (const auto& [id, status] : committed) {
+        rewrite.push_back(id);
+        failed_before += status == "failed";
+      }
       finished_before = static_cast<long>(committed.size());
       verdict.create = !posix::exists(paths.file) || [&] {
         try {
@@ -235,7 +237,8 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   if (master) {
     const sched::MasterOutcome o =
         sched::run_master(world, cells, pending, finished_before, *journal, sweep.name, settings);
-    exit_code = o.unfinished > 0 ? kExitInterrupted : (o.failed > 0 ? kExitFailed : kExitOk);
+    // Failed cells of earlier runs count too until --retry-failed reruns them.
+    exit_code = o.unfinished > 0 ? kExitInterrupted : (o.failed + failed_before > 0 ? kExitFailed : kExitOk);
   } else {
     sched::run_worker(world, cells, store, paths, settings, start_time);
   }

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include <boost/mpi/collectives.hpp>
 
@@ -49,6 +50,9 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
     report = Report{id, static_cast<int>(CellStatus::done), "", 0, 0};
     const double t0 = now_seconds();
     try {
+      // Test hook (fault injection, as the POSIX seam has): make the named cell throw.
+      if (const char* fail = std::getenv("NPDESWEEP_INJECT_FAILURE"); fail && cell.spec.name == fail)
+        throw std::runtime_error("injected failure (NPDESWEEP_INJECT_FAILURE)");
       result = run_experiment(cell.spec, options);
     } catch (const Cancelled&) {
       report.status = kCancelled;
