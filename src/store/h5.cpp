@@ -1,5 +1,7 @@
 #include "store/h5.hpp"
 
+#include <hdf5_hl.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -173,6 +175,11 @@ void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>
   Object mt = memory_type(type, string_size);
   check_status(H5Dwrite(dataset, mt.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, data), "H5Dwrite",
                "row " + std::to_string(row));
+}
+
+void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& name) {
+  if (H5DSis_scale(scale) <= 0) check_status(H5DSset_scale(scale, name.c_str()), "H5DSset_scale", name);
+  check_status(H5DSattach_scale(dataset, scale, dim), "H5DSattach_scale", name);
 }
 
 void write_whole(hid_t dataset, Type type, const void* data) {

@@ -79,6 +79,10 @@ Object create_row_dataset(hid_t loc, const std::string& name, Type type, const s
 void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>& item_shape, const void* data,
                size_t string_size = 0);
 
+// Makes `scale` a dimension scale named `name` and attaches it to dimension `dim` of `dataset`
+// (h5py shows it as dataset.dims[dim][0]).
+void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& name);
+
 // Writes a whole dataset at once.
 void write_whole(hid_t dataset, Type type, const void* data);
 

@@ -170,7 +170,20 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
     const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
     h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
     h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "");
-    if (rank == 0) h5::write_whole(si.id(), h5::Type::i32, states.data());
+    std::vector<double> time(static_cast<size_t>(s.steps + 1));
+    for (int k = 0; k <= s.steps; ++k) time[static_cast<size_t>(k)] = k * s.dt;
+    h5::Object tm = h5::create_row_dataset(group.id(), "rollout/time", h5::Type::f64, {time.size()});
+    h5::describe(tm.id(), "time of each output step", "PDE time units");
+    if (rank == 0) {
+      h5::write_whole(si.id(), h5::Type::i32, states.data());
+      h5::write_whole(tm.id(), h5::Type::f64, time.data());
+    }
+    // Dimension scales (metadata, so created collectively with everything else).
+    h5::attach_scale(h5::open_dataset(group.id(), "rollout/relative_l2_error").id(), tm.id(), 2, "time");
+    for (const char* path : {"jacobian/model/spectral_radius", "jacobian/truth/spectral_radius",
+                             "jacobian/known_only/spectral_radius", "jacobian/model/eigenvalues",
+                             "jacobian/truth/eigenvalues"})
+      h5::attach_scale(h5::open_dataset(group.id(), path).id(), si.id(), 2, "state_index");
     for (size_t r = 0; r < members.size(); ++r) row_of[members[r]->id] = static_cast<int>(r);
   }
 
