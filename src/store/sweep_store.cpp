@@ -233,32 +233,32 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& s
     if (!h5::exists(shard.id(), "/" + field.path)) continue;  // e.g. no analysis for a diverged cell
     const h5::RawData d = h5::read_raw(shard.id(), "/" + field.path);
     if (d.bytes.empty()) continue;  // nothing recorded (a cell that failed before training)
-    h5::Object set = h5::open_dataset(f, g + field.path);
-    h5::write_row(set.id(), d.type, static_cast<hsize_t>(row), d.shape, d.bytes.data());
+    h5::write_row(dataset(g + field.path), d.type, static_cast<hsize_t>(row), d.shape, d.bytes.data());
   }
   for (const auto& [name, what] : kIntegratorScalars) {
     const double v = h5::read_double_attribute(shard.id(), "/integrator", name);
-    h5::Object set = h5::open_dataset(f, g + "integrator/" + name);
-    h5::write_row(set.id(), h5::Type::f64, static_cast<hsize_t>(row), {}, &v);
+    h5::write_row(dataset(g + "integrator/" + name), h5::Type::f64, static_cast<hsize_t>(row), {}, &v);
   }
   const double seconds[3] = {h5::read_double_attribute(shard.id(), "/timing", "truth_seconds"),
                              h5::read_double_attribute(shard.id(), "/timing", "training_seconds"),
                              h5::read_double_attribute(shard.id(), "/timing", "analysis_seconds")};
-  h5::Object timing = h5::open_dataset(f, "/timing/seconds");
-  h5::write_row(timing.id(), h5::Type::f64, static_cast<hsize_t>(cell.id), {3}, seconds);
+  h5::write_row(dataset("/timing/seconds"), h5::Type::f64, static_cast<hsize_t>(cell.id), {3}, seconds);
   write_status(cell.id, status_from_name(h5::read_string_attribute(shard.id(), ".", "status")),
                h5::read_string_attribute(shard.id(), ".", "message"));
 }
 
 void SweepStore::write_status(long id, CellStatus status, const std::string& message) {
-  const hid_t f = file_.id();
   std::string m = message.substr(0, kMessageSize);
   m.resize(kMessageSize, '\0');
-  h5::Object msg = h5::open_dataset(f, "/status/message");
-  h5::write_row(msg.id(), h5::Type::str, static_cast<hsize_t>(id), {}, m.data(), kMessageSize);
+  h5::write_row(dataset("/status/message"), h5::Type::str, static_cast<hsize_t>(id), {}, m.data(), kMessageSize);
   const std::int32_t code = static_cast<std::int32_t>(status);
-  h5::Object c = h5::open_dataset(f, "/status/code");
-  h5::write_row(c.id(), h5::Type::i32, static_cast<hsize_t>(id), {}, &code);  // last: the row is complete
+  h5::write_row(dataset("/status/code"), h5::Type::i32, static_cast<hsize_t>(id), {}, &code);  // last: the row is complete
+}
+
+hid_t SweepStore::dataset(const std::string& path) {
+  auto it = datasets_.find(path);
+  if (it == datasets_.end()) it = datasets_.emplace(path, h5::open_dataset(file_.id(), path)).first;
+  return it->second.id();
 }
 
 std::vector<int> SweepStore::read_status_codes() const {
@@ -272,7 +272,10 @@ std::vector<int> SweepStore::read_status_codes() const {
   return out;
 }
 
-void SweepStore::close() { file_ = h5::Object(); }
+void SweepStore::close() {
+  datasets_.clear();
+  file_ = h5::Object();
+}
 
 long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cells, const std::vector<long>& committed,
                             const StorePaths& paths, std::vector<long>* missing) {

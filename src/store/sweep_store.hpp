@@ -8,6 +8,7 @@
 // independently, the result data first and the status code last. The shard of an experiment
 // (a run-one result file, fsync'd and renamed into place) is written before its row and is the
 // durable copy from which a lost row is rewritten.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,9 @@ class SweepStore {
   void close();  // collective
 
  private:
+  hid_t dataset(const std::string& path);  // opened once, kept open: rows are written often
   h5::Object file_;
+  std::map<std::string, h5::Object> datasets_;
 };
 
 // Rewrites, from their shards, the rows of committed cells whose status code in the file is
