@@ -13,5 +13,7 @@ int summarize(int argc, char** argv);
 int plan(int argc, char** argv);
 int run(int argc, char** argv);
 int repair(int argc, char** argv);
+int status(int argc, char** argv);
+int query(int argc, char** argv);
 
 }  // namespace npde::cli

@@ -23,6 +23,8 @@ Commands:
   run SWEEP.toml --store FILE.h5
                        run or resume a sweep under mpirun (rank 0 schedules, others compute)
   repair STORE.h5      rebuild what a store's HDF5 file lost from its journal and shards
+  status STORE.h5      counts of done, diverged, failed, pending cells; failure messages
+  query STORE.h5       aggregate a metric over experiment keys; --pivot: train x infer matrix
 
 Run `npdesweep <command> --help` for a command's options.
 Exit codes: 0 success, 1 the experiment diverged or failed, 2 bad input, 3 interrupted.
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
   if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
   if (command == "run") return npde::cli::run(argc - 1, argv + 1);
   if (command == "repair") return npde::cli::repair(argc - 1, argv + 1);
+  if (command == "status") return npde::cli::status(argc - 1, argv + 1);
+  if (command == "query") return npde::cli::query(argc - 1, argv + 1);
   if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
   if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
   std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;

@@ -95,7 +95,10 @@ Object create_file(const std::string& path) {
 }
 
 Object open_file_read_only(const std::string& path) {
-  return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen", path), H5Fclose);
+  // Without HDF5's own file lock: readers must work on a store a running sweep holds open.
+  Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", path), H5Pclose);
+  check_status(H5Pset_file_locking(fapl.id(), false, true), "H5Pset_file_locking", path);
+  return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id()), "H5Fopen", path), H5Fclose);
 }
 
 namespace {
@@ -252,6 +255,12 @@ RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
   check_status(H5Dread(set.id(), mt.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, r.bytes.data()), "H5Dread",
                path);
   return r;
+}
+
+bool is_hdf5(const std::string& path) {
+  const htri_t r = H5Fis_hdf5(path.c_str());
+  H5Eclear2(H5E_DEFAULT);
+  return r > 0;
 }
 
 Object create_group(hid_t parent, const std::string& name) {

@@ -38,6 +38,7 @@ class Object {
 
 Object create_file(const std::string& path);     // truncates
 Object open_file_read_only(const std::string& path);
+bool is_hdf5(const std::string& path);  // false for a file HDF5 cannot read (no exception)
 // Parallel (MPI-IO) files: collective over the communicator.
 Object create_parallel_file(const std::string& path, MPI_Comm comm);
 Object open_parallel_file(const std::string& path, MPI_Comm comm);

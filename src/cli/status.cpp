@@ -1,0 +1,94 @@
+// `npdesweep status STORE.h5`: what a sweep has done, read-only (no lock taken, nothing written),
+// so it works while a sweep runs or after one was killed.
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <sys/stat.h>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "store/journal.hpp"
+#include "store/posix_io.hpp"
+#include "store/store_reader.hpp"
+#include "store/sweep_store.hpp"
+
+namespace npde::cli {
+namespace {
+
+const char* kHelp = R"(usage: npdesweep status STORE.h5
+
+Prints the sweep's name and hash, counts of done, diverged, failed and pending cells, the
+messages of failed and diverged cells, and when the store was last written (the journal's
+modification time). The commit journal is authoritative: cells it holds that the HDF5 file
+does not show yet (a running or killed sweep) are reported as committed. Read-only.
+)";
+
+}  // namespace
+
+int status(int argc, char** argv) {
+  ParsedArgs args;
+  try {
+    args = parse_args(argc, argv, {}, {"--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+      std::cout << kHelp;
+      return kExitOk;
+    }
+    if (args.positional.size() != 1) throw UsageError("expected exactly one store file");
+  } catch (const UsageError& e) {
+    std::cerr << "npdesweep status: " << e.what() << " (see npdesweep status --help)\n";
+    return kExitBadInput;
+  }
+  const std::string path = args.positional[0];
+  StoreContents c;
+  try {
+    c = read_store(path);
+  } catch (const std::exception& e) {
+    std::cerr << "npdesweep status: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  std::map<std::string, long> counts;
+  for (const ExperimentRow& r : c.rows) ++counts[r.keys.at("status")];
+
+  const StorePaths paths(path);
+  long journaled = -1;
+  std::string last_written = "unknown (no journal)";
+  struct stat st {};
+  if (::stat(paths.journal.c_str(), &st) == 0) {
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&st.st_mtime));
+    last_written = buf;
+    try {
+      journaled = static_cast<long>(Journal(paths.journal, c.sweep_hash).read().size());
+    } catch (const std::exception&) {
+      journaled = -1;
+    }
+  }
+  std::printf("sweep %s  hash %s\n", c.sweep_name.c_str(), c.sweep_hash.c_str());
+  std::printf("cells %ld: %ld done, %ld diverged, %ld failed, %ld pending\n", c.cells, counts["done"], counts["diverged"],
+              counts["failed"], counts["pending"]);
+  if (journaled >= 0) {
+    const long in_file = counts["done"] + counts["diverged"] + counts["failed"];
+    std::printf("journal: %ld commits%s\n", journaled,
+                journaled > in_file ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
+                                      "`run` or `repair` restores them)"
+                                    : "");
+  }
+  std::printf("last written: %s\n", last_written.c_str());
+  if (posix::exists(paths.lock)) {
+    try {
+      std::printf("last writer: %s\n", posix::read_file(paths.lock).c_str());
+    } catch (const std::exception&) {
+    }
+  }
+  for (const ExperimentRow& r : c.rows) {
+    const std::string& s = r.keys.at("status");
+    if (s == "failed" || s == "diverged")
+      std::printf("  %-8s cell %ld (N=%s %s/%s %s): %s\n", s.c_str(), r.id, r.keys.at("resolution").c_str(),
+                  r.keys.at("train_stencil").c_str(), r.keys.at("infer_stencil").c_str(), r.keys.at("ic").c_str(),
+                  r.message.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace npde::cli

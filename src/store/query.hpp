@@ -1,0 +1,31 @@
+#pragma once
+// Aggregation over a store's experiments: filter by keys, group, reduce one metric with a
+// statistic. Pure computation on StoreContents; the command line formats the result.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/store_reader.hpp"
+
+namespace npde {
+
+struct QuerySpec {
+  std::vector<std::pair<std::string, std::string>> where;  // key = value, all must hold
+  std::vector<std::string> group_by;
+  std::string metric = "rollout_error";
+  std::string stat = "mean";  // mean | median | min | max | count
+};
+
+struct QueryGroup {
+  std::vector<std::string> key_values;  // in group_by order
+  double value = 0;                     // the statistic over the group's finite-or-inf values
+  long n = 0;                           // experiments in the group
+  long with_value = 0;                  // of those, how many have the metric
+};
+
+// Throws std::invalid_argument naming the unknown key, metric or statistic.
+std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q);
+
+const std::vector<std::string>& query_stats();
+
+}  // namespace npde

@@ -1,0 +1,178 @@
+#include "store/store_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "store/h5.hpp"
+
+namespace npde {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string string_at(const h5::RawData& d, size_t i) {
+  const size_t width = d.bytes.size() / std::max<size_t>(1, d.shape.empty() ? 1 : d.shape[0]);
+  std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
+  return v.substr(0, v.find('\0'));
+}
+
+template <class T>
+T value_at(const h5::RawData& d, size_t i) {
+  T v;
+  std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+std::vector<double> doubles(const h5::RawData& d) {
+  std::vector<double> v(d.bytes.size() / sizeof(double));
+  std::memcpy(v.data(), d.bytes.data(), v.size() * sizeof(double));
+  return v;
+}
+
+const char* status_text(int code) {
+  switch (code) {
+    case 1: return "done";
+    case 2: return "failed";
+    case 3: return "diverged";
+    default: return "pending";
+  }
+}
+
+// Per-experiment metrics from one row of its resolution group.
+void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>& states, int steps,
+                 std::map<std::string, double>& m) {
+  const hsize_t r = static_cast<hsize_t>(row);
+  const std::vector<double> loss = doubles(h5::read_row(f, g + "training/loss", r));
+  double last = kNaN;
+  for (double v : loss)
+    if (std::isfinite(v)) last = v;
+  m["final_loss"] = last;
+
+  // rollout error (tests x steps+1): NaN marks a blow-up, reported as +inf
+  const std::vector<double> err = doubles(h5::read_row(f, g + "rollout/relative_l2_error", r));
+  const size_t width = static_cast<size_t>(steps + 1), tests = err.size() / width;
+  double horizon = 0, blowups = 0;
+  for (size_t t = 0; t < tests; ++t) {
+    const double e = err[t * width + width - 1];
+    horizon = std::max(horizon, std::isnan(e) ? kInf : e);
+    blowups += std::isnan(e);
+  }
+  m["rollout_error"] = tests ? horizon : kNaN;
+  m["rollout_blowups"] = tests ? blowups : kNaN;
+  for (int k : {1, steps / 2, steps}) {
+    double worst = 0;
+    for (size_t t = 0; t < tests; ++t) worst = std::max(worst, std::isnan(err[t * width + k]) ? kInf : err[t * width + k]);
+    m["rollout_error@" + std::to_string(k)] = tests ? worst : kNaN;
+  }
+
+  for (const auto& [name, path] : {std::pair<std::string, std::string>{"max_lambda", "jacobian/model/spectral_radius"},
+                                   {"truth_max_lambda", "jacobian/truth/spectral_radius"},
+                                   {"known_only_max_lambda", "jacobian/known_only/spectral_radius"}}) {
+    const std::vector<double> rho = doubles(h5::read_row(f, g + path, r));  // tests x states
+    const size_t ns = states.size();
+    double all = kNaN;
+    for (size_t s = 0; s < ns; ++s) {
+      double at = kNaN;
+      for (size_t t = 0; t * ns + s < rho.size(); ++t)
+        if (!std::isnan(rho[t * ns + s])) at = std::isnan(at) ? rho[t * ns + s] : std::max(at, rho[t * ns + s]);
+      m[name + "@" + std::to_string(states[s])] = at;
+      if (!std::isnan(at)) all = std::isnan(all) ? at : std::max(all, at);
+    }
+    m[name] = all;
+  }
+  m["saturation"] = doubles(h5::read_row(f, g + "rollout/saturation", r)).at(0);
+}
+
+}  // namespace
+
+const std::vector<std::string>& experiment_keys() {
+  static const std::vector<std::string> k = {"case", "train_stencil", "infer_stencil", "ic", "resolution", "replicate",
+                                             "status"};
+  return k;
+}
+
+const std::vector<std::pair<std::string, std::string>>& metric_descriptions() {
+  static const std::vector<std::pair<std::string, std::string>> d = {
+      {"final_loss", "training loss of the last epoch"},
+      {"rollout_error", "relative L2 rollout error at the horizon, worst test IC (inf: blew up)"},
+      {"rollout_error@K", "the same at output step K (1, steps/2 and steps are stored)"},
+      {"rollout_blowups", "number of test ICs whose rollout blew up"},
+      {"max_lambda", "largest spectral radius of the model's Jacobian over test ICs and states"},
+      {"max_lambda@N", "the same at state index N"},
+      {"truth_max_lambda, truth_max_lambda@N", "the same for the truth discretisation's map"},
+      {"known_only_max_lambda, known_only_max_lambda@N", "the same for the model with the network removed"},
+      {"saturation", "share of hidden units with |tanh'| < 1e-3 on the training rollout"},
+      {"truth_seconds, training_seconds, analysis_seconds, runtime", "wall-clock seconds (runtime: their sum)"},
+  };
+  return d;
+}
+
+StoreContents read_store(const std::string& path) {
+  if (access(path.c_str(), R_OK) != 0)
+    throw std::runtime_error(path + ": cannot read the file: " + std::strerror(errno));
+  if (!h5::is_hdf5(path)) throw std::runtime_error(path + ": not an HDF5 file");
+  StoreContents c;
+  h5::Object f;
+  try {
+    f = h5::open_file_read_only(path);
+  } catch (const h5::Error& e) {
+    throw std::runtime_error(path + ": cannot open: " + e.what());
+  }
+  const hid_t id = f.id();
+  if (!h5::exists(id, "/experiments") || !h5::exists(id, "/status/code"))
+    throw std::runtime_error(path + ": an HDF5 file, but not an npdesweep sweep store (no /experiments, /status)");
+  try {
+    c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
+    c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
+    const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
+                      infer = h5::read_raw(id, "/experiments/infer_stencil"), ic = h5::read_raw(id, "/experiments/ic"),
+                      res = h5::read_raw(id, "/experiments/resolution"), rep = h5::read_raw(id, "/experiments/replicate"),
+                      row = h5::read_raw(id, "/experiments/row"), code = h5::read_raw(id, "/status/code"),
+                      msg = h5::read_raw(id, "/status/message"), secs = h5::read_raw(id, "/timing/seconds");
+    c.cells = static_cast<long>(code.shape.at(0));
+    const std::vector<double> seconds = doubles(secs);
+    std::map<int, std::pair<std::vector<int>, int>> group_info;  // resolution -> (states, steps)
+    for (long i = 0; i < c.cells; ++i) {
+      ExperimentRow r;
+      r.id = i;
+      const int n = value_at<std::int32_t>(res, static_cast<size_t>(i));
+      const int status = value_at<std::int32_t>(code, static_cast<size_t>(i));
+      r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
+                {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
+                {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
+                {"status", status_text(status)}};
+      r.message = string_at(msg, static_cast<size_t>(i));
+      const std::string g = "/results/N" + std::to_string(n) + "/";
+      if (!group_info.count(n)) {
+        const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
+        std::vector<int> states;
+        for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
+        group_info[n] = {states, static_cast<int>(h5::shape_of(id, g + "rollout/time").at(0)) - 1};
+      }
+      if (status == 1) add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second, r.metrics);
+      if (status == 1 || status == 3) {
+        const double* s = &seconds[static_cast<size_t>(3 * i)];
+        r.metrics["truth_seconds"] = s[0];
+        r.metrics["training_seconds"] = s[1];
+        r.metrics["analysis_seconds"] = s[2];
+        r.metrics["runtime"] = s[0] + s[1] + s[2];
+      }
+      for (const auto& [name, v] : r.metrics) (void)v, c.metric_names.push_back(name);
+      c.rows.push_back(std::move(r));
+    }
+  } catch (const h5::Error& e) {
+    throw std::runtime_error(path + ": not a readable npdesweep store: " + e.what());
+  }
+  std::sort(c.metric_names.begin(), c.metric_names.end());
+  c.metric_names.erase(std::unique(c.metric_names.begin(), c.metric_names.end()), c.metric_names.end());
+  return c;
+}
+
+}  // namespace npde

@@ -1,0 +1,34 @@
+#pragma once
+// Read-only access to a sweep store for status, query and plots: the experiments table, the
+// status, and per-experiment scalar metrics derived from the result datasets. Opens the file
+// without HDF5's file lock and writes nothing, so it is safe on a store a sweep is writing.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace npde {
+
+struct ExperimentRow {
+  long id = 0;
+  std::map<std::string, std::string> keys;  // case, train_stencil, infer_stencil, ic, resolution, replicate, status
+  std::string message;
+  std::map<std::string, double> metrics;    // NaN when the experiment has no such value
+};
+
+struct StoreContents {
+  std::string sweep_name, sweep_hash;
+  long cells = 0;
+  std::vector<ExperimentRow> rows;
+  std::vector<std::string> metric_names;  // every metric present, in a stable order
+};
+
+// The experiment keys queries can filter and group on.
+const std::vector<std::string>& experiment_keys();
+// Descriptions of the metrics (name -> meaning), including the parameterised forms.
+const std::vector<std::pair<std::string, std::string>>& metric_descriptions();
+
+// Throws std::runtime_error with a one-line reason when the file is missing, not HDF5, or not
+// an npdesweep store.
+StoreContents read_store(const std::string& path);
+
+}  // namespace npde

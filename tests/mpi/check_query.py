@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""Checks `status`, `query` and `plot-store` on a finished smoke store against values recomputed
+here from the stored datasets with h5py (never against copied numbers), parsing every output
+format with a real CSV or JSON parser.  Usage: check_query.py BIN STORE SRC"""
+import csv
+import io
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+bin_, store, src = sys.argv[1], sys.argv[2], sys.argv[3]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL", what)
+
+
+def run(*args, code=0):
+    p = subprocess.run([bin_, *args], capture_output=True, text=True)
+    check(p.returncode == code, f"{' '.join(args)}: exit {p.returncode}, expected {code}: {p.stderr.strip()}")
+    return p
+
+
+def close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= 1e-5 * max(1.0, abs(b))
+
+
+# Recompute per-experiment values from the datasets.
+f = h5py.File(store, "r", locking=False)
+ex = f["experiments"]
+keys = {k: [v.decode() if isinstance(v, bytes) else str(v) for v in ex[k][...]]
+        for k in ("case", "train_stencil", "infer_stencil", "ic", "resolution", "replicate")}
+code = f["status/code"][...]
+names = {0: "pending", 1: "done", 2: "failed", 3: "diverged"}
+keys["status"] = [names[int(c)] for c in code]
+final_loss, rollout = [], []
+for i in range(len(code)):
+    if code[i] != 1:
+        final_loss.append(None)
+        rollout.append(None)
+        continue
+    g = f[f"results/N{keys['resolution'][i]}"]
+    loss = g["training/loss"][ex["row"][i]]
+    final_loss.append(float(loss[np.isfinite(loss)][-1]))
+    e = g["rollout/relative_l2_error"][ex["row"][i]][:, -1]
+    rollout.append(float(np.max(np.where(np.isnan(e), np.inf, e))))
+
+
+def expected(values, where=None, group=None, stat="mean"):
+    groups = {}
+    for i in range(len(code)):
+        if where and any(keys[k][i] != v for k, v in where.items()):
+            continue
+        kv = tuple(keys[k][i] for k in (group or []))
+        groups.setdefault(kv, []).append(values[i])
+    out = {}
+    for kv, vals in groups.items():
+        finite = sorted(v for v in vals if v is not None)
+        if stat == "count":
+            out[kv] = float(len(vals))
+        elif not finite:
+            out[kv] = None
+        elif stat == "mean":
+            out[kv] = sum(finite) / len(finite)
+        elif stat == "median":
+            m = len(finite) // 2
+            out[kv] = finite[m] if len(finite) % 2 else 0.5 * (finite[m - 1] + finite[m])
+        else:
+            out[kv] = {"min": min, "max": max}[stat](finite)
+    return out
+
+
+def parse_value(s):
+    return None if s in ("", "null") else float(s)
+
+
+# status: exact counts and messages
+p = run("status", store)
+counts = {s: keys["status"].count(s) for s in ("done", "diverged", "failed", "pending")}
+check(f"{counts['done']} done, {counts['diverged']} diverged, {counts['failed']} failed, {counts['pending']} pending" in p.stdout,
+      f"status counts: {p.stdout}")
+messages = [line for line in p.stdout.splitlines() if line.strip().startswith("diverged cell")]
+check(len(messages) == counts["diverged"] and all("truth data" in m for m in messages),
+      "status lists every diverged cell with its message")
+
+# query: every key as filter and as group, every stat, CSV and JSON parsed
+for metric, values in (("final_loss", final_loss), ("rollout_error", rollout)):
+    for group in (["infer_stencil"], ["train_stencil", "resolution"], ["case", "ic", "replicate", "status"]):
+        for stat in ("mean", "median", "min", "max", "count"):
+            p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
+            got = {tuple(r[k] for k in group): parse_value(r[stat if stat == "count" else f"{stat}({metric})"])
+                   for r in csv.DictReader(io.StringIO(p.stdout))}
+            want = expected(values, group=group, stat=stat)
+            check(set(got) == set(want), f"groups of {group}: {sorted(got)} vs {sorted(want)}")
+            for kv in want:
+                check(kv in got and close(got[kv], want[kv]), f"{metric} {stat} by {group} at {kv}: {got.get(kv)} vs {want[kv]}")
+    for k in keys:
+        v = keys[k][0]
+        p = run("query", store, "--where", f"{k}={v}", "--metric", metric, "--format", "json")
+        got = json.loads(p.stdout)
+        want = expected(values, where={k: v})[()]
+        check(len(got) == 1 and close(got[0]["value"], want), f"--where {k}={v}: {got} vs {want}")
+# two --where together
+p = run("query", store, "--where", "resolution=16", "--where", "infer_stencil=central2", "--metric", "final_loss",
+        "--format", "json")
+check(close(json.loads(p.stdout)[0]["value"], expected(final_loss, {"resolution": "16", "infer_stencil": "central2"})[()]),
+      "two --where filters")
+# pivot in JSON and CSV
+p = run("query", store, "--pivot", "--where", "resolution=24", "--metric", "final_loss", "--format", "json")
+pv = json.loads(p.stdout)
+want = expected(final_loss, {"resolution": "24"}, ["train_stencil", "infer_stencil"])
+for a, t in enumerate(pv["train_stencil"]):
+    for b, i in enumerate(pv["infer_stencil"]):
+        check(close(pv["values"][a][b], want.get((t, i))), f"pivot {t}/{i}")
+p = run("query", store, "--pivot", "--metric", "final_loss", "--format", "csv")
+check(len(list(csv.reader(io.StringIO(p.stdout)))) == 1 + len(set(keys["train_stencil"])), "pivot CSV rows")
+run("query", store, "--list")
+run("query", store, "--pivot")
+
+# bad input: exit 2 and one line
+import tempfile
+tmp = tempfile.mkdtemp()
+junk = os.path.join(tmp, "junk.h5")
+open(junk, "w").write("not hdf5")
+other = os.path.join(tmp, "other.h5")
+with h5py.File(other, "w") as o:
+    o["x"] = np.arange(3)
+for args, text in ((["status", os.path.join(tmp, "missing.h5")], "cannot read the file"),
+                   (["query", junk], "not an HDF5 file"),
+                   (["status", other], "not an npdesweep sweep store"),
+                   (["query", store, "--group-by", "colour"], "unknown key 'colour'"),
+                   (["query", store, "--metric", "beauty"], "unknown metric 'beauty'"),
+                   (["query", store, "--stat", "mode"], "unknown statistic 'mode'"),
+                   (["query", store, "--where", "resolution"], "--where needs KEY=VALUE")):
+    p = run(*args, code=2)
+    check(text in p.stderr and p.stderr.count("\n") == 1, f"{args}: stderr {p.stderr!r}")
+
+# plot-store: every figure is a non-empty PNG of a plausible size
+out = os.path.join(tmp, "figs")
+p = subprocess.run([os.path.join(src, "scripts", "plot-store"), store, "--out", out], capture_output=True, text=True)
+check(p.returncode == 0, f"plot-store exit {p.returncode}: {p.stderr}")
+pngs = p.stdout.split()
+check(len(pngs) == 5, f"plot-store wrote {len(pngs)} figures")
+for path in pngs:
+    data = open(path, "rb").read()
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG")
+    w, h = struct.unpack(">II", data[16:24])
+    check(300 <= w <= 3000 and 200 <= h <= 2000 and len(data) > 5000, f"{path}: {w}x{h}, {len(data)} bytes")
+p = subprocess.run([os.path.join(src, "scripts", "plot-store"), junk, "--out", out], capture_output=True, text=True)
+check(p.returncode == 2 and "not an HDF5 file" in p.stderr, f"plot-store on junk: {p.returncode} {p.stderr}")
+
+print(f"check_query: {len(failures)} failures")
+sys.exit(1 if failures else 0)
