@@ -10,7 +10,7 @@
 
 namespace npde {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: store gained rollout/time and dimension scales
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

@@ -154,7 +154,7 @@ StoreContents read_store(const std::string& path) {
         const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
         std::vector<int> states;
         for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
-        group_info[n] = {states, static_cast<int>(h5::shape_of(id, g + "rollout/time").at(0)) - 1};
+        group_info[n] = {states, static_cast<int>(h5::shape_of(id, g + "rollout/relative_l2_error").at(2)) - 1};
       }
       if (status == 1) add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second, r.metrics);
       if (status == 1 || status == 3) {
