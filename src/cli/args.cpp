@@ -34,6 +34,24 @@ ParsedArgs parse_args(int argc, char** argv, const std::set<std::string>& with_v
   return out;
 }
 
+std::optional<int> parse_command(const std::string& command, const char* help, int argc, char** argv,
+                                 const std::set<std::string>& with_value, std::set<std::string> flags,
+                                 size_t positionals, const std::string& positional_what, ParsedArgs& args) {
+  flags.insert({"--help", "-h"});
+  try {
+    args = parse_args(argc, argv, with_value, flags);
+    if (args.has("--help") || args.has("-h")) {
+      std::cout << help;
+      return 0;
+    }
+    if (args.positional.size() != positionals) throw UsageError("expected exactly one " + positional_what);
+  } catch (const UsageError& e) {
+    std::cerr << "npdesweep " << command << ": " << e.what() << " (see npdesweep " << command << " --help)\n";
+    return 2;
+  }
+  return std::nullopt;
+}
+
 long parse_count(const std::string& option, const std::string& value) {
   size_t used = 0;
   long v = -1;

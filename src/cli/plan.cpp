@@ -27,17 +27,7 @@ Options:
 
 int plan(int argc, char** argv) {
   ParsedArgs args;
-  try {
-    args = parse_args(argc, argv, {}, {"--all", "--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-      std::cout << kHelp;
-      return kExitOk;
-    }
-    if (args.positional.size() != 1) throw UsageError("expected exactly one sweep file");
-  } catch (const UsageError& e) {
-    std::cerr << "npdesweep plan: " << e.what() << " (see npdesweep plan --help)\n";
-    return kExitBadInput;
-  }
+  if (auto code = parse_command("plan", kHelp, argc, argv, {}, {"--all"}, 1, "sweep file", args)) return *code;
   SweepSpec sweep;
   try {
     sweep = read_sweep_file(args.positional[0]);

@@ -36,16 +36,9 @@ int repair(int argc, char** argv) {
   boost::mpi::environment env(argc, argv, false);
   boost::mpi::communicator world;
   ParsedArgs args;
-  try {
-    args = parse_args(argc, argv, {}, {"--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-      std::cout << kHelp;
-      return kExitOk;
-    }
-    if (args.positional.size() != 1) throw UsageError("expected exactly one store file");
-    if (world.size() != 1) throw UsageError("runs as one process, not under mpirun -np > 1");
-  } catch (const UsageError& e) {
-    std::cerr << "npdesweep repair: " << e.what() << " (see npdesweep repair --help)\n";
+  if (auto code = parse_command("repair", kHelp, argc, argv, {}, {}, 1, "store file", args)) return *code;
+  if (world.size() != 1) {
+    std::cerr << "npdesweep repair: runs as one process, not under mpirun -np > 1\n";
     return kExitBadInput;
   }
   const StorePaths paths(args.positional[0]);

@@ -50,17 +50,9 @@ bool directory_writable(const std::string& path) {
 int run_one(int argc, char** argv) {
   // 1. Options.
   ParsedArgs args;
-  try {
-    args = parse_args(argc, argv, {"--out", "--epochs", "--init-weights"}, {"--no-out", "--quiet", "--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-      std::cout << kHelp;
-      return kExitOk;
-    }
-    if (args.positional.size() != 1) throw UsageError("expected exactly one job file");
-  } catch (const UsageError& e) {
-    std::cerr << "npdesweep run-one: " << e.what() << " (see npdesweep run-one --help)\n";
-    return kExitBadInput;
-  }
+  if (auto code = parse_command("run-one", kHelp, argc, argv, {"--out", "--epochs", "--init-weights"},
+                                {"--no-out", "--quiet"}, 1, "job file", args))
+    return *code;
 
   // 2. Job, overrides and initial weights: all input errors surface before any compute.
   ExperimentSpec spec;

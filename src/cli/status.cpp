@@ -28,17 +28,7 @@ does not show yet (a running or killed sweep) are reported as committed. Read-on
 
 int status(int argc, char** argv) {
   ParsedArgs args;
-  try {
-    args = parse_args(argc, argv, {}, {"--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-      std::cout << kHelp;
-      return kExitOk;
-    }
-    if (args.positional.size() != 1) throw UsageError("expected exactly one store file");
-  } catch (const UsageError& e) {
-    std::cerr << "npdesweep status: " << e.what() << " (see npdesweep status --help)\n";
-    return kExitBadInput;
-  }
+  if (auto code = parse_command("status", kHelp, argc, argv, {}, {}, 1, "store file", args)) return *code;
   const std::string path = args.positional[0];
   StoreContents c;
   try {

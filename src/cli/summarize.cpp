@@ -13,6 +13,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "store/h5.hpp"
+#include "store/store_reader.hpp"
 
 namespace npde::cli {
 namespace {
@@ -51,66 +52,36 @@ Range range_of(hid_t file, const std::string& path, long stride = 1, long offset
   return r;
 }
 
-std::string string_at(const h5::RawData& d, size_t i, size_t width) {
-  std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
-  return v.substr(0, v.find('\0'));
-}
-
-template <class T>
-T value_at(const h5::RawData& d, size_t i) {
-  T v;
-  std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
-  return v;
-}
-
-Range row_range(hid_t f, const std::string& path, int row, bool last_of_each = false) {
-  Range r;
-  if (!h5::exists(f, path)) return r;
-  const h5::RawData d = h5::read_row(f, path, static_cast<hsize_t>(row));
-  const size_t n = d.bytes.size() / sizeof(double);
-  const size_t inner = last_of_each && !d.shape.empty() ? d.shape.back() : 1;
-  for (size_t i = 0; i < n; ++i)
-    if (!last_of_each || i % inner == inner - 1) r.add(value_at<double>(d, i));
-  return r;
-}
-
-double last_finite(hid_t f, const std::string& path, int row) {
-  const h5::RawData d = h5::read_row(f, path, static_cast<hsize_t>(row));
-  double v = std::nan("");
-  for (size_t i = 0; i < d.bytes.size() / sizeof(double); ++i)
-    if (std::isfinite(value_at<double>(d, i))) v = value_at<double>(d, i);
-  return v;
-}
-
-// Rollout error at the horizon over the test ICs, or "blew up" when every rollout did.
-std::string rollout_text(hid_t f, const std::string& group, int row) {
-  const Range r = row_range(f, group + "rollout/relative_l2_error", row, true);
-  return r.lo > r.hi ? "blew up" : r.str("%.3g");
-}
-
 void print_header() {
   std::printf("%-16s %-8s %-10s %-10s %-8s %11s %-19s %-13s %-13s\n", "experiment", "case", "train", "infer", "status",
               "final_loss", "rollout_err@T", "max|l|_model", "max|l|_truth");
 }
 
-// One row per cell of a sweep store.
-void summarize_store(hid_t f) {
-  const h5::RawData train = h5::read_raw(f, "/experiments/train_stencil"), infer = h5::read_raw(f, "/experiments/infer_stencil"),
-                    kase = h5::read_raw(f, "/experiments/case"), res = h5::read_raw(f, "/experiments/resolution"),
-                    rows = h5::read_raw(f, "/experiments/row"), code = h5::read_raw(f, "/status/code");
-  const char* names[] = {"pending", "done", "failed", "diverged"};
+// "lo..hi" of the metrics named prefix@<state> (one per analysed state), "-" if none.
+std::string state_range(const ExperimentRow& r, const std::string& prefix) {
+  Range range;
+  for (const auto& [name, v] : r.metrics)
+    if (name.rfind(prefix + "@", 0) == 0) range.add(v);
+  return range.str("%.3f");
+}
+
+// One row per cell of a sweep store, from the shared read-only store reader.
+void summarize_store(const StoreContents& c) {
   std::printf("%-6s %-5s %-8s %-10s %-10s %-8s %11s %-19s %-13s %-13s\n", "id", "N", "case", "train", "infer", "status",
               "final_loss", "rollout_err@T", "max|l|_model", "max|l|_truth");
-  for (size_t i = 0; i < code.bytes.size() / 4; ++i) {
-    const int c = value_at<std::int32_t>(code, i), n = value_at<std::int32_t>(res, i), row = value_at<std::int32_t>(rows, i);
-    const std::string g = "/results/N" + std::to_string(n) + "/";
-    const bool has_row = c == 1 || c == 3;
-    std::printf("%-6zu %-5d %-8s %-10s %-10s %-8s %11.4e %-19s %-13s %-13s\n", i, n, string_at(kase, i, 16).c_str(),
-                string_at(train, i, 16).c_str(), string_at(infer, i, 16).c_str(), names[c >= 0 && c < 4 ? c : 0],
-                has_row ? last_finite(f, g + "training/loss", row) : std::nan(""),
-                has_row ? rollout_text(f, g, row).c_str() : "-",
-                has_row ? row_range(f, g + "jacobian/model/spectral_radius", row).str("%.3f").c_str() : "-",
-                has_row ? row_range(f, g + "jacobian/truth/spectral_radius", row).str("%.3f").c_str() : "-");
+  for (const ExperimentRow& r : c.rows) {
+    const auto metric = [&](const char* name) {
+      auto it = r.metrics.find(name);
+      return it == r.metrics.end() ? std::nan("") : it->second;
+    };
+    const double err = metric("rollout_error");
+    char err_text[32] = "-";
+    if (std::isinf(err)) std::snprintf(err_text, sizeof err_text, "blew up");
+    else if (!std::isnan(err)) std::snprintf(err_text, sizeof err_text, "%.3g", err);
+    std::printf("%-6ld %-5s %-8s %-10s %-10s %-8s %11.4e %-19s %-13s %-13s\n", r.id, r.keys.at("resolution").c_str(),
+                r.keys.at("case").c_str(), r.keys.at("train_stencil").c_str(), r.keys.at("infer_stencil").c_str(),
+                r.keys.at("status").c_str(), metric("final_loss"), err_text, state_range(r, "max_lambda").c_str(),
+                state_range(r, "truth_max_lambda").c_str());
   }
 }
 
@@ -138,14 +109,21 @@ int summarize(int argc, char** argv) {
       return kExitBadInput;
     }
   if (args.positional.size() == 1) {
+    bool is_store = false;
     try {
       h5::Object f = h5::open_file_read_only(args.positional[0]);
-      if (h5::exists(f.id(), "/experiments")) {
-        summarize_store(f.id());
-        return kExitOk;
-      }
+      is_store = h5::exists(f.id(), "/experiments");
     } catch (const h5::Error&) {
-      // not a store: fall through to the result-file path and its message
+      // not a store: the result-file path below gives the message
+    }
+    if (is_store) {
+      try {
+        summarize_store(read_store(args.positional[0]));
+        return kExitOk;
+      } catch (const std::exception& e) {
+        std::cerr << "npdesweep summarize: " << e.what() << "\n";
+        return kExitBadInput;
+      }
     }
   }
   print_header();

@@ -82,15 +82,21 @@ for _ in $(seq 150); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; sle
 sinfo -h -o %T 2>/dev/null | grep -qx idle || skip "the node did not become idle: $(tail -5 log/slurmd.log 2>/dev/null)"
 log "cluster up: $(sinfo -h -o '%P %D %T %C')"
 
-# wait_job ID SECONDS: until the job has ended; nudges a requeued job past its BeginTime hold
+# wait_job ID SECONDS: until the job has ended; nudges a requeued job past its BeginTime hold.
+# A requeue passes through a terminal-looking state for a moment (the batch step is killed
+# before the job returns to PENDING), so a state counts only if it holds for three polls.
 wait_job() {
-  local id=$1 limit=$2 start=$SECONDS state
+  local id=$1 limit=$2 start=$SECONDS state last="" seen=0
   while (( SECONDS - start < limit )); do
     state=$(scontrol show job "$id" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)
     case $state in
-      COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) echo "$state"; return 0 ;;
-      PENDING) scontrol show job "$id" | grep -q 'Reason=BeginTime' && scontrol update JobId="$id" StartTime=now 2>/dev/null ;;
+      COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY)
+        if [[ $state == "$last" ]]; then seen=$((seen + 1)); else seen=1; fi
+        (( seen >= 3 )) && { echo "$state"; return 0; } ;;
+      PENDING) seen=0; scontrol show job "$id" | grep -q 'Reason=BeginTime' && scontrol update JobId="$id" StartTime=now 2>/dev/null ;;
+      *) seen=0 ;;
     esac
+    last=$state
     sleep 1
   done
   echo "TIMEOUT_WAITING"
