@@ -236,7 +236,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   int exit_code = kExitOk;
   if (master) {
     const sched::MasterOutcome o =
-        sched::run_master(world, cells, pending, finished_before, *journal, sweep.name, settings);
+        sched::run_master(world, cells, pending, finished_before, *journal, paths, sweep.name, settings);
     // Failed cells of earlier runs count too until --retry-failed reruns them.
     exit_code = o.unfinished > 0 ? kExitInterrupted : (o.failed + failed_before > 0 ? kExitFailed : kExitOk);
   } else {

@@ -11,6 +11,10 @@
 #include "sched/scheduler.hpp"
 #include "sched/signals.hpp"
 #include "spec/canonical.hpp"
+#include "store/posix_io.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace npde::sched {
 namespace {
@@ -18,6 +22,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// fsync of a shard a worker wrote and renamed into place, and of the directory holding the name.
+void make_durable(const std::string& shard, const std::string& directory) {
+  const int fd = posix::open(shard, O_RDONLY);
+  try {
+    posix::fsync(fd, shard);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  posix::close(fd, shard);
+  posix::fsync_directory(directory);
+}
 
 void print_progress(const std::string& name, const MasterOutcome& o, long total, long finished_before,
                     Clock::time_point start, bool draining) {
@@ -31,11 +48,48 @@ void print_progress(const std::string& name, const MasterOutcome& o, long total,
                draining ? "  [draining]" : "");
 }
 
+// Commits one worker report: makes its shard durable, then appends it to the journal (the
+// moment the cell counts as finished), and updates the tallies. A cell that cannot be made
+// durable stays uncommitted and reruns on resume.
+void record(const Report& report, const std::vector<GridCell>& cells, Journal& journal, const StorePaths& paths,
+            const std::string& sweep_name, const RunSettings& settings, MasterOutcome& out) {
+  if (report.status == kCancelled) {
+    ++out.unfinished;
+    return;
+  }
+  const GridCell& cell = cells[static_cast<size_t>(report.id)];
+  const CellStatus status = static_cast<CellStatus>(report.status);
+  const auto t0 = Clock::now();
+  const std::string hash = content_hash(canonical_toml(cell.spec));
+  const std::string shard = paths.shard(report.id, hash);
+  try {
+    // A worker that could not write a shard reported a failure: journaled as failed, it is
+    // rerun by --retry-failed.
+    if (posix::exists(shard)) make_durable(shard, paths.shards);
+    journal.append({report.id, hash, status_name(status)});
+  } catch (const posix::IoError& e) {
+    std::fprintf(stderr, "[%s] cell %ld not committed: %s\n", sweep_name.c_str(), report.id, e.what());
+    ++out.unfinished;
+    return;
+  }
+  out.journal_seconds += seconds_since(t0);
+  out.compute_seconds += report.compute_seconds;
+  out.store_seconds += report.store_seconds;
+  if (status == CellStatus::done) ++out.done;
+  if (status == CellStatus::diverged) ++out.diverged;
+  if (status == CellStatus::failed) {
+    ++out.failed;
+    if (!settings.quiet)
+      std::fprintf(stderr, "[%s] cell %ld (%s) failed: %s\n", sweep_name.c_str(), report.id, cell.spec.name.c_str(),
+                   report.message.c_str());
+  }
+}
+
 }  // namespace
 
 MasterOutcome run_master(const boost::mpi::communicator& world, const std::vector<GridCell>& cells,
                          const std::vector<long>& pending, long already_finished, Journal& journal,
-                         const std::string& sweep_name, const RunSettings& settings) {
+                         const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings) {
   MasterOutcome out;
   const auto start = Clock::now();
   auto last_progress = start;
@@ -70,28 +124,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
       continue;
     }
     const int worker = st->source();
-    if (report.id >= 0) {
-      if (report.status == kCancelled) {
-        ++out.unfinished;
-      } else {
-        const GridCell& cell = cells[static_cast<size_t>(report.id)];
-        const CellStatus status = static_cast<CellStatus>(report.status);
-        // The worker has written its shard and row: now the commit becomes durable.
-        const auto t0 = Clock::now();
-        journal.append({report.id, content_hash(canonical_toml(cell.spec)), status_name(status)});
-        out.journal_seconds += seconds_since(t0);
-        out.compute_seconds += report.compute_seconds;
-        out.store_seconds += report.store_seconds;
-        if (status == CellStatus::done) ++out.done;
-        if (status == CellStatus::diverged) ++out.diverged;
-        if (status == CellStatus::failed) {
-          ++out.failed;
-          if (!settings.quiet)
-            std::fprintf(stderr, "[%s] cell %ld (%s) failed: %s\n", sweep_name.c_str(), report.id,
-                         cell.spec.name.c_str(), report.message.c_str());
-        }
-      }
-    }
+    if (report.id >= 0) record(report, cells, journal, paths, sweep_name, settings, out);
     if (!draining && next < pending.size()) {
       world.send(worker, kTagAssign, pending[next++]);
     } else {
@@ -111,7 +144,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     const double worker_total = out.compute_seconds + out.store_seconds;
     std::fprintf(stderr,
                  "[%s] %.2f s wall; master CPU %.2f s (process total); workers %.2f s computing, %.3f s writing "
-                 "shards and rows (%.2f%%); journal %.3f s\n",
+                 "shards and rows (%.2f%%); commits (shard fsync + journal) %.3f s\n",
                  sweep_name.c_str(), out.wall_seconds, out.master_cpu_seconds, out.compute_seconds, out.store_seconds,
                  worker_total > 0 ? 100.0 * out.store_seconds / worker_total : 0.0, out.journal_seconds);
   }

@@ -29,7 +29,7 @@ struct MasterOutcome {
 // Rank 0. `pending` lists the cell ids to run, in order.
 MasterOutcome run_master(const boost::mpi::communicator& world, const std::vector<GridCell>& cells,
                          const std::vector<long>& pending, long already_finished, Journal& journal,
-                         const std::string& sweep_name, const RunSettings& settings);
+                         const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings);
 
 // Every other rank: runs cells until told to stop.
 void run_worker(const boost::mpi::communicator& world, const std::vector<GridCell>& cells, SweepStore& store,
