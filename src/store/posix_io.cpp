@@ -1,6 +1,8 @@
 #include "store/posix_io.hpp"
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -37,6 +39,11 @@ IoError::IoError(const std::string& call, const std::string& path, int err)
 
 void inject_fault(const std::string& call, int err, bool short_write) { faults()[call] = {err, short_write}; }
 void clear_faults() { faults().clear(); }
+
+void crash_point(const std::string& name, long id) {
+  const char* where = std::getenv("NPDESWEEP_CRASH_POINT");
+  if (where && name + ":" + std::to_string(id) == where) ::kill(::getpid(), SIGKILL);
+}
 
 int open(const std::string& path, int flags, int mode) {
   if (Fault f = take_fault("open"); f.err) throw IoError("open", path, f.err);

@@ -22,6 +22,10 @@ class IoError : public std::runtime_error {
 void inject_fault(const std::string& call, int err, bool short_write = false);
 void clear_faults();
 
+// Test hook for crash tests: if NPDESWEEP_CRASH_POINT equals "<name>:<id>", the process
+// kills itself with SIGKILL here, exactly as kill -9 would.
+void crash_point(const std::string& name, long id);
+
 int open(const std::string& path, int flags, int mode = 0644);
 void write_all(int fd, const void* data, size_t size, const std::string& path);
 void fsync(int fd, const std::string& path);
