@@ -16,7 +16,6 @@ class Adam {
  public:
   Adam(long parameters, AdamSettings s) : s_(s), m_(Eigen::VectorXd::Zero(parameters)), v_(m_) {}
   void step(Eigen::VectorXd& theta, const Eigen::VectorXd& grad);
-  long steps() const { return t_; }
 
  private:
   AdamSettings s_;

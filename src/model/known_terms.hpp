@@ -24,7 +24,6 @@ class KnownTerms {
   void set_linear(const Stencil& combined);                           // L u
 
   int size() const { return n_; }
-  bool empty() const { return !advection_ && !linear_; }
   bool linear() const { return !advection_; }  // then f'(u) does not depend on u
 
   void eval(const double* u, double* out) const;                       // out = f(u)

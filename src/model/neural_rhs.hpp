@@ -19,7 +19,6 @@ class NeuralRhs {
   int size() const { return mlp_.input_size(); }
 
   void reserve_tape(long stages);
-  long tape_capacity() const { return X_.cols(); }
 
   // The network parameters every following call uses (copied, with a column-major copy of
   // each weight matrix for the faster products).

@@ -26,7 +26,6 @@ class UnrolledLoss {
                   const Eigen::Ref<const Matrix>& targets, Vector& grad, Vector* final_state = nullptr,
                   Vector* input_grad = nullptr);
 
-  int substeps() const { return substeps_; }
 
  private:
   NeuralRhs& rhs_;

@@ -21,6 +21,5 @@ void install_drain_handlers() {
 }
 
 bool drain_requested() { return requested != 0; }
-int drain_signal() { return requested; }
 
 }  // namespace npde::sched

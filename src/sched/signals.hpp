@@ -6,6 +6,5 @@ namespace npde::sched {
 
 void install_drain_handlers();
 bool drain_requested();
-int drain_signal();  // the signal number that asked, 0 if none
 
 }  // namespace npde::sched
