@@ -44,6 +44,18 @@ Matrix nonlinear_jacobian(const Vector& y) {
   return j;
 }
 
+// One RK4 tangent step of the nonlinear system from u: advances u and returns du'/du.
+Matrix tangent_step_jacobian(Vector& u, double h) {
+  auto tangent = [](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
+    nonlinear_rhs(y, k);
+    K = nonlinear_jacobian(y) * Y;
+  };
+  Matrix J = Matrix::Identity(3, 3);
+  Rk4Workspace w(3, 3);
+  rk4_tangent_step(tangent, h, u, J, w);
+  return J;
+}
+
 }  // namespace
 
 TEST_CASE("RK4 converges with global order 4 on a linear problem", "[numerics][rk4]") {
@@ -102,14 +114,8 @@ TEST_CASE("RK4 tangent step equals finite differences of the step", "[numerics][
   u << 0.3, -0.7, 0.5;
   const double h = 0.1;
   auto rhs = [](int, const Vector& y, Vector& k) { nonlinear_rhs(y, k); };
-  auto tangent = [](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
-    nonlinear_rhs(y, k);
-    K = nonlinear_jacobian(y) * Y;
-  };
   Vector ut = u;
-  Matrix J = Matrix::Identity(3, 3);
-  Rk4Workspace w(3, 3);
-  rk4_tangent_step(tangent, h, ut, J, w);
+  const Matrix J = tangent_step_jacobian(ut, h);
   for (int c = 0; c < 3; ++c) {
     const double eps = 1e-6;
     Vector up = u, um = u;
@@ -143,14 +149,8 @@ TEST_CASE("RK4 adjoint step is the transpose of the tangent step", "[numerics][r
   auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) {
     ybar = nonlinear_jacobian(stage_inputs[tape]).transpose() * kbar;
   };
-  auto tangent = [](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
-    nonlinear_rhs(y, k);
-    K = nonlinear_jacobian(y) * Y;
-  };
   Vector ut = u;
-  Matrix J = Matrix::Identity(3, 3);
-  Rk4Workspace wt(3, 3);
-  rk4_tangent_step(tangent, h, ut, J, wt);
+  const Matrix J = tangent_step_jacobian(ut, h);
 
   Vector v(3), dir(3);
   v << 0.2, -1.1, 0.4;
