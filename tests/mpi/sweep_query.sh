@@ -17,7 +17,8 @@ grep -q "cells 12:" status.txt || fail "status on a running sweep: $(cat status.
 wait $pid || fail "the sweep exited $?"
 
 # A finished store held under the lock (as by a sweep): bytes unchanged by status and query.
-flock live.h5.d/lock -c "
+# bash explicitly: flock -c runs $SHELL, which CI leaves unset (then /bin/sh, dash).
+flock live.h5.d/lock bash -c "
   sum=\$(cat live.h5 live.h5.d/journal | md5sum)
   '$bin' status live.h5 > /dev/null && '$bin' query live.h5 --pivot > /dev/null && '$bin' query live.h5 --list > /dev/null
   [[ \$(cat live.h5 live.h5.d/journal | md5sum) == \"\$sum\" ]]" || fail "status/query changed a locked store"
