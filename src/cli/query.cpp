@@ -28,7 +28,10 @@ Aggregates one per-experiment metric of a sweep store over the experiments that 
 keys with --where, or they are aggregated too). --list prints the keys and metrics.
 Defaults: --metric rollout_error --stat mean --format table. Values: inf marks blown-up
 rollouts (null in JSON); n is the number of experiments in a group and n_value how many of
-them have the metric (diverged and pending experiments have none). Read-only.
+them have the metric (diverged and pending experiments have none).
+Test ICs: rollout and eigenvalue metrics of an experiment are its worst test IC. Naming the
+key test_ic (in --where or --group-by) makes each (experiment, test IC) pair one unit with
+that IC's own values; n then counts pairs. Read-only.
 )";
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -136,7 +139,10 @@ int query(int argc, char** argv) {
       std::printf("keys (for --where and --group-by):\n");
       for (const std::string& k : experiment_keys()) {
         std::set<std::string> values;
-        for (const auto& r : store.rows) values.insert(r.keys.at(k));
+        if (k == "test_ic")
+          values.insert(store.test_ics.begin(), store.test_ics.end());
+        else
+          for (const auto& r : store.rows) values.insert(r.keys.at(k));
         std::string list;
         for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
         std::printf("  %-14s %s\n", k.c_str(), list.c_str());

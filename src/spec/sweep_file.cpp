@@ -55,8 +55,9 @@ std::uint64_t derive_seed(std::uint64_t sweep_seed, const std::vector<int>& widt
   return mix(h, static_cast<std::uint64_t>(replicate)) >> 1;  // fits a TOML integer
 }
 
-SweepSpec read_sweep_file(const std::string& path) {
-  const toml::table root = TomlReader::parse_file(path);
+namespace {
+
+SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   TomlReader top(root, path, "");
   SweepSpec s;
   ExperimentSpec& b = s.base;
@@ -128,6 +129,14 @@ SweepSpec read_sweep_file(const std::string& path) {
   lines.infer_key = "grid.infer_stencil";
   for (const GridCell& c : enumerate_cells(s)) validate_experiment(c.spec, lines);
   return s;
+}
+
+}  // namespace
+
+SweepSpec read_sweep_file(const std::string& path) { return read_sweep_table(TomlReader::parse_file(path), path); }
+
+SweepSpec read_sweep_text(const std::string& text, const std::string& source) {
+  return read_sweep_table(TomlReader::parse_text(text, source), source);
 }
 
 std::vector<GridCell> enumerate_cells(const SweepSpec& s) {

@@ -32,6 +32,8 @@ struct GridCell {
 };
 
 SweepSpec read_sweep_file(const std::string& path);
+// The same for sweep text in memory (a store's `sweep_toml`); `source` names it in errors.
+SweepSpec read_sweep_text(const std::string& text, const std::string& source);
 
 // Every cell in a fixed order: resolution, train stencil, infer stencil, IC, replicate (the
 // last varies fastest). Names and seeds derive from content only, never from rank or order.

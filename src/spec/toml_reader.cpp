@@ -54,10 +54,14 @@ toml::table TomlReader::parse_file(const std::string& file) {
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(file, 0, "", "cannot read the file");
+  return parse_text(text.str(), file);
+}
+
+toml::table TomlReader::parse_text(const std::string& text, const std::string& source) {
   try {
-    return toml::parse(text.str(), file);
+    return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    throw InputError(file, static_cast<long>(e.source().begin.line), "",
+    throw InputError(source, static_cast<long>(e.source().begin.line), "",
                      "TOML syntax error: " + std::string(e.description()));
   }
 }

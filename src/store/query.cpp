@@ -33,6 +33,28 @@ double statistic(std::vector<double> v, const std::string& stat, long n) {
   return sum / static_cast<double>(v.size());
 }
 
+constexpr const char* kTestIcKey = "test_ic";
+
+bool is_named(const QuerySpec& q, const std::string& key) {
+  for (const auto& [k, v] : q.where)
+    if (k == key) return true;
+  return std::find(q.group_by.begin(), q.group_by.end(), key) != q.group_by.end();
+}
+
+double metric_of(const ExperimentRow& r, const std::string& metric) {
+  auto it = r.metrics.find(metric);
+  return it == r.metrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+}
+
+// Test IC `t`'s own value when the metric depends on the test IC, else the experiment's.
+double metric_of(const ExperimentRow& r, size_t t, const std::string& metric) {
+  if (t < r.per_test_ic.size()) {
+    auto it = r.per_test_ic[t].find(metric);
+    if (it != r.per_test_ic[t].end()) return it->second;
+  }
+  return metric_of(r, metric);
+}
+
 }  // namespace
 
 const std::vector<std::string>& query_stats() {
@@ -49,17 +71,24 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
   if (q.stat != "count" && std::find(store.metric_names.begin(), store.metric_names.end(), q.metric) == store.metric_names.end())
     throw std::invalid_argument("unknown metric '" + q.metric + "' for this store; metrics: " + join(store.metric_names));
 
+  // The unit of aggregation: an experiment, or an (experiment, test IC) pair once test_ic is
+  // named, whose test-IC metrics are then that IC's own values instead of the worst case.
+  const bool per_test = is_named(q, kTestIcKey);
   std::map<std::vector<std::string>, std::pair<std::vector<double>, long>> groups;
   for (const ExperimentRow& r : store.rows) {
-    bool keep = true;
-    for (const auto& [k, v] : q.where) keep = keep && r.keys.at(k) == v;
-    if (!keep) continue;
-    std::vector<std::string> key;
-    for (const auto& k : q.group_by) key.push_back(r.keys.at(k));
-    auto& g = groups[key];
-    ++g.second;
-    auto it = r.metrics.find(q.metric);
-    if (it != r.metrics.end() && !std::isnan(it->second)) g.first.push_back(it->second);
+    const size_t units = per_test ? store.test_ics.size() : 1;
+    for (size_t t = 0; t < units; ++t) {
+      auto key_of = [&](const std::string& k) { return k == kTestIcKey ? store.test_ics[t] : r.keys.at(k); };
+      bool keep = true;
+      for (const auto& [k, v] : q.where) keep = keep && key_of(k) == v;
+      if (!keep) continue;
+      std::vector<std::string> key;
+      for (const auto& k : q.group_by) key.push_back(key_of(k));
+      auto& g = groups[key];
+      ++g.second;
+      const double v = per_test ? metric_of(r, t, q.metric) : metric_of(r, q.metric);
+      if (!std::isnan(v)) g.first.push_back(v);
+    }
   }
   std::vector<QueryGroup> out;
   for (auto& [key, g] : groups)

@@ -19,7 +19,7 @@ struct QuerySpec {
 struct QueryGroup {
   std::vector<std::string> key_values;  // in group_by order
   double value = 0;                     // the statistic over the group's finite-or-inf values
-  long n = 0;                           // experiments in the group
+  long n = 0;                           // experiments (or experiment x test IC pairs) in the group
   long with_value = 0;                  // of those, how many have the metric
 };
 

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "spec/input_error.hpp"
+#include "spec/sweep_file.hpp"
 #include "store/h5.hpp"
 
 namespace npde {
@@ -45,31 +47,27 @@ const char* status_text(int code) {
   }
 }
 
-// Per-experiment metrics from one row of its resolution group.
+// Metrics of one row of its resolution group: those that depend on the test IC once per test IC
+// (`per_test`), and the experiment's own (`m`), which reduce the per-test ones to the worst case.
 void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>& states, int steps,
-                 std::map<std::string, double>& m) {
+                 std::map<std::string, double>& m, std::vector<std::map<std::string, double>>& per_test) {
   const hsize_t r = static_cast<hsize_t>(row);
   const std::vector<double> loss = doubles(h5::read_row(f, g + "training/loss", r));
   double last = kNaN;
   for (double v : loss)
     if (std::isfinite(v)) last = v;
   m["final_loss"] = last;
+  m["saturation"] = doubles(h5::read_row(f, g + "rollout/saturation", r)).at(0);
 
   // rollout error (tests x steps+1): NaN marks a blow-up, reported as +inf
   const std::vector<double> err = doubles(h5::read_row(f, g + "rollout/relative_l2_error", r));
   const size_t width = static_cast<size_t>(steps + 1), tests = err.size() / width;
-  double horizon = 0, blowups = 0;
+  per_test.assign(tests, {});
+  auto error_at = [&](size_t t, size_t k) { return std::isnan(err[t * width + k]) ? kInf : err[t * width + k]; };
   for (size_t t = 0; t < tests; ++t) {
-    const double e = err[t * width + width - 1];
-    horizon = std::max(horizon, std::isnan(e) ? kInf : e);
-    blowups += std::isnan(e);
-  }
-  m["rollout_error"] = tests ? horizon : kNaN;
-  m["rollout_blowups"] = tests ? blowups : kNaN;
-  for (int k : {1, steps / 2, steps}) {
-    double worst = 0;
-    for (size_t t = 0; t < tests; ++t) worst = std::max(worst, std::isnan(err[t * width + k]) ? kInf : err[t * width + k]);
-    m["rollout_error@" + std::to_string(k)] = tests ? worst : kNaN;
+    per_test[t]["rollout_error"] = error_at(t, width - 1);
+    per_test[t]["rollout_blowups"] = std::isnan(err[t * width + width - 1]) ? 1 : 0;
+    for (int k : {1, steps / 2, steps}) per_test[t]["rollout_error@" + std::to_string(k)] = error_at(t, static_cast<size_t>(k));
   }
 
   for (const auto& [name, path] : {std::pair<std::string, std::string>{"max_lambda", "jacobian/model/spectral_radius"},
@@ -77,24 +75,45 @@ void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>&
                                    {"known_only_max_lambda", "jacobian/known_only/spectral_radius"}}) {
     const std::vector<double> rho = doubles(h5::read_row(f, g + path, r));  // tests x states
     const size_t ns = states.size();
-    double all = kNaN;
-    for (size_t s = 0; s < ns; ++s) {
-      double at = kNaN;
-      for (size_t t = 0; t * ns + s < rho.size(); ++t)
-        if (!std::isnan(rho[t * ns + s])) at = std::isnan(at) ? rho[t * ns + s] : std::max(at, rho[t * ns + s]);
-      m[name + "@" + std::to_string(states[s])] = at;
-      if (!std::isnan(at)) all = std::isnan(all) ? at : std::max(all, at);
+    for (size_t t = 0; t < tests; ++t) {
+      double all = kNaN;  // NaN: a state the rollout never reached
+      for (size_t s = 0; s < ns; ++s) {
+        const double at = t * ns + s < rho.size() ? rho[t * ns + s] : kNaN;
+        per_test[t][name + "@" + std::to_string(states[s])] = at;
+        if (!std::isnan(at)) all = std::isnan(all) ? at : std::max(all, at);
+      }
+      per_test[t][name] = all;
     }
-    m[name] = all;
   }
-  m["saturation"] = doubles(h5::read_row(f, g + "rollout/saturation", r)).at(0);
+
+  // The experiment's values: blow-ups add up, everything else is the worst test IC.
+  for (size_t t = 0; t < tests; ++t)
+    for (const auto& [name, v] : per_test[t]) {
+      auto [it, fresh] = m.emplace(name, v);
+      if (fresh) continue;
+      if (name == "rollout_blowups")
+        it->second += v;
+      else if (!std::isnan(v))
+        it->second = std::isnan(it->second) ? v : std::max(it->second, v);
+    }
+}
+
+// Labels of the sweep's test ICs, from the canonical sweep text the store carries.
+std::vector<std::string> test_ic_labels(const std::string& path, const std::string& sweep_toml) {
+  std::vector<std::string> labels;
+  for (const InitialCondition& ic : read_sweep_text(sweep_toml, path + ":/sweep_toml").base.test_ics) {
+    std::string label = ic.label();
+    if (std::find(labels.begin(), labels.end(), label) != labels.end()) label += "#" + std::to_string(labels.size());
+    labels.push_back(label);
+  }
+  return labels;
 }
 
 }  // namespace
 
 const std::vector<std::string>& experiment_keys() {
   static const std::vector<std::string> k = {"case", "train_stencil", "infer_stencil", "ic", "resolution", "replicate",
-                                             "status"};
+                                             "status", "test_ic"};
   return k;
 }
 
@@ -131,6 +150,7 @@ StoreContents read_store(const std::string& path) {
   try {
     c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
     c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
+    c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
     const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
                       infer = h5::read_raw(id, "/experiments/infer_stencil"), ic = h5::read_raw(id, "/experiments/ic"),
                       res = h5::read_raw(id, "/experiments/resolution"), rep = h5::read_raw(id, "/experiments/replicate"),
@@ -156,7 +176,9 @@ StoreContents read_store(const std::string& path) {
         for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
         group_info[n] = {states, static_cast<int>(h5::shape_of(id, g + "rollout/relative_l2_error").at(2)) - 1};
       }
-      if (status == 1) add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second, r.metrics);
+      if (status == 1)
+        add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second, r.metrics,
+                    r.per_test_ic);
       if (status == 1 || status == 3) {
         const double* s = &seconds[static_cast<size_t>(3 * i)];
         r.metrics["truth_seconds"] = s[0];
@@ -169,6 +191,8 @@ StoreContents read_store(const std::string& path) {
     }
   } catch (const h5::Error& e) {
     throw std::runtime_error(path + ": not a readable npdesweep store: " + e.what());
+  } catch (const InputError& e) {
+    throw std::runtime_error(std::string("not a readable npdesweep store: ") + e.what());
   }
   std::sort(c.metric_names.begin(), c.metric_names.end());
   c.metric_names.erase(std::unique(c.metric_names.begin(), c.metric_names.end()), c.metric_names.end());

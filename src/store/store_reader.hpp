@@ -13,16 +13,21 @@ struct ExperimentRow {
   std::map<std::string, std::string> keys;  // case, train_stencil, infer_stencil, ic, resolution, replicate, status
   std::string message;
   std::map<std::string, double> metrics;    // NaN when the experiment has no such value
+  // The metrics that depend on the test IC, once per test IC (empty unless the cell is done);
+  // `metrics` holds their worst case over test ICs (rollout_blowups: their sum).
+  std::vector<std::map<std::string, double>> per_test_ic;
 };
 
 struct StoreContents {
   std::string sweep_name, sweep_hash;
   long cells = 0;
+  std::vector<std::string> test_ics;  // labels of the sweep's test ICs, e.g. "step(A=10)"
   std::vector<ExperimentRow> rows;
   std::vector<std::string> metric_names;  // every metric present, in a stable order
 };
 
-// The experiment keys queries can filter and group on.
+// The keys queries can filter and group on: the experiment's own, then `test_ic`, which makes
+// the unit of a query one (experiment, test IC) pair instead of one experiment.
 const std::vector<std::string>& experiment_keys();
 // Descriptions of the metrics (name -> meaning), including the parameterised forms.
 const std::vector<std::pair<std::string, std::string>>& metric_descriptions();

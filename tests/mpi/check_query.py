@@ -10,6 +10,7 @@ import os
 import struct
 import subprocess
 import sys
+import tomllib  # Python 3.11, as Debian 12 ships
 
 import h5py
 import numpy as np
@@ -46,26 +47,41 @@ keys = {k: [v.decode() if isinstance(v, bytes) else str(v) for v in ex[k][...]]
 code = f["status/code"][...]
 names = {0: "pending", 1: "done", 2: "failed", 3: "diverged"}
 keys["status"] = [names[int(c)] for c in code]
-final_loss, rollout = [], []
+sweep_toml = f.attrs["sweep_toml"]
+sweep_toml = sweep_toml.decode() if isinstance(sweep_toml, bytes) else sweep_toml
+# Test IC labels as the sweep file writes them: step(A=4) for amplitude 4.0.
+test_ics = ["step(A=%g)" % ic["amplitude"] for ic in tomllib.loads(sweep_toml)["analysis"]["test_ics"]]
+check(len(test_ics) >= 2, "the smoke sweep has two test ICs, so per-test-IC queries are exercised")
+final_loss, rollout, rollout_per_test, lam_per_test = [], [], [], []
 for i in range(len(code)):
     if code[i] != 1:
         final_loss.append(None)
         rollout.append(None)
+        rollout_per_test.append([None] * len(test_ics))
+        lam_per_test.append([None] * len(test_ics))
         continue
     g = f[f"results/N{keys['resolution'][i]}"]
     loss = g["training/loss"][ex["row"][i]]
     final_loss.append(float(loss[np.isfinite(loss)][-1]))
     e = g["rollout/relative_l2_error"][ex["row"][i]][:, -1]
-    rollout.append(float(np.max(np.where(np.isnan(e), np.inf, e))))
+    e = np.where(np.isnan(e), np.inf, e)
+    rollout.append(float(np.max(e)))
+    rollout_per_test.append([float(x) for x in e])
+    rho = g["jacobian/model/spectral_radius"][ex["row"][i]]  # tests x states
+    lam_per_test.append([None if np.all(np.isnan(r)) else float(np.nanmax(r)) for r in rho])
 
 
 def expected(values, where=None, group=None, stat="mean"):
+    """values[i] per experiment, or values[i][t] per test IC when test_ic is named."""
+    per_test = "test_ic" in (where or {}) or "test_ic" in (group or [])
     groups = {}
     for i in range(len(code)):
-        if where and any(keys[k][i] != v for k, v in where.items()):
-            continue
-        kv = tuple(keys[k][i] for k in (group or []))
-        groups.setdefault(kv, []).append(values[i])
+        for t in range(len(test_ics) if per_test else 1):
+            kv_of = {**{k: keys[k][i] for k in keys}, "test_ic": test_ics[t]}
+            if where and any(kv_of[k] != v for k, v in where.items()):
+                continue
+            kv = tuple(kv_of[k] for k in (group or []))
+            groups.setdefault(kv, []).append(values[i][t] if per_test else values[i])
     out = {}
     for kv, vals in groups.items():
         finite = sorted(v for v in vals if v is not None)
@@ -113,6 +129,32 @@ for metric, values in (("final_loss", final_loss), ("rollout_error", rollout)):
         got = json.loads(p.stdout)
         want = expected(values, where={k: v})[()]
         check(len(got) == 1 and close(got[0]["value"], want), f"--where {k}={v}: {got} vs {want}")
+
+# test_ic: each (experiment, test IC) pair is a unit carrying that IC's own values
+for metric, values in (("rollout_error", rollout_per_test), ("max_lambda", lam_per_test),
+                       ("final_loss", [[v] * len(test_ics) for v in final_loss])):
+    for group in (["test_ic"], ["test_ic", "infer_stencil"]):
+        for stat in ("mean", "max", "count"):
+            p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
+            got = {tuple(r[k] for k in group): parse_value(r[stat if stat == "count" else f"{stat}({metric})"])
+                   for r in csv.DictReader(io.StringIO(p.stdout))}
+            want = expected(values, group=group, stat=stat)
+            check(set(got) == set(want), f"groups of {group}: {sorted(got)} vs {sorted(want)}")
+            for kv in want:
+                check(kv in got and close(got[kv], want[kv]), f"{metric} {stat} by {group} at {kv}: {got.get(kv)} vs {want[kv]}")
+    for ic in test_ics:
+        p = run("query", store, "--where", f"test_ic={ic}", "--metric", metric, "--stat", "median", "--format", "json")
+        got = json.loads(p.stdout)
+        want = expected(values, where={"test_ic": ic}, stat="median")[()]
+        check(len(got) == 1 and close(got[0]["value"], want) and got[0]["n"] == len(code), f"--where test_ic={ic}: {got} vs {want}")
+p = run("query", store, "--pivot", "--where", f"test_ic={test_ics[1]}", "--where", "resolution=16", "--format", "json")
+pv = json.loads(p.stdout)
+want = expected(rollout_per_test, {"test_ic": test_ics[1], "resolution": "16"}, ["train_stencil", "infer_stencil"])
+for a, t in enumerate(pv["train_stencil"]):
+    for b, i in enumerate(pv["infer_stencil"]):
+        check(close(pv["values"][a][b], want.get((t, i))), f"pivot at test IC {test_ics[1]}: {t}/{i}")
+p = run("query", store, "--list")
+check(all(ic in p.stdout for ic in test_ics), "query --list names the test ICs")
 # two --where together
 p = run("query", store, "--where", "resolution=16", "--where", "infer_stencil=central2", "--metric", "final_loss",
         "--format", "json")

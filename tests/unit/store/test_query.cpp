@@ -1,0 +1,94 @@
+// Query aggregation on a hand-built store: filters, grouping, statistics, and the per-test-IC
+// unit that naming `test_ic` switches to.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "store/query.hpp"
+
+using namespace npde;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Two test ICs; experiment metrics are the worst test IC, as read_store makes them.
+ExperimentRow row(long id, const std::string& infer, double err_a, double err_b, double loss) {
+  ExperimentRow r;
+  r.id = id;
+  r.keys = {{"case", "burgers"}, {"train_stencil", "backward1"}, {"infer_stencil", infer}, {"ic", "step(A=2)"},
+            {"resolution", "16"}, {"replicate", "0"},           {"status", "done"}};
+  r.per_test_ic = {{{"rollout_error", err_a}}, {{"rollout_error", err_b}}};
+  r.metrics = {{"rollout_error", std::max(err_a, err_b)}, {"final_loss", loss}};
+  return r;
+}
+
+StoreContents store() {
+  StoreContents s;
+  s.test_ics = {"step(A=10)", "step(A=3)"};
+  s.rows = {row(0, "backward1", 0.2, 0.1, 1.0), row(1, "backward1", 0.4, 0.3, 3.0), row(2, "central2", kInf, 0.5, 2.0)};
+  ExperimentRow pending = row(3, "central2", 0, 0, 0);
+  pending.keys["status"] = "pending";
+  pending.metrics.clear();
+  pending.per_test_ic.clear();
+  s.rows.push_back(pending);
+  s.metric_names = {"final_loss", "rollout_error"};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("query groups experiments and reduces their worst-test-IC metric", "[query]") {
+  QuerySpec q;
+  q.group_by = {"infer_stencil"};
+  q.stat = "mean";
+  const auto g = run_query(store(), q);
+  REQUIRE(g.size() == 2);
+  CHECK(g[0].key_values[0] == "backward1");
+  CHECK(g[0].value == Approx(0.3));  // mean of the worst cases 0.2 and 0.4
+  CHECK(g[0].n == 2);
+  CHECK(g[1].value == kInf);  // a blown-up rollout dominates the mean
+  CHECK(g[1].n == 2);
+  CHECK(g[1].with_value == 1);  // the pending experiment has no value
+}
+
+TEST_CASE("naming test_ic makes (experiment, test IC) pairs the unit, with each IC's own value", "[query]") {
+  QuerySpec q;
+  q.group_by = {"test_ic", "infer_stencil"};
+  q.stat = "max";
+  const auto g = run_query(store(), q);
+  REQUIRE(g.size() == 4);
+  CHECK(g[0].key_values == std::vector<std::string>{"step(A=10)", "backward1"});
+  CHECK(g[0].value == 0.4);
+  CHECK(g[1].value == kInf);
+  CHECK(g[2].key_values == std::vector<std::string>{"step(A=3)", "backward1"});
+  CHECK(g[2].value == 0.3);
+  CHECK(g[3].value == 0.5);
+  CHECK(g[3].n == 2);
+
+  q.group_by.clear();
+  q.where = {{"test_ic", "step(A=3)"}};
+  q.stat = "median";
+  const auto one = run_query(store(), q);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].value == 0.3);  // median of 0.1, 0.3, 0.5
+  CHECK(one[0].n == 4);
+
+  q.metric = "final_loss";  // not per test IC: each pair carries the experiment's value
+  q.stat = "mean";
+  CHECK(run_query(store(), q)[0].value == Approx(2.0));
+}
+
+TEST_CASE("query rejects unknown keys, metrics and statistics by name", "[query]") {
+  QuerySpec q;
+  q.group_by = {"colour"};
+  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown key 'colour'") && Catch::Contains("test_ic"));
+  q.group_by.clear();
+  q.metric = "beauty";
+  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown metric 'beauty'"));
+  q.metric = "rollout_error";
+  q.stat = "mode";
+  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown statistic 'mode'"));
+}
