@@ -203,6 +203,23 @@ for path in pngs:
     check(300 <= w <= 3000 and 200 <= h <= 2000 and len(data) > 5000, f"{path}: {w}x{h}, {len(data)} bytes")
 p = subprocess.run([os.path.join(src, "scripts", "plot-store"), junk, "--out", out], capture_output=True, text=True)
 check(p.returncode == 2 and "not an HDF5 file" in p.stderr, f"plot-store on junk: {p.returncode} {p.stderr}")
+# chosen experiments and states: the eigenvalue figure has one panel per chosen experiment
+done24 = [i for i in range(len(code)) if code[i] == 1 and keys["resolution"][i] == "24"]
+states = [int(s) for s in f["results/N24/jacobian/state_index"][...]]
+sizes = {}
+for name, extra in (("one", ["--experiments", str(done24[0]), "--states", str(states[-1])]),
+                    ("where", ["--where", f"infer_stencil={keys['infer_stencil'][done24[0]]}", "--test-ic", "1"]),
+                    ("all", [])):
+    p = subprocess.run([os.path.join(src, "scripts", "plot-store"), store, "--out", os.path.join(tmp, name), *extra],
+                       capture_output=True, text=True)
+    check(p.returncode == 0, f"plot-store {extra}: exit {p.returncode}: {p.stderr}")
+    sizes[name] = struct.unpack(">II", open(os.path.join(tmp, name, "eigenvalues_N24.png"), "rb").read()[16:24])
+check(sizes["one"][0] < sizes["all"][0], f"one chosen experiment draws a narrower eigenvalue figure: {sizes}")
+for extra, text in ((["--states", "999"], "were not analysed"), (["--test-ic", "7"], "test ICs 0..1"),
+                    (["--where", "colour=red"], "--where needs KEY=VALUE"), (["--experiments", "999"], "not finished"),
+                    (["--where", "infer_stencil=spectral"], "no finished experiment")):
+    p = subprocess.run([os.path.join(src, "scripts", "plot-store"), store, "--out", out, *extra], capture_output=True, text=True)
+    check(p.returncode == 2 and text in p.stderr and p.stderr.count("\n") == 1, f"plot-store {extra}: {p.returncode} {p.stderr!r}")
 
 print(f"check_query: {len(failures)} failures")
 sys.exit(1 if failures else 0)
