@@ -163,7 +163,9 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       if (!existing_hash.empty() && existing_hash != sweep_hash && !args.has("--force"))
         throw InputError(paths.file, 0, "--store",
                          "was made from a different sweep (hash " + existing_hash + ", this sweep " + sweep_hash +
-                             "); use another --store, or --force to replace it");
+                             ", schema " + std::to_string(kSchemaVersion) +
+                             "; a store from another npdesweep schema differs too); use another --store, or "
+                             "--force to replace it");
       posix::make_directory(paths.sidecar);
       posix::make_directory(paths.shards);
       lock = std::make_unique<StoreLock>(paths.lock);

@@ -105,8 +105,16 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   Matrix all_states(pde.resolution, static_cast<long>(ics.size()) * (spec.steps + 1));
   for (size_t i = 0; i < truths.size(); ++i) all_states.middleCols(i * (spec.steps + 1), spec.steps + 1) = truths[i];
   r.amplitude = max_abs(all_states);
-  r.substeps_truth = fixed > 0 ? fixed : stable_substeps(truth_terms, all_states, spec.dt);
   r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt);
+  // The truth map's Jacobian is that of the map that made the data: RK4 data give their own
+  // RK4 map; adaptive data follow the semi-discrete flow, which RK4 matches only with enough
+  // substeps (a stable count damps the stiff modes: gKdV's log|det J| came out near -3800).
+  const int jacobian_map_steps = spec.one_shot() ? spec.steps : 1;
+  r.substeps_truth = spec.integrator.truth == "rk4"
+                         ? truth_rk4_substeps
+                         : std::max(fixed > 0 ? fixed : stable_substeps(truth_terms, all_states, spec.dt),
+                                    accurate_substeps(truth_terms, all_states, spec.dt, jacobian_map_steps,
+                                                      kTruthJacobianTolerance));
   r.truth_seconds = seconds_since(t0);
 
   // 2. Training.

@@ -12,4 +12,11 @@ int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt) {
   return std::max(1, static_cast<int>(std::ceil(z / kRk4StableRadius)));
 }
 
+int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance) {
+  // map_steps * n * (dt B / n)^5 / 120 <= tolerance  <=>  n^4 >= map_steps (dt B)^5 / (120 tolerance)
+  const double z = dt * terms.stability_bound(states);
+  const double n = std::pow(map_steps * std::pow(z, 5) / (120.0 * tolerance), 0.25);
+  return std::max(1, static_cast<int>(std::ceil(n)));
+}
+
 }  // namespace npde

@@ -8,4 +8,15 @@ namespace npde {
 // The network's own contribution is unknown in advance and not included.
 int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt);
 
+// Smallest RK4 substep count per output step dt for which RK4's amplitude error on the fastest
+// mode, summed over a map of `map_steps` output steps, stays below `tolerance`: with z = h B
+// (B the same bound as above), RK4's per-substep error in log|amplification| is at most about
+// |z|^5 / 120. A stable count is not an accurate one: near its stability limit RK4 damps the
+// fastest modes by orders of magnitude, which the data of an accurate integrator do not.
+int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance);
+
+// The tolerance the truth map's Jacobian is computed to when the truth data come from the
+// adaptive integrator (a 5% bound on the fastest mode over the whole map; far less in practice).
+constexpr double kTruthJacobianTolerance = 0.05;
+
 }  // namespace npde

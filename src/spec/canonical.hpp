@@ -10,7 +10,8 @@
 
 namespace npde {
 
-constexpr int kSchemaVersion = 2;  // 2: store gained rollout/time and dimension scales
+constexpr int kSchemaVersion = 3;  // 2: store gained rollout/time and dimension scales;
+                                   // 3: accurate truth-map Jacobians for adaptive truth data
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

@@ -4,7 +4,11 @@
 
 #include <cstring>
 
+#include "model/pde_case.hpp"
+#include "pipeline/analysis.hpp"
 #include "pipeline/experiment.hpp"
+#include "pipeline/initial_condition.hpp"
+#include "pipeline/substeps.hpp"
 #include "small_case.hpp"
 #include "spec/job_file.hpp"
 
@@ -53,6 +57,32 @@ TEST_CASE("An unstable training stencil is recorded as diverged, not thrown", "[
   const ExperimentResult r = run_experiment(spec);
   CHECK(r.status == "diverged");
   CHECK_THAT(r.message, Catch::Contains("truth data"));
+}
+
+TEST_CASE("The truth map's Jacobian follows the semi-discrete flow the adaptive data came from", "[pipeline][jacobian]") {
+  // gKdV's semi-discrete vector field has zero divergence (central stencils on a periodic grid),
+  // so its flow map preserves volume: log|det J| = 0. RK4 at the stable substep count damps the
+  // stiff dispersive modes and gets this far wrong; the accurate count must not.
+  ExperimentSpec spec = testing::small_gkdv();
+  spec.pde.resolution = 128;  // stiff enough for RK4's stable count to damp
+  spec.steps = 20;
+  spec.train_ic = {"sine", 5.0, 2.5};
+  spec.test_ics = {{"sine", 5.0, 2.5}};
+  spec.training.epochs = 0;
+  const ExperimentResult r = run_experiment(spec);
+  REQUIRE(r.status == "done");
+  const KnownTerms terms = make_truth_terms(spec.pde, spec.train_stencil);
+  const Vector u0 = sample_initial_condition(spec.test_ics[0], spec.pde.resolution, spec.pde.length);
+  const int stable = stable_substeps(terms, u0, spec.dt);
+  INFO("substeps: stable " << stable << ", truth Jacobian " << r.substeps_truth);
+  CHECK(r.substeps_truth > stable);
+  CHECK(std::abs(r.truth_log_abs_det(0, 0)) < 0.5);  // the tolerance bounds each mode's error by 0.05
+  const Eigen::VectorXcd damped = sorted_eigenvalues(terms_flow_jacobian(terms, u0, spec.dt, stable, spec.steps));
+  CHECK(damped.array().abs().log().sum() < -10.0);  // what the stable count alone would report
+  // and the spectrum agrees with a 4x finer RK4 map
+  const Eigen::VectorXcd fine = sorted_eigenvalues(terms_flow_jacobian(terms, u0, spec.dt, 4 * r.substeps_truth, spec.steps));
+  CHECK(r.truth_radius(0, 0) == Approx(std::abs(fine[0])).epsilon(1e-3));
+  CHECK(std::abs(fine.array().abs().log().sum()) < 1e-3);  // converging to 0 as the step shrinks
 }
 
 TEST_CASE("Paper Burgers: Expt 2's max|lambda| exceeds Expt 1's at every analysed state", "[pipeline][science]") {
