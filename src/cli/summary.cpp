@@ -46,6 +46,10 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
     os << "\n";
   }
   os << "saturation (|tanh'| < 1e-3 on the training rollout): " << fmt("%.3f", r.saturation) << "\n";
+  os << "closure ||NN - c|| / ||c|| on the training window's truth states, c = discrete closure / physics term:\n";
+  for (long i = 0; i < r.closure_error_discrete.size(); ++i)
+    os << "  " << (i == 0 ? spec.train_ic.label() + " (training)" : spec.test_ics[i - 1].label()) << ": "
+       << fmt("%.3g", r.closure_error_discrete[i]) << " / " << fmt("%.3g", r.closure_error_physics[i]) << "\n";
   os << "time: truth " << fmt("%.3f", r.truth_seconds) << " s, training " << fmt("%.3f", r.training_seconds)
      << " s, analysis " << fmt("%.3f", r.analysis_seconds) << " s\n";
 }

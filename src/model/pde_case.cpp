@@ -61,6 +61,19 @@ KnownTerms make_model_known_terms(const PdeSettings& pde, const std::string& inf
   return terms;
 }
 
+KnownTerms make_physics_closure_terms(const PdeSettings& pde) {
+  KnownTerms terms(pde.resolution);
+  if (pde.name == "burgers") {
+    terms.set_linear(combine({{pde.viscosity, stencil(pde, "spectral", 2)}}));
+  } else {
+    check_case(pde.name);
+    const Stencil d1 = stencil(pde, "spectral", 1);
+    terms.set_advection(-1.5, d1);
+    terms.set_linear(combine({{pde.rotation, d1}}));
+  }
+  return terms;
+}
+
 std::string truth_formula(const PdeSettings& pde, const std::string& train_stencil) {
   std::ostringstream os;
   if (pde.name == "burgers")

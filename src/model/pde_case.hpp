@@ -34,6 +34,9 @@ std::string default_fixed_stencil(const std::string& case_name);
 
 KnownTerms make_truth_terms(const PdeSettings& pde, const std::string& train_stencil);
 KnownTerms make_model_known_terms(const PdeSettings& pde, const std::string& infer_stencil);
+// The term the network replaces, with exact (spectral) derivatives: the continuous physics
+// (burgers nu u_xx; gkdv w0 u_x - 1.5 u u_x).
+KnownTerms make_physics_closure_terms(const PdeSettings& pde);
 
 // Human-readable right-hand sides, stored in result files beside the numbers.
 std::string truth_formula(const PdeSettings& pde, const std::string& train_stencil);

@@ -6,6 +6,7 @@
 
 #include "model/pde_case.hpp"
 #include "pipeline/analysis.hpp"
+#include "pipeline/closure.hpp"
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/truth.hpp"
@@ -146,6 +147,16 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const Rollout train_rollout = rollout(model, theta, truths[0].col(0), spec.dt, r.substeps_model, spec.steps,
                                         kBlowupFactor * std::max(1.0, max_abs(truths[0])));
   r.saturation = saturation_share(model, theta, train_rollout.states);
+  const KnownTerms physics = make_physics_closure_terms(pde);
+  r.closure_error_discrete.resize(static_cast<long>(truths.size()));
+  r.closure_error_physics.resize(static_cast<long>(truths.size()));
+  // The states training covered: autoregressive u_0 .. u_transitions, one-shot the whole path.
+  const long window = spec.one_shot() ? spec.steps + 1 : spec.training.transitions + 1;
+  for (size_t i = 0; i < truths.size(); ++i) {
+    const ClosureErrors e = closure_errors(model, theta, truth_terms, physics, truths[i].leftCols(window));
+    r.closure_error_discrete[static_cast<long>(i)] = e.discrete;
+    r.closure_error_physics[static_cast<long>(i)] = e.physics;
+  }
   analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts, r);
   r.analysis_seconds = seconds_since(t0);
   return r;

@@ -29,6 +29,12 @@ struct ExperimentResult {
   std::vector<int> rollout_diverged_at;  // per test IC, -1 if the rollout stayed bounded
   double saturation = 0.0;               // share of hidden units with |tanh'| < 1e-3 on the training rollout
 
+  // What the network learned (pipeline/closure.hpp): relative distance of NN(u) from the
+  // discrete closure and from the physics term on the truth states of the training window
+  // (autoregressive u_0 .. u_transitions, one-shot the whole path) from the training IC
+  // (entry 0) and from each test IC (entry 1 + t).
+  Vector closure_error_discrete, closure_error_physics;
+
   // Jacobians: state index n of each, and the number of output steps the map spans
   // (autoregressive: d u_{n+1} / d u_n; one-shot: d u(T) / d u_0, n = 0).
   std::vector<int> jacobian_states;

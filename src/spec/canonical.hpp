@@ -11,7 +11,8 @@
 namespace npde {
 
 constexpr int kSchemaVersion = 3;  // 2: store gained rollout/time and dimension scales;
-                                   // 3: accurate truth-map Jacobians for adaptive truth data
+                                   // 3: accurate truth-map Jacobians for adaptive truth data,
+                                   //    closure errors
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

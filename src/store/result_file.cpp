@@ -153,6 +153,21 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
            "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share",
            "1");
 
+  Object closure = create_group(file, "closure");
+  set_attribute(closure.id(), "description",
+                std::string("relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over "
+                            "the truth states of the training window (autoregressive u_0..u_transitions, one-shot "
+                            "the whole path): the discrete closure (truth rhs minus the model's known terms) and "
+                            "the physics term (the replaced term with spectral derivatives); entry 0 is the "
+                            "training IC's states, entry 1 + t test IC t's"));
+  const hsize_t trajectories = static_cast<hsize_t>(r.closure_error_discrete.size());
+  describe(write(closure.id(), "relative_error_discrete", {trajectories}, r.closure_error_discrete.data()).id(),
+           "distance of NN(u) from the closure that reproduces the truth discretisation (with its truncation "
+           "error), per IC (training IC, then test ICs)",
+           "1");
+  describe(write(closure.id(), "relative_error_physics", {trajectories}, r.closure_error_physics.data()).id(),
+           "distance of NN(u) from the replaced term with exact derivatives, per IC (training IC, then test ICs)",
+           "1");
 }
 
 }  // namespace

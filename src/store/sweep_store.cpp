@@ -46,6 +46,11 @@ std::vector<RowField> row_fields(const ExperimentSpec& s) {
     f.push_back({g + "log_abs_det", Type::f64, {tests, states}, "sum of log|lambda|", "1"});
   }
   f.push_back({"jacobian/known_only/spectral_radius", Type::f64, {tests, states}, "max|lambda| with the network removed", "1"});
+  f.push_back({"closure/relative_error_discrete", Type::f64, {tests + 1},
+               "distance of NN(u) from the discrete closure on the training window's truth states from the "
+               "training IC, then each test IC", "1"});
+  f.push_back({"closure/relative_error_physics", Type::f64, {tests + 1},
+               "distance of NN(u) from the replaced term with exact derivatives, same states", "1"});
   return f;
 }
 

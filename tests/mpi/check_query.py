@@ -52,13 +52,15 @@ sweep_toml = sweep_toml.decode() if isinstance(sweep_toml, bytes) else sweep_tom
 # Test IC labels as the sweep file writes them: step(A=4) for amplitude 4.0.
 test_ics = ["step(A=%g)" % ic["amplitude"] for ic in tomllib.loads(sweep_toml)["analysis"]["test_ics"]]
 check(len(test_ics) >= 2, "the smoke sweep has two test ICs, so per-test-IC queries are exercised")
-final_loss, rollout, rollout_per_test, lam_per_test = [], [], [], []
+final_loss, rollout, rollout_per_test, lam_per_test, closure, closure_per_test = [], [], [], [], [], []
 for i in range(len(code)):
     if code[i] != 1:
         final_loss.append(None)
         rollout.append(None)
         rollout_per_test.append([None] * len(test_ics))
         lam_per_test.append([None] * len(test_ics))
+        closure.append(None)
+        closure_per_test.append([None] * len(test_ics))
         continue
     g = f[f"results/N{keys['resolution'][i]}"]
     loss = g["training/loss"][ex["row"][i]]
@@ -69,6 +71,9 @@ for i in range(len(code)):
     rollout_per_test.append([float(x) for x in e])
     rho = g["jacobian/model/spectral_radius"][ex["row"][i]]  # tests x states
     lam_per_test.append([None if np.all(np.isnan(r)) else float(np.nanmax(r)) for r in rho])
+    c = g["closure/relative_error_discrete"][ex["row"][i]]  # training IC, then each test IC
+    closure.append(float(c[0]))
+    closure_per_test.append([float(x) for x in c[1:]])
 
 
 def expected(values, where=None, group=None, stat="mean"):
@@ -113,7 +118,7 @@ check(len(messages) == counts["diverged"] and all("truth data" in m for m in mes
       "status lists every diverged cell with its message")
 
 # query: every key as filter and as group, every stat, CSV and JSON parsed
-for metric, values in (("final_loss", final_loss), ("rollout_error", rollout)):
+for metric, values in (("final_loss", final_loss), ("rollout_error", rollout), ("closure_discrete", closure)):
     for group in (["infer_stencil"], ["train_stencil", "resolution"], ["case", "ic", "replicate", "status"]):
         for stat in ("mean", "median", "min", "max", "count"):
             p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
@@ -132,6 +137,7 @@ for metric, values in (("final_loss", final_loss), ("rollout_error", rollout)):
 
 # test_ic: each (experiment, test IC) pair is a unit carrying that IC's own values
 for metric, values in (("rollout_error", rollout_per_test), ("max_lambda", lam_per_test),
+                       ("closure_discrete", closure_per_test),
                        ("final_loss", [[v] * len(test_ics) for v in final_loss])):
     for group in (["test_ic"], ["test_ic", "infer_stencil"]):
         for stat in ("mean", "max", "count"):
