@@ -120,6 +120,17 @@ cat npdesweep-"$job".log
 "$bin" status smoke.h5 | grep -q "4 done, 4 diverged, 0 failed, 0 pending" || fail "smoke store incomplete: $("$bin" status smoke.h5)"
 same_results smoke-ref.h5 smoke.h5 || fail "the SLURM smoke store differs from the mpirun one"
 
+# 1b. The same sweep launched by srun (PMIx direct launch) instead of mpirun.
+t0=$SECONDS
+out=$(NPDESWEEP_BIN=$bin "$src/slurm/submit" "$src/sweeps/smoke.toml" --store "$dir/smoke-srun.h5" --ntasks 3 --time 5 \
+      --launcher srun -- --overcommit) || fail "submit --launcher srun exited $?: $out"
+job=$(echo "$out" | grep -o 'submitted job [0-9]*' | awk '{print $3}')
+state=$(wait_job "$job" 180)
+log "srun smoke job $job: $state after $((SECONDS - t0)) s"
+cat npdesweep-"$job".log
+[[ $state == COMPLETED ]] || fail "srun smoke job ended $state"
+same_results smoke-ref.h5 smoke-srun.h5 || fail "the srun-launched store differs from the mpirun one"
+
 # 2. Longer than its time limit: drain, requeue, finish identical to an uninterrupted run.
 long=$src/tests/slurm/long.toml
 t0=$SECONDS
