@@ -4,6 +4,7 @@
 //   npdesweep query paper-burgers.h5 --group-by infer_stencil,resolution --metric max_lambda
 //   npdesweep query paper-burgers.h5 --pivot --where resolution=100 --metric rollout_error
 //   npdesweep query paper-burgers.h5 --group-by infer_stencil --format json
+//   npdesweep query burgers-large.h5 --group-by resolution --metric rollout_error --stat spearman --versus max_lambda@1
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,12 +21,16 @@ namespace npde::cli {
 namespace {
 
 const char* kHelp = R"(usage: npdesweep query STORE.h5 [--where KEY=VALUE ...] [--group-by KEY,KEY] [--metric NAME]
-                       [--stat mean|median|min|max|count] [--format table|csv|json] [--pivot] [--list]
+                       [--stat mean|median|min|max|count|spearman] [--versus NAME]
+                       [--format table|csv|json] [--pivot] [--list]
 
 Aggregates one per-experiment metric of a sweep store over the experiments that match every
 --where, grouped by the --group-by keys (default: all matching experiments in one group).
 --pivot prints a training-stencil x inference-stencil matrix of the statistic (fix the other
 keys with --where, or they are aggregated too). --list prints the keys and metrics.
+--stat spearman --versus NAME: Spearman's rank correlation of --metric with NAME over each
+group's units that have both (e.g. does max_lambda@1 predict rollout_error?); n_value counts
+the pairs; empty (null) for fewer than 3 pairs.
 Defaults: --metric rollout_error --stat mean --format table. Values: inf marks blown-up
 rollouts (null in JSON); n is the number of experiments in a group and n_value how many of
 them have the metric (diverged and pending experiments have none).
@@ -104,7 +109,7 @@ int query(int argc, char** argv) {
     std::vector<std::string> wheres;
     for (int i = 1; i + 1 < argc; ++i)
       if (std::string(argv[i]) == "--where") wheres.push_back(argv[i + 1]);
-    args = parse_args(argc, argv, {"--where", "--group-by", "--metric", "--stat", "--format"},
+    args = parse_args(argc, argv, {"--where", "--group-by", "--metric", "--stat", "--versus", "--format"},
                       {"--pivot", "--list", "--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
       std::cout << kHelp;
@@ -119,6 +124,7 @@ int query(int argc, char** argv) {
     q.group_by = split(args.get("--group-by"), ',');
     q.metric = args.get("--metric", q.metric);
     q.stat = args.get("--stat", q.stat);
+    q.versus = args.get("--versus");
     format = args.get("--format", format);
     if (format != "table" && format != "csv" && format != "json")
       throw UsageError("--format must be table, csv or json, not '" + format + "'");
@@ -160,7 +166,9 @@ int query(int argc, char** argv) {
     return kExitBadInput;
   }
 
-  const std::string label = q.stat == "count" ? "count" : q.stat + "(" + q.metric + ")";
+  const std::string label = q.stat == "count"      ? "count"
+                            : q.stat == "spearman" ? "spearman(" + q.metric + "," + q.versus + ")"
+                                                   : q.stat + "(" + q.metric + ")";
   if (args.has("--pivot")) {
     std::vector<std::string> trains, infers;
     std::map<std::pair<std::string, std::string>, double> cell;
@@ -207,6 +215,7 @@ int query(int argc, char** argv) {
       std::printf("%s\n {", i ? "," : "");
       for (size_t k = 0; k < q.group_by.size(); ++k)
         std::printf("%s: %s, ", json_string(q.group_by[k]).c_str(), json_string(groups[i].key_values[k]).c_str());
+      if (!q.versus.empty()) std::printf("\"versus\": %s, ", json_string(q.versus).c_str());
       std::printf("\"metric\": %s, \"stat\": %s, \"value\": %s, \"n\": %ld, \"n_value\": %ld}", json_string(q.metric).c_str(),
                   json_string(q.stat).c_str(), json_number(groups[i].value).c_str(), groups[i].n, groups[i].with_value);
     }

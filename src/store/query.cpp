@@ -55,10 +55,45 @@ double metric_of(const ExperimentRow& r, size_t t, const std::string& metric) {
   return metric_of(r, metric);
 }
 
+// Ranks 1..n with ties given their average rank.
+std::vector<double> average_ranks(const std::vector<double>& v) {
+  std::vector<size_t> order(v.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+  std::vector<double> rank(v.size());
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
+    for (size_t k = i; k <= j; ++k) rank[order[k]] = 0.5 * static_cast<double>(i + j) + 1.0;
+    i = j + 1;
+  }
+  return rank;
+}
+
+double spearman(const std::vector<double>& x, const std::vector<double>& y) {
+  const size_t n = x.size();
+  if (n < 3) return std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> rx = average_ranks(x), ry = average_ranks(y);
+  const double mean = 0.5 * static_cast<double>(n + 1);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sxy += (rx[i] - mean) * (ry[i] - mean);
+    sxx += (rx[i] - mean) * (rx[i] - mean);
+    syy += (ry[i] - mean) * (ry[i] - mean);
+  }
+  if (sxx == 0 || syy == 0) return std::numeric_limits<double>::quiet_NaN();
+  return sxy / std::sqrt(sxx * syy);
+}
+
+void check_metric(const StoreContents& store, const std::string& metric) {
+  if (std::find(store.metric_names.begin(), store.metric_names.end(), metric) == store.metric_names.end())
+    throw std::invalid_argument("unknown metric '" + metric + "' for this store; metrics: " + join(store.metric_names));
+}
+
 }  // namespace
 
 const std::vector<std::string>& query_stats() {
-  static const std::vector<std::string> s = {"mean", "median", "min", "max", "count"};
+  static const std::vector<std::string> s = {"mean", "median", "min", "max", "count", "spearman"};
   return s;
 }
 
@@ -68,13 +103,21 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
   const auto& stats = query_stats();
   if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())
     throw std::invalid_argument("unknown statistic '" + q.stat + "'; statistics: " + join(stats));
-  if (q.stat != "count" && std::find(store.metric_names.begin(), store.metric_names.end(), q.metric) == store.metric_names.end())
-    throw std::invalid_argument("unknown metric '" + q.metric + "' for this store; metrics: " + join(store.metric_names));
+  if (q.stat != "count") check_metric(store, q.metric);
+  const bool rank_correlation = q.stat == "spearman";
+  if (rank_correlation && q.versus.empty())
+    throw std::invalid_argument("--stat spearman needs --versus METRIC, the metric to correlate with");
+  if (!rank_correlation && !q.versus.empty()) throw std::invalid_argument("--versus goes with --stat spearman");
+  if (rank_correlation) check_metric(store, q.versus);
 
   // The unit of aggregation: an experiment, or an (experiment, test IC) pair once test_ic is
   // named, whose test-IC metrics are then that IC's own values instead of the worst case.
   const bool per_test = is_named(q, kTestIcKey);
-  std::map<std::vector<std::string>, std::pair<std::vector<double>, long>> groups;
+  struct Group {
+    std::vector<double> values, versus;  // versus: the paired second metric (spearman)
+    long n = 0;
+  };
+  std::map<std::vector<std::string>, Group> groups;
   for (const ExperimentRow& r : store.rows) {
     const size_t units = per_test ? store.test_ics.size() : 1;
     for (size_t t = 0; t < units; ++t) {
@@ -84,15 +127,19 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
       if (!keep) continue;
       std::vector<std::string> key;
       for (const auto& k : q.group_by) key.push_back(key_of(k));
-      auto& g = groups[key];
-      ++g.second;
-      const double v = per_test ? metric_of(r, t, q.metric) : metric_of(r, q.metric);
-      if (!std::isnan(v)) g.first.push_back(v);
+      Group& g = groups[key];
+      ++g.n;
+      auto value = [&](const std::string& m) { return per_test ? metric_of(r, t, m) : metric_of(r, m); };
+      const double v = value(q.metric), w = rank_correlation ? value(q.versus) : 0.0;
+      if (std::isnan(v) || std::isnan(w)) continue;
+      g.values.push_back(v);
+      if (rank_correlation) g.versus.push_back(w);
     }
   }
   std::vector<QueryGroup> out;
   for (auto& [key, g] : groups)
-    out.push_back({key, statistic(g.first, q.stat, g.second), g.second, static_cast<long>(g.first.size())});
+    out.push_back({key, rank_correlation ? spearman(g.values, g.versus) : statistic(g.values, q.stat, g.n), g.n,
+                   static_cast<long>(g.values.size())});
   // Numeric keys (resolution, replicate) sort as numbers.
   std::sort(out.begin(), out.end(), [](const QueryGroup& a, const QueryGroup& b) {
     for (size_t i = 0; i < a.key_values.size(); ++i) {

@@ -13,17 +13,20 @@ struct QuerySpec {
   std::vector<std::pair<std::string, std::string>> where;  // key = value, all must hold
   std::vector<std::string> group_by;
   std::string metric = "rollout_error";
-  std::string stat = "mean";  // mean | median | min | max | count
+  std::string stat = "mean";  // mean | median | min | max | count | spearman
+  std::string versus;         // spearman: the metric `metric` is rank-correlated with
 };
 
 struct QueryGroup {
   std::vector<std::string> key_values;  // in group_by order
   double value = 0;                     // the statistic over the group's finite-or-inf values
   long n = 0;                           // experiments (or experiment x test IC pairs) in the group
-  long with_value = 0;                  // of those, how many have the metric
+  long with_value = 0;                  // of those, how many have the metric (spearman: both metrics)
 };
 
-// Throws std::invalid_argument naming the unknown key, metric or statistic.
+// Throws std::invalid_argument naming the unknown key, metric or statistic. `spearman` is
+// Spearman's rank correlation of `metric` with `versus` over the units having both (ties get
+// their average rank, inf ranks last; NaN for fewer than 3 pairs or a constant metric).
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q);
 
 const std::vector<std::string>& query_stats();

@@ -58,11 +58,15 @@ void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>&
     if (std::isfinite(v)) last = v;
   m["final_loss"] = last;
   m["saturation"] = doubles(h5::read_row(f, g + "rollout/saturation", r)).at(0);
-  // closure errors: entry 0 is the training IC's trajectory (the experiment's value), 1 + t test IC t's
-  const std::vector<double> discrete = doubles(h5::read_row(f, g + "closure/relative_error_discrete", r));
-  const std::vector<double> physics = doubles(h5::read_row(f, g + "closure/relative_error_physics", r));
-  m["closure_discrete"] = discrete.at(0);
-  m["closure_physics"] = physics.at(0);
+  // closure errors: entry 0 is the training IC's (the experiment's value), 1 + t test IC t's.
+  // Stores of schema 2 predate them.
+  std::vector<double> discrete, physics;
+  if (h5::exists(f, g + "closure/relative_error_discrete")) {
+    discrete = doubles(h5::read_row(f, g + "closure/relative_error_discrete", r));
+    physics = doubles(h5::read_row(f, g + "closure/relative_error_physics", r));
+    m["closure_discrete"] = discrete.at(0);
+    m["closure_physics"] = physics.at(0);
+  }
 
   // rollout error (tests x steps+1): NaN marks a blow-up, reported as +inf
   const std::vector<double> err = doubles(h5::read_row(f, g + "rollout/relative_l2_error", r));
@@ -73,8 +77,10 @@ void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>&
     per_test[t]["rollout_error"] = error_at(t, width - 1);
     per_test[t]["rollout_blowups"] = std::isnan(err[t * width + width - 1]) ? 1 : 0;
     for (int k : {1, steps / 2, steps}) per_test[t]["rollout_error@" + std::to_string(k)] = error_at(t, static_cast<size_t>(k));
-    per_test[t]["closure_discrete"] = discrete.at(t + 1);
-    per_test[t]["closure_physics"] = physics.at(t + 1);
+    if (!discrete.empty()) {
+      per_test[t]["closure_discrete"] = discrete.at(t + 1);
+      per_test[t]["closure_physics"] = physics.at(t + 1);
+    }
   }
 
   for (const auto& [name, path] : {std::pair<std::string, std::string>{"max_lambda", "jacobian/model/spectral_radius"},

@@ -153,6 +153,43 @@ for metric, values in (("rollout_error", rollout_per_test), ("max_lambda", lam_p
         got = json.loads(p.stdout)
         want = expected(values, where={"test_ic": ic}, stat="median")[()]
         check(len(got) == 1 and close(got[0]["value"], want) and got[0]["n"] == len(code), f"--where test_ic={ic}: {got} vs {want}")
+# spearman: rank correlation recomputed here (average ranks for ties)
+def ranks(v):
+    order = sorted(range(len(v)), key=lambda i: v[i])
+    r = [0.0] * len(v)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            r[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return r
+
+
+def spearman(x, y):
+    if len(x) < 3:
+        return None
+    rx, ry = ranks(x), ranks(y)
+    m = (len(x) + 1) / 2
+    sxy = sum((a - m) * (b - m) for a, b in zip(rx, ry))
+    sxx, syy = sum((a - m) ** 2 for a in rx), sum((b - m) ** 2 for b in ry)
+    return None if sxx == 0 or syy == 0 else sxy / math.sqrt(sxx * syy)
+
+
+for per_test, x_values, y_values in ((False, rollout, final_loss), (True, rollout_per_test, closure_per_test)):
+    args = ["--group-by", "test_ic"] if per_test else []
+    y_name = "closure_discrete" if per_test else "final_loss"
+    p = run("query", store, *args, "--metric", "rollout_error", "--stat", "spearman", "--versus", y_name, "--format", "json")
+    got = json.loads(p.stdout)
+    for t in range(len(test_ics) if per_test else 1):
+        pairs = [(x[t], y[t]) if per_test else (x, y) for x, y in zip(x_values, y_values)]
+        pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+        want = spearman([a for a, _ in pairs], [b for _, b in pairs])
+        row = [g for g in got if not per_test or g["test_ic"] == test_ics[t]]
+        check(len(row) == 1 and close(row[0]["value"], want) and row[0]["n_value"] == len(pairs),
+              f"spearman rollout_error vs {y_name} (test IC {t if per_test else 'all'}): {row} vs {want}")
 p = run("query", store, "--pivot", "--where", f"test_ic={test_ics[1]}", "--where", "resolution=16", "--format", "json")
 pv = json.loads(p.stdout)
 want = expected(rollout_per_test, {"test_ic": test_ics[1], "resolution": "16"}, ["train_stencil", "infer_stencil"])

@@ -92,3 +92,35 @@ TEST_CASE("query rejects unknown keys, metrics and statistics by name", "[query]
   q.stat = "mode";
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown statistic 'mode'"));
 }
+
+TEST_CASE("spearman rank-correlates two metrics over the units that have both", "[query]") {
+  QuerySpec q;
+  q.stat = "spearman";
+  q.versus = "final_loss";
+  // worst rollout errors 0.2, 0.4, inf (ranks 1, 2, 3) against losses 1, 3, 2 (ranks 1, 3, 2):
+  // 1 - 6 * (0 + 1 + 1) / (3 * 8) = 0.5; the pending experiment has neither
+  const auto all = run_query(store(), q);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].value == Approx(0.5));
+  CHECK(all[0].with_value == 3);
+
+  q.versus = "rollout_error";  // a metric against itself, inf included
+  CHECK(run_query(store(), q)[0].value == Approx(1.0));
+
+  q.group_by = {"infer_stencil"};  // two pairs per group: undefined
+  for (const QueryGroup& g : run_query(store(), q)) CHECK(std::isnan(g.value));
+
+  // ties take their average rank: losses 1, 1, 2 against errors 0.2, 0.4, inf
+  StoreContents tied = store();
+  tied.rows[1].metrics["final_loss"] = 1.0;
+  q.group_by.clear();
+  q.versus = "final_loss";
+  // ranks x 1, 2, 3; y 1.5, 1.5, 3: r = 1.5 / sqrt(2 * 1.5)
+  CHECK(run_query(tied, q)[0].value == Approx(1.5 / std::sqrt(3.0)));
+
+  q.versus.clear();
+  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("needs --versus"));
+  q.stat = "mean";
+  q.versus = "final_loss";
+  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("--versus goes with --stat spearman"));
+}
