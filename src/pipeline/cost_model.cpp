@@ -26,6 +26,35 @@ double known_flops(const ExperimentSpec& spec) {
   return 2.0 * n * width(spec.infer_stencil, 3, spec.pde.resolution);
 }
 
+// One truth right-hand-side evaluation: advection and fused linear stencils plus products.
+double truth_flops(const ExperimentSpec& spec) {
+  const int n = spec.pde.resolution;
+  const double d = n;
+  if (spec.pde.name == "burgers")
+    return 2.0 * d * (width(spec.train_stencil, 1, n) + width(spec.pde.fixed_stencil, 2, n)) + 6.0 * d;
+  return 2.0 * d * (width(spec.pde.fixed_stencil, 1, n) + width(spec.train_stencil, 3, n)) + 6.0 * d;
+}
+
+Matrix initial_conditions(const ExperimentSpec& spec) {
+  const int n = spec.pde.resolution;
+  Matrix u0s(n, 1 + static_cast<long>(spec.test_ics.size()));
+  u0s.col(0) = sample_initial_condition(spec.train_ic, n, spec.pde.length);
+  for (size_t i = 0; i < spec.test_ics.size(); ++i)
+    u0s.col(static_cast<long>(i) + 1) = sample_initial_condition(spec.test_ics[i], n, spec.pde.length);
+  return u0s;
+}
+
+// The truth map's substep count as the run will choose it (experiment.cpp), from the ICs.
+int planned_truth_jacobian_substeps(const ExperimentSpec& spec) {
+  const KnownTerms truth = make_truth_terms(spec.pde, spec.train_stencil);
+  const Matrix u0s = initial_conditions(spec);
+  const int fixed = spec.integrator.substeps;
+  const int stable = fixed > 0 ? fixed : stable_substeps(truth, u0s, spec.dt);
+  if (spec.integrator.truth == "rk4") return stable;
+  return std::max(stable, accurate_substeps(truth, u0s, spec.dt, spec.one_shot() ? spec.steps : 1,
+                                            kTruthJacobianTolerance));
+}
+
 }  // namespace
 
 StageFlops stage_flops(const ExperimentSpec& spec) {
@@ -38,12 +67,7 @@ StageFlops stage_flops(const ExperimentSpec& spec) {
 
 int planned_substeps(const ExperimentSpec& spec) {
   if (spec.integrator.substeps > 0) return spec.integrator.substeps;
-  const int n = spec.pde.resolution;
-  Matrix u0s(n, 1 + static_cast<long>(spec.test_ics.size()));
-  u0s.col(0) = sample_initial_condition(spec.train_ic, n, spec.pde.length);
-  for (size_t i = 0; i < spec.test_ics.size(); ++i)
-    u0s.col(static_cast<long>(i) + 1) = sample_initial_condition(spec.test_ics[i], n, spec.pde.length);
-  return stable_substeps(make_model_known_terms(spec.pde, spec.infer_stencil), u0s, spec.dt);
+  return stable_substeps(make_model_known_terms(spec.pde, spec.infer_stencil), initial_conditions(spec), spec.dt);
 }
 
 double epoch_flops(const ExperimentSpec& spec, int substeps) {
@@ -57,8 +81,11 @@ double experiment_flops(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution;
   const double maps = spec.test_ics.size() * (spec.one_shot() ? 1.0 : spec.jacobian_states.size());
   const double map_steps = spec.one_shot() ? spec.steps : 1;
-  // tangents: N directions through the network and known terms for model, truth, known-only
-  const double tangent = 3.0 * maps * map_steps * 4.0 * substeps * n * stage_flops(spec).forward;
+  // tangents: N directions through every RK4 stage of the model's map (network and known
+  // terms), of the known terms alone, and of the truth map at its own substep count
+  const double per_direction_stage = substeps * (stage_flops(spec).forward + known_flops(spec)) +
+                                     planned_truth_jacobian_substeps(spec) * truth_flops(spec);
+  const double tangent = maps * map_steps * 4.0 * n * per_direction_stage;
   const double eigen = 3.0 * maps * 10.0 * n * n * n;  // Hessenberg + QR iterations, about 10 N^3
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
 }
