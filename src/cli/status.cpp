@@ -41,7 +41,7 @@ int status(int argc, char** argv) {
   for (const ExperimentRow& r : c.rows) ++counts[r.keys.at("status")];
 
   const StorePaths paths(path);
-  long journaled = -1;
+  long journaled = -1, torn = 0;
   std::string last_written = "unknown (no journal)";
   struct stat st {};
   if (::stat(paths.journal.c_str(), &st) == 0) {
@@ -49,7 +49,7 @@ int status(int argc, char** argv) {
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&st.st_mtime));
     last_written = buf;
     try {
-      journaled = static_cast<long>(Journal(paths.journal, c.sweep_hash).read().size());
+      journaled = static_cast<long>(read_journal(paths.journal, c.sweep_hash, &torn).size());
     } catch (const std::exception&) {
       journaled = -1;
     }
@@ -63,6 +63,10 @@ int status(int argc, char** argv) {
                 journaled > in_file ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
                                       "`run` or `repair` restores them)"
                                     : "");
+    if (torn > 0)
+      std::printf("journal: %ld trailing line(s) torn or corrupt (a crash mid-commit), ignored; the next `run` or "
+                  "`repair` cuts them\n",
+                  torn);
   }
   std::printf("last written: %s\n", last_written.c_str());
   if (posix::exists(paths.lock)) {

@@ -24,56 +24,19 @@ std::string hex(std::uint32_t v) {
   return buf;
 }
 
-}  // namespace
-
-std::uint32_t crc32(const std::string& text) {
-  static std::uint32_t table[256] = {};
-  if (!table[1])
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char ch : text) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
-}
-
-Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::move(path)) {
+void check_header(const std::string& path, const std::string& text, const std::string& sweep_hash) {
   const std::string header = kHeader + sweep_hash + "\n";
-  if (posix::exists(path_)) {
-    const std::string text = posix::read_file(path_);
-    if (text.compare(0, header.size(), header) != 0)
-      throw std::runtime_error("journal '" + path_ + "' belongs to another sweep (its first line is not '" +
-                               header.substr(0, header.size() - 1) + "')");
-    // Cut a torn tail (a crash mid-append) so that new commits are not appended after it.
-    size_t intact = 0;
-    read(nullptr, &intact);
-    if (intact < text.size()) {
-      const int fd = posix::open(path_, O_WRONLY);
-      const bool cut = ::ftruncate(fd, static_cast<off_t>(intact)) == 0;
-      if (cut) posix::fsync(fd, path_);
-      posix::close(fd, path_);
-      if (!cut) throw posix::IoError("ftruncate", path_, errno);
-    }
-    return;
-  }
-  // Create under a temporary name and rename, so a crash never leaves a headerless journal.
-  const std::string tmp = path_ + ".tmp";
-  const int fd = posix::open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
-  posix::write_all(fd, header.data(), header.size(), tmp);
-  posix::fsync(fd, tmp);
-  posix::close(fd, tmp);
-  posix::rename(tmp, path_);
-  const size_t slash = path_.rfind('/');
-  posix::fsync_directory(slash == std::string::npos ? "." : path_.substr(0, slash));
+  if (text.compare(0, header.size(), header) != 0)
+    throw std::runtime_error("journal '" + path + "' belongs to another sweep (its first line is not '" +
+                             header.substr(0, header.size() - 1) + "')");
 }
 
-std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_bytes) const {
-  const std::string text = posix::read_file(path_);
+// The intact records of a journal's text; optionally how many lines were dropped and the
+// intact prefix's length.
+std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_lines, size_t* intact_bytes) {
   std::istringstream in(text);
   std::string line;
-  std::getline(in, line);  // header, checked when opened
+  std::getline(in, line);  // header, checked separately
   size_t intact_length = line.size() + 1;
   std::vector<JournalRecord> out;
   long ignored = 0;
@@ -100,6 +63,59 @@ std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_byt
   if (ignored_lines) *ignored_lines = ignored;
   if (intact_bytes) *intact_bytes = std::min(intact_length, text.size());
   return out;
+}
+
+}  // namespace
+
+std::uint32_t crc32(const std::string& text) {
+  static std::uint32_t table[256] = {};
+  if (!table[1])
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char ch : text) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFu;
+}
+
+Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::move(path)) {
+  const std::string header = kHeader + sweep_hash + "\n";
+  if (posix::exists(path_)) {
+    const std::string text = posix::read_file(path_);
+    check_header(path_, text, sweep_hash);
+    // Cut a torn tail (a crash mid-append) so that new commits are not appended after it.
+    size_t intact = 0;
+    read(nullptr, &intact);
+    if (intact < text.size()) {
+      const int fd = posix::open(path_, O_WRONLY);
+      const bool cut = ::ftruncate(fd, static_cast<off_t>(intact)) == 0;
+      if (cut) posix::fsync(fd, path_);
+      posix::close(fd, path_);
+      if (!cut) throw posix::IoError("ftruncate", path_, errno);
+    }
+    return;
+  }
+  // Create under a temporary name and rename, so a crash never leaves a headerless journal.
+  const std::string tmp = path_ + ".tmp";
+  const int fd = posix::open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+  posix::write_all(fd, header.data(), header.size(), tmp);
+  posix::fsync(fd, tmp);
+  posix::close(fd, tmp);
+  posix::rename(tmp, path_);
+  const size_t slash = path_.rfind('/');
+  posix::fsync_directory(slash == std::string::npos ? "." : path_.substr(0, slash));
+}
+
+std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_bytes) const {
+  return parse_records(posix::read_file(path_), ignored_lines, intact_bytes);
+}
+
+std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash, long* ignored_lines) {
+  const std::string text = posix::read_file(path);
+  check_header(path, text, sweep_hash);
+  return parse_records(text, ignored_lines, nullptr);
 }
 
 void Journal::append(const JournalRecord& record) {

@@ -33,6 +33,12 @@ class Journal {
   std::string path_;
 };
 
+// The intact records of the journal at `path` without modifying it (no torn tail is cut, no
+// file created): for readers such as `status` that must not write to a store. Throws
+// std::runtime_error if the file is unreadable or belongs to another sweep.
+std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash,
+                                        long* ignored_lines = nullptr);
+
 std::uint32_t crc32(const std::string& text);
 
 }  // namespace npde

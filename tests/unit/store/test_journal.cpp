@@ -65,6 +65,26 @@ TEST_CASE("A torn or corrupted line and everything after it is ignored", "[store
   std::remove(path.c_str());
 }
 
+TEST_CASE("read_journal reads a torn journal without changing a byte; opening one cuts the tail", "[store][journal]") {
+  const std::string path = temp_path("readonly");
+  std::remove(path.c_str());
+  Journal(path, "s").append({1, "a", "done"});
+  {
+    std::ofstream out(path, std::ios::app);
+    out << "2 b do";  // a commit torn mid-append
+  }
+  const std::string before = posix::read_file(path);
+  long ignored = 0;
+  CHECK(read_journal(path, "s", &ignored).size() == 1);
+  CHECK(ignored == 1);
+  CHECK(posix::read_file(path) == before);  // readers such as `status` must not write
+  CHECK_THROWS_WITH(read_journal(path, "other"), Catch::Contains("belongs to another sweep"));
+  Journal writer(path, "s");  // a writer does cut it, so its appends follow intact lines
+  CHECK(posix::read_file(path).size() < before.size());
+  CHECK(writer.read().size() == 1);
+  std::remove(path.c_str());
+}
+
 TEST_CASE("Injected write and fsync faults fail the append and keep earlier commits", "[store][journal]") {
   const std::string path = temp_path("faults");
   std::remove(path.c_str());
