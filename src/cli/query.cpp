@@ -33,7 +33,8 @@ group's units that have both (e.g. does max_lambda@1 predict rollout_error?); n_
 the pairs; empty (null) for fewer than 3 pairs.
 Defaults: --metric rollout_error --stat mean --format table. Values: inf marks blown-up
 rollouts (null in JSON); n is the number of experiments in a group and n_value how many of
-them have the metric (diverged and pending experiments have none).
+them have the metric (diverged and pending experiments have none). A --where value that no
+experiment has is an error naming the values that exist (status values are always allowed).
 Test ICs: rollout and eigenvalue metrics of an experiment are its worst test IC. Naming the
 key test_ic (in --where or --group-by) makes each (experiment, test IC) pair one unit with
 that IC's own values; n then counts pairs. Read-only.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 namespace npde {
@@ -90,6 +91,20 @@ void check_metric(const StoreContents& store, const std::string& metric) {
     throw std::invalid_argument("unknown metric '" + metric + "' for this store; metrics: " + join(store.metric_names));
 }
 
+// A --where value no experiment has is almost always a typo: name the values that exist.
+// (Statuses are a fixed set, so `status=failed` on a store without failures is a fair question.)
+void check_value(const StoreContents& store, const std::string& key, const std::string& value) {
+  std::set<std::string> present;
+  if (key == kTestIcKey)
+    present.insert(store.test_ics.begin(), store.test_ics.end());
+  else
+    for (const ExperimentRow& r : store.rows) present.insert(r.keys.at(key));
+  if (key == "status") present.insert({"done", "diverged", "failed", "pending"});
+  if (!present.count(value))
+    throw std::invalid_argument("no experiment has " + key + "=" + value + "; values: " +
+                                join(std::vector<std::string>(present.begin(), present.end())));
+}
+
 }  // namespace
 
 const std::vector<std::string>& query_stats() {
@@ -98,7 +113,7 @@ const std::vector<std::string>& query_stats() {
 }
 
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
-  for (const auto& [k, v] : q.where) check_key(k);
+  for (const auto& [k, v] : q.where) check_key(k), check_value(store, k, v);
   for (const auto& k : q.group_by) check_key(k);
   const auto& stats = query_stats();
   if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())
@@ -136,6 +151,7 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
       if (rank_correlation) g.versus.push_back(w);
     }
   }
+  if (groups.empty() && q.group_by.empty()) groups[{}];  // nothing matched: one empty group, count 0
   std::vector<QueryGroup> out;
   for (auto& [key, g] : groups)
     out.push_back({key, rank_correlation ? spearman(g.values, g.versus) : statistic(g.values, q.stat, g.n), g.n,

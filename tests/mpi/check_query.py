@@ -229,7 +229,9 @@ for args, text in ((["status", os.path.join(tmp, "missing.h5")], "cannot read th
                    (["query", store, "--group-by", "colour"], "unknown key 'colour'"),
                    (["query", store, "--metric", "beauty"], "unknown metric 'beauty'"),
                    (["query", store, "--stat", "mode"], "unknown statistic 'mode'"),
-                   (["query", store, "--where", "resolution"], "--where needs KEY=VALUE")):
+                   (["query", store, "--where", "resolution"], "--where needs KEY=VALUE"),
+                   (["query", store, "--where", "infer_stencil=centrl2"], "no experiment has infer_stencil=centrl2"),
+                   (["query", store, "--stat", "spearman"], "needs --versus")):
     p = run(*args, code=2)
     check(text in p.stderr and p.stderr.count("\n") == 1, f"{args}: stderr {p.stderr!r}")
 

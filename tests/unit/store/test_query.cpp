@@ -93,6 +93,21 @@ TEST_CASE("query rejects unknown keys, metrics and statistics by name", "[query]
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown statistic 'mode'"));
 }
 
+TEST_CASE("A --where value no experiment has is named; an absent status counts 0", "[query]") {
+  QuerySpec q;
+  q.where = {{"infer_stencil", "centrl2"}};
+  CHECK_THROWS_WITH(run_query(store(), q),
+                    Catch::Contains("no experiment has infer_stencil=centrl2; values: backward1, central2"));
+  q.where = {{"test_ic", "step(A=7)"}};
+  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("values: step(A=10), step(A=3)"));
+  q.where = {{"status", "failed"}};
+  q.stat = "count";
+  const auto g = run_query(store(), q);
+  REQUIRE(g.size() == 1);
+  CHECK(g[0].value == 0);
+  CHECK(g[0].n == 0);
+}
+
 TEST_CASE("spearman rank-correlates two metrics over the units that have both", "[query]") {
   QuerySpec q;
   q.stat = "spearman";
