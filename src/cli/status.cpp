@@ -8,6 +8,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "spec/canonical.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
 #include "store/store_reader.hpp"
@@ -54,7 +55,11 @@ int status(int argc, char** argv) {
       journaled = -1;
     }
   }
-  std::printf("sweep %s  hash %s\n", c.sweep_name.c_str(), c.sweep_hash.c_str());
+  std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);
+  if (c.schema_version != kSchemaVersion)
+    std::printf("note: this npdesweep writes schema %d, so `run` will not resume this store (another --store, or "
+                "--force to start over); status, query and summarize still read it\n",
+                kSchemaVersion);
   std::printf("cells %ld: %ld done, %ld diverged, %ld failed, %ld pending\n", c.cells, counts["done"], counts["diverged"],
               counts["failed"], counts["pending"]);
   if (journaled >= 0) {

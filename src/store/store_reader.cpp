@@ -167,6 +167,7 @@ StoreContents read_store(const std::string& path) {
   try {
     c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
     c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
+    c.schema_version = static_cast<int>(h5::read_double_attribute(id, ".", "schema_version"));
     c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
     const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
                       infer = h5::read_raw(id, "/experiments/infer_stencil"), ic = h5::read_raw(id, "/experiments/ic"),

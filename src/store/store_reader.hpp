@@ -20,6 +20,7 @@ struct ExperimentRow {
 
 struct StoreContents {
   std::string sweep_name, sweep_hash;
+  int schema_version = 0;
   long cells = 0;
   std::vector<std::string> test_ics;  // labels of the sweep's test ICs, e.g. "step(A=10)"
   std::vector<ExperimentRow> rows;
