@@ -240,7 +240,7 @@ out = os.path.join(tmp, "figs")
 p = subprocess.run([os.path.join(src, "scripts", "plot-store"), store, "--out", out], capture_output=True, text=True)
 check(p.returncode == 0, f"plot-store exit {p.returncode}: {p.stderr}")
 pngs = p.stdout.split()
-check(len(pngs) == 5, f"plot-store wrote {len(pngs)} figures")
+check(len(pngs) == 6, f"plot-store wrote {len(pngs)} figures")
 for path in pngs:
     data = open(path, "rb").read()
     check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG")
