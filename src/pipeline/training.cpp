@@ -1,6 +1,7 @@
 #include "pipeline/training.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "model/adam.hpp"
@@ -97,7 +98,10 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
     h.epochs_run = e + 1;
     if (!std::isfinite(epoch_loss) || !theta.allFinite()) {
       h.diverged = true;
-      h.message = "training diverged: loss is " + std::to_string(epoch_loss) + " at epoch " + std::to_string(e);
+      char text[160];
+      std::snprintf(text, sizeof text, "training diverged at epoch %d: loss %.3g%s", e, epoch_loss,
+                    theta.allFinite() ? "" : ", network parameters no longer finite");
+      h.message = text;
       break;
     }
     if (on_epoch) on_epoch(e, epoch_loss);

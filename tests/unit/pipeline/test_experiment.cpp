@@ -59,6 +59,21 @@ TEST_CASE("An unstable training stencil is recorded as diverged, not thrown", "[
   CHECK_THAT(r.message, Catch::Contains("truth data"));
 }
 
+TEST_CASE("Training that blows up is recorded as diverged with a readable message", "[pipeline][divergence]") {
+  // backward1 data, forward1 inference: downwind advection in the model, unstable for u > 0
+  ExperimentSpec spec = testing::small_burgers();
+  spec.pde.resolution = 100;
+  spec.infer_stencil = "forward1";
+  spec.train_ic.amplitude = 4;
+  spec.integrator.substeps = 10;
+  spec.training.epochs = 50;
+  const ExperimentResult r = run_experiment(spec);
+  REQUIRE(r.status == "diverged");
+  INFO(r.message);
+  CHECK_THAT(r.message, Catch::StartsWith("training diverged at epoch "));
+  CHECK(r.message.size() < 100);  // numbers in %g, not hundreds of digits
+}
+
 TEST_CASE("The truth map's Jacobian follows the semi-discrete flow the adaptive data came from", "[pipeline][jacobian]") {
   // gKdV's semi-discrete vector field has zero divergence (central stencils on a periodic grid),
   // so its flow map preserves volume: log|det J| = 0. RK4 at the stable substep count damps the
