@@ -23,8 +23,9 @@ namespace {
 const char* kHelp = R"(usage: npdesweep run-one JOB.toml [--out FILE.h5] [--epochs N] [--init-weights FILE.h5[:/DATASET]]
 
 Runs one experiment of a job file (see jobs/ and docs/job-file.md): generates truth data,
-trains the NeuralPDE with exact gradients, analyses rollouts and Jacobian eigenvalues, prints a
-summary and writes the result file (layout: docs/result-file.md).
+trains the NeuralPDE with exact gradients, analyses rollouts, Jacobian eigenvalues and how far
+the learned term is from the discrete closure and from the physics term, prints a summary and
+writes the result file (layout: docs/result-file.md).
 
 Options:
   --out FILE.h5        result file (default: <experiment name>.h5 in the current directory)
