@@ -49,10 +49,7 @@ int planned_truth_jacobian_substeps(const ExperimentSpec& spec) {
   const KnownTerms truth = make_truth_terms(spec.pde, spec.train_stencil);
   const Matrix u0s = initial_conditions(spec);
   const int fixed = spec.integrator.substeps;
-  const int stable = fixed > 0 ? fixed : stable_substeps(truth, u0s, spec.dt);
-  if (spec.integrator.truth == "rk4") return stable;
-  return std::max(stable, accurate_substeps(truth, u0s, spec.dt, spec.one_shot() ? spec.steps : 1,
-                                            kTruthJacobianTolerance));
+  return truth_jacobian_substeps(spec, truth, u0s, fixed > 0 ? fixed : stable_substeps(truth, u0s, spec.dt));
 }
 
 }  // namespace
@@ -80,7 +77,7 @@ double experiment_flops(const ExperimentSpec& spec) {
   const int substeps = planned_substeps(spec);
   const double n = spec.pde.resolution;
   const double maps = spec.test_ics.size() * (spec.one_shot() ? 1.0 : spec.jacobian_states.size());
-  const double map_steps = spec.one_shot() ? spec.steps : 1;
+  const double map_steps = spec.jacobian_map_steps();
   // tangents: N directions through every RK4 stage of the model's map (network and known
   // terms), of the known terms alone, and of the truth map at its own substep count
   const double per_direction_stage = substeps * (stage_flops(spec).forward + known_flops(spec)) +

@@ -29,7 +29,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
   const int tests = static_cast<int>(truths.size());
   const int n = spec.pde.resolution;
   r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
-  r.jacobian_map_steps = spec.one_shot() ? spec.steps : 1;
+  r.jacobian_map_steps = spec.jacobian_map_steps();
   const int states = static_cast<int>(r.jacobian_states.size());
   const std::complex<double> nan_c(kNaN, kNaN);
   r.model_eigenvalues = Eigen::MatrixXcd::Constant(n, tests * states, nan_c);
@@ -107,15 +107,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   for (size_t i = 0; i < truths.size(); ++i) all_states.middleCols(i * (spec.steps + 1), spec.steps + 1) = truths[i];
   r.amplitude = max_abs(all_states);
   r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt);
-  // The truth map's Jacobian is that of the map that made the data: RK4 data give their own
-  // RK4 map; adaptive data follow the semi-discrete flow, which RK4 matches only with enough
-  // substeps (a stable count damps the stiff modes: gKdV's log|det J| came out near -3800).
-  const int jacobian_map_steps = spec.one_shot() ? spec.steps : 1;
-  r.substeps_truth = spec.integrator.truth == "rk4"
-                         ? truth_rk4_substeps
-                         : std::max(fixed > 0 ? fixed : stable_substeps(truth_terms, all_states, spec.dt),
-                                    accurate_substeps(truth_terms, all_states, spec.dt, jacobian_map_steps,
-                                                      kTruthJacobianTolerance));
+  r.substeps_truth = truth_jacobian_substeps(spec, truth_terms, all_states, truth_rk4_substeps);
   r.truth_seconds = seconds_since(t0);
 
   // 2. Training.

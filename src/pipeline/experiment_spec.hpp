@@ -50,6 +50,8 @@ struct ExperimentSpec {
 
   std::vector<int> network_widths() const;
   bool one_shot() const { return training.mode == "one_shot"; }
+  // Output steps an analysed Jacobian spans: one-shot u(0) -> u(T), else one step.
+  int jacobian_map_steps() const { return one_shot() ? steps : 1; }
 };
 
 }  // namespace npde

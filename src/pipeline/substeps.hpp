@@ -1,5 +1,6 @@
 #pragma once
 #include "model/known_terms.hpp"
+#include "pipeline/experiment_spec.hpp"
 
 namespace npde {
 
@@ -18,5 +19,12 @@ int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, 
 // The tolerance the truth map's Jacobian is computed to when the truth data come from the
 // adaptive integrator (a 5% bound on the fastest mode over the whole map; far less in practice).
 constexpr double kTruthJacobianTolerance = 0.05;
+
+// RK4 substeps per output step for the truth map's Jacobian: that of the map that made the
+// data. RK4 data (`truth = "rk4"`, made with `rk4_data_substeps`) give their own map; adaptive
+// data follow the semi-discrete flow, which RK4 matches only with enough substeps (a stable
+// count damps the stiff modes), so the larger of the stable and the accurate count.
+int truth_jacobian_substeps(const ExperimentSpec& spec, const KnownTerms& truth, const Matrix& states,
+                            int rk4_data_substeps);
 
 }  // namespace npde

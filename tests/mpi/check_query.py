@@ -117,17 +117,22 @@ messages = [line for line in p.stdout.splitlines() if line.strip().startswith("d
 check(len(messages) == counts["diverged"] and all("truth data" in m for m in messages),
       "status lists every diverged cell with its message")
 
+def check_grouped(metric, values, group, stat):
+    """query --group-by in CSV against the statistic recomputed here."""
+    p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
+    got = {tuple(r[k] for k in group): parse_value(r[stat if stat == "count" else f"{stat}({metric})"])
+           for r in csv.DictReader(io.StringIO(p.stdout))}
+    want = expected(values, group=group, stat=stat)
+    check(set(got) == set(want), f"groups of {group}: {sorted(got)} vs {sorted(want)}")
+    for kv in want:
+        check(kv in got and close(got[kv], want[kv]), f"{metric} {stat} by {group} at {kv}: {got.get(kv)} vs {want[kv]}")
+
+
 # query: every key as filter and as group, every stat, CSV and JSON parsed
 for metric, values in (("final_loss", final_loss), ("rollout_error", rollout), ("closure_discrete", closure)):
     for group in (["infer_stencil"], ["train_stencil", "resolution"], ["case", "ic", "replicate", "status"]):
         for stat in ("mean", "median", "min", "max", "count"):
-            p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
-            got = {tuple(r[k] for k in group): parse_value(r[stat if stat == "count" else f"{stat}({metric})"])
-                   for r in csv.DictReader(io.StringIO(p.stdout))}
-            want = expected(values, group=group, stat=stat)
-            check(set(got) == set(want), f"groups of {group}: {sorted(got)} vs {sorted(want)}")
-            for kv in want:
-                check(kv in got and close(got[kv], want[kv]), f"{metric} {stat} by {group} at {kv}: {got.get(kv)} vs {want[kv]}")
+            check_grouped(metric, values, group, stat)
     for k in keys:
         v = keys[k][0]
         p = run("query", store, "--where", f"{k}={v}", "--metric", metric, "--format", "json")
@@ -141,13 +146,7 @@ for metric, values in (("rollout_error", rollout_per_test), ("max_lambda", lam_p
                        ("final_loss", [[v] * len(test_ics) for v in final_loss])):
     for group in (["test_ic"], ["test_ic", "infer_stencil"]):
         for stat in ("mean", "max", "count"):
-            p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
-            got = {tuple(r[k] for k in group): parse_value(r[stat if stat == "count" else f"{stat}({metric})"])
-                   for r in csv.DictReader(io.StringIO(p.stdout))}
-            want = expected(values, group=group, stat=stat)
-            check(set(got) == set(want), f"groups of {group}: {sorted(got)} vs {sorted(want)}")
-            for kv in want:
-                check(kv in got and close(got[kv], want[kv]), f"{metric} {stat} by {group} at {kv}: {got.get(kv)} vs {want[kv]}")
+            check_grouped(metric, values, group, stat)
     for ic in test_ics:
         p = run("query", store, "--where", f"test_ic={ic}", "--metric", metric, "--stat", "median", "--format", "json")
         got = json.loads(p.stdout)
