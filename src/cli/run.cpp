@@ -4,6 +4,7 @@
 //   2. rank 0 takes the store lock, reads the journal and works out what is pending
 //   3. all ranks create or open the store together; rank 0 rewrites rows the file lost
 //   4. rank 0 schedules, the others compute; all close the store together
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
+#include <boost/serialization/string.hpp>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -73,6 +75,29 @@ double parse_duration(const std::string& option, const std::string& v) {
   return total;
 }
 
+// "hosts: node1 (ranks 0-1), node2 (rank 2)": each host with its ranks, in rank order.
+std::string rank_layout(const std::vector<std::string>& hosts) {
+  std::vector<std::pair<std::string, std::vector<int>>> by_host;
+  for (int r = 0; r < static_cast<int>(hosts.size()); ++r) {
+    auto it = std::find_if(by_host.begin(), by_host.end(), [&](const auto& h) { return h.first == hosts[r]; });
+    if (it == by_host.end()) it = by_host.insert(by_host.end(), {hosts[r], {}});
+    it->second.push_back(r);
+  }
+  std::string text = by_host.size() == 1 ? "host: " : "hosts: ";
+  for (size_t i = 0; i < by_host.size(); ++i) {
+    const std::vector<int>& ranks = by_host[i].second;
+    std::string list;
+    for (size_t j = 0; j < ranks.size(); ++j) {  // runs of consecutive ranks as a-b
+      size_t k = j;
+      while (k + 1 < ranks.size() && ranks[k + 1] == ranks[k] + 1) ++k;
+      list += (list.empty() ? "" : ",") + std::to_string(ranks[j]) + (k > j ? "-" + std::to_string(ranks[k]) : "");
+      j = k;
+    }
+    text += (i ? ", " : "") + by_host[i].first + (ranks.size() == 1 ? " (rank " : " (ranks ") + list + ")";
+  }
+  return text;
+}
+
 struct Verdict {
   int code = 0;  // 0 go, otherwise the exit code every rank returns
   std::string message;
@@ -108,6 +133,7 @@ namespace {
 
 int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   const bool master = world.rank() == 0;
+  const auto entered = std::chrono::steady_clock::now();
 
   // 1. Options and sweep (every rank reads them; rank 0 speaks).
   ParsedArgs args;
@@ -231,18 +257,26 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       std::fprintf(stderr, "[%s] %zu cells, %ld already finished, %zu to run on %d workers\n", sweep.name.c_str(),
                    cells.size(), finished_before, pending.size(), world.size() - 1);
   }
-  double start_time = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  boost::mpi::broadcast(world, start_time, 0);
+  // Where the ranks run (one line, so a multi-node job shows its layout in the log).
+  std::vector<std::string> hosts;
+  boost::mpi::gather(world, boost::mpi::environment::processor_name(), hosts, 0);
+  if (master && !settings.quiet) std::fprintf(stderr, "[%s] %s\n", sweep.name.c_str(), rank_layout(hosts).c_str());
+  // The budget: every rank starts its own steady clock at this barrier; the master's set-up
+  // time before it (a duration, comparable across nodes) counts as spent.
+  double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - entered).count();
+  boost::mpi::broadcast(world, setup_seconds, 0);
+  world.barrier();
+  const sched::Budget budget(std::chrono::steady_clock::now(), settings.time_limit_seconds, setup_seconds);
 
   // 4. Schedule or compute.
   int exit_code = kExitOk;
   if (master) {
     const sched::MasterOutcome o =
-        sched::run_master(world, cells, pending, finished_before, *journal, paths, sweep.name, settings);
+        sched::run_master(world, cells, pending, finished_before, *journal, paths, sweep.name, settings, budget);
     // Failed cells of earlier runs count too until --retry-failed reruns them.
     exit_code = o.unfinished > 0 ? kExitInterrupted : (o.failed + failed_before > 0 ? kExitFailed : kExitOk);
   } else {
-    sched::run_worker(world, cells, store, paths, settings, start_time);
+    sched::run_worker(world, cells, store, paths, settings, budget);
   }
   store.close();
   boost::mpi::broadcast(world, exit_code, 0);

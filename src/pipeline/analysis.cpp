@@ -10,7 +10,7 @@
 namespace npde {
 
 Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt, int substeps, int steps,
-                double blowup_bound) {
+                double blowup_bound, const Cancellation& cancel) {
   Rollout r;
   r.states = Matrix::Constant(u0.size(), steps + 1, std::numeric_limits<double>::quiet_NaN());
   r.states.col(0) = u0;
@@ -20,6 +20,7 @@ Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt
   auto eval = [&](int, const Vector& y, Vector& k) { rhs.eval(-1, y, k); };
   const double h = dt / substeps;
   for (int n = 1; n <= steps; ++n) {
+    cancel.check();
     for (int j = 0; j < substeps; ++j) rk4_step(eval, h, u, w);
     if (!u.allFinite() || u.cwiseAbs().maxCoeff() > blowup_bound) {
       r.diverged_at = n;
@@ -39,30 +40,36 @@ Vector relative_l2_error(const Matrix& model, const Matrix& truth) {
 namespace {
 
 template <class Tangent>
-Matrix flow_jacobian(Tangent&& tangent, const Vector& u0, double dt, int substeps, int steps) {
+Matrix flow_jacobian(Tangent&& tangent, const Vector& u0, double dt, int substeps, int steps,
+                     const Cancellation& cancel) {
   const int n = static_cast<int>(u0.size());
   Vector u = u0;
   Matrix J = Matrix::Identity(n, n);
   Rk4Workspace w(n, n);
   const double h = dt / substeps;
-  for (int s = 0; s < steps * substeps; ++s) rk4_tangent_step(tangent, h, u, J, w);
+  for (int s = 0; s < steps * substeps; ++s) {
+    cancel.check();
+    rk4_tangent_step(tangent, h, u, J, w);
+  }
   return J;
 }
 
 }  // namespace
 
-Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps) {
+Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps,
+                           const Cancellation& cancel) {
   rhs.set_parameters(theta);
   auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(y, k, Y, K); };
-  return flow_jacobian(tangent, u, dt, substeps, steps);
+  return flow_jacobian(tangent, u, dt, substeps, steps, cancel);
 }
 
-Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps) {
+Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps,
+                           const Cancellation& cancel) {
   auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
     terms.eval(y.data(), k.data());
     terms.jvp(y.data(), Y, K);
   };
-  return flow_jacobian(tangent, u, dt, substeps, steps);
+  return flow_jacobian(tangent, u, dt, substeps, steps, cancel);
 }
 
 Eigen::VectorXcd sorted_eigenvalues(const Matrix& a) {

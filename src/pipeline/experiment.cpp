@@ -25,7 +25,7 @@ double max_abs(const Matrix& m) { return m.cwiseAbs().maxCoeff(); }
 
 void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const KnownTerms& truth_terms,
                        const Vector& theta, const std::vector<Matrix>& truths, const std::vector<Rollout>& rollouts,
-                       ExperimentResult& r) {
+                       const Cancellation& cancel, ExperimentResult& r) {
   const int tests = static_cast<int>(truths.size());
   const int n = spec.pde.resolution;
   r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
@@ -42,14 +42,15 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
   double linear_known_radius = kNaN;
   if (model.known().linear())
     linear_known_radius = std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt,
-                                                                          r.substeps_model, r.jacobian_map_steps))[0]);
+                                                                          r.substeps_model, r.jacobian_map_steps,
+                                                                          cancel))[0]);
   for (int t = 0; t < tests; ++t)
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
       const int col = t * states + s;
       const Vector truth_state = truths[t].col(idx);
       const Eigen::VectorXcd truth_ev = sorted_eigenvalues(
-          terms_flow_jacobian(truth_terms, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps));
+          terms_flow_jacobian(truth_terms, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps, cancel));
       r.truth_eigenvalues.col(col) = truth_ev;
       r.truth_radius(t, s) = std::abs(truth_ev[0]);
       r.truth_log_abs_det(t, s) = log_abs_det(truth_ev);
@@ -57,7 +58,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
       const Vector model_state = rollouts[t].states.col(idx);
       if (!model_state.allFinite()) continue;  // the rollout blew up before this state
       const Eigen::VectorXcd model_ev = sorted_eigenvalues(
-          model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model, r.jacobian_map_steps));
+          model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model, r.jacobian_map_steps, cancel));
       r.model_eigenvalues.col(col) = model_ev;
       r.model_radius(t, s) = std::abs(model_ev[0]);
       r.model_log_abs_det(t, s) = log_abs_det(model_ev);
@@ -65,7 +66,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
           model.known().linear()
               ? linear_known_radius
               : std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), model_state, spec.dt, r.substeps_model,
-                                                                r.jacobian_map_steps))[0]);
+                                                                r.jacobian_map_steps, cancel))[0]);
     }
 }
 
@@ -91,7 +92,8 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   for (size_t i = 0; i < ics.size(); ++i) {
     const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
     TruthTrajectory tr =
-        generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps, bound);
+        generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps, bound,
+                       options.cancel);
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
     if (!tr.ok) {
@@ -114,7 +116,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   t0 = Clock::now();
   Vector theta = options.initial_weights ? *options.initial_weights : model.mlp().glorot_uniform(spec.seed);
   r.weights_initial = theta;
-  r.history = train(model, theta, spec, r.substeps_model, truths[0], options.on_epoch);
+  r.history = train(model, theta, spec, r.substeps_model, truths[0], options.on_epoch, options.cancel);
   r.weights_final = theta;
   r.training_seconds = seconds_since(t0);
   if (r.history.diverged) {
@@ -132,12 +134,12 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   for (int t = 0; t < tests; ++t) {
     const Matrix& truth = test_truths[t];
     rollouts.push_back(rollout(model, theta, truth.col(0), spec.dt, r.substeps_model, spec.steps,
-                               kBlowupFactor * std::max(1.0, max_abs(truth))));
+                               kBlowupFactor * std::max(1.0, max_abs(truth)), options.cancel));
     r.rollout_diverged_at.push_back(rollouts.back().diverged_at);
     r.rollout_error.row(t) = relative_l2_error(rollouts.back().states, truth).transpose();
   }
   const Rollout train_rollout = rollout(model, theta, truths[0].col(0), spec.dt, r.substeps_model, spec.steps,
-                                        kBlowupFactor * std::max(1.0, max_abs(truths[0])));
+                                        kBlowupFactor * std::max(1.0, max_abs(truths[0])), options.cancel);
   r.saturation = saturation_share(model, theta, train_rollout.states);
   const KnownTerms physics = make_physics_closure_terms(pde);
   r.closure_error_discrete.resize(static_cast<long>(truths.size()));
@@ -145,11 +147,12 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   // The states training covered: autoregressive u_0 .. u_transitions, one-shot the whole path.
   const long window = spec.one_shot() ? spec.steps + 1 : spec.training.transitions + 1;
   for (size_t i = 0; i < truths.size(); ++i) {
+    options.cancel.check();
     const ClosureErrors e = closure_errors(model, theta, truth_terms, physics, truths[i].leftCols(window));
     r.closure_error_discrete[static_cast<long>(i)] = e.discrete;
     r.closure_error_physics[static_cast<long>(i)] = e.physics;
   }
-  analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts, r);
+  analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts, options.cancel, r);
   r.analysis_seconds = seconds_since(t0);
   return r;
 }

@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 
+#include "pipeline/cancellation.hpp"
 #include "pipeline/experiment_spec.hpp"
 #include "pipeline/training.hpp"
 
@@ -49,6 +50,7 @@ struct ExperimentResult {
 struct RunOptions {
   const Vector* initial_weights = nullptr;  // instead of the seeded Glorot draw
   EpochCallback on_epoch;                   // progress
+  Cancellation cancel;                      // checked in every phase; run_experiment throws Cancelled
 };
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options = {});

@@ -57,7 +57,7 @@ int updates_per_epoch(const TrainingSettings& t) {
 }
 
 TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec, int substeps,
-                      const Matrix& truth_train, const EpochCallback& on_epoch) {
+                      const Matrix& truth_train, const EpochCallback& on_epoch, const Cancellation& cancel) {
   const TrainingSettings& t = spec.training;
   const bool one_shot = spec.one_shot();
   const int unrolled = one_shot ? spec.steps : (t.update == "summed" ? t.transitions : 1);
@@ -72,6 +72,7 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
   const Vector u0 = truth_train.col(0);
 
   for (int e = 0; e < t.epochs; ++e) {
+    cancel.check();
     double sum = 0.0;
     if (one_shot) {
       sum = h.update_loss(0, e) = loss.evaluate(theta, u0, spec.steps, spec.steps,

@@ -12,6 +12,7 @@
 
 #include "model/neural_rhs.hpp"
 #include "numerics/rk4.hpp"
+#include "pipeline/cancellation.hpp"
 #include "pipeline/experiment_spec.hpp"
 
 namespace npde {
@@ -51,7 +52,9 @@ using EpochCallback = std::function<void(int, double)>;
 int updates_per_epoch(const TrainingSettings& t);
 
 // Trains theta in place with Adam. truth_train: N x (steps + 1) truth of the training IC.
+// `cancel` is checked before every epoch.
 TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec, int substeps,
-                      const Matrix& truth_train, const EpochCallback& on_epoch = {});
+                      const Matrix& truth_train, const EpochCallback& on_epoch = {},
+                      const Cancellation& cancel = {});
 
 }  // namespace npde

@@ -8,7 +8,8 @@
 namespace npde {
 
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
-                               const IntegratorSettings& settings, int rk4_substeps, double blowup_bound) {
+                               const IntegratorSettings& settings, int rk4_substeps, double blowup_bound,
+                               const Cancellation& cancel) {
   TruthTrajectory out;
   const int n = static_cast<int>(u0.size());
   out.states.resize(n, steps + 1);
@@ -16,6 +17,7 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
   Eigen::VectorXd u = u0;
   auto rhs = [&](const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
   auto check = [&](int s) {
+    cancel.check();
     if (!u.allFinite() || u.cwiseAbs().maxCoeff() > blowup_bound)
       throw std::runtime_error("truth blew up at output step " + std::to_string(s) + " (max|u| = " +
                                std::to_string(u.cwiseAbs().maxCoeff()) + ")");

@@ -7,6 +7,7 @@
 #include <Eigen/Dense>
 
 #include "model/known_terms.hpp"
+#include "pipeline/cancellation.hpp"
 #include "pipeline/experiment_spec.hpp"
 
 namespace npde {
@@ -20,8 +21,10 @@ struct TruthTrajectory {
 
 // Integrates with the adaptive pair (settings.truth == "dopri5") or with RK4 at `rk4_substeps`.
 // A state that is not finite or exceeds `blowup_bound` in magnitude ends it with ok = false.
+// `cancel` is checked after every output step.
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
                                const IntegratorSettings& settings, int rk4_substeps,
-                               double blowup_bound = std::numeric_limits<double>::infinity());
+                               double blowup_bound = std::numeric_limits<double>::infinity(),
+                               const Cancellation& cancel = {});
 
 }  // namespace npde

@@ -89,14 +89,28 @@ void record(const Report& report, const std::vector<GridCell>& cells, Journal& j
 
 MasterOutcome run_master(const boost::mpi::communicator& world, const std::vector<GridCell>& cells,
                          const std::vector<long>& pending, long already_finished, Journal& journal,
-                         const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings) {
+                         const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings,
+                         const Budget& budget) {
   MasterOutcome out;
   const auto start = Clock::now();
   auto last_progress = start;
   size_t next = 0;
   int active = world.size() - 1;
+  std::vector<bool> stopped(static_cast<size_t>(world.size()), false);
   bool draining = false;
   const long total = static_cast<long>(cells.size());
+
+  // The master alone decides to drain; workers learn it from the notice, never from a clock.
+  auto start_drain = [&](const std::string& why) {
+    if (draining) return;
+    draining = true;
+    out.drained = true;
+    if (!settings.quiet)
+      std::fprintf(stderr, "[%s] %s: no new cells; waiting up to %.0f s for running ones\n", sweep_name.c_str(),
+                   why.c_str(), settings.grace_seconds);
+    for (int w = 1; w < world.size(); ++w)
+      if (!stopped[static_cast<size_t>(w)]) world.send(w, kTagDrain);
+  };
 
   Report report;
   boost::mpi::request request = world.irecv(boost::mpi::any_source, kTagReport, report);
@@ -104,16 +118,11 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     // Poll instead of a blocking receive: Open MPI's blocking wait spins a whole core, which
     // on a small node takes a core from the workers (ENV.md measured 17 s against 11 s).
     boost::optional<boost::mpi::status> st = request.test();
-    if (!draining) {
-      const bool out_of_time =
-          settings.time_limit_seconds > 0 && seconds_since(start) >= settings.time_limit_seconds - settings.grace_seconds;
-      if (drain_requested() || out_of_time) {
-        draining = true;
-        out.drained = true;
-        if (!settings.quiet)
-          std::fprintf(stderr, "[%s] %s: no new cells; waiting up to %.0f s for running ones\n", sweep_name.c_str(),
-                       drain_requested() ? "signal received" : "time limit near", settings.grace_seconds);
-      }
+    if (drain_requested()) start_drain("signal received");
+    if (!draining && budget.limited() && budget.remaining() <= settings.grace_seconds) {
+      char why[64];
+      std::snprintf(why, sizeof why, "time limit near after %.1f s", budget.elapsed());
+      start_drain(why);
     }
     if (!st) {
       if (!settings.quiet && seconds_since(last_progress) >= 2.0) {
@@ -124,11 +133,13 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
       continue;
     }
     const int worker = st->source();
+    if (report.signalled) start_drain("signal received by rank " + std::to_string(worker));
     if (report.id >= 0) record(report, cells, journal, paths, sweep_name, settings, out);
     if (!draining && next < pending.size()) {
       world.send(worker, kTagAssign, pending[next++]);
     } else {
-      world.send(worker, kTagAssign, kStop);
+      world.send(worker, kTagAssign, draining ? kStopAfterNotice : kStop);
+      stopped[static_cast<size_t>(worker)] = true;
       --active;
     }
     if (active > 0) request = world.irecv(boost::mpi::any_source, kTagReport, report);

@@ -1,6 +1,12 @@
 #pragma once
-// What master and workers say to each other. Worker -> master: a report (the first one, with
-// id -1, only asks for work). Master -> worker: the next cell id, or kStop.
+// What master and workers say to each other.
+//   worker -> master, kTagReport: a report (the first one, with id -1, only asks for work)
+//   master -> worker, kTagAssign: the next cell id, kStop, or kStopAfterNotice
+//   master -> worker, kTagDrain:  the drain notice (no payload), sent once to every worker still
+//                                 running when the sweep starts draining; workers poll for it
+//                                 while they compute. A worker told kStopAfterNotice receives
+//                                 the notice before it leaves, if it has not already.
+// No message carries a clock reading: ranks on different nodes share no clock.
 #include <string>
 
 #include <boost/serialization/string.hpp>
@@ -9,7 +15,9 @@ namespace npde::sched {
 
 constexpr int kTagReport = 1;
 constexpr int kTagAssign = 2;
+constexpr int kTagDrain = 3;
 constexpr long kStop = -1;
+constexpr long kStopAfterNotice = -3;
 
 // Report status beyond CellStatus: the worker abandoned the cell (drain deadline passed).
 constexpr int kCancelled = -2;
@@ -20,10 +28,11 @@ struct Report {
   std::string message;
   double compute_seconds = 0;  // running the experiment
   double store_seconds = 0;    // writing its shard and row
+  bool signalled = false;      // this worker received a drain signal (the sweep must drain)
 
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& id& status& message& compute_seconds& store_seconds;
+    ar& id& status& message& compute_seconds& store_seconds& signalled;
   }
 };
 

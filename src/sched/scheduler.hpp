@@ -1,6 +1,7 @@
 #pragma once
 // The master/worker loop (dynamic self-scheduling over Boost.MPI). Rank 0 only schedules and
 // journals; every other rank runs cells and writes their rows.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,27 @@ struct RunSettings {
   bool quiet = false;             // no progress on stderr
 };
 
+// The time budget as one rank sees it. Steady clocks of different nodes count from different
+// boots, so no rank ever reads another's clock: each takes `start` from its own steady clock
+// right after a barrier all ranks pass together, and the time the master spent before that
+// barrier (`spent`, a duration, which means the same on every node) counts as already used.
+class Budget {
+ public:
+  using Clock = std::chrono::steady_clock;
+  Budget() = default;
+  Budget(Clock::time_point start, double limit_seconds, double spent_seconds)
+      : start_(start), limit_(limit_seconds), spent_(spent_seconds) {}
+  bool limited() const { return limit_ > 0; }
+  double limit() const { return limit_; }
+  // Seconds since the master started the run.
+  double elapsed() const { return spent_ + std::chrono::duration<double>(Clock::now() - start_).count(); }
+  double remaining() const { return limit_ - elapsed(); }  // meaningful only when limited()
+
+ private:
+  Clock::time_point start_ = Clock::now();
+  double limit_ = 0, spent_ = 0;
+};
+
 struct MasterOutcome {
   long done = 0, diverged = 0, failed = 0, unfinished = 0;
   bool drained = false;
@@ -26,13 +48,18 @@ struct MasterOutcome {
   double journal_seconds = 0;                           // master time appending commits
 };
 
-// Rank 0. `pending` lists the cell ids to run, in order.
+// Rank 0. `pending` lists the cell ids to run, in order. It alone decides when the sweep
+// drains: on a signal to itself or to any worker, or when the budget has `grace` seconds left;
+// it then hands out no more cells and sends every running worker the drain notice.
 MasterOutcome run_master(const boost::mpi::communicator& world, const std::vector<GridCell>& cells,
                          const std::vector<long>& pending, long already_finished, Journal& journal,
-                         const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings);
+                         const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings,
+                         const Budget& budget);
 
-// Every other rank: runs cells until told to stop.
+// Every other rank: runs cells until told to stop. A cell is abandoned (it stays pending) when
+// the grace period after the drain notice or after a signal to this rank runs out, or at the
+// end of the budget, whichever comes first, in whatever phase the cell is.
 void run_worker(const boost::mpi::communicator& world, const std::vector<GridCell>& cells, SweepStore& store,
-                const StorePaths& paths, const RunSettings& settings, double start_time);
+                const StorePaths& paths, const RunSettings& settings, const Budget& budget);
 
 }  // namespace npde::sched

@@ -1,8 +1,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-
-#include <boost/mpi/collectives.hpp>
+#include <limits>
 
 #include "pipeline/experiment.hpp"
 #include "sched/messages.hpp"
@@ -14,41 +13,79 @@
 namespace npde::sched {
 namespace {
 
-struct Cancelled : std::runtime_error {
-  Cancelled() : std::runtime_error("cancelled") {}
-};
+using Clock = std::chrono::steady_clock;
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+// When this worker must give up its current cell, on its own clock only: the end of the
+// budget, or the grace period after the master's drain notice or a signal to this rank,
+// whichever comes first. Polled from inside the computation (pipeline/cancellation.hpp).
+class Deadline {
+ public:
+  Deadline(const boost::mpi::communicator& world, const RunSettings& settings, const Budget& budget)
+      : world_(world), budget_(budget), grace_(settings.grace_seconds) {
+    if (budget.limited()) limit_ = budget.limit();
+  }
+
+  // True once the cell must be abandoned. Cheap enough to call every substep: the MPI probe
+  // for the notice runs at most every 20 ms.
+  bool passed() {
+    const double now = seconds();
+    if (!signalled_ && drain_requested()) {
+      signalled_ = true;
+      start_grace(now);
+    }
+    if (!noticed_ && now - last_probe_ >= 0.02) {
+      last_probe_ = now;
+      if (world_.iprobe(0, kTagDrain)) receive_notice();
+    }
+    return now >= limit_;
+  }
+
+  // kStopAfterNotice: the notice was sent before the stop; take it off the queue.
+  void receive_notice() {
+    if (noticed_) return;
+    world_.recv(0, kTagDrain);
+    noticed_ = true;
+    start_grace(seconds());
+  }
+
+  bool signalled() const { return signalled_; }
+
+ private:
+  double seconds() const { return budget_.elapsed(); }
+  void start_grace(double now) { limit_ = std::min(limit_, now + grace_); }
+
+  const boost::mpi::communicator& world_;
+  const Budget& budget_;
+  const double grace_;
+  double limit_ = std::numeric_limits<double>::infinity();  // in the budget's elapsed seconds
+  double last_probe_ = -1;
+  bool signalled_ = false, noticed_ = false;
+};
 
 }  // namespace
 
 void run_worker(const boost::mpi::communicator& world, const std::vector<GridCell>& cells, SweepStore& store,
-                const StorePaths& paths, const RunSettings& settings, double start_time) {
-  double signal_time = 0;
+                const StorePaths& paths, const RunSettings& settings, const Budget& budget) {
+  Deadline deadline(world, settings, budget);
   Report report;
   while (true) {
+    report.signalled = deadline.signalled();
     world.send(0, kTagReport, report);
     long id = kStop;
     world.recv(0, kTagAssign, id);
-    if (id == kStop) break;
+    if (id == kStopAfterNotice) deadline.receive_notice();
+    if (id < 0) break;
     const GridCell& cell = cells[static_cast<size_t>(id)];
     const std::string canonical = canonical_toml(cell.spec);
     const std::string hash = content_hash(canonical);
 
-    // A cell still running when the grace period after a drain signal (or the time limit)
-    // runs out is abandoned: it stays pending and the next run does it again.
+    // A cell still running when the deadline passes is abandoned: it stays pending and the
+    // next run does it again.
     RunOptions options;
-    options.on_epoch = [&](int, double) {
-      const double now = now_seconds();
-      if (drain_requested() && signal_time == 0) signal_time = now;
-      if (signal_time > 0 && now - signal_time > settings.grace_seconds) throw Cancelled();
-      if (settings.time_limit_seconds > 0 && now - start_time > settings.time_limit_seconds) throw Cancelled();
-    };
+    options.cancel = Cancellation([&] { return deadline.passed(); });
     ExperimentResult result;
     report = Report{id, static_cast<int>(CellStatus::done), "", 0, 0};
-    const double t0 = now_seconds();
+    const auto t0 = Clock::now();
     try {
       // Test hook (fault injection, as the POSIX seam has): make the named cell throw.
       if (const char* fail = std::getenv("NPDESWEEP_INJECT_FAILURE"); fail && cell.spec.name == fail)
@@ -61,8 +98,8 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       result.status = "failed";
       result.message = e.what();
     }
-    const double t1 = now_seconds();
-    report.compute_seconds = t1 - t0;
+    const auto t1 = Clock::now();
+    report.compute_seconds = std::chrono::duration<double>(t1 - t0).count();
     try {
       const std::string shard = paths.shard(id, hash);
       // Not fsync'd here: the master makes the shard durable just before it commits the cell,
@@ -77,7 +114,7 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       report.status = static_cast<int>(CellStatus::failed);
       report.message = std::string("writing the result: ") + e.what();
     }
-    report.store_seconds = now_seconds() - t1;
+    report.store_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
   }
 }
 

@@ -126,3 +126,37 @@ TEST_CASE("Paper Burgers: Expt 2's max|lambda| exceeds Expt 1's at every analyse
   CHECK(e1.closure_error_discrete[0] < e1.closure_error_physics[0]);
   CHECK(2 * e2.closure_error_discrete[0] < e2.closure_error_physics[0]);
 }
+
+TEST_CASE("Cancellation reaches an experiment in truth generation, training and analysis", "[pipeline][cancel]") {
+  for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv()}) {
+    INFO(spec.name);
+    // A full run counts the checks and where training starts and ends.
+    long checks = 0, first_epoch_at = -1, last_epoch_at = -1;
+    RunOptions counting;
+    counting.cancel = Cancellation([&] { return ++checks < 0; });
+    counting.on_epoch = [&](int e, double) {
+      if (e == 0) first_epoch_at = checks;
+      last_epoch_at = checks;
+    };
+    const ExperimentResult full = run_experiment(spec, counting);
+    REQUIRE(full.status == "done");
+    REQUIRE(first_epoch_at > 1);              // checks during truth generation
+    REQUIRE(checks > last_epoch_at + 10);     // and during analysis (every rollout step, Jacobian substep)
+
+    // Stop at the first check (truth), one mid-training and one mid-analysis.
+    for (const long stop_at : {1L, (first_epoch_at + last_epoch_at) / 2 + 1, (last_epoch_at + checks) / 2}) {
+      INFO("stop at check " << stop_at << " of " << checks);
+      long n = 0;
+      int epochs = 0;
+      RunOptions options;
+      options.cancel = Cancellation([&] { return ++n >= stop_at; });
+      options.on_epoch = [&](int, double) { ++epochs; };
+      CHECK_THROWS_AS(run_experiment(spec, options), Cancelled);
+      CHECK(n == stop_at);  // thrown at that check, not later
+      if (stop_at == 1) CHECK(epochs == 0);
+      if (stop_at > last_epoch_at) CHECK(epochs == spec.training.epochs);
+    }
+    // A truth blow-up is data, a cancellation is not: generate_truth lets Cancelled through.
+    CHECK(same_bits(run_experiment(spec).weights_final, full.weights_final));
+  }
+}
