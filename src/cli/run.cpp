@@ -49,7 +49,8 @@ Options:
 Signals: SIGINT, SIGTERM, SIGUSR1 drain the sweep (no new cells, running ones finish within the
 grace period) and it exits 3; rerun the command to resume.
 Exit codes: 0 every cell finished (done or diverged), 1 some failed, 2 bad input (nothing
-written), 3 drained before the end (resumable).
+written), 3 drained before the end (resumable), 4 stopped by an error outside the cells (file
+system, MPI, a lost rank; committed cells are kept, rerun to resume).
 )";
 
 double parse_duration(const std::string& option, const std::string& v) {
@@ -124,9 +125,9 @@ int run(int argc, char** argv) {
     // a collective call, so take the whole job down with one clear message. Finished cells are
     // in the journal and shards; rerunning the command resumes.
     std::cerr << "npdesweep run (rank " << world.rank() << "): " << e.what() << "\n";
-    world.abort(kExitFailed);
+    world.abort(kExitAborted);
   }
-  return kExitFailed;
+  return kExitAborted;
 }
 
 namespace {
@@ -230,7 +231,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     } catch (const StoreLocked& e) {
       verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
     } catch (const std::exception& e) {
-      verdict = {kExitFailed, std::string("npdesweep run: cannot prepare the store: ") + e.what()};
+      verdict = {kExitAborted, std::string("npdesweep run: cannot prepare the store: ") + e.what()};
     }
   }
   boost::mpi::broadcast(world, verdict, 0);

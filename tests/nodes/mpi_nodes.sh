@@ -12,8 +12,8 @@ source "$(dirname "$0")/../mpi/common.sh"
 source "$src/tests/nodes/cluster.sh"
 trap nodes_down EXIT
 code=0
-nodes_up npm 3 || code=$?
-(( code == 0 )) || { (( code == 77 )) && echo "SKIPPED: namespaces refused"; exit $code; }
+nodes_up npm 3 > nodes.txt 2>&1 || code=$?
+(( code == 0 )) || { echo "$( ((code == 77)) && echo SKIPPED || echo FAIL): $(cat nodes.txt)"; exit $code; }
 echo "nodes: node1..node3 at $NODE_NET.11-13 on bridge br-npm, clocks +${NODE_OFFSET[1]} s, +${NODE_OFFSET[2]} s, +${NODE_OFFSET[3]} s"
 
 cat > hosts <<HOSTS

@@ -11,97 +11,39 @@ set -uo pipefail
 bin=$1 src=$2 dir=$3
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-skip() { echo "SKIPPED: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*"; }
-
-for c in munged slurmctld slurmd sbatch squeue scontrol sinfo; do
-  command -v "$c" > /dev/null || skip "$c is not installed (apt-get install slurm-wlm slurmctld slurmd slurm-client munge)"
-done
-[[ $(id -u) -eq 0 ]] || skip "starting munged and slurmd needs root"
+source "$src/tests/slurm/lib.sh"
+slurm_tools_or_skip
 
 # Configuration in this directory (SLURM_CONF), nothing written to /etc but the munge key.
 host=$(hostname -s)
 mem=$(slurmd -C 2>/dev/null | grep -o 'RealMemory=[0-9]*' | cut -d= -f2)
 mem=$(( ${mem:-2000} > 4000 ? 4000 : ${mem:-2000} ))
 mkdir -p state spool log
-cat > slurm.conf <<CONF
-ClusterName=npdesweep-test
-SlurmctldHost=$host(127.0.0.1)
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-StateSaveLocation=$dir/state
+{
+  slurm_conf_common "$dir" "$host" 127.0.0.1 16817
+  cat <<CONF
 SlurmdSpoolDir=$dir/spool
-SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
-SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
-SlurmctldPort=16817
-SlurmdPort=16818
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-ReturnToService=2
-SchedulerType=sched/backfill
-SwitchType=switch/none
-KillWait=30
-MinJobAge=600
-MailProg=/bin/true
 NodeName=$host CPUs=$(nproc) Boards=1 SocketsPerBoard=1 CoresPerSocket=$(nproc) ThreadsPerCore=1 RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
+} > slurm.conf
 export SLURM_CONF=$dir/slurm.conf
 
-started_munge=0
 cleanup() {
-  for f in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do [[ -s $f ]] && kill "$(cat "$f")" 2>/dev/null; done
-  (( started_munge )) && [[ -s /run/munge/munged.pid ]] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null
-  sleep 1
+  kill_pidfiles "$dir/slurmd.pid" "$dir/slurmctld.pid"
+  slurm_stop_munge
 }
 trap cleanup EXIT
 
-mkdir -p /run/munge && chown munge:munge /run/munge 2>/dev/null
-if [[ ! -s /etc/munge/munge.key ]]; then
-  mungekey --create --keyfile=/etc/munge/munge.key 2>/dev/null || skip "cannot create a munge key"
-  chown munge:munge /etc/munge/munge.key && chmod 400 /etc/munge/munge.key
-fi
-if ! { [[ -s /run/munge/munged.pid ]] && kill -0 "$(cat /run/munge/munged.pid)" 2>/dev/null; }; then
-  runuser -u munge -- /usr/sbin/munged || skip "munged does not start here"
-  started_munge=1
-fi
+slurm_start_munge
 slurmctld -f "$SLURM_CONF" || skip "slurmctld does not start here: $(tail -3 log/slurmctld.log 2>/dev/null)"
 slurmd -f "$SLURM_CONF" || skip "slurmd does not start here: $(tail -3 log/slurmd.log 2>/dev/null)"
 for _ in $(seq 150); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; sleep 0.2; done
 sinfo -h -o %T 2>/dev/null | grep -qx idle || skip "the node did not become idle: $(tail -5 log/slurmd.log 2>/dev/null)"
 log "cluster up: $(sinfo -h -o '%P %D %T %C')"
 
-# wait_job ID SECONDS: until the job has ended; nudges a requeued job past its BeginTime hold.
-# A requeue passes through a terminal-looking state for a moment (the batch step is killed
-# before the job returns to PENDING), so a state counts only if it holds for three polls.
-wait_job() {
-  local id=$1 limit=$2 start=$SECONDS state last="" seen=0
-  while (( SECONDS - start < limit )); do
-    state=$(scontrol show job "$id" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)
-    case $state in
-      COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY)
-        if [[ $state == "$last" ]]; then seen=$((seen + 1)); else seen=1; fi
-        (( seen >= 3 )) && { echo "$state"; return 0; } ;;
-      PENDING) seen=0; scontrol show job "$id" | grep -q 'Reason=BeginTime' && scontrol update JobId="$id" StartTime=now 2>/dev/null ;;
-      *) seen=0 ;;
-    esac
-    last=$state
-    sleep 1
-  done
-  echo "TIMEOUT_WAITING"
-}
-restarts() { scontrol show job "$1" | grep -o 'Restarts=[0-9]*' | cut -d= -f2; }
 same_results() { h5diff --exclude-path /timing "$1" "$2" > /dev/null; }
 
 # 1. The smoke sweep through slurm/submit.
