@@ -24,6 +24,7 @@
 #include "sched/signals.hpp"
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
+#include "store/h5.hpp"
 #include "store/posix_io.hpp"
 #include "store/store_lock.hpp"
 
@@ -46,8 +47,15 @@ Options:
   --quiet               no progress on stderr
   -h, --help            this text
 
+Environment: NPDESWEEP_MPIIO_HINTS="key=value,..." passes MPI-IO hints for the store's file
+(e.g. striping_factor=8 on Lustre; romio_ds_write=disable where byte-range locks are missing).
+
+Time limit: it counts from the start of the run on rank 0; every rank measures it on its own
+clock (nodes share none), and rank 0 alone decides when to drain.
+
 Signals: SIGINT, SIGTERM, SIGUSR1 drain the sweep (no new cells, running ones finish within the
-grace period) and it exits 3; rerun the command to resume.
+grace period, in whatever phase they are) and it exits 3; rerun the command to resume. A
+signal to any one rank drains the whole sweep.
 Exit codes: 0 every cell finished (done or diverged), 1 some failed, 2 bad input (nothing
 written), 3 drained before the end (resumable), 4 stopped by an error outside the cells (file
 system, MPI, a lost rank; committed cells are kept, rerun to resume).
@@ -155,6 +163,11 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     if (args.has("--time-limit")) settings.time_limit_seconds = parse_duration("--time-limit", args.get("--time-limit"));
     if (args.has("--grace")) settings.grace_seconds = parse_duration("--grace", args.get("--grace"));
     settings.quiet = args.has("--quiet");
+    try {
+      h5::mpiio_hints_from_environment();
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
     sweep = read_sweep_file(args.positional[0]);
     if (world.size() < 2) throw UsageError("needs at least 2 ranks (1 master + workers): mpirun -np 3 ...");
   } catch (const UsageError& e) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 
 namespace npde::h5 {
@@ -105,11 +106,39 @@ namespace {
 
 Object mpio_access(MPI_Comm comm, const std::string& path) {
   Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", path), H5Pclose);
-  check_status(H5Pset_fapl_mpio(fapl.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio", path);
+  MPI_Info info = MPI_INFO_NULL;
+  const auto hints = mpiio_hints_from_environment();
+  if (!hints.empty()) {
+    MPI_Info_create(&info);
+    for (const auto& [key, value] : hints) MPI_Info_set(info, key.c_str(), value.c_str());
+  }
+  const herr_t status = H5Pset_fapl_mpio(fapl.id(), comm, info);  // HDF5 keeps its own copy
+  if (info != MPI_INFO_NULL) MPI_Info_free(&info);
+  check_status(status, "H5Pset_fapl_mpio", path);
   return fapl;
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment() {
+  std::vector<std::pair<std::string, std::string>> hints;
+  const char* text = std::getenv("NPDESWEEP_MPIIO_HINTS");
+  if (!text) return hints;
+  std::string all(text);
+  size_t pos = 0;
+  while (pos <= all.size()) {
+    const size_t comma = std::min(all.find(',', pos), all.size());
+    const std::string entry = all.substr(pos, comma - pos);
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size() || entry.size() >= MPI_MAX_INFO_VAL ||
+        eq >= static_cast<size_t>(MPI_MAX_INFO_KEY) || entry.find_first_of(" \t\n") != std::string::npos)
+      throw std::invalid_argument("NPDESWEEP_MPIIO_HINTS: '" + entry +
+                                  "' is not key=value (entries are separated by commas, no spaces)");
+    hints.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    pos = comma + 1;
+  }
+  return hints;
+}
 
 Object create_parallel_file(const std::string& path, MPI_Comm comm) {
   Object fapl = mpio_access(comm, path);

@@ -6,6 +6,7 @@
 #include <complex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <hdf5.h>
@@ -35,6 +36,12 @@ class Object {
   hid_t id_ = -1;
   Closer close_ = nullptr;
 };
+
+// MPI-IO hints for the store, from NPDESWEEP_MPIIO_HINTS: "key=value[,key=value...]" (e.g.
+// striping_factor=8,striping_unit=4194304 on Lustre, romio_ds_write=disable on file systems
+// without byte-range locks). Every rank must see the same text. Empty when the variable is
+// unset; throws std::invalid_argument naming the bad entry.
+std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment();
 
 Object create_file(const std::string& path);     // truncates
 Object open_file_read_only(const std::string& path);

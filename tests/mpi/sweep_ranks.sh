@@ -17,4 +17,14 @@ cp s3.h5 before.h5
 sweep 3 s3.h5 || fail "rerun exited $?"
 same_results before.h5 s3.h5 || fail "a rerun changed the store"
 [[ $(journal_ids s3.h5 | wc -l) -eq 8 ]] || fail "a rerun ran cells again"
+# MPI-IO hints reach the store's file (here through ROMIO, which reads them): same results.
+NPDESWEEP_MPIIO_HINTS="romio_ds_write=disable,romio_cb_write=enable" \
+  mpirun -x NPDESWEEP_MPIIO_HINTS --mca io romio321 -np 3 "$bin" run "$smoke" --store hints.h5 --quiet ||
+  fail "run with MPI-IO hints exited $?"
+same_results s3.h5 hints.h5 || fail "the store written with MPI-IO hints differs"
+code=0
+NPDESWEEP_MPIIO_HINTS="romio_ds_write" mpirun -x NPDESWEEP_MPIIO_HINTS -np 3 "$bin" run "$smoke" --store badhints.h5 \
+  2> err.txt || code=$?
+[[ $code -eq 2 && ! -e badhints.h5 ]] && grep -q "NPDESWEEP_MPIIO_HINTS: 'romio_ds_write' is not key=value" err.txt ||
+  fail "malformed NPDESWEEP_MPIIO_HINTS: exit $code, $(head -1 err.txt)"
 echo "sweep_ranks: all checks passed"

@@ -26,6 +26,27 @@ for how in ranks-TERM mpirun-USR1; do
   echo "ok $how: drained with exit 3 in ${elapsed}s after $n cells; resume identical"
 done
 
+# SIGTERM to one worker rank only: that worker tells the master, and the whole sweep drains.
+store=one_worker.h5
+mpirun -np 3 "$bin" run "$SWEEP" --store "$store" --grace 5 > out.txt 2> err.txt &
+pid=$!
+sleep 1.5
+worker=""
+for p in $(pgrep -f "^$bin run $SWEEP --store $store"); do
+  tr '\0' '\n' < /proc/$p/environ | grep -qx 'OMPI_COMM_WORLD_RANK=2' && worker=$p
+done
+[[ -n $worker ]] || fail "one-worker: rank 2 not found"
+kill -TERM "$worker"
+code=0
+wait $pid || code=$?
+[[ $code -eq 3 ]] || { cat err.txt; fail "one-worker: exit code $code, expected 3"; }
+grep -q "signal received by rank 2" err.txt || { cat err.txt; fail "one-worker: the master did not drain on the worker's signal"; }
+n=$(journal_ids "$store" | wc -l)
+(( n < 12 )) || fail "one-worker: the sweep finished although a worker was told to stop"
+sweep 3 "$store" || fail "one-worker: resume exited $?"
+same_results reference.h5 "$store" || fail "one-worker: drained and resumed store differs"
+echo "ok SIGTERM to one worker: the sweep drained (exit 3, $n cells); resume identical"
+
 # A time limit drains the same way.
 code=0
 mpirun -np 3 "$bin" run "$SWEEP" --store limited.h5 --time-limit 2 --grace 1 --quiet || code=$?
