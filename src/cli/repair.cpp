@@ -66,15 +66,15 @@ int repair(int argc, char** argv) {
       rebuilt = true;
     }
     SweepStore store(paths.file, MPI_COMM_SELF);
-    std::vector<long> missing;
+    std::vector<LostShard> missing;
     const long restored =
         restore_committed_rows(store, cells, std::vector<long>(committed.begin(), committed.end()), paths, &missing);
     store.close();
     std::printf("sweep %s: %zu cells, %zu committed in the journal (%ld damaged lines cut), %ld rows rewritten from "
-                "shards%s, %zu committed cells without a shard\n",
+                "shards%s, %zu committed cells without a usable shard\n",
                 sweep.name.c_str(), cells.size(), committed.size(), ignored, restored, rebuilt ? " into a new file" : "",
                 missing.size());
-    for (long id : missing) std::printf("  missing shard for cell %ld: %s will run it again\n", id, "`run`");
+    for (const LostShard& m : missing) std::printf("  cell %ld: %s; `run` will run it again\n", m.id, m.why.c_str());
     return missing.empty() ? kExitOk : kExitFailed;
   } catch (const InputError& e) {
     std::cerr << "npdesweep repair: " << e.what() << "\n";

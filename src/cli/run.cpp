@@ -12,6 +12,7 @@
 #include <memory>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
@@ -184,38 +185,43 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   std::unique_ptr<StoreLock> lock;
   std::unique_ptr<Journal> journal;
   std::vector<long> pending, rewrite;
+  std::map<long, std::string> committed;  // cell id -> status of its last journal record
   long finished_before = 0, failed_before = 0;
   if (master && verdict.code == 0) {
     try {
       const bool file_exists = posix::exists(paths.file), journal_exists = posix::exists(paths.journal);
-      std::string existing_hash;
+      // Whose store is this? The journal and the HDF5 file each name their sweep; neither is
+      // trusted over the other (a file copied over STORE.h5 belongs to its own sweep).
+      std::string journal_hash, file_hash;
+      bool file_damaged = false;
       if (journal_exists) {
         const std::string head = posix::read_file(paths.journal);
-        existing_hash = head.substr(0, head.find('\n'));
-        existing_hash = existing_hash.substr(existing_hash.rfind(' ') + 1);
-      } else if (file_exists) {
+        journal_hash = head.substr(0, head.find('\n'));
+        journal_hash = journal_hash.substr(journal_hash.rfind(' ') + 1);
+      }
+      if (file_exists) {
         try {
-          existing_hash = stored_sweep_hash(paths.file);
+          file_hash = stored_sweep_hash(paths.file);
         } catch (const h5::Error& e) {
-          throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
+          if (!journal_exists) throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
+          file_damaged = true;  // half-created or damaged: rebuilt from the journal and shards below
         }
       }
-      if (!existing_hash.empty() && existing_hash != sweep_hash && !args.has("--force"))
-        throw InputError(paths.file, 0, "--store",
-                         "was made from a different sweep (hash " + existing_hash + ", this sweep " + sweep_hash +
-                             ", schema " + std::to_string(kSchemaVersion) +
-                             "; a store from another npdesweep schema differs too); use another --store, or "
-                             "--force to replace it");
+      const bool force = args.has("--force");
+      for (const auto& [what, hash] : {std::pair<std::string, std::string>{"the store file", file_hash},
+                                       {"its journal " + paths.journal, journal_hash}})
+        if (!hash.empty() && hash != sweep_hash && !force)
+          throw InputError(paths.file, 0, "--store",
+                           what + " was made from a different sweep (hash " + hash + ", this sweep " + sweep_hash +
+                               ", schema " + std::to_string(kSchemaVersion) +
+                               "; a store from another npdesweep schema differs too); use another --store, or "
+                               "--force to replace it");
       posix::make_directory(paths.sidecar);
       posix::make_directory(paths.shards);
       lock = std::make_unique<StoreLock>(paths.lock);
-      if (!existing_hash.empty() && existing_hash != sweep_hash) {  // --force: start over
-        std::remove(paths.journal.c_str());
-        std::remove(paths.file.c_str());
-      }
+      if (force && !journal_hash.empty() && journal_hash != sweep_hash) std::remove(paths.journal.c_str());
       journal = std::make_unique<Journal>(paths.journal, sweep_hash);
       // The last record of a cell wins (a retried cell is journaled again).
-      std::map<long, std::string> committed;
       for (const JournalRecord& r : journal->read())
         if (r.id >= 0 && r.id < static_cast<long>(cells.size()) &&
             r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
@@ -229,16 +235,11 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
         failed_before += status == "failed";
       }
       finished_before = static_cast<long>(committed.size());
-      verdict.create = !posix::exists(paths.file) || [&] {
-        try {
-          return stored_sweep_hash(paths.file) != sweep_hash;
-        } catch (const h5::Error&) {
-          std::fprintf(stderr, "npdesweep run: %s is damaged; rebuilding it from the journal and shards\n",
-                       paths.file.c_str());
-          return true;
-        }
-      }();
-      std::ofstream(paths.sweep_toml) << canonical;
+      if (file_damaged)
+        std::fprintf(stderr, "npdesweep run: %s is damaged or was never completed; rebuilding it from the journal "
+                             "and shards\n", paths.file.c_str());
+      verdict.create = !file_exists || file_damaged || file_hash != sweep_hash;  // the last: --force
+      posix::write_file_atomic(paths.sweep_toml, canonical);  // `repair` rebuilds from it
     } catch (const InputError& e) {
       verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
     } catch (const StoreLocked& e) {
@@ -255,15 +256,23 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
 
   // 3. Create or open the store together; rank 0 restores rows the file lost.
   sched::install_drain_handlers();
-  if (verdict.create) SweepStore::create(paths.file, sweep, cells, canonical, sweep_hash, world);
+  if (verdict.create) {
+    try {
+      SweepStore::create(paths.file, sweep, cells, canonical, sweep_hash, world);
+    } catch (const std::exception& e) {  // on to run()'s abort; a rerun makes the file again
+      throw std::runtime_error("cannot create the store " + paths.file + ": " + e.what());
+    }
+  }
   SweepStore store(paths.file, world);
   if (master) {
-    std::vector<long> missing;
-    const long restored = restore_committed_rows(store, cells, rewrite, paths, &missing);
-    for (long id : missing) {  // committed, but its shard is gone: run it again
-      std::fprintf(stderr, "[%s] cell %ld is in the journal but its shard is missing; running it again\n",
-                   sweep.name.c_str(), id);
-      pending.push_back(id);
+    std::vector<LostShard> lost;
+    const long restored = restore_committed_rows(store, cells, rewrite, paths, &lost);
+    for (const LostShard& m : lost) {  // committed, but its durable copy is gone: run it again
+      std::fprintf(stderr, "[%s] cell %ld is in the journal but %s; running it again\n", sweep.name.c_str(), m.id,
+                   m.why.c_str());
+      pending.push_back(m.id);
+      --finished_before;
+      if (committed[m.id] == "failed") --failed_before;
     }
     if (restored && !settings.quiet)
       std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);
@@ -288,7 +297,14 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     const sched::MasterOutcome o =
         sched::run_master(world, cells, pending, finished_before, *journal, paths, sweep.name, settings, budget);
     // Failed cells of earlier runs count too until --retry-failed reruns them.
-    exit_code = o.unfinished > 0 ? kExitInterrupted : (o.failed + failed_before > 0 ? kExitFailed : kExitOk);
+    exit_code = !o.store_error.empty() ? kExitAborted
+                : o.unfinished > 0        ? kExitInterrupted
+                : o.failed + failed_before > 0 ? kExitFailed
+                                               : kExitOk;
+    if (!o.store_error.empty())
+      std::fprintf(stderr, "npdesweep run: stopped because the store cannot take results (%s); committed cells are "
+                           "kept: free space or fix the file system, then rerun to resume\n",
+                   o.store_error.c_str());
   } else {
     sched::run_worker(world, cells, store, paths, settings, budget);
   }

@@ -53,8 +53,9 @@ void print_progress(const std::string& name, const MasterOutcome& o, long total,
 // durable stays uncommitted and reruns on resume.
 void record(const Report& report, const std::vector<GridCell>& cells, Journal& journal, const StorePaths& paths,
             const std::string& sweep_name, const RunSettings& settings, MasterOutcome& out) {
-  if (report.status == kCancelled) {
+  if (report.status == kCancelled || report.status == kStoreError) {
     ++out.unfinished;
+    if (report.status == kStoreError && out.store_error.empty()) out.store_error = report.message;
     return;
   }
   const GridCell& cell = cells[static_cast<size_t>(report.id)];
@@ -68,8 +69,8 @@ void record(const Report& report, const std::vector<GridCell>& cells, Journal& j
     if (posix::exists(shard)) make_durable(shard, paths.shards);
     journal.append({report.id, hash, status_name(status)});
   } catch (const posix::IoError& e) {
-    std::fprintf(stderr, "[%s] cell %ld not committed: %s\n", sweep_name.c_str(), report.id, e.what());
     ++out.unfinished;
+    if (out.store_error.empty()) out.store_error = "committing cell " + std::to_string(report.id) + ": " + e.what();
     return;
   }
   out.journal_seconds += seconds_since(t0);
@@ -134,7 +135,15 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     }
     const int worker = st->source();
     if (report.signalled) start_drain("signal received by rank " + std::to_string(worker));
-    if (report.id >= 0) record(report, cells, journal, paths, sweep_name, settings, out);
+    if (report.id >= 0) {
+      record(report, cells, journal, paths, sweep_name, settings, out);
+      // A result that cannot be stored (full or failing file system) stops the sweep: every
+      // further cell would be computed for nothing. Always said, even with --quiet.
+      if (!out.store_error.empty() && !draining) {
+        std::fprintf(stderr, "[%s] %s\n", sweep_name.c_str(), out.store_error.c_str());
+        start_drain("the store cannot take results");
+      }
+    }
     if (!draining && next < pending.size()) {
       world.send(worker, kTagAssign, pending[next++]);
     } else {

@@ -19,8 +19,11 @@ constexpr int kTagDrain = 3;
 constexpr long kStop = -1;
 constexpr long kStopAfterNotice = -3;
 
-// Report status beyond CellStatus: the worker abandoned the cell (drain deadline passed).
+// Report statuses beyond CellStatus: the worker abandoned the cell (drain deadline passed), or
+// the cell was computed but its result could not be stored (shard or row write failed: a full
+// or failing file system). Neither is committed; the cell stays pending and runs on resume.
 constexpr int kCancelled = -2;
+constexpr int kStoreError = -4;
 
 struct Report {
   long id = -1;     // cell id, -1 for "ready"

@@ -43,6 +43,7 @@ class Budget {
 struct MasterOutcome {
   long done = 0, diverged = 0, failed = 0, unfinished = 0;
   bool drained = false;
+  std::string store_error;  // the first failure to store or commit a result ("" if none)
   double wall_seconds = 0, master_cpu_seconds = 0;      // the master's own cost while it waits
   double compute_seconds = 0, store_seconds = 0;        // summed over workers
   double journal_seconds = 0;                           // master time appending commits

@@ -105,14 +105,15 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       // Not fsync'd here: the master makes the shard durable just before it commits the cell,
       // which keeps two fsyncs per cell off the workers (a crash before the commit reruns it).
       write_result_file(shard, cell.spec, canonical, hash, result, /*durable=*/false);
-      store.write_row_from_shard(cell, shard);
+      store.write_row_from_shard(cell, hash, shard);
       report.status = static_cast<int>(status_from_name(result.status));
       report.message = result.message;
     } catch (const std::exception& e) {
-      // The store could not take the row: report a failure so the master records it and the
-      // sweep goes on; a resume with --retry-failed runs it again.
-      report.status = static_cast<int>(CellStatus::failed);
-      report.message = std::string("writing the result: ") + e.what();
+      // The store could not take the result. That says nothing about the cell, so it is not
+      // recorded as failed: it stays uncommitted (the journal is the one record of what is
+      // finished) and the master stops the sweep; a resume runs the cell again.
+      report.status = kStoreError;
+      report.message = "storing cell " + std::to_string(id) + ": " + e.what();
     }
     report.store_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <set>
 
 namespace npde::h5 {
 namespace {
@@ -77,22 +78,82 @@ void write_attribute(hid_t obj, const std::string& name, hid_t type, const std::
 
 }  // namespace
 
+namespace {
+
+// Names of the files this process has open with the MPI-IO driver. Asking HDF5 for a file's
+// driver is no use here: H5Fget_access_plist duplicates the file's communicator, a collective
+// call, which is just what a rank unwinding alone must not make.
+std::set<std::string>& mpio_files() {
+  static std::set<std::string> names;
+  return names;
+}
+
+// True if `id` belongs to one of them (H5Fget_name only reads the name HDF5 keeps: local).
+bool in_mpio_file(hid_t id) {
+  if (mpio_files().empty()) return false;
+  const ssize_t size = H5Fget_name(id, nullptr, 0);
+  if (size < 0) return false;
+  std::string name(static_cast<size_t>(size) + 1, '\0');
+  H5Fget_name(id, name.data(), name.size());
+  name.resize(static_cast<size_t>(size));
+  return mpio_files().count(name) > 0;
+}
+
+// Closes an MPI-IO file and forgets its name.
+herr_t close_mpio_file(hid_t id) {
+  const ssize_t size = H5Fget_name(id, nullptr, 0);
+  if (size >= 0) {
+    std::string name(static_cast<size_t>(size) + 1, '\0');
+    H5Fget_name(id, name.data(), name.size());
+    name.resize(static_cast<size_t>(size));
+    mpio_files().erase(name);
+  }
+  return H5Fclose(id);
+}
+
+}  // namespace
+
 Object& Object::operator=(Object&& o) noexcept {
   if (this != &o) {
     if (id_ >= 0 && close_) close_(id_);
     id_ = o.id_;
     close_ = o.close_;
+    unwinding_ = o.unwinding_;
     o.id_ = -1;
   }
   return *this;
 }
 
 Object::~Object() {
-  if (id_ >= 0 && close_) close_(id_);
+  if (id_ < 0 || !close_) return;
+  if (std::uncaught_exceptions() > unwinding_ && in_mpio_file(id_)) return;  // see h5.hpp
+  close_(id_);
+}
+
+void Object::close(const std::string& path) {
+  if (id_ < 0 || !close_) return;
+  const hid_t id = id_;
+  id_ = -1;
+  check_status(close_(id), (close_ == &H5Fclose || close_ == &close_mpio_file) ? "H5Fclose" : "H5Oclose", path);
 }
 
 Object create_file(const std::string& path) {
   return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "H5Fcreate", path), H5Fclose);
+}
+
+Object create_memory_file(const std::string& name) {
+  Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", name), H5Pclose);
+  check_status(H5Pset_fapl_core(fapl.id(), 1 << 16, /*backing_store=*/false), "H5Pset_fapl_core", name);
+  return Object(check(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", name), H5Fclose);
+}
+
+std::vector<unsigned char> file_image(hid_t file) {
+  check_status(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush", "file image");
+  const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) raise("H5Fget_file_image", "file image");
+  std::vector<unsigned char> bytes(static_cast<size_t>(size));
+  if (H5Fget_file_image(file, bytes.data(), bytes.size()) != size) raise("H5Fget_file_image", "file image");
+  return bytes;
 }
 
 Object open_file_read_only(const std::string& path) {
@@ -142,12 +203,15 @@ std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment() 
 
 Object create_parallel_file(const std::string& path, MPI_Comm comm) {
   Object fapl = mpio_access(comm, path);
-  return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", path), H5Fclose);
+  mpio_files().insert(path);
+  return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", path),
+                close_mpio_file);
 }
 
 Object open_parallel_file(const std::string& path, MPI_Comm comm) {
   Object fapl = mpio_access(comm, path);
-  return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "H5Fopen", path), H5Fclose);
+  mpio_files().insert(path);
+  return Object(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "H5Fopen", path), close_mpio_file);
 }
 
 void flush(hid_t file) { check_status(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush", "file"); }

@@ -4,6 +4,7 @@
 // h5::Error carrying the call, the object path and HDF5's own message. Nothing else in npdesweep
 // calls H5* functions directly.
 #include <complex>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -20,21 +21,31 @@ class Error : public std::runtime_error {
 };
 
 // Owns one hid_t and closes it with the matching H5*close.
+//
+// The destructor cannot report a failed close: where the close must succeed (a file whose data
+// have to reach the disk before it is renamed into place), call close(), which throws. While an
+// exception unwinds, the destructor leaves objects of MPI-IO files open: their closes are
+// collective, and a rank that unwinds alone would wait in them forever for ranks that are
+// elsewhere (the job is about to be aborted anyway).
 class Object {
  public:
   using Closer = herr_t (*)(hid_t);
   Object() = default;
   Object(hid_t id, Closer close) : id_(id), close_(close) {}
-  Object(Object&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Object(Object&& o) noexcept : id_(o.id_), close_(o.close_), unwinding_(o.unwinding_) { o.id_ = -1; }
   Object& operator=(Object&& o) noexcept;
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
   ~Object();
   hid_t id() const { return id_; }
+  // Throws Error naming `path` if HDF5 reports the close failed (a file's final flush hit
+  // ENOSPC or EIO, say). The handle is released either way.
+  void close(const std::string& path);
 
  private:
   hid_t id_ = -1;
   Closer close_ = nullptr;
+  int unwinding_ = std::uncaught_exceptions();  // exceptions in flight when made
 };
 
 // MPI-IO hints for the store, from NPDESWEEP_MPIIO_HINTS: "key=value[,key=value...]" (e.g.
@@ -44,6 +55,12 @@ class Object {
 std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment();
 
 Object create_file(const std::string& path);     // truncates
+// A file built in memory (the core driver, no backing store): HDF5 never touches the disk for
+// it, so a full or failing disk surfaces in our own POSIX seam when the image is written out,
+// not as a half-closed HDF5 file (HDF5 1.10 crashes at exit on a file whose close failed).
+Object create_memory_file(const std::string& name);
+// The complete bytes of a file (flushed first): an HDF5 file as it would be on disk.
+std::vector<unsigned char> file_image(hid_t file);
 Object open_file_read_only(const std::string& path);
 bool is_hdf5(const std::string& path);  // false for a file HDF5 cannot read (no exception)
 // Parallel (MPI-IO) files: collective over the communicator.

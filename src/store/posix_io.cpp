@@ -108,6 +108,23 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+void write_file_atomic(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+  try {
+    write_all(fd, content.data(), content.size(), tmp);
+    fsync(fd, tmp);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  close(fd, tmp);
+  rename(tmp, path);
+  const size_t slash = path.rfind('/');
+  fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
+}
+
 bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;

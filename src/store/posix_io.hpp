@@ -34,6 +34,9 @@ void rename(const std::string& from, const std::string& to);
 void close(int fd, const std::string& path);
 void make_directory(const std::string& path);  // succeeds if it exists
 std::string read_file(const std::string& path);
+// Replaces `path` atomically and durably: PATH.tmp written, fsync'd, renamed over `path`, and
+// the directory fsync'd. A crash leaves the old file or the new one, never a mix.
+void write_file_atomic(const std::string& path, const std::string& content);
 bool exists(const std::string& path);
 
 }  // namespace npde::posix

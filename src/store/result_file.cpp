@@ -174,26 +174,34 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
 
 void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,
                        const std::string& hash, const ExperimentResult& result, bool durable) {
+  // Built in memory, then written through the POSIX seam (checked writes, fault injection):
+  // a full disk is a clean error and never leaves a half-closed HDF5 file behind.
+  std::vector<unsigned char> image;
+  {
+    h5::Object file = h5::create_memory_file(path);
+    write_contents(file.id(), spec, canonical_text, hash, result);
+    image = h5::file_image(file.id());
+  }
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
+  const int fd = posix::open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
   try {
-    {
-      h5::Object file = h5::create_file(tmp);
-      write_contents(file.id(), spec, canonical_text, hash, result);
-    }
-    if (durable) {  // the data reach the disk before the name does
-      const int fd = posix::open(tmp, O_RDONLY);
-      posix::fsync(fd, tmp);
-      posix::close(fd, tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-      throw h5::Error("rename '" + tmp + "' -> '" + path + "' failed: " + std::strerror(errno));
-    if (durable) {
-      const size_t slash = path.rfind('/');
-      posix::fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
-    }
+    posix::write_all(fd, image.data(), image.size(), tmp);
+    if (durable) posix::fsync(fd, tmp);  // the data reach the disk before the name does
+  } catch (...) {
+    ::close(fd);
+    std::remove(tmp.c_str());
+    throw;
+  }
+  try {
+    posix::close(fd, tmp);
+    posix::rename(tmp, path);
   } catch (...) {
     std::remove(tmp.c_str());
     throw;
+  }
+  if (durable) {
+    const size_t slash = path.rfind('/');
+    posix::fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
   }
 }
 

@@ -112,7 +112,6 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
   h5::set_attribute(f, "schema_version", static_cast<long long>(kSchemaVersion));
   h5::set_attribute(f, "tool", std::string("npdesweep ") + NPDESWEEP_VERSION);
   h5::set_attribute(f, "sweep_name", sweep.name);
-  h5::set_attribute(f, "sweep_hash", sweep_hash);
   h5::set_attribute(f, "sweep_toml", canonical_text);
   h5::set_attribute(f, "cells", static_cast<long long>(cells.size()));
 
@@ -221,11 +220,29 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
   }
   MPI_Barrier(comm);
   h5::flush(f);
+  // The sweep hash last: a file whose creation was cut short (a full disk, a crash) has none,
+  // so `run` and `repair` recognise it as incomplete and make it again.
+  h5::set_attribute(f, "sweep_hash", sweep_hash);
+  h5::flush(f);  // checked; the close that follows (after every object above) has nothing left to write
 }
 
-SweepStore::SweepStore(const std::string& path, MPI_Comm comm) : file_(h5::open_parallel_file(path, comm)) {}
+SweepStore::SweepStore(const std::string& path, MPI_Comm comm)
+    : path_(path), file_(h5::open_parallel_file(path, comm)) {}
 
-void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& shard_path) {
+std::string shard_problem(const std::string& path, const std::string& hash) {
+  if (!posix::exists(path)) return "its shard " + path + " is missing";
+  try {
+    h5::Object shard = h5::open_file_read_only(path);
+    const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash");
+    if (stored != hash)
+      return "its shard " + path + " holds another cell (content hash " + stored + ", expected " + hash + ")";
+  } catch (const h5::Error& e) {
+    return "its shard " + path + " cannot be read (" + e.what() + ")";
+  }
+  return "";
+}
+
+void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& hash, const std::string& shard_path) {
   const hid_t f = file_.id();
   std::int32_t row = 0;
   {
@@ -234,6 +251,8 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& s
   }
   const std::string g = group_name(cell.spec.pde.resolution) + "/";
   h5::Object shard = h5::open_file_read_only(shard_path);
+  if (const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash"); stored != hash)
+    throw h5::Error("shard '" + shard_path + "' holds another cell (content hash " + stored + ", expected " + hash + ")");
   size_t written = 0;
   for (const RowField& field : row_fields(cell.spec)) {
     if (written++ == 4) posix::crash_point("row", cell.id);  // crash tests: die with a half-written row
@@ -281,22 +300,27 @@ std::vector<int> SweepStore::read_status_codes() const {
 
 void SweepStore::close() {
   datasets_.clear();
-  file_ = h5::Object();
+  file_.close(path_);
 }
 
 long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cells, const std::vector<long>& committed,
-                            const StorePaths& paths, std::vector<long>* missing) {
+                            const StorePaths& paths, std::vector<LostShard>* lost) {
   const std::vector<int> codes = store.read_status_codes();
+  auto finished = [](int code) {
+    return code == static_cast<int>(CellStatus::done) || code == static_cast<int>(CellStatus::failed) ||
+           code == static_cast<int>(CellStatus::diverged);
+  };
   long restored = 0;
   for (long id : committed) {
-    if (codes[static_cast<size_t>(id)] != static_cast<int>(CellStatus::pending)) continue;  // the row is there
+    if (finished(codes[static_cast<size_t>(id)])) continue;  // the row is there
     const GridCell& c = cells[static_cast<size_t>(id)];
-    const std::string shard = paths.shard(id, content_hash(canonical_toml(c.spec)));
-    if (!posix::exists(shard)) {
-      if (missing) missing->push_back(id);
+    const std::string hash = content_hash(canonical_toml(c.spec));
+    const std::string shard = paths.shard(id, hash);
+    if (std::string why = shard_problem(shard, hash); !why.empty()) {
+      if (lost) lost->push_back({id, why});
       continue;
     }
-    store.write_row_from_shard(c, shard);
+    store.write_row_from_shard(c, hash, shard);
     ++restored;
   }
   return restored;

@@ -37,25 +37,39 @@ class SweepStore {
   // Collective: opens an existing store for writing rows.
   SweepStore(const std::string& path, MPI_Comm comm);
 
-  // Independent: copies the shard of one experiment into its row, then its status code.
-  void write_row_from_shard(const GridCell& cell, const std::string& shard_path);
+  // Independent: copies the shard of one experiment into its row, then its status code. Throws
+  // if the shard is not that cell's (its content hash differs from `hash`).
+  void write_row_from_shard(const GridCell& cell, const std::string& hash, const std::string& shard_path);
   // Independent: records a failure without a shard (the experiment threw).
   void write_status(long id, CellStatus status, const std::string& message);
 
   std::vector<int> read_status_codes() const;
 
-  void close();  // collective
+  void close();  // collective; throws if HDF5 cannot close the file (its final flush failed)
 
  private:
   hid_t dataset(const std::string& path);  // opened once, kept open: rows are written often
+  std::string path_;
   h5::Object file_;
   std::map<std::string, h5::Object> datasets_;
 };
 
-// Rewrites, from their shards, the rows of committed cells whose status code in the file is
-// still pending (a crash lost them). Returns how many; ids without a shard go to *missing.
+// A committed cell whose durable copy cannot be used: it has to run again.
+struct LostShard {
+  long id = -1;
+  std::string why;  // "its shard is missing", "... cannot be read: ...", "... holds another cell ..."
+};
+
+// Why the shard at `path` cannot stand for the cell with content hash `hash`: empty if it can
+// (an HDF5 file that opens and names that hash), else the reason.
+std::string shard_problem(const std::string& path, const std::string& hash);
+
+// Rewrites, from their shards, the rows of committed cells whose status code in the file is not
+// a finished one (a crash lost them, or the file was rebuilt). Each shard is checked first
+// (shard_problem); committed cells without a usable shard go to *lost. Returns the number of
+// rows rewritten.
 long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cells, const std::vector<long>& committed,
-                            const StorePaths& paths, std::vector<long>* missing = nullptr);
+                            const StorePaths& paths, std::vector<LostShard>* lost = nullptr);
 
 // Reads the sweep hash stored in an existing store file (serial open), or throws h5::Error.
 std::string stored_sweep_hash(const std::string& path);

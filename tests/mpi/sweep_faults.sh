@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Defects found by breaking the store on purpose, each a regression test (issue "Nothing lost"):
+#   A. a corrupt shard of a committed cell whose HDF5 row is lost: the run used to hang at 100%
+#      CPU on every rank (a collective close while unwinding on rank 0); now the cell runs again
+#   B. another cell's shard under a cell's name: no longer restored silently
+#   C. another sweep's store copied over STORE.h5: refused (exit 2), its bytes untouched
+#   D. a full file system while the store is created: exit 4 at once (no hang); once there is
+#      room, the half-made file is recognised (it has no sweep hash yet) and made again
+#   E. a full file system mid-sweep: exit 4, no cell recorded as failed, resume completes
+#   F. run-one onto a full file system: the old result file stays intact, exit 1
+# Every run has a timeout, so a hang fails the test instead of stalling CI.
+source "$(dirname "$0")/common.sh"
+run_to() { timeout 120 mpirun -np 3 "$bin" run "$smoke" --store "$1" --quiet 2> "${2:-/dev/null}"; }
+sweep 3 ref.h5 || fail "reference run exited $?"
+shard_of() { ls "$1.d/shards/" | grep "^$2-"; }
+
+# A. Corrupt shard, row lost.
+cp -r ref.h5.d a.h5.d
+head -c 8000 /dev/urandom > "a.h5.d/shards/$(shard_of a.h5 0)"
+code=0; run_to a.h5 a.err || code=$?
+[[ $code -eq 0 ]] || { cat a.err; fail "A: resume with a corrupt shard exited $code (124: hung)"; }
+grep -q "cell 0 is in the journal but its shard .* cannot be read" a.err || { cat a.err; fail "A: no message naming the corrupt shard"; }
+same_results ref.h5 a.h5 || fail "A: store differs after rerunning the cell with a corrupt shard"
+echo "ok A: corrupt shard -> cell 0 rerun, store identical"
+
+# B. Wrong shard.
+cp -r ref.h5.d b.h5.d
+cp "b.h5.d/shards/$(shard_of b.h5 1)" "b.h5.d/shards/$(shard_of b.h5 0)"
+code=0; "$bin" repair b.h5 > b.repair || code=$?
+[[ $code -eq 1 ]] && grep -q "cell 0: its shard .* holds another cell" b.repair || { cat b.repair; fail "B: repair exit $code"; }
+rm -f b.h5
+code=0; run_to b.h5 b.err || code=$?
+[[ $code -eq 0 ]] || { cat b.err; fail "B: exit $code"; }
+grep -q "cell 0 is in the journal but its shard .* holds another cell" b.err || { cat b.err; fail "B: no message"; }
+same_results ref.h5 b.h5 || fail "B: cell 0 restored from another cell's shard"
+echo "ok B: another cell's shard refused by repair (exit 1) and by run (cell rerun), store identical"
+
+# C. Another sweep's store over this one's file.
+sed 's/^name = "smoke"/name = "other"/' "$smoke" > other.toml
+SWEEP=other.toml sweep 3 other.h5 || fail "C: other sweep exited $?"
+cp -r ref.h5.d c.h5.d && cp other.h5 c.h5 && cp other.h5 c.before
+code=0; run_to c.h5 c.err || code=$?
+[[ $code -eq 2 ]] && grep -q "the store file was made from a different sweep" c.err || { cat c.err; fail "C: exit $code"; }
+cmp -s c.h5 c.before || fail "C: the other sweep's store was modified"
+echo "ok C: another sweep's file under this store's name refused (exit 2), bytes unchanged"
+
+# D-F need a small file system of their own.
+mkdir -p fs
+mount -t tmpfs -o size=100k tmpfs fs 2> mount.err || { echo "SKIPPED: D-F need a tmpfs mount: $(cat mount.err)"; exit 77; }
+trap 'umount fs 2> /dev/null' EXIT
+code=0; run_to fs/d.h5 d.err || code=$?
+[[ $code -eq 4 ]] || { cat d.err; fail "D: full disk at creation exited $code, expected 4 (124: hung)"; }
+grep -q "cannot create the store fs/d.h5" d.err || { cat d.err; fail "D: the message does not name the store"; }
+mount -o remount,size=20m fs
+code=0; run_to fs/d.h5 d2.err || code=$?
+[[ $code -eq 0 ]] || { cat d2.err; fail "D: resume after freeing space exited $code"; }
+grep -q "damaged or was never completed; rebuilding it" d2.err || fail "D: the half-made store was not recognised"
+same_results ref.h5 fs/d.h5 || fail "D: store differs after the full disk at creation"
+echo "ok D: full disk during creation -> exit 4, then rebuilt and complete"
+
+umount fs && mount -t tmpfs -o size=240k tmpfs fs
+code=0; run_to fs/e.h5 e.err || code=$?
+[[ $code -eq 4 ]] || { cat e.err; fail "E: full disk mid-sweep exited $code, expected 4"; }
+grep -q "the store cannot take results" e.err || { cat e.err; fail "E: no message"; }
+n=$(journal_ids fs/e.h5 | wc -l)
+(( n < 8 )) || fail "E: the sweep finished although the disk was full"
+grep -q failed fs/e.h5.d/journal && fail "E: a cell was recorded as failed because the disk was full"
+mount -o remount,size=20m fs
+sweep 3 fs/e.h5 || fail "E: resume exited $?"
+same_results ref.h5 fs/e.h5 || fail "E: store differs after the full disk mid-sweep"
+echo "ok E: full disk after $n commits -> exit 4, nothing recorded failed, resume identical"
+
+"$bin" run-one "$src/tests/cli/tiny-burgers.toml" --out fs/one.h5 --quiet > /dev/null || fail "F: run-one exited $?"
+cp fs/one.h5 one.before
+dd if=/dev/zero of=fs/fill bs=64k 2> /dev/null || true  # until the file system is full
+code=0; "$bin" run-one "$src/tests/cli/tiny-burgers.toml" --epochs 3 --out fs/one.h5 --quiet > /dev/null 2> f.err || code=$?
+[[ $code -eq 1 ]] && grep -q "cannot write the result file fs/one.h5: .*No space left" f.err || { cat f.err; fail "F: exit $code"; }
+cmp -s fs/one.h5 one.before || fail "F: the good result file was replaced"
+ls fs | grep -q tmp && fail "F: a temporary file was left behind"
+echo "ok F: run-one on a full disk: exit 1, the old result file intact"
+echo "sweep_faults: all checks passed"
