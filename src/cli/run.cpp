@@ -161,6 +161,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     if (args.positional.size() != 1) throw UsageError("expected exactly one sweep file");
     if (!args.has("--store")) throw UsageError("--store FILE.h5 is required");
     store_path = args.get("--store");
+    if (store_path.empty() || store_path.back() == '/') throw UsageError("--store needs a file name, got '" + store_path + "'");
     if (args.has("--time-limit")) settings.time_limit_seconds = parse_duration("--time-limit", args.get("--time-limit"));
     if (args.has("--grace")) settings.grace_seconds = parse_duration("--grace", args.get("--grace"));
     settings.quiet = args.has("--quiet");

@@ -2,6 +2,7 @@
 //   1. parse options   2. read and validate the job (and --init-weights) before any compute
 //   3. run truth -> training -> analysis with progress on stderr
 //   4. print the summary   5. write the result file atomically
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -28,7 +29,8 @@ the learned term is from the discrete closure and from the physics term, prints 
 writes the result file (layout: docs/result-file.md).
 
 Options:
-  --out FILE.h5        result file (default: <experiment name>.h5 in the current directory)
+  --out FILE.h5        result file (default: <experiment name>.h5 in the current directory, the
+                       name's characters other than letters, digits, . - _ replaced by _)
   --no-out             print the summary only, write no file
   --epochs N           override training.epochs (0: analyse the initial model only)
   --init-weights F     start from the flat parameter vector in F (dataset /weights/final, or
@@ -48,6 +50,16 @@ bool directory_writable(const std::string& path) {
 
 }  // namespace
 
+// The default result file's name: the experiment name with anything but letters, digits, '.',
+// '-' and '_' replaced by '_' and no leading dot, so a name never points outside the current
+// directory ("../x" or "/abs/x" becomes "_.._x" or "_abs_x").
+static std::string file_name_for(const std::string& name) {
+  std::string s;
+  for (const char c : name) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  if (s.empty() || s[0] == '.') s.insert(s.begin(), '_');
+  return s;
+}
+
 int run_one(int argc, char** argv) {
   // 1. Options.
   ParsedArgs args;
@@ -61,12 +73,16 @@ int run_one(int argc, char** argv) {
   std::string out;
   try {
     spec = read_job_file(args.positional[0]);
-    if (args.has("--epochs")) spec.training.epochs = static_cast<int>(parse_count("--epochs", args.get("--epochs")));
+    if (args.has("--epochs")) {
+      const long epochs = parse_count("--epochs", args.get("--epochs"));
+      if (epochs > 1'000'000'000) throw UsageError("--epochs must be at most 1000000000, got " + args.get("--epochs"));
+      spec.training.epochs = static_cast<int>(epochs);
+    }
     if (args.has("--init-weights")) {
       init_weights = read_weights(args.get("--init-weights"), Mlp(spec.network_widths()).parameter_count());
     }
     if (!args.has("--no-out")) {
-      out = args.get("--out", spec.name + ".h5");
+      out = args.get("--out", file_name_for(spec.name) + ".h5");
       if (!directory_writable(out)) throw InputError(out, 0, "--out", "the directory does not exist or is not writable");
     }
   } catch (const InputError& e) {

@@ -15,7 +15,31 @@ std::string num(double v) {
   return s;
 }
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+// A TOML basic string: backslash, quote and control characters escaped, so any name reads back
+// as itself (the canonical text is parsed again by `repair`, `status` and `query`).
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
 
 template <class T>
 std::string list(const std::vector<T>& v) {

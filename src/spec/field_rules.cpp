@@ -53,7 +53,7 @@ double length_value(TomlReader& r, const std::string& key) {
         size_t used = 0;
         const double f = factor.empty() ? 1.0 : std::stod(factor, &used);
         if (factor.empty() || used == factor.size()) {
-          if (f > 0) return f * M_PI;
+          if (f > 0 && std::isfinite(f * M_PI)) return f * M_PI;
         }
       } catch (const std::exception&) {
       }

@@ -148,8 +148,10 @@ ExperimentSpec read_job_file(const std::string& path) {
     lines.jacobian_states = analysis->line_of("jacobian_states");
     if (spec.one_shot() && analysis->has("jacobian_states"))
       analysis->fail("jacobian_states", "one-shot models are analysed through the flow map u0 -> u(T); remove this key");
-    for (long long s : analysis->get_integer_list("jacobian_states", std::vector<long long>{0}))
+    for (long long s : analysis->get_integer_list("jacobian_states", std::vector<long long>{0})) {
+      if (s < 0 || s > 1'000'000'000) analysis->fail("jacobian_states", "states must be integers from 0 to pde.steps - 1");
       spec.jacobian_states.push_back(static_cast<int>(s));
+    }
     analysis->finish();
   } else if (!spec.one_shot()) {
     spec.jacobian_states = {0};

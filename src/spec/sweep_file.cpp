@@ -96,8 +96,10 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   if (b.test_ics.empty()) analysis.fail("test_ics", "must list at least one test initial condition");
   if (b.one_shot() && analysis.has("jacobian_states"))
     analysis.fail("jacobian_states", "one-shot models are analysed through the flow map u0 -> u(T); remove this key");
-  for (long long st : analysis.get_integer_list("jacobian_states", std::vector<long long>{0}))
+  for (long long st : analysis.get_integer_list("jacobian_states", std::vector<long long>{0})) {
+    if (st < 0 || st > 1'000'000'000) analysis.fail("jacobian_states", "states must be integers from 0 to pde.steps - 1");
     if (!b.one_shot()) b.jacobian_states.push_back(static_cast<int>(st));
+  }
   analysis.finish();
 
   TomlReader grid = top.table("grid");

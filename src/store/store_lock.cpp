@@ -11,7 +11,7 @@
 namespace npde {
 
 StoreLock::StoreLock(const std::string& lock_path) {
-  fd_ = posix::open(lock_path, O_RDWR | O_CREAT);
+  fd_ = posix::open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW);  // a symlinked lock would truncate its target
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     std::string holder;
