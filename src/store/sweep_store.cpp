@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 #include "model/mlp.hpp"
 #include "pipeline/training.hpp"
@@ -79,7 +80,9 @@ CellStatus status_from_name(const std::string& name) {
   if (name == "done") return CellStatus::done;
   if (name == "diverged") return CellStatus::diverged;
   if (name == "failed") return CellStatus::failed;
-  return CellStatus::pending;
+  // A damaged status must not read as pending: the cell would rerun forever instead of being
+  // reported. Shard readers treat this like any other unreadable shard.
+  throw std::runtime_error("unknown cell status '" + name + "' (expected done, diverged or failed)");
 }
 
 const char* status_name(CellStatus s) {
@@ -236,7 +239,8 @@ std::string shard_problem(const std::string& path, const std::string& hash) {
     const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash");
     if (stored != hash)
       return "its shard " + path + " holds another cell (content hash " + stored + ", expected " + hash + ")";
-  } catch (const h5::Error& e) {
+    status_from_name(h5::read_string_attribute(shard.id(), ".", "status"));
+  } catch (const std::exception& e) {  // h5::Error, or a status that is not one
     return "its shard " + path + " cannot be read (" + e.what() + ")";
   }
   return "";

@@ -20,7 +20,7 @@
 namespace npde {
 
 enum class CellStatus : int { pending = 0, done = 1, failed = 2, diverged = 3 };
-CellStatus status_from_name(const std::string& name);
+CellStatus status_from_name(const std::string& name);  // done, diverged, failed; throws otherwise
 const char* status_name(CellStatus s);
 
 struct StorePaths {
