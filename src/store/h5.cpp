@@ -1,6 +1,7 @@
 #include "store/h5.hpp"
 
 #include <hdf5_hl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -157,6 +158,10 @@ std::vector<unsigned char> file_image(hid_t file) {
 }
 
 Object open_file_read_only(const std::string& path) {
+  // Only regular files: HDF5 would block for ever opening a FIFO, and read a device.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw Error("H5Fopen refused for '" + path + "': not a regular file");
   // Without HDF5's own file lock: readers must work on a store a running sweep holds open.
   Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", path), H5Pclose);
   check_status(H5Pset_file_locking(fapl.id(), false, true), "H5Pset_file_locking", path);
@@ -333,6 +338,9 @@ RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
   RawData r;
   r.type = element_type(set.id(), path);
   std::vector<hsize_t> dims = shape_of(loc, path);
+  if (dims.empty() || row >= dims[0])
+    throw Error("row " + std::to_string(row) + " of '" + path + "' does not exist (shape has " +
+                (dims.empty() ? std::string("no rows") : std::to_string(dims[0]) + " rows") + ")");
   r.shape.assign(dims.begin() + 1, dims.end());
   hsize_t count = 1;
   for (hsize_t d : r.shape) count *= d;
@@ -351,6 +359,8 @@ RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
 }
 
 bool is_hdf5(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;  // a FIFO would block
   const htri_t r = H5Fis_hdf5(path.c_str());
   H5Eclear2(H5E_DEFAULT);
   return r > 0;

@@ -19,14 +19,24 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// A hostile or damaged file may hold datasets shorter than the experiment table says: every
+// read below is checked against the data actually read.
+void require_entries(const h5::RawData& d, size_t entries, size_t entry_bytes) {
+  if (d.bytes.size() < entries * entry_bytes)
+    throw std::runtime_error("a dataset of the store holds fewer entries than its experiment table (damaged file?)");
+}
+
 std::string string_at(const h5::RawData& d, size_t i) {
-  const size_t width = d.bytes.size() / std::max<size_t>(1, d.shape.empty() ? 1 : d.shape[0]);
+  if (d.shape.empty() || i >= d.shape[0])
+    throw std::runtime_error("a string column of the store is shorter than its experiment table (damaged file?)");
+  const size_t width = d.bytes.size() / std::max<size_t>(1, d.shape[0]);
   std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
   return v.substr(0, v.find('\0'));
 }
 
 template <class T>
 T value_at(const h5::RawData& d, size_t i) {
+  require_entries(d, i + 1, sizeof(T));
   T v;
   std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
   return v;
@@ -176,6 +186,7 @@ StoreContents read_store(const std::string& path) {
                       msg = h5::read_raw(id, "/status/message"), secs = h5::read_raw(id, "/timing/seconds");
     c.cells = static_cast<long>(code.shape.at(0));
     const std::vector<double> seconds = doubles(secs);
+    require_entries(secs, 3 * static_cast<size_t>(c.cells), sizeof(double));
     std::map<int, std::pair<std::vector<int>, int>> group_info;  // resolution -> (states, steps)
     for (long i = 0; i < c.cells; ++i) {
       ExperimentRow r;

@@ -44,6 +44,27 @@ code=0; run_to c.h5 c.err || code=$?
 cmp -s c.h5 c.before || fail "C: the other sweep's store was modified"
 echo "ok C: another sweep's file under this store's name refused (exit 2), bytes unchanged"
 
+# G. Readers on hostile files: a short /timing/seconds (read out of bounds before), a FIFO
+#    (readers hung on it). A clear error and a normal exit code, never a crash or a hang.
+cp ref.h5 g.h5
+/usr/bin/python3 - <<'PY'
+import h5py
+with h5py.File("g.h5", "r+") as f:
+    del f["/timing/seconds"]
+    f["/timing/seconds"] = [[1.0, 2.0, 3.0]]
+PY
+for cmd in status query; do
+  code=0; timeout 20 "$bin" $cmd g.h5 > /dev/null 2> g.err || code=$?
+  [[ $code -eq 1 || $code -eq 2 ]] && grep -q "fewer entries than its experiment table" g.err ||
+    { cat g.err; fail "G: $cmd on a short /timing/seconds exited $code"; }
+done
+mkfifo fifo.h5
+for cmd in status query summarize; do
+  code=0; timeout 20 "$bin" $cmd fifo.h5 > /dev/null 2> g.err || code=$?
+  [[ $code -eq 1 || $code -eq 2 ]] || { cat g.err; fail "G: $cmd on a FIFO exited $code (124: hung)"; }
+done
+echo "ok G: status and query refuse a store with a short dataset; status, query, summarize refuse a FIFO"
+
 # D-F need a small file system of their own.
 mkdir -p fs
 mount -t tmpfs -o size=100k tmpfs fs 2> mount.err || { echo "SKIPPED: D-F need a tmpfs mount: $(cat mount.err)"; exit 77; }
