@@ -8,6 +8,7 @@
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "spec/sweep_file.hpp"
+#include "store/sweep_store.hpp"
 
 namespace npde::cli {
 namespace {
@@ -57,6 +58,8 @@ int plan(int argc, char** argv) {
               "with W workers expect about %.3g / W seconds of wall time\n",
               total * 1e-9, total / kMeasuredFlopsPerSecond, kMeasuredFlopsPerSecond * 1e-9,
               total / kMeasuredFlopsPerSecond);
+  std::printf("store: at least %.3g MB on disk (the HDF5 file and one shard per cell; `run` checks it fits)\n",
+              estimated_store_bytes(cells) * 1e-6);
   return kExitOk;
 }
 

@@ -4,9 +4,12 @@
 //   2. rank 0 takes the store lock, reads the journal and works out what is pending
 //   3. all ranks create or open the store together; rank 0 rewrites rows the file lost
 //   4. rank 0 schedules, the others compute; all close the store together
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -217,6 +220,18 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
                                ", schema " + std::to_string(kSchemaVersion) +
                                "; a store from another npdesweep schema differs too); use another --store, or "
                                "--force to replace it");
+      // A new store: will it fit? Checked before anything is written. (NPDESWEEP_SKIP_SPACE_CHECK
+      // is a test hook: the fault tests fill a file system during creation on purpose.)
+      if (!file_exists && !std::getenv("NPDESWEEP_SKIP_SPACE_CHECK")) {
+        const double need = estimated_store_bytes(cells);
+        const std::string dir = paths.file.rfind('/') == std::string::npos ? "." : paths.file.substr(0, paths.file.rfind('/') + 1);
+        struct statvfs fs {};
+        if (::statvfs(dir.c_str(), &fs) == 0 && need > static_cast<double>(fs.f_bavail) * fs.f_frsize)
+          throw InputError(paths.file, 0, "--store",
+                           "the store needs at least " + std::to_string(static_cast<long long>(need / 1e6)) + " MB but " +
+                               dir + " has " + std::to_string(static_cast<long long>(fs.f_bavail * fs.f_frsize / 1000000)) +
+                               " MB free (npdesweep plan shows the estimate)");
+      }
       posix::make_directory(paths.sidecar);
       posix::make_directory(paths.shards);
       lock = std::make_unique<StoreLock>(paths.lock);

@@ -8,6 +8,10 @@
 #include "spec/job_file.hpp"
 
 namespace npde {
+
+// Grids larger than this are refused: each cell costs a spec, a hash and a row in memory on
+// every rank before any work starts.
+constexpr long kMaxCells = 100'000;
 namespace {
 
 template <class T>
@@ -116,6 +120,12 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   if (s.ics.empty()) grid.fail("ic", "must list at least one training initial condition");
   grid.finish();
   top.finish();
+  // Before anything is enumerated (a million cells of specs and hashes would not fit in memory).
+  if (s.size() > kMaxCells)
+    throw InputError(path, sweep.line_of("replicates") > 0 ? sweep.line_of("replicates") : resolution_line,
+                     sweep.line_of("replicates") > 0 ? "sweep.replicates" : "grid",
+                     "the grid has " + std::to_string(s.size()) + " cells; one sweep holds at most " +
+                         std::to_string(kMaxCells) + " (split it into several sweeps)");
 
   // Every combination must be valid: the same checks as a job file, with the grid's lines.
   SpecLines lines;

@@ -330,6 +330,21 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
   return restored;
 }
 
+double estimated_store_bytes(const std::vector<GridCell>& cells) {
+  auto element_bytes = [](h5::Type t) { return t == h5::Type::c128 ? 16.0 : t == h5::Type::i32 ? 4.0 : 8.0; };
+  double total = 0;
+  for (const GridCell& c : cells) {
+    double row = 3 * 8 + 4 + kMessageSize;  // timing, status code and message
+    for (const RowField& f : row_fields(c.spec)) {
+      double items = 1;
+      for (hsize_t d : f.item) items *= static_cast<double>(d);
+      row += items * element_bytes(f.type);
+    }
+    total += 2 * row;  // the row and the shard
+  }
+  return total;
+}
+
 std::string stored_sweep_hash(const std::string& path) {
   h5::Object f = h5::open_file_read_only(path);
   return h5::read_string_attribute(f.id(), ".", "sweep_hash");

@@ -71,6 +71,10 @@ std::string shard_problem(const std::string& path, const std::string& hash);
 long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cells, const std::vector<long>& committed,
                             const StorePaths& paths, std::vector<LostShard>* lost = nullptr);
 
+// About how many bytes the store of these cells takes on disk: every cell's row in the HDF5
+// file (allocated when the file is made) plus its shard, which holds the same numbers.
+double estimated_store_bytes(const std::vector<GridCell>& cells);
+
 // Reads the sweep hash stored in an existing store file (serial open), or throws h5::Error.
 std::string stored_sweep_hash(const std::string& path);
 

@@ -36,6 +36,11 @@ mutate negative_nu 's/^viscosity = 0.03/viscosity = -0.03/'
 expect_bad negative_nu 'negative_nu.toml:12: pde.viscosity: must be a positive' negative_nu.toml
 mutate wrong_type 's/^epochs = 50/epochs = 50.5/'
 expect_bad wrong_type 'wrong_type.toml:27: training.epochs: must be an integer' wrong_type.toml
+mutate inf_length 's/^length = "2\*pi"/length = "inf pi"/'
+expect_bad inf_length "inf_length.toml:9: pde.length: 'inf pi' is not a positive number" inf_length.toml
+mutate huge_state 's/^jacobian_states = \[0, 5, 19\]/jacobian_states = [4294967297]/'
+expect_bad huge_state 'huge_state.toml:34: analysis.jacobian_states: states must be integers from 0' huge_state.toml
+expect_bad huge_epochs '--epochs must be at most 1000000000' "$good" --epochs 4294967296
 expect_bad missing_file 'nonexistent.toml: cannot read the file' nonexistent.toml
 mkdir -p a_directory.toml
 expect_bad directory 'a_directory.toml: cannot read the file: it is a directory' a_directory.toml

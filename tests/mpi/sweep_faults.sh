@@ -4,8 +4,9 @@
 #      CPU on every rank (a collective close while unwinding on rank 0); now the cell runs again
 #   B. another cell's shard under a cell's name: no longer restored silently
 #   C. another sweep's store copied over STORE.h5: refused (exit 2), its bytes untouched
-#   D. a full file system while the store is created: exit 4 at once (no hang); once there is
-#      room, the half-made file is recognised (it has no sweep hash yet) and made again
+#   D. a store that cannot fit is refused before anything is written (exit 2); a file system
+#      that fills while the store is created: exit 4 at once (no hang); once there is room, the
+#      half-made file is recognised (it has no sweep hash yet) and made again
 #   E. a full file system mid-sweep: exit 4, no cell recorded as failed, resume completes
 #   F. run-one onto a full file system: the old result file stays intact, exit 1
 # Every run has a timeout, so a hang fails the test instead of stalling CI.
@@ -69,6 +70,10 @@ echo "ok G: status and query refuse a store with a short dataset; status, query,
 mkdir -p fs
 mount -t tmpfs -o size=100k tmpfs fs 2> mount.err || { echo "SKIPPED: D-F need a tmpfs mount: $(cat mount.err)"; exit 77; }
 trap 'umount fs 2> /dev/null' EXIT
+code=0; run_to fs/d.h5 d0.err || code=$?
+[[ $code -eq 2 && ! -e fs/d.h5 ]] && grep -q "the store needs at least .* MB but fs/ has 0 MB free" d0.err ||
+  { cat d0.err; fail "D: a store larger than the free space was not refused up front (exit $code)"; }
+export NPDESWEEP_SKIP_SPACE_CHECK=1  # now fill the disk during creation for real
 code=0; run_to fs/d.h5 d.err || code=$?
 [[ $code -eq 4 ]] || { cat d.err; fail "D: full disk at creation exited $code, expected 4 (124: hung)"; }
 grep -q "cannot create the store fs/d.h5" d.err || { cat d.err; fail "D: the message does not name the store"; }
@@ -77,7 +82,7 @@ code=0; run_to fs/d.h5 d2.err || code=$?
 [[ $code -eq 0 ]] || { cat d2.err; fail "D: resume after freeing space exited $code"; }
 grep -q "damaged or was never completed; rebuilding it" d2.err || fail "D: the half-made store was not recognised"
 same_results ref.h5 fs/d.h5 || fail "D: store differs after the full disk at creation"
-echo "ok D: full disk during creation -> exit 4, then rebuilt and complete"
+echo "ok D: too little space refused up front (exit 2, nothing written); full disk during creation -> exit 4, then rebuilt and complete"
 
 umount fs && mount -t tmpfs -o size=240k tmpfs fs
 code=0; run_to fs/e.h5 e.err || code=$?
