@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 
 #include "cli/args.hpp"
@@ -42,7 +43,8 @@ int status(int argc, char** argv) {
   for (const ExperimentRow& r : c.rows) ++counts[r.keys.at("status")];
 
   const StorePaths paths(path);
-  long journaled = -1, torn = 0;
+  long journaled = -1, ignored = 0, torn = 0;
+  std::string journal_problem;
   std::string last_written = "unknown (no journal)";
   struct stat st {};
   if (::stat(paths.journal.c_str(), &st) == 0) {
@@ -50,9 +52,11 @@ int status(int argc, char** argv) {
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&st.st_mtime));
     last_written = buf;
     try {
-      journaled = static_cast<long>(read_journal(paths.journal, c.sweep_hash, &torn).size());
-    } catch (const std::exception&) {
-      journaled = -1;
+      std::set<long> cells;  // a retried cell is journaled again: count cells, not lines
+      for (const JournalRecord& r : read_journal(paths.journal, c.sweep_hash, &ignored, &torn)) cells.insert(r.id);
+      journaled = static_cast<long>(cells.size());
+    } catch (const std::exception& e) {
+      journal_problem = e.what();
     }
   }
   std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);
@@ -62,9 +66,10 @@ int status(int argc, char** argv) {
                 kSchemaVersion);
   std::printf("cells %ld: %ld done, %ld diverged, %ld failed, %ld pending\n", c.cells, counts["done"], counts["diverged"],
               counts["failed"], counts["pending"]);
+  if (!journal_problem.empty()) std::printf("journal: cannot be read: %s\n", journal_problem.c_str());
   if (journaled >= 0) {
     const long in_file = counts["done"] + counts["diverged"] + counts["failed"];
-    std::printf("journal: %ld commits%s\n", journaled,
+    std::printf("journal: %ld cells committed%s\n", journaled,
                 journaled > in_file ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
                                       "`run` or `repair` restores them)"
                                     : "");
@@ -72,12 +77,17 @@ int status(int argc, char** argv) {
       std::printf("journal: %ld trailing line(s) torn or corrupt (a crash mid-commit), ignored; the next `run` or "
                   "`repair` cuts them\n",
                   torn);
+    if (ignored > torn)
+      std::printf("journal: %ld damaged line(s) between intact ones (checksum mismatch: the file was altered or the "
+                  "disk corrupted it), ignored; the commits around them count\n",
+                  ignored - torn);
   }
   std::printf("last written: %s\n", last_written.c_str());
   if (posix::exists(paths.lock)) {
     try {
       std::printf("last writer: %s\n", posix::read_file(paths.lock).c_str());
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      std::printf("last writer: unknown (%s)\n", e.what());
     }
   }
   for (const ExperimentRow& r : c.rows) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "store/posix_io.hpp"
 
@@ -31,21 +32,22 @@ void check_header(const std::string& path, const std::string& text, const std::s
                              header.substr(0, header.size() - 1) + "')");
 }
 
-// The intact records of a journal's text; optionally how many lines were dropped and the
-// intact prefix's length.
-std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_lines, size_t* intact_bytes) {
+// The intact records of a journal's text. Every complete line whose checksum matches counts,
+// also after a damaged one (bit rot in one line must not cost the commits after it). Optionally:
+// how many lines were dropped, how many of them trail the last intact line (a commit torn by a
+// crash), and the length of the text up to the end of the last intact line.
+std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_lines, size_t* intact_bytes,
+                                         long* torn_tail = nullptr) {
   std::istringstream in(text);
   std::string line;
   std::getline(in, line);  // header, checked separately
-  size_t intact_length = line.size() + 1;
+  size_t position = line.size() + 1, intact_length = position;
   std::vector<JournalRecord> out;
-  long ignored = 0;
-  bool intact = true;
+  long ignored = 0, trailing = 0;
   while (std::getline(in, line)) {
-    // A line counts only if it is complete (newline-terminated), checksummed, and follows
-    // only intact lines: after the first bad line nothing is trusted.
+    position += line.size() + 1;
     const size_t last_space = line.rfind(' ');
-    bool ok = intact && !in.eof() && last_space != std::string::npos &&
+    bool ok = !in.eof() && last_space != std::string::npos &&
               line.substr(last_space + 1) == hex(crc32(line.substr(0, last_space)));
     JournalRecord r;
     if (ok) {
@@ -53,14 +55,16 @@ std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_
       ok = static_cast<bool>(fields >> r.id >> r.hash >> r.status);
     }
     if (!ok) {
-      intact = false;
       ++ignored;
+      ++trailing;
       continue;
     }
     out.push_back(r);
-    intact_length += line.size() + 1;
+    intact_length = position;
+    trailing = 0;
   }
   if (ignored_lines) *ignored_lines = ignored;
+  if (torn_tail) *torn_tail = trailing;
   if (intact_bytes) *intact_bytes = std::min(intact_length, text.size());
   return out;
 }
@@ -68,21 +72,16 @@ std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_
 }  // namespace
 
 std::uint32_t crc32(const std::string& text) {
-  static std::uint32_t table[256] = {};
-  if (!table[1])
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char ch : text) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
+  // zlib's CRC-32 (the IEEE polynomial, as before: existing journals keep their checksums).
+  return static_cast<std::uint32_t>(
+      ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(text.data()), static_cast<uInt>(text.size())));
 }
 
 Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::move(path)) {
   const std::string header = kHeader + sweep_hash + "\n";
-  if (posix::exists(path_)) {
+  // An existing journal is read; an empty one (no header: emptied by hand or by a file system
+  // that lost its data) holds no commits and is made anew below.
+  if (posix::exists(path_) && !posix::read_file(path_).empty()) {
     const std::string text = posix::read_file(path_);
     check_header(path_, text, sweep_hash);
     // Cut a torn tail (a crash mid-append) so that new commits are not appended after it.
@@ -112,10 +111,16 @@ std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_byt
   return parse_records(posix::read_file(path_), ignored_lines, intact_bytes);
 }
 
-std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash, long* ignored_lines) {
+std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash, long* ignored_lines,
+                                        long* torn_tail) {
   const std::string text = posix::read_file(path);
+  if (text.empty()) {
+    if (ignored_lines) *ignored_lines = 0;
+    if (torn_tail) *torn_tail = 0;
+    return {};  // no header yet: no commits (`run` writes the header)
+  }
   check_header(path, text, sweep_hash);
-  return parse_records(text, ignored_lines, nullptr);
+  return parse_records(text, ignored_lines, nullptr, torn_tail);
 }
 
 void Journal::append(const JournalRecord& record) {

@@ -3,8 +3,9 @@
 // file (which a crash can leave unflushed). Append-only text, one line per commit:
 //   <id> <content hash> <status> <crc32 of the preceding fields, hex>
 // after a header line naming the sweep's hash. Each append is written whole and fsync'd
-// before the commit counts; a torn or corrupted line (crash mid-append) fails its checksum
-// and is ignored on reading, as are the lines after it.
+// before the commit counts; a torn or corrupted line fails its checksum and is ignored on
+// reading. Intact lines after a damaged one still count; a damaged tail (a crash mid-append)
+// is cut when a writer opens the journal.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,8 +37,10 @@ class Journal {
 // The intact records of the journal at `path` without modifying it (no torn tail is cut, no
 // file created): for readers such as `status` that must not write to a store. Throws
 // std::runtime_error if the file is unreadable or belongs to another sweep.
+// `torn_tail`: how many of the ignored lines follow the last intact one (a crash mid-commit);
+// the others are damaged lines between intact ones. An empty file reads as no commits.
 std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash,
-                                        long* ignored_lines = nullptr);
+                                        long* ignored_lines = nullptr, long* torn_tail = nullptr);
 
 std::uint32_t crc32(const std::string& text);
 

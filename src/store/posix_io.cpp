@@ -101,6 +101,8 @@ void make_directory(const std::string& path) {
 }
 
 std::string read_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw IoError("open", path, EISDIR);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("open", path, errno ? errno : ENOENT);
   std::ostringstream s;
