@@ -41,7 +41,7 @@ int repair(int argc, char** argv) {
     std::cerr << "npdesweep repair: runs as one process, not under mpirun -np > 1\n";
     return kExitBadInput;
   }
-  const StorePaths paths(args.positional[0]);
+  const StorePaths paths(posix::resolve_link(args.positional[0]));
   try {
     if (!posix::exists(paths.journal) || !posix::exists(paths.sweep_toml))
       throw InputError(paths.file, 0, "", "is not a sweep store (no " + paths.journal + " or " + paths.sweep_toml + ")");

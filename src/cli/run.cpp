@@ -183,7 +183,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   const std::vector<GridCell> cells = verdict.code ? std::vector<GridCell>{} : enumerate_cells(sweep);
   const std::string canonical = verdict.code ? "" : canonical_sweep_toml(sweep);
   const std::string sweep_hash = verdict.code ? "" : content_hash(canonical);
-  const StorePaths paths(store_path);
+  const StorePaths paths(posix::resolve_link(store_path));
 
   // 2. Rank 0: store checks (before touching anything), lock, journal, pending list.
   std::unique_ptr<StoreLock> lock;

@@ -127,6 +127,16 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
 }
 
+std::string resolve_link(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (!resolved) return path;  // a dangling link: used as given, and errors name it
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
+}
+
 bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;

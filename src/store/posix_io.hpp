@@ -38,5 +38,8 @@ std::string read_file(const std::string& path);
 // the directory fsync'd. A crash leaves the old file or the new one, never a mix.
 void write_file_atomic(const std::string& path, const std::string& content);
 bool exists(const std::string& path);
+// `path` with symbolic links resolved when it names one (else unchanged), so that a store
+// reached through a link has one sidecar, one journal and one lock.
+std::string resolve_link(const std::string& path);
 
 }  // namespace npde::posix

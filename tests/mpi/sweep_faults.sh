@@ -79,6 +79,18 @@ code=0; run_to h.h5 h.err || code=$?
 same_results ref.h5 h.h5 || fail "H: store differs after the damaged journal line"
 echo "ok H: a damaged journal line costs only its own commit; status says so"
 
+# I. The store reached through a symbolic link is the same store (one journal, one lock): a
+#    rerun through the link finds everything done instead of starting over beside it.
+cp ref.h5 i.h5 && cp -r ref.h5.d i.h5.d && ln -s i.h5 link.h5
+run_to link.h5 || fail "I: run through a link exited $?"
+[[ ! -e link.h5.d && $(journal_ids i.h5 | wc -l) -eq 8 ]] || fail "I: the run through a link recomputed the sweep"
+flock i.h5.d/lock sleep 5 &
+sleep 0.5
+code=0; run_to link.h5 i.err || code=$?
+[[ $code -eq 2 ]] || { cat i.err; fail "I: a second run through a link while the store is locked exited $code"; }
+wait
+echo "ok I: a store reached through a symbolic link shares its journal and lock"
+
 # D-F need a small file system of their own.
 mkdir -p fs
 mount -t tmpfs -o size=100k tmpfs fs 2> mount.err || { echo "SKIPPED: D-F need a tmpfs mount: $(cat mount.err)"; exit 77; }
