@@ -89,26 +89,21 @@ std::set<std::string>& mpio_files() {
   return names;
 }
 
-// True if `id` belongs to one of them (H5Fget_name only reads the name HDF5 keeps: local).
-bool in_mpio_file(hid_t id) {
-  if (mpio_files().empty()) return false;
+// The name of the file `id` belongs to, as HDF5 keeps it (H5Fget_name reads no file: local).
+std::string file_name_of(hid_t id) {
   const ssize_t size = H5Fget_name(id, nullptr, 0);
-  if (size < 0) return false;
+  if (size < 0) return "";
   std::string name(static_cast<size_t>(size) + 1, '\0');
   H5Fget_name(id, name.data(), name.size());
   name.resize(static_cast<size_t>(size));
-  return mpio_files().count(name) > 0;
+  return name;
 }
+
+bool in_mpio_file(hid_t id) { return !mpio_files().empty() && mpio_files().count(file_name_of(id)) > 0; }
 
 // Closes an MPI-IO file and forgets its name.
 herr_t close_mpio_file(hid_t id) {
-  const ssize_t size = H5Fget_name(id, nullptr, 0);
-  if (size >= 0) {
-    std::string name(static_cast<size_t>(size) + 1, '\0');
-    H5Fget_name(id, name.data(), name.size());
-    name.resize(static_cast<size_t>(size));
-    mpio_files().erase(name);
-  }
+  mpio_files().erase(file_name_of(id));
   return H5Fclose(id);
 }
 

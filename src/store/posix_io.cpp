@@ -110,21 +110,28 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-void write_file_atomic(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
+void write_file_atomic(const std::string& path, const void* data, size_t size, bool durable) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
   try {
-    write_all(fd, content.data(), content.size(), tmp);
-    fsync(fd, tmp);
+    write_all(fd, data, size, tmp);
+    if (durable) fsync(fd, tmp);  // the data reach the disk before the name does
   } catch (...) {
     ::close(fd);
     ::unlink(tmp.c_str());
     throw;
   }
-  close(fd, tmp);
-  rename(tmp, path);
-  const size_t slash = path.rfind('/');
-  fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
+  try {
+    close(fd, tmp);
+    rename(tmp, path);
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  if (durable) {
+    const size_t slash = path.rfind('/');
+    fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
+  }
 }
 
 std::string resolve_link(const std::string& path) {

@@ -34,9 +34,13 @@ void rename(const std::string& from, const std::string& to);
 void close(int fd, const std::string& path);
 void make_directory(const std::string& path);  // succeeds if it exists
 std::string read_file(const std::string& path);
-// Replaces `path` atomically and durably: PATH.tmp written, fsync'd, renamed over `path`, and
-// the directory fsync'd. A crash leaves the old file or the new one, never a mix.
-void write_file_atomic(const std::string& path, const std::string& content);
+// Replaces `path` atomically: PATH.tmp.<pid> written (and fsync'd when `durable`), renamed over
+// `path` (and the directory fsync'd when `durable`). A crash leaves the old file or the new
+// one, never a mix; on any error the temporary file is removed and `path` is untouched.
+void write_file_atomic(const std::string& path, const void* data, size_t size, bool durable = true);
+inline void write_file_atomic(const std::string& path, const std::string& content, bool durable = true) {
+  write_file_atomic(path, content.data(), content.size(), durable);
+}
 bool exists(const std::string& path);
 // `path` with symbolic links resolved when it names one (else unchanged), so that a store
 // reached through a link has one sidecar, one journal and one lock.

@@ -182,27 +182,7 @@ void write_result_file(const std::string& path, const ExperimentSpec& spec, cons
     write_contents(file.id(), spec, canonical_text, hash, result);
     image = h5::file_image(file.id());
   }
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  const int fd = posix::open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
-  try {
-    posix::write_all(fd, image.data(), image.size(), tmp);
-    if (durable) posix::fsync(fd, tmp);  // the data reach the disk before the name does
-  } catch (...) {
-    ::close(fd);
-    std::remove(tmp.c_str());
-    throw;
-  }
-  try {
-    posix::close(fd, tmp);
-    posix::rename(tmp, path);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  if (durable) {
-    const size_t slash = path.rfind('/');
-    posix::fsync_directory(slash == std::string::npos ? "." : path.substr(0, slash));
-  }
+  posix::write_file_atomic(path, image.data(), image.size(), durable);
 }
 
 Eigen::VectorXd read_weights(const std::string& file_and_dataset, long expected_count) {
