@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "store/posix_io.hpp"
 
 namespace {
 
@@ -42,6 +43,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::string command = argv[1];
+  try {
+    npde::posix::load_faults_from_environment();  // test hook, see docs/store.md
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "npdesweep: " << e.what() << "\n";
+    return 2;
+  }
   if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
   if (command == "run") return npde::cli::run(argc - 1, argv + 1);
   if (command == "repair") return npde::cli::repair(argc - 1, argv + 1);

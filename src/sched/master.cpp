@@ -64,9 +64,9 @@ void record(const Report& report, const std::vector<GridCell>& cells, Journal& j
   const std::string hash = content_hash(canonical_toml(cell.spec));
   const std::string shard = paths.shard(report.id, hash);
   try {
-    // A worker that could not write a shard reported a failure: journaled as failed, it is
-    // rerun by --retry-failed.
-    if (posix::exists(shard)) make_durable(shard, paths.shards);
+    // Every reported cell has its shard (a worker that could not write one reports a store
+    // error, handled above); a shard that vanished since is an I/O error like any other.
+    make_durable(shard, paths.shards);
     journal.append({report.id, hash, status_name(status)});
   } catch (const posix::IoError& e) {
     ++out.unfinished;

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <set>
+
+#include "store/posix_io.hpp"
 
 namespace npde::h5 {
 namespace {
@@ -202,6 +205,8 @@ std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment() 
 }
 
 Object create_parallel_file(const std::string& path, MPI_Comm comm) {
+  if (const int err = posix::injected_error("h5-create", path))  // test hook: NPDESWEEP_IO_FAULT
+    throw Error("H5Fcreate failed for '" + path + "': " + std::strerror(err) + " (injected)");
   Object fapl = mpio_access(comm, path);
   mpio_files().insert(path);
   return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", path),
@@ -259,8 +264,18 @@ Object create_row_dataset(hid_t loc, const std::string& name, Type type, const s
                 H5Dclose);
 }
 
+// "/results/N16/loss/train", for messages.
+std::string name_of(hid_t object) {
+  char name[512] = {};
+  if (H5Iget_name(object, name, sizeof name) <= 0) return "dataset";
+  return name;
+}
+
 void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>& item_shape, const void* data,
                size_t string_size) {
+  const std::string where = name_of(dataset) + " row " + std::to_string(row);
+  if (const int err = posix::injected_error("h5-write", where))  // test hook: NPDESWEEP_IO_FAULT
+    throw Error("H5Dwrite failed for '" + where + "': " + std::strerror(err) + " (injected)");
   Object file_space(check(H5Dget_space(dataset), "H5Dget_space", "row"), H5Sclose);
   std::vector<hsize_t> start(item_shape.size() + 1, 0), count{1};
   start[0] = row;
@@ -269,8 +284,7 @@ void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>
                "H5Sselect_hyperslab", "row " + std::to_string(row));
   Object mem_space = dataspace(count);
   Object mt = memory_type(type, string_size);
-  check_status(H5Dwrite(dataset, mt.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, data), "H5Dwrite",
-               "row " + std::to_string(row));
+  check_status(H5Dwrite(dataset, mt.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, data), "H5Dwrite", where);
 }
 
 void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& name) {

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <set>
+#include <vector>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,19 +19,31 @@ namespace {
 struct Fault {
   int err = 0;
   bool short_write = false;
+  long nth = 1;          // fires on the nth matching call
+  std::string path_part; // matches paths containing it (empty: every path)
+  long seen = 0;
 };
 std::map<std::string, Fault>& faults() {
   static std::map<std::string, Fault> f;
   return f;
 }
 
-// Returns the injected errno for this call (consuming it), or 0.
-Fault take_fault(const std::string& call) {
+// Returns the fault injected for this call on `path` (consuming it), or none (err 0).
+Fault take_fault(const std::string& call, const std::string& path = "") {
   auto it = faults().find(call);
   if (it == faults().end()) return {};
-  Fault f = it->second;
+  Fault& f = it->second;
+  if (path.find(f.path_part) == std::string::npos || ++f.seen < f.nth) return {};
+  Fault fired = f;
   faults().erase(it);
-  return f;
+  return fired;
+}
+
+int errno_named(const std::string& name) {
+  static const std::map<std::string, int> known = {{"ENOSPC", ENOSPC}, {"EIO", EIO},       {"EDQUOT", EDQUOT},
+                                                    {"EROFS", EROFS},   {"EACCES", EACCES}, {"ENOENT", ENOENT}};
+  auto it = known.find(name);
+  return it == known.end() ? 0 : it->second;
 }
 
 }  // namespace
@@ -37,8 +51,49 @@ Fault take_fault(const std::string& call) {
 IoError::IoError(const std::string& call, const std::string& path, int err)
     : std::runtime_error(call + " failed for '" + path + "': " + std::strerror(err)), err_(err) {}
 
-void inject_fault(const std::string& call, int err, bool short_write) { faults()[call] = {err, short_write}; }
+void inject_fault(const std::string& call, int err, bool short_write) {
+  Fault f;
+  f.err = err;
+  f.short_write = short_write;
+  faults()[call] = f;
+}
 void clear_faults() { faults().clear(); }
+
+void load_faults_from_environment() {
+  const char* value = std::getenv("NPDESWEEP_IO_FAULT");
+  if (!value || !*value) return;
+  const std::string text = value;
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("NPDESWEEP_IO_FAULT='" + text + "': " + why +
+                                 " (expected CALL:ERRNO[:N[:PATH]], e.g. write:ENOSPC:2:journal)");
+  };
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (int i = 0; i < 3; ++i) {  // the path is the rest: it may contain ':'
+    const size_t colon = text.find(':', start);
+    if (colon == std::string::npos) break;
+    parts.push_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+  parts.push_back(text.substr(start));
+  static const std::set<std::string> calls = {"open",  "write",     "short-write", "fsync",   "fsync-dir",
+                                              "rename", "flock",   "h5-create",   "h5-write"};
+  if (parts.size() < 2) throw bad("no errno");
+  if (!calls.count(parts[0])) throw bad("unknown call '" + parts[0] + "'");
+  Fault f;
+  f.err = errno_named(parts[1]);
+  if (!f.err) throw bad("unknown errno '" + parts[1] + "'");
+  if (parts.size() > 2) {
+    char* end = nullptr;
+    f.nth = std::strtol(parts[2].c_str(), &end, 10);
+    if (parts[2].empty() || *end || f.nth < 1) throw bad("N must be a positive integer");
+  }
+  if (parts.size() > 3) f.path_part = parts[3];
+  f.short_write = parts[0] == "short-write";
+  faults()[f.short_write ? "write" : parts[0]] = f;
+}
+
+int injected_error(const std::string& call, const std::string& path) { return take_fault(call, path).err; }
 
 void crash_point(const std::string& name, long id) {
   const char* where = std::getenv("NPDESWEEP_CRASH_POINT");
@@ -46,7 +101,7 @@ void crash_point(const std::string& name, long id) {
 }
 
 int open(const std::string& path, int flags, int mode) {
-  if (Fault f = take_fault("open"); f.err) throw IoError("open", path, f.err);
+  if (Fault f = take_fault("open", path); f.err) throw IoError("open", path, f.err);
   int fd;
   do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
   while (fd < 0 && errno == EINTR);
@@ -56,7 +111,7 @@ int open(const std::string& path, int flags, int mode) {
 
 void write_all(int fd, const void* data, size_t size, const std::string& path) {
   const char* p = static_cast<const char*>(data);
-  if (Fault f = take_fault("write"); f.err) {
+  if (Fault f = take_fault("write", path); f.err) {
     if (f.short_write && size > 1) (void)::write(fd, p, size / 2);
     throw IoError("write", path, f.err);
   }
@@ -72,11 +127,12 @@ void write_all(int fd, const void* data, size_t size, const std::string& path) {
 }
 
 void fsync(int fd, const std::string& path) {
-  if (Fault f = take_fault("fsync"); f.err) throw IoError("fsync", path, f.err);
+  if (Fault f = take_fault("fsync", path); f.err) throw IoError("fsync", path, f.err);
   if (::fsync(fd) != 0) throw IoError("fsync", path, errno);
 }
 
 void fsync_directory(const std::string& directory) {
+  if (Fault f = take_fault("fsync-dir", directory); f.err) throw IoError("fsync", directory, f.err);
   const int fd = open(directory, O_RDONLY | O_DIRECTORY);
   try {
     fsync(fd, directory);
@@ -88,7 +144,7 @@ void fsync_directory(const std::string& directory) {
 }
 
 void rename(const std::string& from, const std::string& to) {
-  if (Fault f = take_fault("rename"); f.err) throw IoError("rename", from + "' -> '" + to, f.err);
+  if (Fault f = take_fault("rename", from); f.err) throw IoError("rename", from + "' -> '" + to, f.err);
   if (::rename(from.c_str(), to.c_str()) != 0) throw IoError("rename", from + "' -> '" + to, errno);
 }
 

@@ -22,6 +22,17 @@ class IoError : public std::runtime_error {
 void inject_fault(const std::string& call, int err, bool short_write = false);
 void clear_faults();
 
+// The same faults in a real run, from the environment (docs/store.md, "Test hooks"):
+//   NPDESWEEP_IO_FAULT="CALL:ERRNO[:N[:PATH]]"
+// makes the N-th call CALL (default the first) on a path containing PATH fail with ERRNO
+// (ENOSPC, EIO, EDQUOT, EROFS, EACCES, ENOENT), once, in every process of the run. CALL is one
+// of open, write, short-write (half the bytes written, then the error), fsync, fsync-dir, rename,
+// flock, h5-create, h5-write (the HDF5 calls that create the store and write a row).
+// Throws std::invalid_argument naming what is wrong with a malformed value.
+void load_faults_from_environment();
+// For seams outside this file (h5.cpp): the errno injected for this call on `path`, or 0.
+int injected_error(const std::string& call, const std::string& path);
+
 // Test hook for crash tests: if NPDESWEEP_CRASH_POINT equals "<name>:<id>", the process
 // kills itself with SIGKILL here, exactly as kill -9 would.
 void crash_point(const std::string& name, long id);

@@ -12,8 +12,9 @@ namespace npde {
 
 StoreLock::StoreLock(const std::string& lock_path) {
   fd_ = posix::open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW);  // a symlinked lock would truncate its target
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
+  const int injected = posix::injected_error("flock", lock_path);  // test hook: NPDESWEEP_IO_FAULT
+  if (injected || ::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = injected ? injected : errno;
     std::string holder;
     try {
       holder = posix::read_file(lock_path);
@@ -31,7 +32,16 @@ StoreLock::StoreLock(const std::string& lock_path) {
   const char* job = std::getenv("SLURM_JOB_ID");
   const std::string who = std::string("host ") + host + ", pid " + std::to_string(getpid()) +
                           (job ? std::string(", SLURM job ") + job : std::string());
-  if (::ftruncate(fd_, 0) == 0) posix::write_all(fd_, who.data(), who.size(), lock_path);
+  // Who holds the lock, for the message a second run prints. A lock file that cannot be written
+  // is an I/O failure like any other: the run stops before it touches the store.
+  try {
+    if (::ftruncate(fd_, 0) != 0) throw posix::IoError("ftruncate", lock_path, errno);
+    posix::write_all(fd_, who.data(), who.size(), lock_path);
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    throw;
+  }
 }
 
 StoreLock::~StoreLock() {

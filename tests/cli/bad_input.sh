@@ -58,5 +58,10 @@ code=0; "$bin" run-one "$good" --out /nonexistent/dir/x.h5 > /dev/null 2> stderr
 if [[ $code -ne 2 ]] || ! grep -q "/nonexistent/dir/x.h5: --out: the directory does not exist" stderr.txt; then
   echo "FAIL unwritable_out: exit $code: $(cat stderr.txt)"; failures=$((failures+1)); else echo "ok   unwritable_out"; fi
 
+# A malformed fault-injection hook is refused before anything runs.
+code=0; NPDESWEEP_IO_FAULT=write:EWHAT "$bin" run-one "$good" --quiet > /dev/null 2> stderr.txt || code=$?
+if [[ $code -ne 2 ]] || ! grep -q "NPDESWEEP_IO_FAULT='write:EWHAT': unknown errno 'EWHAT'" stderr.txt; then
+  echo "FAIL bad_fault_hook: exit $code: $(cat stderr.txt)"; failures=$((failures+1)); else echo "ok   bad_fault_hook"; fi
+
 if ((failures)); then echo "$failures bad-input checks failed"; exit 1; fi
 echo "bad_input: all checks passed"
