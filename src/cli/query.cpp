@@ -118,9 +118,11 @@ int query(int argc, char** argv) {
     }
     if (args.positional.size() != 1) throw UsageError("expected exactly one store file");
     for (const std::string& w : wheres) {
-      const size_t eq = w.find('=');
-      if (eq == std::string::npos || eq == 0) throw UsageError("--where needs KEY=VALUE, got '" + w + "'");
-      q.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+      try {
+        q.where.push_back(parse_where(w));
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+      }
     }
     q.group_by = split(args.get("--group-by"), ',');
     q.metric = args.get("--metric", q.metric);

@@ -70,6 +70,20 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
     }
 }
 
+// A cell whose states need more than kMaxSubsteps RK4 substeps per output step ends here as
+// diverged (bounded time for any amplitude or dt).
+bool too_many_substeps(int substeps, const char* what, const Matrix& states, ExperimentResult& r) {
+  if (substeps <= kMaxSubsteps) return false;
+  char text[240];
+  std::snprintf(text, sizeof text,
+                "%s would need more than %d RK4 substeps per output step (states up to |u| = %.3g): "
+                "too large for this dt",
+                what, kMaxSubsteps, max_abs(states));
+  r.status = "diverged";
+  r.message = text;
+  return true;
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
@@ -88,6 +102,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   for (size_t i = 0; i < ics.size(); ++i) u0s.col(i) = sample_initial_condition(ics[i], pde.resolution, pde.length);
   const int fixed = spec.integrator.substeps;
   const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, u0s, spec.dt);
+  if (too_many_substeps(truth_rk4_substeps, "truth data", u0s, r)) return r;
   std::vector<Matrix> truths;
   for (size_t i = 0; i < ics.size(); ++i) {
     const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
@@ -111,6 +126,9 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt);
   r.substeps_truth = truth_jacobian_substeps(spec, truth_terms, all_states, truth_rk4_substeps);
   r.truth_seconds = seconds_since(t0);
+  if (too_many_substeps(r.substeps_model, "the model", all_states, r) ||
+      too_many_substeps(r.substeps_truth, "the truth map's Jacobian", all_states, r))
+    return r;
 
   // 2. Training.
   t0 = Clock::now();

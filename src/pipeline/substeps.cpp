@@ -7,16 +7,24 @@
 
 namespace npde {
 
+namespace {
+
+int substep_count(double n) {
+  if (!(n <= kMaxSubsteps)) return kMaxSubsteps + 1;  // NaN and inf included
+  return std::max(1, static_cast<int>(std::ceil(n)));
+}
+
+}  // namespace
+
 int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt) {
-  const double z = dt * terms.stability_bound(states);
-  return std::max(1, static_cast<int>(std::ceil(z / kRk4StableRadius)));
+  return substep_count(dt * terms.stability_bound(states) / kRk4StableRadius);
 }
 
 int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance) {
   // map_steps * n * (dt B / n)^5 / 120 <= tolerance  <=>  n^4 >= map_steps (dt B)^5 / (120 tolerance)
   const double z = dt * terms.stability_bound(states);
   const double n = std::pow(map_steps * std::pow(z, 5) / (120.0 * tolerance), 0.25);
-  return std::max(1, static_cast<int>(std::ceil(n)));
+  return substep_count(n);
 }
 
 int truth_jacobian_substeps(const ExperimentSpec& spec, const KnownTerms& truth, const Matrix& states,

@@ -4,6 +4,14 @@
 
 namespace npde {
 
+// The most RK4 substeps per output step a cell may need. States so large (or a dt so long) that
+// the stability or accuracy rule asks for more cannot be integrated in bounded time: the cell
+// ends as diverged, saying so, instead of running for hours (or overflowing the count). The
+// paper's settings need at most a few hundred.
+constexpr int kMaxSubsteps = 100000;
+
+// The counts below saturate at kMaxSubsteps + 1 (also for infinite or NaN bounds).
+
 // Smallest RK4 substep count per output step dt such that dt/substeps times the bound on the
 // known terms' eigenvalues over the given states (columns) stays inside kRk4StableRadius.
 // The network's own contribution is unknown in advance and not included.

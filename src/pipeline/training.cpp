@@ -70,6 +70,15 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
   h.epoch_loss.reserve(t.epochs);
   Vector grad(theta.size()), state(rhs.size()), next(rhs.size());
   const Vector u0 = truth_train.col(0);
+  // Weights given from outside (--init-weights) may hold NaN or inf: that model diverged
+  // before its first epoch, whatever the number of epochs (0 included).
+  if (!theta.allFinite()) {
+    Eigen::Index bad = 0;
+    while (std::isfinite(theta[bad])) ++bad;
+    h.diverged = true;
+    h.message = "training diverged at epoch 0: initial network parameter " + std::to_string(bad) + " is not finite";
+    return h;
+  }
 
   for (int e = 0; e < t.epochs; ++e) {
     cancel.check();

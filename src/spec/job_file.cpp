@@ -94,8 +94,9 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
                            " (the step map from u_n needs u_{n+1} within the horizon)");
 }
 
-ExperimentSpec read_job_file(const std::string& path) {
-  const toml::table root = TomlReader::parse_file(path);
+namespace {
+
+ExperimentSpec read_job_table(const toml::table& root, const std::string& path) {
   TomlReader top(root, path, "");
   ExperimentSpec spec;
   SpecLines lines;
@@ -160,6 +161,14 @@ ExperimentSpec read_job_file(const std::string& path) {
   top.finish();
   validate_experiment(spec, lines);
   return spec;
+}
+
+}  // namespace
+
+ExperimentSpec read_job_file(const std::string& path) { return read_job_table(TomlReader::parse_file(path), path); }
+
+ExperimentSpec read_job_text(const std::string& text, const std::string& source) {
+  return read_job_table(TomlReader::parse_text(text, source), source);
 }
 
 }  // namespace npde

@@ -9,6 +9,8 @@
 namespace npde {
 
 ExperimentSpec read_job_file(const std::string& path);
+// The same for job text in memory; `source` names it in errors.
+ExperimentSpec read_job_text(const std::string& text, const std::string& source);
 
 // Section readers, shared with sweep files. Each consumes its keys and calls finish().
 // Without `with_resolution` the resolution is left 0 for a sweep's grid to fill in.

@@ -310,11 +310,18 @@ namespace {
 
 Type element_type(hid_t set, const std::string& path) {
   Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);
+  // The sizes the store writes, and nothing else: HDF5 sizes its conversion buffers by the file
+  // type, so a damaged size field would make it allocate gigabytes (fuzzing found it).
+  const size_t size = H5Tget_size(type.id());
+  auto expect = [&](bool ok, Type t) {
+    if (!ok) throw Error("dataset '" + path + "' has elements of " + std::to_string(size) + " bytes, not a type the store writes");
+    return t;
+  };
   switch (H5Tget_class(type.id())) {
-    case H5T_FLOAT: return Type::f64;
-    case H5T_INTEGER: return H5Tget_size(type.id()) > 4 ? Type::i64 : Type::i32;
-    case H5T_COMPOUND: return Type::c128;
-    case H5T_STRING: return Type::str;
+    case H5T_FLOAT: return expect(size == 4 || size == 8, Type::f64);
+    case H5T_INTEGER: return expect(size >= 1 && size <= 8, size > 4 ? Type::i64 : Type::i32);
+    case H5T_COMPOUND: return expect(size == 16, Type::c128);
+    case H5T_STRING: return expect(size >= 1 && size <= 65536, Type::str);
     default: throw Error("dataset '" + path + "' has an element type the store does not use");
   }
 }
@@ -328,15 +335,53 @@ size_t string_size(hid_t set, const std::string& path) {
   return H5Tget_size(type.id());
 }
 
+// Bytes to read for `count` elements of `width`, refused when the dataset claims more than its
+// file could hold (a damaged or hostile shape would otherwise allocate terabytes; fuzzing found
+// it). The store's datasets are contiguous and unfiltered, so their bytes are in the file.
+static size_t checked_read_size(hid_t set, const std::vector<hsize_t>& dims, size_t width, const std::string& path) {
+  double bytes = static_cast<double>(width);
+  for (hsize_t d : dims) bytes *= static_cast<double>(d);
+  // The readers open files with the default driver; a worker reading its own MPI-IO store has
+  // no file size to ask for alone (H5Fget_filesize fails there) and reads what it wrote.
+  hsize_t file_size = 0;
+  const hid_t file = H5Iget_file_id(set);
+  const bool sized = file >= 0 && H5Fget_filesize(file, &file_size) >= 0;
+  if (file >= 0) H5Fclose(file);
+  if (!sized) H5Eclear2(H5E_DEFAULT);
+  if (sized && bytes > 16.0 * static_cast<double>(file_size) + (1 << 20))
+    throw Error("dataset '" + path + "' claims " + std::to_string(static_cast<long long>(bytes / 1e6)) +
+                " MB, more than its file of " + std::to_string(file_size) + " bytes can hold (damaged file?)");
+  return static_cast<size_t>(bytes);
+}
+
+// Every dataset npdesweep writes is contiguous and allocated in full, so its bytes in the file
+// are exactly its elements. libhdf5 1.10 trusts a damaged layout message (a "compact" dataset
+// with no data, a storage size that does not match) and copies past its buffers: a segfault
+// that fuzzing found. Checked here before any read.
+static void check_storage(hid_t set, const std::string& path) {
+  Object dcpl(check(H5Dget_create_plist(set), "H5Dget_create_plist", path), H5Pclose);
+  if (H5Pget_layout(dcpl.id()) != H5D_CONTIGUOUS)
+    throw Error("dataset '" + path + "' is not stored as npdesweep stores its datasets (contiguous; damaged file?)");
+  Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);
+  Object space(check(H5Dget_space(set), "H5Dget_space", path), H5Sclose);
+  const hssize_t points = H5Sget_simple_extent_npoints(space.id());
+  const double expected = static_cast<double>(points) * static_cast<double>(H5Tget_size(type.id()));
+  const double stored = static_cast<double>(H5Dget_storage_size(set));
+  // Every dataset npdesweep writes is allocated in full (row datasets early, the rest when
+  // written), so "never allocated" is damage too: HDF5 1.10 segfaults on such a layout.
+  if (points < 0 || stored != expected)
+    throw Error("dataset '" + path + "' has " + std::to_string(static_cast<long long>(stored)) + " bytes in the file for " +
+                std::to_string(static_cast<long long>(expected)) + " bytes of elements (damaged file?)");
+}
+
 RawData read_raw(hid_t loc, const std::string& path) {
   Object set = open_dataset(loc, path);
+  check_storage(set.id(), path);
   RawData r;
   r.type = element_type(set.id(), path);
   r.shape = shape_of(loc, path);
-  hsize_t count = 1;
-  for (hsize_t d : r.shape) count *= d;
   const size_t width = r.type == Type::str ? string_size(set.id(), path) : element_size(r.type);
-  r.bytes.resize(count * width);
+  r.bytes.resize(checked_read_size(set.id(), r.shape, width, path));
   Object mt = memory_type(r.type, width);
   check_status(H5Dread(set.id(), mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, r.bytes.data()), "H5Dread", path);
   return r;
@@ -344,6 +389,7 @@ RawData read_raw(hid_t loc, const std::string& path) {
 
 RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
   Object set = open_dataset(loc, path);
+  check_storage(set.id(), path);
   RawData r;
   r.type = element_type(set.id(), path);
   std::vector<hsize_t> dims = shape_of(loc, path);
@@ -351,9 +397,7 @@ RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
     throw Error("row " + std::to_string(row) + " of '" + path + "' does not exist (shape has " +
                 (dims.empty() ? std::string("no rows") : std::to_string(dims[0]) + " rows") + ")");
   r.shape.assign(dims.begin() + 1, dims.end());
-  hsize_t count = 1;
-  for (hsize_t d : r.shape) count *= d;
-  r.bytes.resize(count * element_size(r.type));
+  r.bytes.resize(checked_read_size(set.id(), r.shape, element_size(r.type), path));
   Object file_space(check(H5Dget_space(set.id()), "H5Dget_space", path), H5Sclose);
   std::vector<hsize_t> start(dims.size(), 0), cnt = dims;
   start[0] = row;
@@ -438,12 +482,18 @@ void describe(hid_t obj, const std::string& description, const std::string& unit
 
 namespace {
 
+// One attribute holding exactly one value (H5Aread fills every element, so an array where a
+// scalar is expected would be written past the end of the caller's buffer).
 Object open_attribute(hid_t loc, const std::string& path, const std::string& name) {
   if (H5Aexists_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
     throw Error("no attribute '" + name + "' on '" + path + "'");
-  return Object(check(H5Aopen_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "H5Aopen_by_name",
-                      path + "@" + name),
-                H5Aclose);
+  Object attr(check(H5Aopen_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "H5Aopen_by_name",
+                    path + "@" + name),
+              H5Aclose);
+  Object space(check(H5Aget_space(attr.id()), "H5Aget_space", name), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.id()) != 1)
+    throw Error("attribute '" + name + "' on '" + path + "' is not a single value");
+  return attr;
 }
 
 }  // namespace
@@ -451,7 +501,7 @@ Object open_attribute(hid_t loc, const std::string& path, const std::string& nam
 std::string read_string_attribute(hid_t loc, const std::string& path, const std::string& name) {
   Object attr = open_attribute(loc, path, name);
   Object type(check(H5Aget_type(attr.id()), "H5Aget_type", name), H5Tclose);
-  if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) > 0)
+  if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) > 0 || H5Tget_size(type.id()) > (1u << 20))
     throw Error("attribute '" + name + "' on '" + path + "' is not a fixed-length string");
   std::string value(H5Tget_size(type.id()), '\0');
   check_status(H5Aread(attr.id(), type.id(), value.data()), "H5Aread", name);
@@ -461,6 +511,10 @@ std::string read_string_attribute(hid_t loc, const std::string& path, const std:
 
 double read_double_attribute(hid_t loc, const std::string& path, const std::string& name) {
   Object attr = open_attribute(loc, path, name);
+  Object type(check(H5Aget_type(attr.id()), "H5Aget_type", name), H5Tclose);
+  const H5T_class_t kind = H5Tget_class(type.id());
+  if ((kind != H5T_FLOAT && kind != H5T_INTEGER) || H5Tget_size(type.id()) > 8)
+    throw Error("attribute '" + name + "' on '" + path + "' is not a number");
   double v = 0;
   check_status(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "H5Aread", name);
   return v;
@@ -469,17 +523,16 @@ double read_double_attribute(hid_t loc, const std::string& path, const std::stri
 std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape) {
   if (!exists(loc, path)) throw Error("no dataset '" + path + "'");
   Object set(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "H5Dopen2", path), H5Dclose);
+  check_storage(set.id(), path);
   Object space(check(H5Dget_space(set.id()), "H5Dget_space", path), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.id());
   if (rank < 0) raise("H5Sget_simple_extent_ndims", path);
   std::vector<hsize_t> dims(rank);
   H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
-  hsize_t count = 1;
-  for (hsize_t d : dims) count *= d;
   Object type(check(H5Dget_type(set.id()), "H5Dget_type", path), H5Tclose);
-  if (H5Tget_class(type.id()) != H5T_FLOAT && H5Tget_class(type.id()) != H5T_INTEGER)
+  if ((H5Tget_class(type.id()) != H5T_FLOAT && H5Tget_class(type.id()) != H5T_INTEGER) || H5Tget_size(type.id()) > 8)
     throw Error("dataset '" + path + "' is not numeric");
-  std::vector<double> out(count);
+  std::vector<double> out(checked_read_size(set.id(), dims, sizeof(double), path) / sizeof(double));
   check_status(H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "H5Dread", path);
   if (shape) *shape = dims;
   return out;

@@ -52,7 +52,10 @@ std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_
     JournalRecord r;
     if (ok) {
       std::istringstream fields(line.substr(0, last_space));
-      ok = static_cast<bool>(fields >> r.id >> r.hash >> r.status);
+      // A line with a valid checksum but fields no writer makes (a negative id, a fourth field,
+      // an unknown status) is damaged too: only what `append` writes counts as a commit.
+      ok = static_cast<bool>(fields >> r.id >> r.hash >> r.status) && r.id >= 0 && (fields >> std::ws).eof() &&
+           (r.status == "done" || r.status == "diverged" || r.status == "failed");
     }
     if (!ok) {
       ++ignored;
@@ -113,7 +116,11 @@ std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_byt
 
 std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash, long* ignored_lines,
                                         long* torn_tail) {
-  const std::string text = posix::read_file(path);
+  return parse_journal_text(posix::read_file(path), path, sweep_hash, ignored_lines, torn_tail);
+}
+
+std::vector<JournalRecord> parse_journal_text(const std::string& text, const std::string& path,
+                                              const std::string& sweep_hash, long* ignored_lines, long* torn_tail) {
   if (text.empty()) {
     if (ignored_lines) *ignored_lines = 0;
     if (torn_tail) *torn_tail = 0;

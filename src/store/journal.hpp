@@ -41,6 +41,11 @@ class Journal {
 // the others are damaged lines between intact ones. An empty file reads as no commits.
 std::vector<JournalRecord> read_journal(const std::string& path, const std::string& sweep_hash,
                                         long* ignored_lines = nullptr, long* torn_tail = nullptr);
+// The same on a journal's text (`path` names it in errors); throws std::runtime_error if the
+// header names another sweep.
+std::vector<JournalRecord> parse_journal_text(const std::string& text, const std::string& path,
+                                              const std::string& sweep_hash, long* ignored_lines = nullptr,
+                                              long* torn_tail = nullptr);
 
 std::uint32_t crc32(const std::string& text);
 

@@ -171,4 +171,10 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
   return out;
 }
 
+std::pair<std::string, std::string> parse_where(const std::string& expression) {
+  const size_t eq = expression.find('=');
+  if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--where needs KEY=VALUE, got '" + expression + "'");
+  return {expression.substr(0, eq), expression.substr(eq + 1)};
+}
+
 }  // namespace npde

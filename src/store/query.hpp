@@ -31,4 +31,8 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
 
 const std::vector<std::string>& query_stats();
 
+// One --where expression, "KEY=VALUE" (the value may contain '='). Throws std::invalid_argument
+// for anything else.
+std::pair<std::string, std::string> parse_where(const std::string& expression);
+
 }  // namespace npde

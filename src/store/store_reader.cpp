@@ -30,6 +30,7 @@ std::string string_at(const h5::RawData& d, size_t i) {
   if (d.shape.empty() || i >= d.shape[0])
     throw std::runtime_error("a string column of the store is shorter than its experiment table (damaged file?)");
   const size_t width = d.bytes.size() / std::max<size_t>(1, d.shape[0]);
+  if (width == 0) return "";
   std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
   return v.substr(0, v.find('\0'));
 }
@@ -44,7 +45,7 @@ T value_at(const h5::RawData& d, size_t i) {
 
 std::vector<double> doubles(const h5::RawData& d) {
   std::vector<double> v(d.bytes.size() / sizeof(double));
-  std::memcpy(v.data(), d.bytes.data(), v.size() * sizeof(double));
+  if (!v.empty()) std::memcpy(v.data(), d.bytes.data(), v.size() * sizeof(double));  // empty: data() may be null
   return v;
 }
 
@@ -80,6 +81,7 @@ void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>&
 
   // rollout error (tests x steps+1): NaN marks a blow-up, reported as +inf
   const std::vector<double> err = doubles(h5::read_row(f, g + "rollout/relative_l2_error", r));
+  if (steps < 1) throw h5::Error(g + "rollout/relative_l2_error has no output steps");
   const size_t width = static_cast<size_t>(steps + 1), tests = err.size() / width;
   per_test.assign(tests, {});
   auto error_at = [&](size_t t, size_t k) { return std::isnan(err[t * width + k]) ? kInf : err[t * width + k]; };
@@ -177,7 +179,10 @@ StoreContents read_store(const std::string& path) {
   try {
     c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
     c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
-    c.schema_version = static_cast<int>(h5::read_double_attribute(id, ".", "schema_version"));
+    const double schema = h5::read_double_attribute(id, ".", "schema_version");
+    if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))  // also NaN (fuzzing found the cast)
+      throw h5::Error("attribute schema_version is not a schema number");
+    c.schema_version = static_cast<int>(schema);
     c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
     const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
                       infer = h5::read_raw(id, "/experiments/infer_stencil"), ic = h5::read_raw(id, "/experiments/ic"),
@@ -203,7 +208,9 @@ StoreContents read_store(const std::string& path) {
         const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
         std::vector<int> states;
         for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
-        group_info[n] = {states, static_cast<int>(h5::shape_of(id, g + "rollout/relative_l2_error").at(2)) - 1};
+        const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
+        if (outputs > 1'000'000'000) throw h5::Error(g + "rollout/relative_l2_error has an impossible shape");
+        group_info[n] = {states, static_cast<int>(outputs) - 1};
       }
       if (status == 1)
         add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second, r.metrics,
@@ -220,6 +227,8 @@ StoreContents read_store(const std::string& path) {
     }
   } catch (const h5::Error& e) {
     throw std::runtime_error(path + ": not a readable npdesweep store: " + e.what());
+  } catch (const std::out_of_range& e) {  // a dataset of the wrong rank or length
+    throw std::runtime_error(path + ": not a readable npdesweep store: a dataset has the wrong shape (" + e.what() + ")");
   } catch (const InputError& e) {
     throw std::runtime_error(std::string("not a readable npdesweep store: ") + e.what());
   }
