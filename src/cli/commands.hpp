@@ -7,9 +7,12 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 3;
-// `run` only: stopped by an error outside the cells (file system, MPI, a lost rank). What was
-// committed is kept; rerunning the command resumes. Batch scripts requeue on it, not on 1.
+// Stopped by a failure of the system, not of the input: `run` by an error outside the cells
+// (file system, MPI, a lost rank; what was committed is kept, rerunning resumes; batch scripts
+// requeue on it, not on 1), a reader (status, query, summarize) by an I/O error on its file.
 constexpr int kExitAborted = 4;
+// Appended to a reader's message when it exits with kExitAborted.
+constexpr const char* kIoErrorHint = " (an I/O error, not bad input: run again once the file system is back)";
 
 int run_one(int argc, char** argv);
 int summarize(int argc, char** argv);

@@ -28,7 +28,9 @@ Commands:
   query STORE.h5       aggregate a metric over experiment keys; --pivot: train x infer matrix
 
 Run `npdesweep <command> --help` for a command's options.
-Exit codes: 0 success, 1 the experiment diverged or failed, 2 bad input, 3 interrupted.
+Exit codes: 0 success, 1 an experiment diverged or failed, 2 bad input (a file, option or
+store that is wrong), 3 interrupted (resume by running again), 4 a system failure (an I/O error,
+a lost rank: nothing wrong with the input; run again).
 )";
 
 }  // namespace

@@ -164,6 +164,9 @@ int query(int argc, char** argv) {
       return kExitOk;
     }
     groups = run_query(store, q);
+  } catch (const StoreIoError& e) {
+    std::cerr << "npdesweep query: " << e.what() << kIoErrorHint << "\n";
+    return kExitAborted;
   } catch (const std::exception& e) {
     std::cerr << "npdesweep query: " << e.what() << "\n";
     return kExitBadInput;

@@ -77,6 +77,9 @@ int run_one(int argc, char** argv) {
       const long epochs = parse_count("--epochs", args.get("--epochs"));
       if (epochs > 1'000'000'000) throw UsageError("--epochs must be at most 1000000000, got " + args.get("--epochs"));
       spec.training.epochs = static_cast<int>(epochs);
+      SpecLines lines;
+      lines.file = args.positional[0] + " with --epochs " + args.get("--epochs");
+      check_memory(spec, lines);
     }
     if (args.has("--init-weights")) {
       init_weights = read_weights(args.get("--init-weights"), Mlp(spec.network_widths()).parameter_count());

@@ -35,6 +35,9 @@ int status(int argc, char** argv) {
   StoreContents c;
   try {
     c = read_store(path);
+  } catch (const StoreIoError& e) {
+    std::cerr << "npdesweep status: " << e.what() << kIoErrorHint << "\n";
+    return kExitAborted;
   } catch (const std::exception& e) {
     std::cerr << "npdesweep status: " << e.what() << "\n";
     return kExitBadInput;

@@ -113,6 +113,9 @@ int summarize(int argc, char** argv) {
     try {
       h5::Object f = h5::open_file_read_only(args.positional[0]);
       is_store = h5::exists(f.id(), "/experiments");
+    } catch (const h5::IoError& e) {
+      std::cerr << "npdesweep summarize: " << e.what() << kIoErrorHint << "\n";
+      return kExitAborted;
     } catch (const h5::Error&) {
       // not a store: the result-file path below gives the message
     }
@@ -120,6 +123,9 @@ int summarize(int argc, char** argv) {
       try {
         summarize_store(read_store(args.positional[0]));
         return kExitOk;
+      } catch (const StoreIoError& e) {
+        std::cerr << "npdesweep summarize: " << e.what() << kIoErrorHint << "\n";
+        return kExitAborted;
       } catch (const std::exception& e) {
         std::cerr << "npdesweep summarize: " << e.what() << "\n";
         return kExitBadInput;
@@ -146,6 +152,9 @@ int summarize(int argc, char** argv) {
                   loss.empty() ? std::nan("") : loss.back(), err.str("%.3g").c_str(),
                   range_of(f.id(), "/jacobian/model/spectral_radius").str("%.3f").c_str(),
                   range_of(f.id(), "/jacobian/truth/spectral_radius").str("%.3f").c_str());
+    } catch (const h5::IoError& e) {
+      std::cerr << "npdesweep summarize: " << path << ": " << e.what() << kIoErrorHint << "\n";
+      return kExitAborted;
     } catch (const h5::Error& e) {
       std::cerr << "npdesweep summarize: " << path << ": not a run-one result file (" << e.what() << ")\n";
       return kExitBadInput;

@@ -1,5 +1,9 @@
 #include "pipeline/cost_model.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "model/pde_case.hpp"
 #include "numerics/stencil.hpp"
 #include "pipeline/initial_condition.hpp"
@@ -85,6 +89,68 @@ double experiment_flops(const ExperimentSpec& spec) {
   const double tangent = maps * map_steps * 4.0 * n * per_direction_stage;
   const double eigen = 3.0 * maps * 10.0 * n * n * n;  // Hessenberg + QR iterations, about 10 N^3
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
+}
+
+MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
+  const double n = spec.pde.resolution, steps = spec.steps, tests = static_cast<double>(spec.test_ics.size());
+  const std::vector<int> w = spec.network_widths();
+  double parameters = 0, hidden = 0;
+  for (size_t l = 0; l + 1 < w.size(); ++l) parameters += static_cast<double>(w[l]) * w[l + 1] + w[l + 1];
+  for (size_t l = 1; l + 1 < w.size(); ++l) hidden += w[l];
+  const double updates = spec.one_shot() || spec.training.update == "summed" ? 1 : spec.training.transitions;
+  const bool spectral = spec.train_stencil == "spectral" || spec.infer_stencil == "spectral" ||
+                        spec.pde.fixed_stencil == "spectral";
+  struct Part {
+    double doubles;
+    const char* key;
+    std::string detail;
+  };
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%.2g network parameters", parameters);
+  const std::string params_text = buf;
+  std::snprintf(buf, sizeof buf, "a loss history of %.2g values", static_cast<double>(spec.training.epochs) * (updates + 1));
+  const std::string loss_text = buf;
+  std::snprintf(buf, sizeof buf, "N = %.0f (N x N Jacobians%s)", n, spectral ? " and dense spectral operators" : "");
+  const std::string grid_text = buf;
+  std::snprintf(buf, sizeof buf, "trajectories of %.0f steps x N = %.0f", steps, n);
+  const std::string steps_text = buf;
+  const Part parts[] = {
+      // theta, gradient, Adam m and v, initial and final weights, workspaces; activations and
+      // their adjoints for the 4 RK4 stages of N states
+      {12 * parameters + 16 * n * hidden, "network.hidden", params_text},
+      {static_cast<double>(spec.training.epochs) * (updates + 1), "training.epochs", loss_text},
+      // model, truth and known-only Jacobians with complex eigendecomposition workspace
+      {12 * n * n + (spectral ? 4 * n * n : 0), "pde.resolution", grid_text},
+      // truth of every IC, rollouts, the checkpointed training outputs
+      {(steps + 1) * n * (3 * (1 + tests) + 2), "pde.steps", steps_text},
+  };
+  MemoryEstimate m;
+  double largest = -1;
+  for (const Part& p : parts) {
+    m.bytes += 8 * p.doubles;
+    if (p.doubles > largest) {
+      largest = p.doubles;
+      m.key = p.key;
+      m.detail = p.detail;
+    }
+  }
+  m.bytes += 64e6;  // the process itself: code, MPI and HDF5 buffers
+  return m;
+}
+
+double machine_memory_bytes() {
+  static const double cached = [] {
+  double bytes = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  if (!(bytes > 0)) bytes = 0;
+  // A cgroup v2 limit (SLURM's --mem, a container's limit) is what the process really has.
+  if (std::FILE* f = std::fopen("/sys/fs/cgroup/memory.max", "r")) {
+    double limit = 0;
+    if (std::fscanf(f, "%lf", &limit) == 1 && limit > 0 && (bytes == 0 || limit < bytes)) bytes = limit;
+    std::fclose(f);
+  }
+  return bytes;
+  }();
+  return cached;
 }
 
 }  // namespace npde

@@ -1,6 +1,8 @@
 #pragma once
 // Floating-point operation counts of an experiment, from the operation sizes: used by the
 // benchmark to report GFLOP/s and by `plan` to estimate a sweep's cost before running it.
+#include <string>
+
 #include "pipeline/experiment_spec.hpp"
 
 namespace npde {
@@ -22,6 +24,21 @@ double epoch_flops(const ExperimentSpec& spec, int substeps);
 // Flops of the whole experiment: training plus the Jacobian analysis (tangent propagation of
 // N directions through every analysed map, for the model, the truth and the known terms).
 double experiment_flops(const ExperimentSpec& spec);
+
+// Peak memory of one experiment, estimated from its sizes alone (nothing is built or allocated,
+// so it is safe on absurd inputs): network parameters with their gradient and Adam moments,
+// activations, truth and model trajectories, the loss history, the N x N Jacobians and, for the
+// spectral stencil, its dense operators. `key` names the setting that contributes most.
+struct MemoryEstimate {
+  double bytes = 0;
+  std::string key;     // "network.hidden", "training.epochs", "pde.resolution" or "pde.steps"
+  std::string detail;  // e.g. "2.0e+10 network parameters"
+};
+MemoryEstimate experiment_memory(const ExperimentSpec& spec);
+
+// The memory this process may use: physical memory, or a smaller cgroup limit (a SLURM job's
+// --mem). 0 if unknown.
+double machine_memory_bytes();
 
 // Sustained rate of this code measured on the development machine (docs/performance.md),
 // used to turn flops into an estimate of core-seconds.

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "numerics/stencil.hpp"
+#include "pipeline/cost_model.hpp"
 #include "spec/field_rules.hpp"
 
 namespace npde {
@@ -87,11 +89,30 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
   if (!spec.one_shot() && spec.training.transitions > spec.steps)
     throw InputError(lines.file, lines.transitions, "training.transitions",
                      "must not exceed the horizon pde.steps = " + std::to_string(spec.steps));
+  check_memory(spec, lines);
   for (int s : spec.jacobian_states)
     if (s < 0 || s >= spec.steps)
       throw InputError(lines.file, lines.jacobian_states, "analysis.jacobian_states",
                        "state " + std::to_string(s) + " is outside 0.." + std::to_string(spec.steps - 1) +
                            " (the step map from u_n needs u_{n+1} within the horizon)");
+}
+
+void check_memory(const ExperimentSpec& spec, const SpecLines& lines) {
+  const double available = machine_memory_bytes();
+  if (available <= 0) return;  // unknown: nothing to compare with
+  const MemoryEstimate m = experiment_memory(spec);
+  if (m.bytes <= 0.5 * available) return;
+  const long line = m.key == "network.hidden"    ? lines.hidden
+                    : m.key == "training.epochs" ? lines.epochs
+                    : m.key == "pde.steps"       ? lines.steps
+                                                 : lines.resolution;
+  const std::string key = m.key == "pde.resolution" ? lines.resolution_key : m.key;
+  char text[300];
+  std::snprintf(text, sizeof text,
+                "this experiment needs about %.3g GB of memory, mostly for %s; this machine has %.3g GB and one "
+                "experiment may use at most half of it",
+                m.bytes / 1e9, m.detail.c_str(), available / 1e9);
+  throw InputError(lines.file, line, key, text);
 }
 
 namespace {
@@ -130,6 +151,8 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path) 
   ics.finish();
 
   TomlReader network = top.table("network");
+  lines.hidden = network.line_of("hidden");
+  lines.steps = pde.line_of("steps");
   spec.hidden.clear();
   for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
     if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
@@ -140,6 +163,7 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path) 
 
   TomlReader training = top.table("training");
   lines.transitions = training.line_of("transitions");
+  lines.epochs = training.line_of("epochs");
   spec.training = read_training_section(training);
 
   if (auto integrator = top.optional_table("integrator")) spec.integrator = read_integrator_section(*integrator);

@@ -23,10 +23,14 @@ IntegratorSettings read_integrator_section(TomlReader& integrator);
 // horizon); `where` names the file for messages, `lines` gives each checked key's line.
 struct SpecLines {
   long resolution = 0, train_stencil = 0, infer_stencil = 0, fixed_stencil = 0, transitions = 0,
-       jacobian_states = 0;
+       jacobian_states = 0, hidden = 0, epochs = 0, steps = 0;
   std::string file;
   std::string resolution_key = "pde.resolution", train_key = "stencils.train", infer_key = "stencils.infer";
 };
 void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines);
+// Part of validate_experiment, for settings changed after it (run-one --epochs): the experiment's
+// estimated memory (pipeline/cost_model.hpp) must fit in half of this machine's, so that two
+// workers per node can run; otherwise an InputError naming the setting that needs the most.
+void check_memory(const ExperimentSpec& spec, const SpecLines& lines);
 
 }  // namespace npde

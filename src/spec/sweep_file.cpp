@@ -81,6 +81,7 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   b.pde = read_pde_section(pde, &b.dt, &b.steps, /*with_resolution=*/false);
 
   TomlReader network = top.table("network");
+  const long hidden_line = network.line_of("hidden"), steps_line = pde.line_of("steps");
   b.hidden.clear();
   for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
     if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
@@ -90,7 +91,7 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   network.finish();
 
   TomlReader training = top.table("training");
-  const long transitions_line = training.line_of("transitions");
+  const long transitions_line = training.line_of("transitions"), epochs_line = training.line_of("epochs");
   b.training = read_training_section(training);
   if (auto integrator = top.optional_table("integrator")) b.integrator = read_integrator_section(*integrator);
 
@@ -136,6 +137,9 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   lines.fixed_stencil = pde.line_of("fixed_stencil");
   lines.transitions = transitions_line;
   lines.jacobian_states = jacobian_line;
+  lines.hidden = hidden_line;
+  lines.epochs = epochs_line;
+  lines.steps = steps_line;
   lines.resolution_key = "grid.resolution";
   lines.train_key = "grid.train_stencil";
   lines.infer_key = "grid.infer_stencil";

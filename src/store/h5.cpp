@@ -20,17 +20,25 @@ struct SilenceAutomaticErrorPrinting {
   SilenceAutomaticErrorPrinting() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 } silence;
 
+struct Collected {
+  std::string top;     // the description of the outermost error
+  std::string system;  // the file driver's report of a failed system call ("... errno = 5 ...")
+};
+
 herr_t collect(unsigned n, const H5E_error2_t* e, void* out) {
-  auto* s = static_cast<std::string*>(out);
-  if (n == 0 && e->desc) *s = e->desc;
+  auto* c = static_cast<Collected*>(out);
+  if (n == 0 && e->desc) c->top = e->desc;
+  if (e->desc && c->system.empty() && std::strstr(e->desc, "errno = ")) c->system = e->desc;
   return 0;
 }
 
 [[noreturn]] void raise(const std::string& call, const std::string& path) {
-  std::string detail;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &detail);
+  Collected c;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &c);
   H5Eclear2(H5E_DEFAULT);
-  throw Error(call + " failed for '" + path + "'" + (detail.empty() ? "" : ": " + detail));
+  const std::string message = call + " failed for '" + path + "'" + (c.top.empty() ? "" : ": " + c.top);
+  if (!c.system.empty()) throw IoError(message + " (" + c.system + ")");
+  throw Error(message);
 }
 
 hid_t check(hid_t id, const char* call, const std::string& path) {
@@ -156,6 +164,8 @@ std::vector<unsigned char> file_image(hid_t file) {
 }
 
 Object open_file_read_only(const std::string& path) {
+  if (const int err = posix::injected_error("h5-open", path))  // test hook: NPDESWEEP_IO_FAULT
+    throw IoError("H5Fopen failed for '" + path + "': " + std::strerror(err) + " (injected)");
   // Only regular files: HDF5 would block for ever opening a FIFO, and read a device.
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
@@ -415,6 +425,14 @@ bool is_hdf5(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;  // a FIFO would block
   const htri_t r = H5Fis_hdf5(path.c_str());
+  if (r < 0) {
+    Collected c;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &c);
+    if (!c.system.empty()) {  // the disk failed, not the format
+      H5Eclear2(H5E_DEFAULT);
+      throw IoError("H5Fis_hdf5 failed for '" + path + "' (" + c.system + ")");
+    }
+  }
   H5Eclear2(H5E_DEFAULT);
   return r > 0;
 }

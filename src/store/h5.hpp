@@ -20,6 +20,13 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An HDF5 call that failed because the operating system did (the driver reported an errno such
+// as EIO): a failing disk or file system, not a damaged or foreign file.
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Owns one hid_t and closes it with the matching H5*close.
 //
 // The destructor cannot report a failed close: where the close must succeed (a file whose data

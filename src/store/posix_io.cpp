@@ -77,7 +77,7 @@ void load_faults_from_environment() {
   }
   parts.push_back(text.substr(start));
   static const std::set<std::string> calls = {"open",  "write",     "short-write", "fsync",   "fsync-dir",
-                                              "rename", "flock",   "h5-create",   "h5-write"};
+                                              "rename", "flock",   "h5-create",   "h5-write",  "h5-open"};
   if (parts.size() < 2) throw bad("no errno");
   if (!calls.count(parts[0])) throw bad("unknown call '" + parts[0] + "'");
   Fault f;

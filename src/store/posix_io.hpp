@@ -27,7 +27,8 @@ void clear_faults();
 // makes the N-th call CALL (default the first) on a path containing PATH fail with ERRNO
 // (ENOSPC, EIO, EDQUOT, EROFS, EACCES, ENOENT), once, in every process of the run. CALL is one
 // of open, write, short-write (half the bytes written, then the error), fsync, fsync-dir, rename,
-// flock, h5-create, h5-write (the HDF5 calls that create the store and write a row).
+// flock, h5-create, h5-write, h5-open (the HDF5 calls that create the store, write a row and
+// open a file for reading).
 // Throws std::invalid_argument naming what is wrong with a malformed value.
 void load_faults_from_environment();
 // For seams outside this file (h5.cpp): the errno injected for this call on `path`, or 0.

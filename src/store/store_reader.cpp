@@ -163,13 +163,24 @@ const std::vector<std::pair<std::string, std::string>>& metric_descriptions() {
 }
 
 StoreContents read_store(const std::string& path) {
-  if (access(path.c_str(), R_OK) != 0)
-    throw std::runtime_error(path + ": cannot read the file: " + std::strerror(errno));
-  if (!h5::is_hdf5(path)) throw std::runtime_error(path + ": not an HDF5 file");
+  if (access(path.c_str(), R_OK) != 0) {
+    const int err = errno;
+    const std::string why = path + ": cannot read the file: " + std::strerror(err);
+    if (err == ENOENT || err == EACCES || err == ENOTDIR || err == ENAMETOOLONG || err == ELOOP)
+      throw std::runtime_error(why);  // the name given is wrong: bad input
+    throw StoreIoError(why);
+  }
+  try {
+    if (!h5::is_hdf5(path)) throw std::runtime_error(path + ": not an HDF5 file");
+  } catch (const h5::IoError& e) {
+    throw StoreIoError(path + ": cannot read the file: " + e.what());
+  }
   StoreContents c;
   h5::Object f;
   try {
     f = h5::open_file_read_only(path);
+  } catch (const h5::IoError& e) {
+    throw StoreIoError(path + ": cannot open: " + e.what());
   } catch (const h5::Error& e) {
     throw std::runtime_error(path + ": cannot open: " + e.what());
   }
@@ -225,6 +236,8 @@ StoreContents read_store(const std::string& path) {
       for (const auto& [name, v] : r.metrics) (void)v, c.metric_names.push_back(name);
       c.rows.push_back(std::move(r));
     }
+  } catch (const h5::IoError& e) {
+    throw StoreIoError(path + ": reading failed: " + e.what());
   } catch (const h5::Error& e) {
     throw std::runtime_error(path + ": not a readable npdesweep store: " + e.what());
   } catch (const std::out_of_range& e) {  // a dataset of the wrong rank or length

@@ -3,6 +3,7 @@
 // status, and per-experiment scalar metrics derived from the result datasets. Opens the file
 // without HDF5's file lock and writes nothing, so it is safe on a store a sweep is writing.
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,15 @@ const std::vector<std::string>& experiment_keys();
 // Descriptions of the metrics (name -> meaning), including the parameterised forms.
 const std::vector<std::pair<std::string, std::string>>& metric_descriptions();
 
+// The file could not be read because the system failed (EIO and the like): nothing is wrong
+// with the file name or its contents as far as we know; reading again may work.
+class StoreIoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Throws std::runtime_error with a one-line reason when the file is missing, not HDF5, or not
-// an npdesweep store.
+// an npdesweep store, and StoreIoError when reading it failed.
 StoreContents read_store(const std::string& path);
 
 }  // namespace npde

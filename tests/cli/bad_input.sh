@@ -41,6 +41,12 @@ expect_bad inf_length "inf_length.toml:9: pde.length: 'inf pi' is not a positive
 mutate huge_state 's/^jacobian_states = \[0, 5, 19\]/jacobian_states = [4294967297]/'
 expect_bad huge_state 'huge_state.toml:34: analysis.jacobian_states: states must be integers from 0' huge_state.toml
 expect_bad huge_epochs '--epochs must be at most 1000000000' "$good" --epochs 4294967296
+# Sizes the machine cannot hold are refused before anything is allocated (issue "Nothing lost").
+expect_bad epochs_beyond_memory 'with --epochs 1000000000: training.epochs: this experiment needs about [0-9.e+]+ GB of memory, mostly for a loss history' "$good" --epochs 1000000000
+mutate huge_network 's/^hidden = \[8, 8\]/hidden = [100000, 100000, 100000]/'
+expect_bad huge_network 'huge_network.toml:[0-9]+: network.hidden: this experiment needs about [0-9.e+]+ GB of memory, mostly for 2e\+10 network parameters' huge_network.toml
+mutate huge_spectral_grid 's/^resolution = 32/resolution = 1000000/; s/^infer = "central6"/infer = "spectral"/'
+expect_bad huge_spectral_grid 'huge_spectral_grid.toml:[0-9]+: pde.resolution: .*N = 1000000 \(N x N Jacobians and dense spectral operators\)' huge_spectral_grid.toml
 expect_bad missing_file 'nonexistent.toml: cannot read the file' nonexistent.toml
 mkdir -p a_directory.toml
 expect_bad directory 'a_directory.toml: cannot read the file: it is a directory' a_directory.toml

@@ -22,6 +22,10 @@ mutate wrong_type 's/^epochs = 40/epochs = "40"/'
 expect2 wrong_type 'wrong_type.toml:21: training.epochs: must be an integer' wrong_type.toml --store x.h5
 mutate unknown_key 's/^seed = 11/seed = 11\nsed = 3/'
 expect2 unknown_key 'unknown_key.toml:8: sweep.sed: unknown key' unknown_key.toml --store x.h5
+mutate huge_network 's/^hidden = \[8, 8\]/hidden = [100000, 100000, 100000]/'
+expect2 huge_network 'huge_network.toml:17: network.hidden: this experiment needs about [0-9.e+]+ GB of memory' huge_network.toml --store x.h5
+mutate huge_epochs 's/^epochs = 40/epochs = 1000000000/'
+expect2 huge_epochs 'huge_epochs.toml:21: training.epochs: this experiment needs about [0-9.e+]+ GB of memory' huge_epochs.toml --store x.h5
 expect2 missing_store '--store FILE.h5 is required' "$smoke"
 [[ ! -e x.h5 && ! -e x.h5.d ]] || { echo "FAIL: bad input left x.h5 behind"; failures=$((failures+1)); }
 

@@ -58,6 +58,14 @@ for entry in "${cases[@]}"; do
   table+=$(printf '\n  %-32s %-34s exit %d, resumed to the same store; %d committed before, %d lost' \
     "$label" "$spec" $code $(echo $committed | wc -w) $lost)
 done
+# Readers: an I/O error is not bad input. status, query and summarize exit 4 (not 2) and say so.
+for cmd in status query summarize; do
+  code=0; NPDESWEEP_IO_FAULT=h5-open:EIO "$bin" $cmd ref.h5 > /dev/null 2> r.err || code=$?
+  [[ $code -eq 4 ]] && grep -q "Input/output error.*an I/O error, not bad input" r.err ||
+    { cat r.err; fail "$cmd on a store it cannot read (EIO) exited $code, expected 4"; }
+  n=$((n + 1))
+  table+=$(printf '\n  %-32s %-34s exit %d (a reader: nothing to resume)' "$cmd, open EIO" "h5-open:EIO" $code)
+done
 echo "faults injected: $n$table"
 [[ $lost_total -eq 0 ]] || fail "$lost_total committed cells lost or committed again"
 echo "ok: $n faults at durable steps, every run stopped with a message naming call and path, every store resumed to the uninterrupted result, 0 cells lost"
