@@ -92,22 +92,19 @@ Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::m
     read(nullptr, &intact);
     if (intact < text.size()) {
       const int fd = posix::open(path_, O_WRONLY);
-      const bool cut = ::ftruncate(fd, static_cast<off_t>(intact)) == 0;
-      if (cut) posix::fsync(fd, path_);
+      try {
+        if (::ftruncate(fd, static_cast<off_t>(intact)) != 0) throw posix::IoError("ftruncate", path_, errno);
+        posix::fsync(fd, path_);
+      } catch (...) {
+        ::close(fd);  // no descriptor leaks on a failing disk
+        throw;
+      }
       posix::close(fd, path_);
-      if (!cut) throw posix::IoError("ftruncate", path_, errno);
     }
     return;
   }
-  // Create under a temporary name and rename, so a crash never leaves a headerless journal.
-  const std::string tmp = path_ + ".tmp";
-  const int fd = posix::open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
-  posix::write_all(fd, header.data(), header.size(), tmp);
-  posix::fsync(fd, tmp);
-  posix::close(fd, tmp);
-  posix::rename(tmp, path_);
-  const size_t slash = path_.rfind('/');
-  posix::fsync_directory(slash == std::string::npos ? "." : path_.substr(0, slash));
+  // Written whole under a temporary name and renamed, so a crash never leaves a headerless journal.
+  posix::write_file_atomic(path_, header);
 }
 
 std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_bytes) const {

@@ -129,3 +129,42 @@ TEST_CASE("Injected write and fsync faults fail the append and keep earlier comm
   posix::clear_faults();
   std::remove(path.c_str());
 }
+
+namespace {
+
+long open_descriptors() {
+  long n = 0;
+  if (FILE* p = popen(("ls /proc/" + std::to_string(getpid()) + "/fd | wc -l").c_str(), "r")) {
+    if (std::fscanf(p, "%ld", &n) != 1) n = -1;
+    pclose(p);
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("A failing disk leaks no descriptor and leaves no half-made journal", "[store][journal]") {
+  const std::string path = temp_path("leaks");
+  std::remove(path.c_str());
+  const long before = open_descriptors();
+  // creation: the header write, its fsync, the rename
+  for (const char* call : {"write", "fsync", "rename"}) {
+    posix::inject_fault(call, EIO);
+    CHECK_THROWS_AS(Journal(path, "s"), posix::IoError);
+    CHECK_FALSE(posix::exists(path));
+  }
+  // appends, and cutting a torn tail on open
+  {
+    Journal j(path, "s");
+    for (const char* call : {"open", "write", "fsync"}) {
+      posix::inject_fault(call, EIO);
+      CHECK_THROWS_AS(j.append({1, "a", "done"}), posix::IoError);
+    }
+  }
+  { std::ofstream(path, std::ios::app) << "7 torn"; }
+  posix::inject_fault("fsync", EIO);
+  CHECK_THROWS_AS(Journal(path, "s"), posix::IoError);
+  posix::clear_faults();
+  CHECK(open_descriptors() == before);
+  std::remove(path.c_str());
+}
