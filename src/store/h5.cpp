@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -318,6 +319,24 @@ std::vector<hsize_t> shape_of(hid_t loc, const std::string& path) {
 
 namespace {
 
+// The numeric file types npdesweep writes (little-endian IEEE doubles, two's-complement
+// integers), or a compound of two doubles. libhdf5 1.10 converts any other declared type and
+// crashes on damaged ones (a bus error in its integer-to-float conversion; fuzzing found it),
+// so nothing else is handed to a conversion.
+bool standard_type(hid_t type) {
+  for (hid_t known : {H5T_IEEE_F64LE, H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I64LE, H5T_STD_U32LE, H5T_STD_U64LE,
+                      H5T_STD_I8LE, H5T_STD_U8LE, H5T_STD_I16LE, H5T_STD_U16LE})
+    if (H5Tequal(type, known) > 0) return true;
+  if (H5Tget_class(type) == H5T_COMPOUND && H5Tget_nmembers(type) == 2) {
+    for (unsigned m = 0; m < 2; ++m) {
+      Object member(H5Tget_member_type(type, m), H5Tclose);
+      if (member.id() < 0 || H5Tequal(member.id(), H5T_IEEE_F64LE) <= 0) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 Type element_type(hid_t set, const std::string& path) {
   Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);
   // The sizes the store writes, and nothing else: HDF5 sizes its conversion buffers by the file
@@ -327,7 +346,10 @@ Type element_type(hid_t set, const std::string& path) {
     if (!ok) throw Error("dataset '" + path + "' has elements of " + std::to_string(size) + " bytes, not a type the store writes");
     return t;
   };
-  switch (H5Tget_class(type.id())) {
+  const H5T_class_t kind = H5Tget_class(type.id());
+  if (kind != H5T_STRING && !standard_type(type.id()))
+    throw Error("dataset '" + path + "' has an element type npdesweep does not write (damaged file?)");
+  switch (kind) {
     case H5T_FLOAT: return expect(size == 4 || size == 8, Type::f64);
     case H5T_INTEGER: return expect(size >= 1 && size <= 8, size > 4 ? Type::i64 : Type::i32);
     case H5T_COMPOUND: return expect(size == 16, Type::c128);
@@ -359,8 +381,12 @@ static size_t checked_read_size(hid_t set, const std::vector<hsize_t>& dims, siz
   if (file >= 0) H5Fclose(file);
   if (!sized) H5Eclear2(H5E_DEFAULT);
   if (sized && bytes > 16.0 * static_cast<double>(file_size) + (1 << 20))
-    throw Error("dataset '" + path + "' claims " + std::to_string(static_cast<long long>(bytes / 1e6)) +
-                " MB, more than its file of " + std::to_string(file_size) + " bytes can hold (damaged file?)");
+  {
+    char claim[64];
+    std::snprintf(claim, sizeof claim, "%.4g", bytes);
+    throw Error("dataset '" + path + "' claims " + claim + " bytes, more than its file of " + std::to_string(file_size) +
+                " bytes can hold (damaged file?)");
+  }
   return static_cast<size_t>(bytes);
 }
 
@@ -379,9 +405,11 @@ static void check_storage(hid_t set, const std::string& path) {
   const double stored = static_cast<double>(H5Dget_storage_size(set));
   // Every dataset npdesweep writes is allocated in full (row datasets early, the rest when
   // written), so "never allocated" is damage too: HDF5 1.10 segfaults on such a layout.
-  if (points < 0 || stored != expected)
-    throw Error("dataset '" + path + "' has " + std::to_string(static_cast<long long>(stored)) + " bytes in the file for " +
-                std::to_string(static_cast<long long>(expected)) + " bytes of elements (damaged file?)");
+  if (points < 0 || stored != expected) {
+    char sizes[96];  // doubles, not casts: a damaged shape can exceed every integer type
+    std::snprintf(sizes, sizeof sizes, "%.0f bytes in the file for %.4g bytes of elements", stored, expected);
+    throw Error("dataset '" + path + "' has " + sizes + " (damaged file?)");
+  }
 }
 
 RawData read_raw(hid_t loc, const std::string& path) {
@@ -531,7 +559,7 @@ double read_double_attribute(hid_t loc, const std::string& path, const std::stri
   Object attr = open_attribute(loc, path, name);
   Object type(check(H5Aget_type(attr.id()), "H5Aget_type", name), H5Tclose);
   const H5T_class_t kind = H5Tget_class(type.id());
-  if ((kind != H5T_FLOAT && kind != H5T_INTEGER) || H5Tget_size(type.id()) > 8)
+  if ((kind != H5T_FLOAT && kind != H5T_INTEGER) || !standard_type(type.id()))
     throw Error("attribute '" + name + "' on '" + path + "' is not a number");
   double v = 0;
   check_status(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "H5Aread", name);
@@ -548,7 +576,7 @@ std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector
   std::vector<hsize_t> dims(rank);
   H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
   Object type(check(H5Dget_type(set.id()), "H5Dget_type", path), H5Tclose);
-  if ((H5Tget_class(type.id()) != H5T_FLOAT && H5Tget_class(type.id()) != H5T_INTEGER) || H5Tget_size(type.id()) > 8)
+  if ((H5Tget_class(type.id()) != H5T_FLOAT && H5Tget_class(type.id()) != H5T_INTEGER) || !standard_type(type.id()))
     throw Error("dataset '" + path + "' is not numeric");
   std::vector<double> out(checked_read_size(set.id(), dims, sizeof(double), path) / sizeof(double));
   check_status(H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "H5Dread", path);
