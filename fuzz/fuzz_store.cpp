@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   static const std::string path = "/dev/shm/npdesweep-fuzz-store-" + std::to_string(::getpid()) + ".h5";
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;
-  std::fwrite(data, 1, size, f);
+  if (size > 0) std::fwrite(data, 1, size, f);
   std::fclose(f);
   try {
     const npde::StoreContents contents = npde::read_store(path);
