@@ -1,6 +1,6 @@
 // npdesweep: do neural PDEs learn physics, or the truncation error of their training stencils?
 //
-// One binary, one subcommand per task (DESIGN.md, "Command line"). Sample runs:
+// One binary, one subcommand per task (README.md, "Using it"). Sample runs:
 //   npdesweep run-one jobs/burgers-expt1.toml --out burgers-expt1.h5
 //   npdesweep run-one jobs/gkdv-expt1.toml --epochs 200
 //   npdesweep run-one jobs/burgers-expt2.toml --init-weights burgers-expt2.h5 --epochs 0

@@ -1,5 +1,5 @@
 #pragma once
-// Adam (Kingma & Ba) exactly as PHYSICS.md states: bias-corrected moments, eps added after the
+// Adam (Kingma & Ba) exactly as docs/science.md states: bias-corrected moments, eps added after the
 // square root.
 #include <Eigen/Dense>
 

@@ -2,7 +2,7 @@
 // Fully connected network with tanh hidden layers and a linear output layer.
 //
 // Parameters live in one flat vector, layer by layer: W (out x in, row-major), then b
-// (PHYSICS.md, "The network"). The network never owns them, so training, Adam, finite-difference
+// (docs/science.md, "The network and the optimiser"). The network never owns them, so training, Adam, finite-difference
 // tests and result files all share the one vector.
 //
 // For reverse mode over many right-hand-side evaluations the per-evaluation work is split:

@@ -1,5 +1,5 @@
 #pragma once
-// The two PDE cases of PHYSICS.md and which term of each is learned:
+// The two PDE cases of docs/science.md and which term of each is learned:
 //   burgers: truth  u_t = -u D1[train] u + nu D2[fixed] u
 //            model  u_t = -u D1[infer] u + NN(u)                      (NN replaces diffusion)
 //   gkdv:    truth  u_t = w0 D1[fixed] u - 1.5 u D1[fixed] u - 1/6 D3[train] u

@@ -2,7 +2,7 @@
 // Named finite-difference stencils on a uniform periodic grid.
 //
 // A name is <kind><accuracy> (central2/4/6/8, forward1/2, backward1/2) or `spectral`; together
-// with a derivative order (1..4) it fixes the offsets (PHYSICS.md, "Grid and stencils") and
+// with a derivative order (1..4) it fixes the offsets (docs/science.md, "Grid and stencils") and
 // Fornberg gives the weights. `spectral` is the exact Fourier derivative written as a full
 // circulant row, so every stencil is applied by the same periodic code.
 #include <complex>

@@ -1,6 +1,6 @@
 #pragma once
 // What did the network learn? Two candidate closures for the term it replaces, evaluated on
-// truth states (PHYSICS.md, "beyond the paper"):
+// truth states (docs/science.md, "Analysis"):
 //   discrete: f_truth(u) - known_model(u), the closure that makes the NeuralPDE reproduce the
 //             truth discretisation exactly: the replaced term with the data's stencils plus
 //             the mismatch between the data's and the model's stencils (truncation error);

@@ -1,7 +1,7 @@
 #pragma once
 // Training the NeuralPDE through its RK4 solver with exact gradients (discrete adjoint).
 //
-// All three losses of PHYSICS.md are one unrolled loss: integrate the model over `steps` output
+// All three losses of docs/science.md are one unrolled loss: integrate the model over `steps` output
 // steps from u0 and sum the MSE against targets at output steps >= loss_from_step.
 //   autoregressive, per transition: steps = 1 from the model's own previous prediction
 //   autoregressive, summed:         steps = k, loss_from_step = 1 (gradient through the chain)

@@ -117,7 +117,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   boost::mpi::request request = world.irecv(boost::mpi::any_source, kTagReport, report);
   while (active > 0) {
     // Poll instead of a blocking receive: Open MPI's blocking wait spins a whole core, which
-    // on a small node takes a core from the workers (ENV.md measured 17 s against 11 s).
+    // on a small node takes a core from the workers (measured on a 2-core node: a sweep took 17 s instead of 11 s).
     boost::optional<boost::mpi::status> st = request.test();
     if (drain_requested()) start_drain("signal received");
     if (!draining && budget.limited() && budget.remaining() <= settings.grace_seconds) {

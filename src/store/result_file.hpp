@@ -12,7 +12,7 @@ namespace npde {
 void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,
                        const std::string& hash, const ExperimentResult& result, bool durable = false);
 
-// The default dataset holding a flat parameter vector (in PHYSICS.md's order).
+// The default dataset holding a flat parameter vector (in docs/science.md's order).
 constexpr const char* kFinalWeightsDataset = "/weights/final";
 
 // Reads a flat parameter vector from "FILE.h5" (dataset /weights/final) or "FILE.h5:/dataset".

@@ -2,7 +2,7 @@
 // The sweep store: one HDF5 file over MPI-IO (layout: docs/store.md) plus a sidecar directory
 // STORE.d/ with the commit journal, the per-experiment shards and the lock.
 //
-// Life cycle, as DESIGN.md prescribes for kill -9 safety: every group, dataset and attribute
+// Life cycle, for kill -9 safety (docs/store.md, "Crash safety"): every group, dataset and attribute
 // is created collectively when the store is made (contiguous, allocated and filled at
 // creation) and flushed once; afterwards ranks only write raw data of their own rows,
 // independently, the result data first and the status code last. The shard of an experiment

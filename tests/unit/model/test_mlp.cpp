@@ -30,7 +30,7 @@ Vector net(const Mlp& m, const Vector& theta, const Vector& x) {
 
 }  // namespace
 
-TEST_CASE("Parameter counts match PHYSICS.md", "[model][mlp]") {
+TEST_CASE("Parameter counts match docs/science.md", "[model][mlp]") {
   CHECK(Mlp({100, 20, 20, 100}).parameter_count() == 4540);
   CHECK(Mlp({256, 20, 20, 20, 256}).parameter_count() == 11356);
 }
@@ -106,7 +106,7 @@ TEST_CASE("Network parameter gradient agrees with finite differences", "[model][
   }
 }
 
-TEST_CASE("Adam takes the bias-corrected step of PHYSICS.md", "[model][adam]") {
+TEST_CASE("Adam takes the bias-corrected step of docs/science.md", "[model][adam]") {
   Adam adam(2, AdamSettings{0.1});
   Vector theta(2), g(2);
   theta << 1.0, -2.0;

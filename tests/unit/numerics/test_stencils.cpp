@@ -53,7 +53,7 @@ int nominal_order(const std::string& name) { return name.back() - '0'; }
 
 }  // namespace
 
-TEST_CASE("Fornberg weights equal the table in PHYSICS.md", "[numerics][stencil]") {
+TEST_CASE("Fornberg weights equal the table in docs/science.md", "[numerics][stencil]") {
   require_weights("backward1", 1, {-1, 0}, {-1, 1});
   require_weights("central2", 1, {-1, 0, 1}, scaled({-1, 0, 1}, 2));
   require_weights("central6", 1, {-3, -2, -1, 0, 1, 2, 3}, scaled({-1, 9, -45, 0, 45, -9, 1}, 60));

@@ -111,7 +111,7 @@ TEST_CASE("Paper Burgers: Expt 2's max|lambda| exceeds Expt 1's at every analyse
   const ExperimentResult e2 = run_experiment(read_job_file(job("burgers-expt2")));
   REQUIRE(e1.status == "done");
   REQUIRE(e2.status == "done");
-  // PHYSICS.md: an independent float64 re-implementation at 10 substeps gives these.
+  // docs/science.md: an independent float64 re-implementation at 10 substeps gives these.
   const double ref1[6] = {1.455, 1.354, 1.333, 1.237, 1.198, 1.210};
   const double ref2[6] = {1.869, 1.973, 2.060, 3.421, 3.305, 3.223};
   for (int s = 0; s < 6; ++s) {

@@ -1,5 +1,5 @@
-// Truth data against the reference numbers in PHYSICS.md (Burgers, training IC, accurate
-// integration), and the substep rule against the failure PHYSICS.md describes.
+// Truth data against the reference numbers in docs/science.md (Burgers, training IC, accurate
+// integration), and the substep rule against the failure docs/science.md describes.
 #include <catch2/catch.hpp>
 
 #include "model/pde_case.hpp"
@@ -15,7 +15,7 @@ PdeSettings paper_burgers() { return {"burgers", 100, 2 * M_PI, 0.03, 0.0, "cent
 
 }  // namespace
 
-TEST_CASE("Burgers truth matches the reference values of PHYSICS.md to 1e-5", "[pipeline][truth]") {
+TEST_CASE("Burgers truth matches the reference values of docs/science.md to 1e-5", "[pipeline][truth]") {
   const PdeSettings pde = paper_burgers();
   const KnownTerms terms = make_truth_terms(pde, "backward1");
   const Vector u0 = sample_initial_condition({"step", 2.0, 0.0}, pde.resolution, pde.length);
@@ -46,7 +46,7 @@ TEST_CASE("Fixed RK4 truth converges to the adaptive truth", "[pipeline][truth]"
 }
 
 TEST_CASE("The substep rule knows the amplitude-10 Burgers truth needs more than one step", "[pipeline][substeps]") {
-  // PHYSICS.md: one RK4 step of 0.01 blows up the amplitude-10 truth; the rule must not pick 1.
+  // docs/science.md: one RK4 step of 0.01 blows up the amplitude-10 truth; the rule must not pick 1.
   const PdeSettings pde = paper_burgers();
   const KnownTerms terms = make_truth_terms(pde, "backward1");
   const Vector u0 = sample_initial_condition({"step", 10.0, 0.0}, pde.resolution, pde.length);
