@@ -235,7 +235,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       posix::make_directory(paths.sidecar);
       posix::make_directory(paths.shards);
       lock = std::make_unique<StoreLock>(paths.lock);
-      if (force && !journal_hash.empty() && journal_hash != sweep_hash) std::remove(paths.journal.c_str());
+      if (force && !journal_hash.empty() && journal_hash != sweep_hash) posix::remove(paths.journal);
       journal = std::make_unique<Journal>(paths.journal, sweep_hash);
       // The last record of a cell wins (a retried cell is journaled again).
       for (const JournalRecord& r : journal->read())

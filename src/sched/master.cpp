@@ -25,14 +25,9 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 // fsync of a shard a worker wrote and renamed into place, and of the directory holding the name.
 void make_durable(const std::string& shard, const std::string& directory) {
-  const int fd = posix::open(shard, O_RDONLY);
-  try {
-    posix::fsync(fd, shard);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  posix::close(fd, shard);
+  posix::File file(shard, O_RDONLY);
+  file.fsync();
+  file.close();
   posix::fsync_directory(directory);
 }
 

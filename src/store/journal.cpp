@@ -91,15 +91,10 @@ Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::m
     size_t intact = 0;
     read(nullptr, &intact);
     if (intact < text.size()) {
-      const int fd = posix::open(path_, O_WRONLY);
-      try {
-        if (::ftruncate(fd, static_cast<off_t>(intact)) != 0) throw posix::IoError("ftruncate", path_, errno);
-        posix::fsync(fd, path_);
-      } catch (...) {
-        ::close(fd);  // no descriptor leaks on a failing disk
-        throw;
-      }
-      posix::close(fd, path_);
+      posix::File file(path_, O_WRONLY);
+      file.truncate(static_cast<long long>(intact));
+      file.fsync();
+      file.close();
     }
     return;
   }
@@ -130,18 +125,21 @@ std::vector<JournalRecord> parse_journal_text(const std::string& text, const std
 void Journal::append(const JournalRecord& record) {
   const std::string fields = record_fields(record);
   const std::string line = fields + " " + hex(crc32(fields)) + "\n";
-  const int fd = posix::open(path_, O_WRONLY | O_APPEND);
-  const off_t before = ::lseek(fd, 0, SEEK_END);
+  posix::File file(path_, O_WRONLY | O_APPEND);
+  const long long before = file.size();
   try {
-    posix::write_all(fd, line.data(), line.size(), path_);
-    posix::fsync(fd, path_);
+    file.write_all(line.data(), line.size());
+    file.fsync();
   } catch (...) {
     // Take back a partial line, so the next append does not land after a torn record.
-    if (before >= 0 && ::ftruncate(fd, before) == 0) ::fsync(fd);
-    ::close(fd);
+    try {
+      file.truncate(before);
+      file.fsync();
+    } catch (const posix::IoError&) {  // the reader ignores a torn tail; the first error is the one to report
+    }
     throw;
   }
-  posix::close(fd, path_);
+  file.close();
 }
 
 }  // namespace npde

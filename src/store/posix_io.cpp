@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,7 +78,8 @@ void load_faults_from_environment() {
   }
   parts.push_back(text.substr(start));
   static const std::set<std::string> calls = {"open",  "write",     "short-write", "fsync",   "fsync-dir",
-                                              "rename", "flock",   "h5-create",   "h5-write",  "h5-open"};
+                                              "rename", "flock",   "h5-create",   "h5-write",  "h5-open",
+                                              "ftruncate", "unlink"};
   if (parts.size() < 2) throw bad("no errno");
   if (!calls.count(parts[0])) throw bad("unknown call '" + parts[0] + "'");
   Fault f;
@@ -109,6 +111,46 @@ int open(const std::string& path, int flags, int mode) {
   return fd;
 }
 
+File::File(const std::string& path, int flags, int mode) : fd_(posix::open(path, flags, mode)), path_(path) {}
+
+File::File(File&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
+
+File::~File() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void File::write_all(const void* data, size_t size) { posix::write_all(fd_, data, size, path_); }
+void File::fsync() { posix::fsync(fd_, path_); }
+
+void File::truncate(long long length) {
+  if (Fault f = take_fault("ftruncate", path_); f.err) throw IoError("ftruncate", path_, f.err);
+  if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) throw IoError("ftruncate", path_, errno);
+}
+
+long long File::size() const {
+  const off_t end = ::lseek(fd_, 0, SEEK_END);
+  if (end < 0) throw IoError("lseek", path_, errno);
+  return static_cast<long long>(end);
+}
+
+bool File::try_lock() {
+  if (Fault f = take_fault("flock", path_); f.err) throw IoError("flock", path_, f.err);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
+  if (errno == EWOULDBLOCK) return false;
+  throw IoError("flock", path_, errno);
+}
+
+void File::close() {
+  const int fd = fd_;
+  fd_ = -1;
+  posix::close(fd, path_);
+}
+
+void remove(const std::string& path) {
+  if (Fault f = take_fault("unlink", path); f.err) throw IoError("unlink", path, f.err);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw IoError("unlink", path, errno);
+}
+
 void write_all(int fd, const void* data, size_t size, const std::string& path) {
   const char* p = static_cast<const char*>(data);
   if (Fault f = take_fault("write", path); f.err) {
@@ -133,14 +175,9 @@ void fsync(int fd, const std::string& path) {
 
 void fsync_directory(const std::string& directory) {
   if (Fault f = take_fault("fsync-dir", directory); f.err) throw IoError("fsync", directory, f.err);
-  const int fd = open(directory, O_RDONLY | O_DIRECTORY);
-  try {
-    fsync(fd, directory);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
+  File dir(directory, O_RDONLY | O_DIRECTORY);
+  dir.fsync();
+  dir.close();
 }
 
 void rename(const std::string& from, const std::string& to) {
@@ -168,20 +205,14 @@ std::string read_file(const std::string& path) {
 
 void write_file_atomic(const std::string& path, const void* data, size_t size, bool durable) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
   try {
-    write_all(fd, data, size, tmp);
-    if (durable) fsync(fd, tmp);  // the data reach the disk before the name does
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  try {
-    close(fd, tmp);
+    File file(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+    file.write_all(data, size);
+    if (durable) file.fsync();  // the data reach the disk before the name does
+    file.close();
     rename(tmp, path);
   } catch (...) {
-    ::unlink(tmp.c_str());
+    ::unlink(tmp.c_str());  // best effort: the error being reported is the one that matters
     throw;
   }
   if (durable) {

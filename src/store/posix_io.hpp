@@ -38,6 +38,32 @@ int injected_error(const std::string& call, const std::string& path);
 // kills itself with SIGKILL here, exactly as kill -9 would.
 void crash_point(const std::string& name, long id);
 
+// An open file descriptor that knows its path and closes itself: no error path can leak it.
+// close() reports a failed close (NFS reports late write errors there); the destructor, used
+// on error paths, closes silently.
+class File {
+ public:
+  File(const std::string& path, int flags, int mode = 0644);  // throws IoError("open", ...)
+  ~File();
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  File(File&& other) noexcept;
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  void write_all(const void* data, size_t size);
+  void fsync();
+  void truncate(long long length);  // ftruncate, through the fault seam
+  long long size() const;           // the current end of the file
+  // flock(LOCK_EX | LOCK_NB): false if another process holds it.
+  bool try_lock();
+  void close();
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
 int open(const std::string& path, int flags, int mode = 0644);
 void write_all(int fd, const void* data, size_t size, const std::string& path);
 void fsync(int fd, const std::string& path);
@@ -54,6 +80,8 @@ inline void write_file_atomic(const std::string& path, const std::string& conten
   write_file_atomic(path, content.data(), content.size(), durable);
 }
 bool exists(const std::string& path);
+// unlink; a missing file is not an error.
+void remove(const std::string& path);
 // `path` with symbolic links resolved when it names one (else unchanged), so that a store
 // reached through a link has one sidecar, one journal and one lock.
 std::string resolve_link(const std::string& path);

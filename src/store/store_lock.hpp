@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "store/posix_io.hpp"
+
 namespace npde {
 
 class StoreLocked : public std::runtime_error {
@@ -15,12 +17,9 @@ class StoreLocked : public std::runtime_error {
 class StoreLock {
  public:
   explicit StoreLock(const std::string& lock_path);
-  ~StoreLock();
-  StoreLock(const StoreLock&) = delete;
-  StoreLock& operator=(const StoreLock&) = delete;
 
  private:
-  int fd_ = -1;
+  posix::File file_;  // closing it (with this object) releases the flock
 };
 
 }  // namespace npde

@@ -29,6 +29,7 @@ cases=(
   "HDF5 row status write ENOSPC|h5-write:ENOSPC:2:status/code|H5Dwrite failed for '/status/code"
   "lock file open EACCES|open:EACCES:1:lock|open failed for '[^']*lock'"
   "lock file flock EIO|flock:EIO|flock failed for '[^']*lock'"
+  "lock file ftruncate EIO|ftruncate:EIO:1:lock|ftruncate failed for '[^']*lock'"
   "lock file write ENOSPC|write:ENOSPC:1:lock|write failed for '[^']*lock'"
   "sweep.toml copy ENOSPC|write:ENOSPC:1:sweep.toml|write failed for '[^']*sweep.toml"
   "sweep.toml fsync EIO|fsync:EIO:1:sweep.toml|fsync failed for '[^']*sweep.toml"
