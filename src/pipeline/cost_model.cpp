@@ -24,19 +24,30 @@ double network_flops(const ExperimentSpec& spec) {
   return f;
 }
 
-double known_flops(const ExperimentSpec& spec) {
-  const double n = spec.pde.resolution;
-  if (spec.pde.name == "burgers") return 2.0 * n * width(spec.infer_stencil, 1, spec.pde.resolution) + 2.0 * n;
-  return 2.0 * n * width(spec.infer_stencil, 3, spec.pde.resolution);
-}
-
-// One truth right-hand-side evaluation: advection and fused linear stencils plus products.
-double truth_flops(const ExperimentSpec& spec) {
+// One evaluation of a term set: each term's stencil (2 flops per point and entry; a spectral
+// one spans the grid) and its pointwise products. Linear terms share one fused stencil, but it
+// is no narrower than their widest, so the sum is an upper estimate.
+double terms_flops(const ExperimentSpec& spec, TermSet set, const std::string& varied) {
   const int n = spec.pde.resolution;
   const double d = n;
-  if (spec.pde.name == "burgers")
-    return 2.0 * d * (width(spec.train_stencil, 1, n) + width(spec.pde.fixed_stencil, 2, n)) + 6.0 * d;
-  return 2.0 * d * (width(spec.pde.fixed_stencil, 1, n) + width(spec.train_stencil, 3, n)) + 6.0 * d;
+  double f = 0;
+  for (const CaseTerm& t : spec.pde.pde_case->terms) {
+    if (!in_set(t, set)) continue;
+    if (t.derivative > 0) f += 2.0 * d * width(term_stencil(spec.pde, t, set, varied), t.derivative, n);
+    f += d * (t.u_power + t.inner_power + 1);  // powers, coefficient and accumulation
+  }
+  return f;
+}
+
+double known_flops(const ExperimentSpec& spec) { return terms_flops(spec, TermSet::Model, spec.infer_stencil); }
+double truth_flops(const ExperimentSpec& spec) { return terms_flops(spec, TermSet::Truth, spec.train_stencil); }
+
+bool uses_spectral(const ExperimentSpec& spec) {
+  for (const CaseTerm& t : spec.pde.pde_case->terms)
+    if (term_stencil(spec.pde, t, TermSet::Truth, spec.train_stencil) == "spectral" ||
+        term_stencil(spec.pde, t, TermSet::Model, spec.infer_stencil) == "spectral")
+      return true;
+  return false;
 }
 
 Matrix initial_conditions(const ExperimentSpec& spec) {
@@ -98,8 +109,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   for (size_t l = 0; l + 1 < w.size(); ++l) parameters += static_cast<double>(w[l]) * w[l + 1] + w[l + 1];
   for (size_t l = 1; l + 1 < w.size(); ++l) hidden += w[l];
   const double updates = spec.one_shot() || spec.training.update == "summed" ? 1 : spec.training.transitions;
-  const bool spectral = spec.train_stencil == "spectral" || spec.infer_stencil == "spectral" ||
-                        spec.pde.fixed_stencil == "spectral";
+  const bool spectral = uses_spectral(spec);
   struct Part {
     double doubles;
     const char* key;

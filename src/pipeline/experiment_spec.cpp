@@ -8,6 +8,7 @@ std::string InitialCondition::label() const {
   std::ostringstream os;
   os << kind << "(A=" << amplitude;
   if (kind == "sine") os << ",c=" << wavelength;
+  if (kind == "kink") os << ",w=" << width;
   os << ")";
   return os.str();
 }

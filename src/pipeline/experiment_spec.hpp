@@ -12,10 +12,15 @@ namespace npde {
 struct InitialCondition {
   std::string kind;        // "step": 1 everywhere, `amplitude` on j = 1..N/2-1
                            // "sine": -amplitude * sin(x / wavelength + pi)  (gKdV family)
+                           // "soliton": A sech^2(sqrt(A/2) (x - L/2)), the KdV soliton of
+                           //            u_t = -6 u u_x - u_xxx that travels at speed 2A
+                           // "kink": A (tanh((x - L/4)/w) - tanh((x - 3L/4)/w) - 1), two fronts
+                           //            (Allen-Cahn's stationary profile for A = 1, w = sqrt(2 eps))
   double amplitude = 0.0;
   double wavelength = 0.0; // "sine" only: the paper's c
+  double width = 0.0;      // "kink" only: w
 
-  std::string label() const;  // e.g. "step(A=10)", "sine(A=5,c=2.5)"
+  std::string label() const;  // e.g. "step(A=10)", "sine(A=5,c=2.5)", "kink(A=1,w=0.1)"
 };
 
 struct TrainingSettings {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "spec/case_file.hpp"
+
 namespace npde {
 namespace {
 
@@ -67,11 +69,15 @@ void write_pde(std::ostream& os, const ExperimentSpec& spec, bool with_resolutio
   os << "[pde]\ncase = " << quoted(p.name) << "\n";
   if (with_resolution) os << "resolution = " << p.resolution << "\n";
   os << "length = " << num(p.length) << "\ndt = " << num(spec.dt) << "\nsteps = " << spec.steps << "\n";
-  if (p.name == "burgers")
-    os << "viscosity = " << num(p.viscosity) << "\n";
-  else
-    os << "rotation = " << num(p.rotation) << "\n";
-  os << "fixed_stencil = " << quoted(p.fixed_stencil) << "\n\n";
+  for (size_t i = 0; i < p.parameters.size(); ++i)
+    os << p.pde_case->parameters[i].name << " = " << num(p.parameters[i]) << "\n";
+  if (p.pde_case->uses(StencilRole::Fixed)) os << "fixed_stencil = " << quoted(p.fixed_stencil) << "\n";
+  os << "\n";
+}
+
+// A case that is not built in travels with the text (and so enters the content hash).
+void write_case(std::ostream& os, const PdeSettings& p) {
+  if (!p.pde_case->builtin) os << "\n" << case_toml(*p.pde_case);
 }
 
 void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
@@ -88,9 +94,13 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
 
 }  // namespace
 
+std::string toml_number(double v) { return num(v); }
+std::string toml_string(const std::string& s) { return quoted(s); }
+
 std::string initial_condition_toml(const InitialCondition& ic) {
   std::string s = "{ kind = " + quoted(ic.kind) + ", amplitude = " + num(ic.amplitude);
   if (ic.kind == "sine") s += ", c = " + num(ic.wavelength);
+  if (ic.kind == "kink") s += ", width = " + num(ic.width);
   return s + " }";
 }
 
@@ -103,6 +113,7 @@ std::string canonical_toml(const ExperimentSpec& spec) {
      << "\n\n";
   write_shared_sections(os, spec);
   if (!spec.one_shot()) os << "[analysis]\njacobian_states = " << list(spec.jacobian_states) << "\n";
+  write_case(os, spec.pde);
   return os.str();
 }
 
@@ -115,6 +126,7 @@ std::string canonical_sweep_toml(const SweepSpec& s) {
   if (!s.base.one_shot()) os << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
   os << "\n[grid]\nresolution = " << list(s.resolutions) << "\ntrain_stencil = " << string_list(s.train_stencils)
      << "\ninfer_stencil = " << string_list(s.infer_stencils) << "\nic = " << ic_list(s.ics) << "\n";
+  write_case(os, s.base.pde);
   return os.str();
 }
 

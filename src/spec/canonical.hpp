@@ -18,6 +18,9 @@ std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.
 std::string canonical_sweep_toml(const SweepSpec& sweep);
 std::string initial_condition_toml(const InitialCondition& ic);  // an inline table
+// TOML values that read back to themselves: a float to 17 digits, a basic string escaped.
+std::string toml_number(double v);
+std::string toml_string(const std::string& s);
 
 // 64-bit FNV-1a of the schema version and the canonical text, as 16 hex digits.
 std::string content_hash(const std::string& canonical_text);

@@ -7,34 +7,42 @@
 
 #include "numerics/stencil.hpp"
 #include "pipeline/cost_model.hpp"
+#include "spec/case_file.hpp"
 #include "spec/field_rules.hpp"
 
 namespace npde {
 
-PdeSettings read_pde_section(TomlReader& r, double* dt, int* steps, bool with_resolution) {
+PdeSettings read_pde_section(TomlReader& top, TomlReader& r, double* dt, int* steps, bool with_resolution) {
   PdeSettings pde;
-  pde.name = one_of(r, "case", pde_case_names());
+  pde.pde_case = resolve_case(top, r);
+  const PdeCase& c = *pde.pde_case;
+  pde.name = c.name;
   if (with_resolution) pde.resolution = positive_int(r, "resolution", std::nullopt, 2);
-  pde.length = length_value(r, "length");
+  pde.length = c.length && !r.has("length") ? *c.length : length_value(r, "length");
   *dt = positive(r, "dt");
   *steps = positive_int(r, "steps");
-  if (pde.name == "burgers") {
-    pde.viscosity = positive(r, "viscosity");
-  } else {
-    pde.rotation = r.get_number("rotation");
-    if (!std::isfinite(pde.rotation)) r.fail("rotation", "must be finite");
+  for (const CaseParameter& p : c.parameters) {
+    double v = 0;
+    if (p.rule == "positive") {
+      v = positive(r, p.name, p.default_value);
+    } else {
+      v = r.get_number(p.name, p.default_value);
+      if (!std::isfinite(v)) r.fail(p.name, "must be finite");
+    }
+    pde.parameters.push_back(v);
   }
-  pde.fixed_stencil = stencil_name(r, "fixed_stencil", default_fixed_stencil(pde.name));
+  if (c.uses(StencilRole::Fixed)) pde.fixed_stencil = stencil_name(r, "fixed_stencil", c.fixed_stencil);
   r.finish();
   return pde;
 }
 
 InitialCondition read_initial_condition(TomlReader& r) {
   InitialCondition ic;
-  ic.kind = one_of(r, "kind", {"step", "sine"});
-  ic.amplitude = r.get_number("amplitude");
+  ic.kind = one_of(r, "kind", {"step", "sine", "soliton", "kink"});
+  ic.amplitude = ic.kind == "soliton" ? positive(r, "amplitude") : r.get_number("amplitude");
   if (!std::isfinite(ic.amplitude)) r.fail("amplitude", "must be finite");
   if (ic.kind == "sine") ic.wavelength = positive(r, "c");
+  if (ic.kind == "kink") ic.width = positive(r, "width");
   r.finish();
   return ic;
 }
@@ -81,11 +89,25 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
       throw InputError(lines.file, lines.resolution, lines.resolution_key,
                        "N = " + std::to_string(pde.resolution) + " is smaller than the " + std::to_string(width) +
                            " points of " + name + " for derivative " + std::to_string(derivative) + " (" + key +
-                           ", line " + std::to_string(line) + ")");
+                           (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")");
   };
-  check_width(spec.train_stencil, varied_derivative(pde.name), lines.train_stencil, lines.train_key);
-  check_width(spec.infer_stencil, varied_derivative(pde.name), lines.infer_stencil, lines.infer_key);
-  check_width(pde.fixed_stencil, fixed_derivative(pde.name), lines.fixed_stencil, "pde.fixed_stencil");
+  for (const CaseTerm& t : pde.pde_case->terms) {
+    if (t.derivative == 0) continue;
+    switch (t.role) {
+      case StencilRole::Varied:
+        check_width(spec.train_stencil, t.derivative, lines.train_stencil, lines.train_key);
+        check_width(spec.infer_stencil, t.derivative, lines.infer_stencil, lines.infer_key);
+        break;
+      case StencilRole::Fixed:
+        check_width(pde.fixed_stencil, t.derivative, lines.fixed_stencil, "pde.fixed_stencil");
+        break;
+      case StencilRole::Named:
+        check_width(t.stencil, t.derivative, 0, "term '" + t.name + "' of case " + pde.name);
+        break;
+      case StencilRole::Exact:
+        break;
+    }
+  }
   if (!spec.one_shot() && spec.training.transitions > spec.steps)
     throw InputError(lines.file, lines.transitions, "training.transitions",
                      "must not exceed the horizon pde.steps = " + std::to_string(spec.steps));
@@ -134,7 +156,7 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path) 
   TomlReader pde = top.table("pde");
   lines.resolution = pde.line_of("resolution");
   lines.fixed_stencil = pde.line_of("fixed_stencil");
-  spec.pde = read_pde_section(pde, &spec.dt, &spec.steps);
+  spec.pde = read_pde_section(top, pde, &spec.dt, &spec.steps);
 
   TomlReader stencils = top.table("stencils");
   lines.train_stencil = stencils.line_of("train");

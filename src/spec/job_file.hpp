@@ -13,8 +13,9 @@ ExperimentSpec read_job_file(const std::string& path);
 ExperimentSpec read_job_text(const std::string& text, const std::string& source);
 
 // Section readers, shared with sweep files. Each consumes its keys and calls finish().
-// Without `with_resolution` the resolution is left 0 for a sweep's grid to fill in.
-PdeSettings read_pde_section(TomlReader& pde, double* dt, int* steps, bool with_resolution = true);
+// Without `with_resolution` the resolution is left 0 for a sweep's grid to fill in. `top` is the
+// whole file: the case may be defined in its [case] table (spec/case_file.hpp).
+PdeSettings read_pde_section(TomlReader& top, TomlReader& pde, double* dt, int* steps, bool with_resolution = true);
 InitialCondition read_initial_condition(TomlReader& ic);
 TrainingSettings read_training_section(TomlReader& training);
 IntegratorSettings read_integrator_section(TomlReader& integrator);

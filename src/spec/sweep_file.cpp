@@ -78,7 +78,7 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
 
   TomlReader pde = top.table("pde");
   if (pde.has("resolution")) pde.fail("resolution", "belongs in [grid] resolution = [...] in a sweep file");
-  b.pde = read_pde_section(pde, &b.dt, &b.steps, /*with_resolution=*/false);
+  b.pde = read_pde_section(top, pde, &b.dt, &b.steps, /*with_resolution=*/false);
 
   TomlReader network = top.table("network");
   const long hidden_line = network.line_of("hidden"), steps_line = pde.line_of("steps");

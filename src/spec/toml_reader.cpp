@@ -126,6 +126,13 @@ double TomlReader::get_number(const std::string& key, std::optional<double> fall
   return n->as_floating_point()->get();
 }
 
+bool TomlReader::get_bool(const std::string& key, std::optional<bool> fallback) {
+  if (fallback && use_default(key)) return *fallback;
+  const toml::node* n = require(key, "true or false");
+  if (!n->is_boolean()) fail(key, "must be true or false, not " + type_name(*n));
+  return n->as_boolean()->get();
+}
+
 std::vector<long long> TomlReader::get_integer_list(const std::string& key,
                                                     std::optional<std::vector<long long>> fallback) {
   if (fallback && use_default(key)) return *fallback;

@@ -30,6 +30,7 @@ class TomlReader {
   std::string get_string(const std::string& key, std::optional<std::string> fallback = std::nullopt);
   long long get_integer(const std::string& key, std::optional<long long> fallback = std::nullopt);
   double get_number(const std::string& key, std::optional<double> fallback = std::nullopt);  // int or float
+  bool get_bool(const std::string& key, std::optional<bool> fallback = std::nullopt);
   std::vector<long long> get_integer_list(const std::string& key, std::optional<std::vector<long long>> fallback = std::nullopt);
   // The value as a node, for keys that accept more than one type (e.g. "auto" or an integer).
   const toml::node* get_node(const std::string& key);

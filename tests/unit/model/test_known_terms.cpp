@@ -3,20 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include "model/pde_case.hpp"
+#include "spec/case_file.hpp"
 
 using namespace npde;
 
 namespace {
 
 PdeSettings small_case(const std::string& name) {
-  PdeSettings p;
-  p.name = name;
-  p.resolution = 24;
-  p.length = name == "burgers" ? 2 * M_PI : 5 * M_PI;
-  p.viscosity = 0.03;
-  p.rotation = 0.5;
-  p.fixed_stencil = default_fixed_stencil(name);
-  return p;
+  return builtin_pde(name, 24, name == "burgers" ? 2 * M_PI : 5 * M_PI, {name == "burgers" ? 0.03 : 0.5});
 }
 
 Vector smooth_state(int n, double amplitude) {

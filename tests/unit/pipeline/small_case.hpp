@@ -2,6 +2,7 @@
 // Small but complete experiments for tests: every code path of the paper's jobs at a size
 // where finite differences and repeated runs are cheap.
 #include "pipeline/experiment_spec.hpp"
+#include "spec/case_file.hpp"
 
 namespace npde::testing {
 
@@ -9,7 +10,7 @@ inline ExperimentSpec small_burgers() {
   ExperimentSpec s;
   s.name = "small-burgers";
   s.seed = 3;
-  s.pde = {"burgers", 16, 2 * M_PI, 0.03, 0.0, "central6"};
+  s.pde = builtin_pde("burgers", 16, 2 * M_PI, {0.03}, "central6");
   s.dt = 0.01;
   s.steps = 6;
   s.train_stencil = "backward1";
@@ -28,7 +29,7 @@ inline ExperimentSpec small_gkdv() {
   ExperimentSpec s;
   s.name = "small-gkdv";
   s.seed = 4;
-  s.pde = {"gkdv", 16, 5 * M_PI, 0.0, 0.5, "central2"};
+  s.pde = builtin_pde("gkdv", 16, 5 * M_PI, {0.5}, "central2");
   s.dt = 0.01;
   s.steps = 4;
   s.train_stencil = "central2";

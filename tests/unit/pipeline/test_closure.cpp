@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "model/pde_case.hpp"
+#include "spec/case_file.hpp"
 #include "pipeline/closure.hpp"
 
 using namespace npde;
@@ -25,13 +26,13 @@ Matrix sine_states(int n, double length, int wavenumber) {
 
 TEST_CASE("The physics closure is the replaced term with exact derivatives", "[pipeline][closure]") {
   const double k = 3.0;
-  PdeSettings burgers{"burgers", 32, 2 * M_PI, 0.03, 0.0, "central6"};
-  PdeSettings gkdv{"gkdv", 48, 5 * M_PI, 0.0, 0.5, "central2"};
+  const PdeSettings burgers = builtin_pde("burgers", 32, 2 * M_PI, {0.03}, "central6");
+  const PdeSettings gkdv = builtin_pde("gkdv", 48, 5 * M_PI, {0.5}, "central2");
   {
     const Matrix u = sine_states(burgers.resolution, burgers.length, 3);
     Vector out(burgers.resolution);
     make_physics_closure_terms(burgers).eval(u.col(0).data(), out.data());
-    CHECK((out + burgers.viscosity * k * k * u.col(0)).cwiseAbs().maxCoeff() < 1e-10);  // nu u_xx
+    CHECK((out + burgers.parameter("viscosity") * k * k * u.col(0)).cwiseAbs().maxCoeff() < 1e-10);  // nu u_xx
   }
   {
     const double kg = 2 * M_PI * 3 / gkdv.length;
@@ -40,14 +41,14 @@ TEST_CASE("The physics closure is the replaced term with exact derivatives", "[p
     make_physics_closure_terms(gkdv).eval(u.col(0).data(), out.data());
     for (int j = 0; j < gkdv.resolution; ++j) {
       const double ux = kg * std::cos(kg * j * gkdv.dx());
-      want[j] = gkdv.rotation * ux - 1.5 * u(j, 0) * ux;  // w0 u_x - 1.5 u u_x
+      want[j] = gkdv.parameter("rotation") * ux - 1.5 * u(j, 0) * ux;  // w0 u_x - 1.5 u u_x
     }
     CHECK((out - want).cwiseAbs().maxCoeff() < 1e-10);
   }
 }
 
 TEST_CASE("Closure errors: a silent network misses both closures by exactly 1", "[pipeline][closure]") {
-  PdeSettings pde{"burgers", 24, 2 * M_PI, 0.05, 0.0, "central6"};
+  const PdeSettings pde = builtin_pde("burgers", 24, 2 * M_PI, {0.05}, "central6");
   NeuralRhs model(make_model_known_terms(pde, "central2"), Mlp({24, 5, 24}));
   const Vector zero = Vector::Zero(model.mlp().parameter_count());  // NN(u) = 0
   const ClosureErrors e = closure_errors(model, zero, make_truth_terms(pde, "backward1"),
@@ -59,7 +60,7 @@ TEST_CASE("Closure errors: a silent network misses both closures by exactly 1", 
 TEST_CASE("Closure errors coincide when the data's discretisation is exact", "[pipeline][closure]") {
   // Same advection stencil in data and model and a spectral diffusion operator: the discrete
   // closure is the physics term, so any network is equally far from both.
-  PdeSettings pde{"burgers", 24, 2 * M_PI, 0.05, 0.0, "spectral"};
+  const PdeSettings pde = builtin_pde("burgers", 24, 2 * M_PI, {0.05}, "spectral");
   NeuralRhs model(make_model_known_terms(pde, "central4"), Mlp({24, 6, 24}));
   const Vector theta = model.mlp().glorot_uniform(7);
   const ClosureErrors e = closure_errors(model, theta, make_truth_terms(pde, "central4"),

@@ -50,7 +50,7 @@ TEST_CASE("An unstable training stencil is recorded as diverged, not thrown", "[
   ExperimentSpec spec = testing::small_burgers();
   spec.train_stencil = "forward1";  // anti-diffusive for u > 0: the truth blows up
   spec.steps = 50;
-  spec.pde.viscosity = 1e-4;
+  spec.pde.parameters = {1e-4};  // viscosity
   spec.train_ic.amplitude = 10;
   spec.integrator.substeps = 1;
   spec.integrator.truth = "rk4";

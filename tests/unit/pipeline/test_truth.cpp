@@ -6,12 +6,13 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/truth.hpp"
+#include "spec/case_file.hpp"
 
 using namespace npde;
 
 namespace {
 
-PdeSettings paper_burgers() { return {"burgers", 100, 2 * M_PI, 0.03, 0.0, "central6"}; }
+PdeSettings paper_burgers() { return builtin_pde("burgers", 100, 2 * M_PI, {0.03}, "central6"); }
 
 }  // namespace
 
