@@ -16,8 +16,8 @@ std::string fmt(const char* f, double v) {
 void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::string& hash, const ExperimentResult& r) {
   os << "== " << spec.name << "  [" << hash << "]\n";
   os << "truth:  " << r.truth_formula << "\nmodel:  " << r.model_formula << "\n";
-  os << "grid N=" << spec.pde.resolution << ", dt=" << spec.dt << ", steps=" << spec.steps << "; RK4 substeps model "
-     << r.substeps_model << ", truth " << r.substeps_truth << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
+  os << "grid N=" << spec.pde.resolution << ", dt=" << spec.dt << ", steps=" << spec.steps << "; substeps model "
+     << r.substeps_model << " (" << spec.integrator.model << "), truth map " << r.substeps_truth << " (rk4)" << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
      << "\n";
   os << "status: " << r.status << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
   const auto& h = r.history;

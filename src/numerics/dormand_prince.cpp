@@ -5,26 +5,13 @@
 #include <stdexcept>
 #include <string>
 
-namespace npde {
+#include "numerics/runge_kutta.hpp"
 
-const Dopri5Tableau& dopri5_tableau() {
-  static const Dopri5Tableau t = {
-      {0.0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1.0, 1.0},
-      {{0, 0, 0, 0, 0, 0},
-       {1.0 / 5, 0, 0, 0, 0, 0},
-       {3.0 / 40, 9.0 / 40, 0, 0, 0, 0},
-       {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0, 0},
-       {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0, 0},
-       {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656, 0},
-       {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}},
-      {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0},
-      {5179.0 / 57600, 0, 7571.0 / 16695, 393.0 / 640, -92097.0 / 339200, 187.0 / 2100, 1.0 / 40}};
-  return t;
-}
+namespace npde {
 
 void integrate_dopri5(const RhsFunction& f, double t0, double t1, Eigen::VectorXd& y, const AdaptiveOptions& opt,
                       AdaptiveStats& stats) {
-  const Dopri5Tableau& tab = dopri5_tableau();
+  const ButcherTable& tab = dopri5_pair();  // the same tables as the fixed-step steppers
   const int n = static_cast<int>(y.size());
   Eigen::VectorXd k[7];
   for (auto& v : k) v.resize(n);
@@ -46,7 +33,7 @@ void integrate_dopri5(const RhsFunction& f, double t0, double t1, Eigen::VectorX
     }
     y5 = stage;  // stage 7 input is the 5th-order solution (FSAL)
     err.setZero();
-    for (int s = 0; s < 7; ++s) err += (hs * (tab.b[s] - tab.bhat[s])) * k[s];
+    for (int s = 0; s < 7; ++s) err += (hs * (tab.weights[s] - tab.embedded[s])) * k[s];
     double norm = 0.0;
     for (int i = 0; i < n; ++i) {
       const double sc = opt.atol + opt.rtol * std::max(std::abs(y[i]), std::abs(y5[i]));

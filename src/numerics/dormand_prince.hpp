@@ -27,13 +27,6 @@ using RhsFunction = std::function<void(const Eigen::VectorXd& y, Eigen::VectorXd
 void integrate_dopri5(const RhsFunction& f, double t0, double t1, Eigen::VectorXd& y, const AdaptiveOptions& opt,
                       AdaptiveStats& stats);
 
-// Butcher tableau, exposed for the consistency test.
-struct Dopri5Tableau {
-  double c[7];
-  double a[7][6];
-  double b[7];      // 5th order solution
-  double bhat[7];   // embedded 4th order
-};
-const Dopri5Tableau& dopri5_tableau();
+// Its Butcher tables: dopri5_pair() in numerics/runge_kutta.hpp.
 
 }  // namespace npde

@@ -5,23 +5,23 @@
 #include <limits>
 #include <numeric>
 
-#include "numerics/rk4.hpp"
+#include "numerics/runge_kutta.hpp"
 
 namespace npde {
 
 Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt, int substeps, int steps,
-                double blowup_bound, const Cancellation& cancel) {
+                double blowup_bound, const Cancellation& cancel, const ButcherTable& stepper) {
   Rollout r;
   r.states = Matrix::Constant(u0.size(), steps + 1, std::numeric_limits<double>::quiet_NaN());
   r.states.col(0) = u0;
   Vector u = u0;
-  Rk4Workspace w(static_cast<int>(u0.size()));
+  RkWorkspace w(stepper, static_cast<int>(u0.size()));
   rhs.set_parameters(theta);
   auto eval = [&](int, const Vector& y, Vector& k) { rhs.eval(-1, y, k); };
   const double h = dt / substeps;
   for (int n = 1; n <= steps; ++n) {
     cancel.check();
-    for (int j = 0; j < substeps; ++j) rk4_step(eval, h, u, w);
+    for (int j = 0; j < substeps; ++j) rk_step(stepper, eval, h, u, w);
     if (!u.allFinite() || u.cwiseAbs().maxCoeff() > blowup_bound) {
       r.diverged_at = n;
       break;
@@ -40,16 +40,16 @@ Vector relative_l2_error(const Matrix& model, const Matrix& truth) {
 namespace {
 
 template <class Tangent>
-Matrix flow_jacobian(Tangent&& tangent, const Vector& u0, double dt, int substeps, int steps,
-                     const Cancellation& cancel) {
+Matrix flow_jacobian(const ButcherTable& stepper, Tangent&& tangent, const Vector& u0, double dt, int substeps,
+                     int steps, const Cancellation& cancel) {
   const int n = static_cast<int>(u0.size());
   Vector u = u0;
   Matrix J = Matrix::Identity(n, n);
-  Rk4Workspace w(n, n);
+  RkWorkspace w(stepper, n, n);
   const double h = dt / substeps;
   for (int s = 0; s < steps * substeps; ++s) {
     cancel.check();
-    rk4_tangent_step(tangent, h, u, J, w);
+    rk_tangent_step(stepper, tangent, h, u, J, w);
   }
   return J;
 }
@@ -57,19 +57,19 @@ Matrix flow_jacobian(Tangent&& tangent, const Vector& u0, double dt, int substep
 }  // namespace
 
 Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps,
-                           const Cancellation& cancel) {
+                           const Cancellation& cancel, const ButcherTable& stepper) {
   rhs.set_parameters(theta);
   auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(y, k, Y, K); };
-  return flow_jacobian(tangent, u, dt, substeps, steps, cancel);
+  return flow_jacobian(stepper, tangent, u, dt, substeps, steps, cancel);
 }
 
 Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps,
-                           const Cancellation& cancel) {
+                           const Cancellation& cancel, const ButcherTable& stepper) {
   auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
     terms.eval(y.data(), k.data());
     terms.jvp(y.data(), Y, K);
   };
-  return flow_jacobian(tangent, u, dt, substeps, steps, cancel);
+  return flow_jacobian(stepper, tangent, u, dt, substeps, steps, cancel);
 }
 
 Eigen::VectorXcd sorted_eigenvalues(const Matrix& a) {

@@ -8,6 +8,7 @@
 
 #include "model/known_terms.hpp"
 #include "model/neural_rhs.hpp"
+#include "numerics/runge_kutta.hpp"
 #include "pipeline/cancellation.hpp"
 
 namespace npde {
@@ -20,17 +21,18 @@ struct Rollout {
 // Runs the model autoregressively; a state with max|u| > blowup_bound counts as a blow-up.
 // `cancel` (here and below) is checked after every output step or substep.
 Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt, int substeps, int steps,
-                double blowup_bound, const Cancellation& cancel = {});
+                double blowup_bound, const Cancellation& cancel = {},
+                const ButcherTable& stepper = butcher_table("rk4"));
 
 // ||u_n - truth_n||_2 / ||truth_n||_2 for every column n.
 Vector relative_l2_error(const Matrix& model, const Matrix& truth);
 
-// d u(t + steps*dt) / d u(t) of the model's RK4 map with `substeps` substeps per output step.
+// d u(t + steps*dt) / d u(t) of the model's map: `stepper` with `substeps` substeps per output step.
 Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps,
-                           const Cancellation& cancel = {});
+                           const Cancellation& cancel = {}, const ButcherTable& stepper = butcher_table("rk4"));
 // The same for a right-hand side made only of known terms (truth, or the model without network).
 Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps,
-                           const Cancellation& cancel = {});
+                           const Cancellation& cancel = {}, const ButcherTable& stepper = butcher_table("rk4"));
 
 // Eigenvalues sorted by decreasing modulus (ties by decreasing imaginary part), so stored
 // spectra compare entry by entry.

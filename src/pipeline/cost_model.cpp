@@ -79,13 +79,14 @@ StageFlops stage_flops(const ExperimentSpec& spec) {
 
 int planned_substeps(const ExperimentSpec& spec) {
   if (spec.integrator.substeps > 0) return spec.integrator.substeps;
-  return stable_substeps(make_model_known_terms(spec.pde, spec.infer_stencil), initial_conditions(spec), spec.dt);
+  return stable_substeps(make_model_known_terms(spec.pde, spec.infer_stencil), initial_conditions(spec), spec.dt,
+                         butcher_table(spec.integrator.model));
 }
 
 double epoch_flops(const ExperimentSpec& spec, int substeps) {
   const StageFlops f = stage_flops(spec);
   const int steps = spec.one_shot() ? spec.steps : spec.training.transitions;
-  return 4.0 * substeps * steps * (f.forward + f.backward);
+  return static_cast<double>(butcher_table(spec.integrator.model).stages()) * substeps * steps * (f.forward + f.backward);
 }
 
 double experiment_flops(const ExperimentSpec& spec) {
@@ -93,11 +94,12 @@ double experiment_flops(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution;
   const double maps = spec.test_ics.size() * (spec.one_shot() ? 1.0 : spec.jacobian_states.size());
   const double map_steps = spec.jacobian_map_steps();
-  // tangents: N directions through every RK4 stage of the model's map (network and known
-  // terms), of the known terms alone, and of the truth map at its own substep count
-  const double per_direction_stage = substeps * (stage_flops(spec).forward + known_flops(spec)) +
-                                     planned_truth_jacobian_substeps(spec) * truth_flops(spec);
-  const double tangent = maps * map_steps * 4.0 * n * per_direction_stage;
+  // tangents: N directions through every stage of the model's map (network and known terms),
+  // of the known terms alone, and of the truth map (RK4) at its own substep count
+  const double model_stages = butcher_table(spec.integrator.model).stages();
+  const double per_direction = substeps * model_stages * (stage_flops(spec).forward + known_flops(spec)) +
+                               planned_truth_jacobian_substeps(spec) * 4.0 * truth_flops(spec);  // truth map: RK4
+  const double tangent = maps * map_steps * n * per_direction;
   const double eigen = 3.0 * maps * 10.0 * n * n * n;  // Hessenberg + QR iterations, about 10 N^3
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
 }
@@ -126,8 +128,8 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const std::string steps_text = buf;
   const Part parts[] = {
       // theta, gradient, Adam m and v, initial and final weights, workspaces; activations and
-      // their adjoints for the 4 RK4 stages of N states
-      {12 * parameters + 16 * n * hidden, "network.hidden", params_text},
+      // their adjoints for the stepper's stages of N states
+      {12 * parameters + 4.0 * butcher_table(spec.integrator.model).stages() * n * hidden, "network.hidden", params_text},
       {static_cast<double>(spec.training.epochs) * (updates + 1), "training.epochs", loss_text},
       // model, truth and known-only Jacobians with complex eigendecomposition workspace
       {12 * n * n + (spectral ? 4 * n * n : 0), "pde.resolution", grid_text},

@@ -39,11 +39,14 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
 
   auto log_abs_det = [](const Eigen::VectorXcd& ev) { return ev.array().abs().log().sum(); };
   // Linear known terms (gKdV's dispersion) have the same flow-map Jacobian at every state.
+  // The model's map and the known terms alone step with the model's stepper; the truth map
+  // with RK4 (at a count that follows the data's integrator: pipeline/substeps.hpp).
+  const ButcherTable& stepper = butcher_table(spec.integrator.model);
   double linear_known_radius = kNaN;
   if (model.known().linear())
     linear_known_radius = std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt,
                                                                           r.substeps_model, r.jacobian_map_steps,
-                                                                          cancel))[0]);
+                                                                          cancel, stepper))[0]);
   for (int t = 0; t < tests; ++t)
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
@@ -58,7 +61,8 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
       const Vector model_state = rollouts[t].states.col(idx);
       if (!model_state.allFinite()) continue;  // the rollout blew up before this state
       const Eigen::VectorXcd model_ev = sorted_eigenvalues(
-          model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model, r.jacobian_map_steps, cancel));
+          model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model, r.jacobian_map_steps, cancel,
+                              stepper));
       r.model_eigenvalues.col(col) = model_ev;
       r.model_radius(t, s) = std::abs(model_ev[0]);
       r.model_log_abs_det(t, s) = log_abs_det(model_ev);
@@ -66,7 +70,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
           model.known().linear()
               ? linear_known_radius
               : std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), model_state, spec.dt, r.substeps_model,
-                                                                r.jacobian_map_steps, cancel))[0]);
+                                                                r.jacobian_map_steps, cancel, stepper))[0]);
     }
 }
 
@@ -90,6 +94,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   ExperimentResult r;
   const PdeSettings& pde = spec.pde;
   const KnownTerms truth_terms = make_truth_terms(pde, spec.train_stencil);
+  const ButcherTable& stepper = butcher_table(spec.integrator.model);  // the model's
   NeuralRhs model(make_model_known_terms(pde, spec.infer_stencil), Mlp(spec.network_widths()));
   r.truth_formula = truth_formula(pde, spec.train_stencil);
   r.model_formula = model_formula(pde, spec.infer_stencil);
@@ -123,7 +128,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   Matrix all_states(pde.resolution, static_cast<long>(ics.size()) * (spec.steps + 1));
   for (size_t i = 0; i < truths.size(); ++i) all_states.middleCols(i * (spec.steps + 1), spec.steps + 1) = truths[i];
   r.amplitude = max_abs(all_states);
-  r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt);
+  r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt, stepper);
   r.substeps_truth = truth_jacobian_substeps(spec, truth_terms, all_states, truth_rk4_substeps);
   r.truth_seconds = seconds_since(t0);
   if (too_many_substeps(r.substeps_model, "the model", all_states, r) ||
@@ -152,12 +157,12 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   for (int t = 0; t < tests; ++t) {
     const Matrix& truth = test_truths[t];
     rollouts.push_back(rollout(model, theta, truth.col(0), spec.dt, r.substeps_model, spec.steps,
-                               kBlowupFactor * std::max(1.0, max_abs(truth)), options.cancel));
+                               kBlowupFactor * std::max(1.0, max_abs(truth)), options.cancel, stepper));
     r.rollout_diverged_at.push_back(rollouts.back().diverged_at);
     r.rollout_error.row(t) = relative_l2_error(rollouts.back().states, truth).transpose();
   }
   const Rollout train_rollout = rollout(model, theta, truths[0].col(0), spec.dt, r.substeps_model, spec.steps,
-                                        kBlowupFactor * std::max(1.0, max_abs(truths[0])), options.cancel);
+                                        kBlowupFactor * std::max(1.0, max_abs(truths[0])), options.cancel, stepper);
   r.saturation = saturation_share(model, theta, train_rollout.states);
   const KnownTerms physics = make_physics_closure_terms(pde);
   r.closure_error_discrete.resize(static_cast<long>(truths.size()));

@@ -32,7 +32,8 @@ struct TrainingSettings {
 };
 
 struct IntegratorSettings {
-  int substeps = 0;                     // RK4 substeps per output step; 0 = automatic (stability bound)
+  std::string model = "rk4";            // the model's stepper (numerics/runge_kutta.hpp)
+  int substeps = 0;                     // model substeps per output step; 0 = automatic (stability bound)
   std::string truth = "dopri5";         // truth data: "dopri5" (adaptive) or "rk4" (with substeps)
   double truth_rtol = 1e-10;
   double truth_atol = 1e-12;

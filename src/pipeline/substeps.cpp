@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "numerics/rk4.hpp"
+#include "numerics/runge_kutta.hpp"
 
 namespace npde {
 
@@ -16,8 +16,8 @@ int substep_count(double n) {
 
 }  // namespace
 
-int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt) {
-  return substep_count(dt * terms.stability_bound(states) / kRk4StableRadius);
+int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt, const ButcherTable& stepper) {
+  return substep_count(dt * terms.stability_bound(states) / stepper.stable_radius);
 }
 
 int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance) {

@@ -1,10 +1,11 @@
 #pragma once
 #include "model/known_terms.hpp"
+#include "numerics/runge_kutta.hpp"
 #include "pipeline/experiment_spec.hpp"
 
 namespace npde {
 
-// The most RK4 substeps per output step a cell may need. States so large (or a dt so long) that
+// The most substeps per output step a cell may need. States so large (or a dt so long) that
 // the stability or accuracy rule asks for more cannot be integrated in bounded time: the cell
 // ends as diverged, saying so, instead of running for hours (or overflowing the count). The
 // paper's settings need at most a few hundred.
@@ -12,10 +13,12 @@ constexpr int kMaxSubsteps = 100000;
 
 // The counts below saturate at kMaxSubsteps + 1 (also for infinite or NaN bounds).
 
-// Smallest RK4 substep count per output step dt such that dt/substeps times the bound on the
-// known terms' eigenvalues over the given states (columns) stays inside kRk4StableRadius.
-// The network's own contribution is unknown in advance and not included.
-int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt);
+// Smallest substep count per output step dt such that dt/substeps times the bound on the known
+// terms' eigenvalues over the given states (columns) stays inside the stepper's stable half-disk
+// (ButcherTable::stable_radius; 2.5 for RK4). The network's own contribution is unknown in
+// advance and not included.
+int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt,
+                    const ButcherTable& stepper = butcher_table("rk4"));
 
 // Smallest RK4 substep count per output step dt for which RK4's amplitude error on the fastest
 // mode, summed over a map of `map_steps` output steps, stays below `tolerance`: with z = h B

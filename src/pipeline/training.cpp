@@ -8,16 +8,17 @@
 
 namespace npde {
 
-UnrolledLoss::UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps)
+UnrolledLoss::UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps, const ButcherTable& stepper)
     : rhs_(rhs),
+      stepper_(stepper),
       h_(dt / substeps),
       substeps_(substeps),
       outputs_(rhs.size(), max_steps),
       u_(rhs.size()),
       ubar_(rhs.size()),
-      forward_(rhs.size()),
-      adjoint_(rhs.size()) {
-  rhs_.reserve_tape(4L * substeps * max_steps);
+      forward_(stepper, rhs.size()),
+      adjoint_(stepper, rhs.size()) {
+  rhs_.reserve_tape(static_cast<long>(stepper.stages()) * substeps * max_steps);
 }
 
 double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, int loss_from_step,
@@ -29,9 +30,10 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
   auto eval = [&](int tape, const Vector& y, Vector& k) { rhs_.eval(tape, y, k); };
   auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) { rhs_.vjp(tape, kbar, ybar); };
 
+  const int stages = stepper_.stages();
   u_ = u0;
   for (int i = 0; i < steps; ++i) {
-    for (int j = 0; j < substeps_; ++j) rk4_step(eval, h_, u_, forward_, 4 * (i * substeps_ + j));
+    for (int j = 0; j < substeps_; ++j) rk_step(stepper_, eval, h_, u_, forward_, stages * (i * substeps_ + j));
     outputs_.col(i) = u_;
   }
   if (final_state) *final_state = u_;
@@ -44,11 +46,12 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
       loss += r.squaredNorm() / n;
       ubar_ += (2.0 / n) * r;
     }
-    for (int j = substeps_ - 1; j >= 0; --j) rk4_adjoint_step(vjp, h_, ubar_, adjoint_, 4 * (i * substeps_ + j));
+    for (int j = substeps_ - 1; j >= 0; --j)
+      rk_adjoint_step(stepper_, vjp, h_, ubar_, adjoint_, stages * (i * substeps_ + j));
   }
   if (input_grad) *input_grad = ubar_;
   grad.setZero(theta.size());
-  rhs_.accumulate_parameter_gradient(4L * substeps_ * steps, grad);
+  rhs_.accumulate_parameter_gradient(static_cast<long>(stages) * substeps_ * steps, grad);
   return loss;
 }
 
@@ -61,7 +64,7 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
   const TrainingSettings& t = spec.training;
   const bool one_shot = spec.one_shot();
   const int unrolled = one_shot ? spec.steps : (t.update == "summed" ? t.transitions : 1);
-  UnrolledLoss loss(rhs, spec.dt, substeps, unrolled);
+  UnrolledLoss loss(rhs, spec.dt, substeps, unrolled, butcher_table(spec.integrator.model));
   Adam adam(theta.size(), AdamSettings{t.learning_rate});
 
   TrainingHistory h;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "model/neural_rhs.hpp"
-#include "numerics/rk4.hpp"
+#include "numerics/runge_kutta.hpp"
 #include "pipeline/cancellation.hpp"
 #include "pipeline/experiment_spec.hpp"
 
@@ -19,7 +19,8 @@ namespace npde {
 
 class UnrolledLoss {
  public:
-  UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps);
+  UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps,
+               const ButcherTable& stepper = butcher_table("rk4"));
 
   // targets: N x steps, column i - 1 is the target of output step i. Returns the loss, writes
   // grad = dL/dtheta and, if non-null, the model state after `steps` steps and dL/du0.
@@ -30,12 +31,13 @@ class UnrolledLoss {
 
  private:
   NeuralRhs& rhs_;
+  const ButcherTable& stepper_;
   double h_;
   int substeps_;
   Matrix outputs_;  // model state after each output step
   Vector u_, ubar_;
-  Rk4Workspace forward_;
-  Rk4AdjointWorkspace adjoint_;
+  RkWorkspace forward_;
+  RkAdjointWorkspace adjoint_;
 };
 
 struct TrainingHistory {

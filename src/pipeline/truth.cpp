@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "numerics/dormand_prince.hpp"
-#include "numerics/rk4.hpp"
+#include "numerics/runge_kutta.hpp"
 
 namespace npde {
 
@@ -36,11 +36,12 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
       out.accepted_steps = stats.accepted;
       out.rejected_steps = stats.rejected;
     } else {
-      Rk4Workspace w(n);
+      const ButcherTable& rk4 = butcher_table("rk4");
+      RkWorkspace w(rk4, n);
       const double h = dt / rk4_substeps;
       auto staged = [&](int, const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
       for (int s = 1; s <= steps; ++s) {
-        for (int j = 0; j < rk4_substeps; ++j) rk4_step(staged, h, u, w);
+        for (int j = 0; j < rk4_substeps; ++j) rk_step(rk4, staged, h, u, w);
         check(s);
         out.states.col(s) = u;
       }

@@ -87,7 +87,11 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
      << "\n";
   if (t.mode == "autoregressive") os << "transitions = " << t.transitions << "\nupdate = " << quoted(t.update) << "\n";
   const IntegratorSettings& in = spec.integrator;
-  os << "\n[integrator]\nsubsteps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
+  os << "\n[integrator]\n";
+  // Written only when not the default: the key came later, and older texts (and their content
+  // hashes, the keys of existing stores) must stay what they were.
+  if (in.model != "rk4") os << "model = " << quoted(in.model) << "\n";
+  os << "substeps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
      << "\ntruth = " << quoted(in.truth) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
      << num(in.truth_atol) << "\n\n";
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "numerics/runge_kutta.hpp"
 #include "numerics/stencil.hpp"
 #include "pipeline/cost_model.hpp"
 #include "spec/case_file.hpp"
@@ -74,6 +75,7 @@ IntegratorSettings read_integrator_section(TomlReader& r) {
       r.fail("substeps", "must be \"auto\" or an integer from 1 to 1000000");
     }
   }
+  s.model = one_of(r, "model", stepper_names(), std::string("rk4"));
   s.truth = one_of(r, "truth", {"dopri5", "rk4"}, std::string("dopri5"));
   s.truth_rtol = positive(r, "truth_rtol", 1e-10);
   s.truth_atol = positive(r, "truth_atol", 1e-12);

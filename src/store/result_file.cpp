@@ -6,6 +6,7 @@
 #include <tuple>
 #include <unistd.h>
 
+#include "numerics/runge_kutta.hpp"
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
@@ -53,7 +54,10 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
 
   Object integ = create_group(file, "integrator");
   set_attribute(integ.id(), "description", std::string("how the numbers were integrated"));
-  set_attribute(integ.id(), "model", std::string("classical RK4, fixed substeps per output step"));
+  const ButcherTable& stepper = butcher_table(spec.integrator.model);
+  set_attribute(integ.id(), "model", (stepper.name == "rk4" ? std::string("classical RK4") : stepper.description) +
+                                         ", fixed substeps per output step");
+  set_attribute(integ.id(), "stepper", stepper.name);
   set_attribute(integ.id(), "substeps_model", static_cast<long long>(r.substeps_model));
   set_attribute(integ.id(), "substeps_truth_jacobian", static_cast<long long>(r.substeps_truth));
   set_attribute(integ.id(), "substep_rule", std::string(spec.integrator.substeps > 0 ? "fixed by the job" : "auto: stability bound of the known terms at the truth amplitude"));

@@ -1,12 +1,13 @@
-// Time integrators: RK4 order and stability region, the Dormand-Prince tableau and tolerance,
-// and the RK4 tangent and adjoint steps against finite differences and each other.
+// Time integrators: every stepper table's consistency, order of accuracy and declared stable
+// half-disk; its tangent step against finite differences and its adjoint step as the exact
+// transpose; the Dormand-Prince pair and the adaptive integrator's tolerance.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <complex>
 
 #include "numerics/dormand_prince.hpp"
-#include "numerics/rk4.hpp"
+#include "numerics/runge_kutta.hpp"
 
 using namespace npde;
 
@@ -24,11 +25,11 @@ Vector linear_exact(double t) {
   return u;
 }
 
-double rk4_error(int steps) {
+double global_error(const ButcherTable& t, int steps) {
   Vector u = linear_exact(0);
-  Rk4Workspace w(2);
+  RkWorkspace w(t, 2);
   auto rhs = [](int, const Vector& y, Vector& k) { linear_rhs(y, k); };
-  for (int i = 0; i < steps; ++i) rk4_step(rhs, 2.0 / steps, u, w);
+  for (int i = 0; i < steps; ++i) rk_step(t, rhs, 2.0 / steps, u, w);
   return (u - linear_exact(2.0)).norm();
 }
 
@@ -44,53 +45,78 @@ Matrix nonlinear_jacobian(const Vector& y) {
   return j;
 }
 
-// One RK4 tangent step of the nonlinear system from u: advances u and returns du'/du.
-Matrix tangent_step_jacobian(Vector& u, double h) {
+// One tangent step of the nonlinear system from u: advances u and returns du'/du.
+Matrix tangent_step_jacobian(const ButcherTable& t, Vector& u, double h) {
   auto tangent = [](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
     nonlinear_rhs(y, k);
     K = nonlinear_jacobian(y) * Y;
   };
   Matrix J = Matrix::Identity(3, 3);
-  Rk4Workspace w(3, 3);
-  rk4_tangent_step(tangent, h, u, J, w);
+  RkWorkspace w(t, 3, 3);
+  rk_tangent_step(t, tangent, h, u, J, w);
   return J;
 }
 
 }  // namespace
 
-TEST_CASE("RK4 converges with global order 4 on a linear problem", "[numerics][rk4]") {
-  const double e1 = rk4_error(50), e2 = rk4_error(100), e3 = rk4_error(200);
-  CHECK(std::log2(e1 / e2) == Approx(4.0).margin(0.1));
-  CHECK(std::log2(e2 / e3) == Approx(4.0).margin(0.1));
+TEST_CASE("Every stepper table is consistent: rows sum to c, weights to 1, quadrature to its order",
+          "[numerics][steppers]") {
+  std::vector<const ButcherTable*> all{&dopri5_pair()};
+  for (const std::string& name : stepper_names()) all.push_back(&butcher_table(name));
+  for (const ButcherTable* t : all) {
+    INFO(t->name);
+    REQUIRE(static_cast<int>(t->a.size()) == t->stages());
+    for (int s = 0; s < t->stages(); ++s) {
+      REQUIRE(static_cast<int>(t->a[s].size()) == s);
+      double row = 0;
+      for (double x : t->a[s]) row += x;
+      CHECK(row == Approx(t->c[s]).margin(1e-14));
+    }
+    for (int q = 1; q <= t->order; ++q) {  // sum b c^(q-1) = 1/q
+      double sb = 0, sbh = 0;
+      for (int s = 0; s < t->stages(); ++s) {
+        sb += t->b(s) * std::pow(t->c[s], q - 1);
+        if (!t->embedded.empty()) sbh += t->embedded[s] * std::pow(t->c[s], q - 1);
+      }
+      CHECK(sb == Approx(1.0 / q).margin(1e-14));
+      if (!t->embedded.empty() && q < t->order) CHECK(sbh == Approx(1.0 / q).margin(1e-14));
+    }
+  }
 }
 
-TEST_CASE("The half-disk used by the substep rule lies in RK4's stability region", "[numerics][rk4]") {
-  for (int i = 0; i <= 400; ++i)
-    for (int j = 0; j <= 100; ++j) {
-      const double angle = M_PI / 2 + M_PI * i / 400.0;  // Re z <= 0
-      const std::complex<double> z = std::polar(kRk4StableRadius * j / 100.0, angle);
-      REQUIRE(std::abs(rk4_amplification(z)) <= 1.0 + 1e-12);
-    }
-  // and the bound is not loose beyond reason: slightly outside the real-axis limit is unstable
-  CHECK(std::abs(rk4_amplification(-2.8)) > 1.0);
+TEST_CASE("Every stepper converges with its order on a linear problem", "[numerics][steppers]") {
+  for (const std::string& name : stepper_names()) {
+    const ButcherTable& t = butcher_table(name);
+    // coarse enough that the error is far above rounding for the fifth-order methods
+    const int n0 = t.order >= 5 ? 40 : 50;
+    const double e1 = global_error(t, n0), e2 = global_error(t, 2 * n0), e3 = global_error(t, 4 * n0);
+    INFO(name << ": errors " << e1 << " " << e2 << " " << e3);
+    CHECK(std::log2(e1 / e2) == Approx(t.order).margin(0.2));
+    CHECK(std::log2(e2 / e3) == Approx(t.order).margin(0.2));
+  }
 }
 
-TEST_CASE("Dormand-Prince tableau is consistent and of order 5", "[numerics][dopri5]") {
-  const Dopri5Tableau& t = dopri5_tableau();
-  for (int s = 0; s < 7; ++s) {
-    double row = 0;
-    for (int j = 0; j < 6; ++j) row += t.a[s][j];
-    CHECK(row == Approx(t.c[s]).margin(1e-14));
+TEST_CASE("The half-disk the substep rule uses lies in each stepper's stability region", "[numerics][steppers]") {
+  for (const std::string& name : stepper_names()) {
+    const ButcherTable& t = butcher_table(name);
+    INFO(name << " radius " << t.stable_radius << " growth " << t.growth);
+    double worst = 0;
+    for (int i = 0; i <= 400; ++i)
+      for (int j = 0; j <= 100; ++j) {
+        const double angle = M_PI / 2 + M_PI * i / 400.0;  // Re z <= 0
+        worst = std::max(worst, std::abs(amplification(t, std::polar(t.stable_radius * j / 100.0, angle))));
+      }
+    CHECK(worst <= 1.0 + t.growth + 1e-12);
+    // and the radius is not loose beyond reason: 20% further out the region is left
+    double outside = 0;
+    for (int i = 0; i <= 400; ++i)
+      outside = std::max(outside, std::abs(amplification(t, std::polar(1.2 * t.stable_radius, M_PI / 2 + M_PI * i / 400.0))));
+    CHECK(outside > 1.0 + t.growth);
   }
-  for (int q = 1; q <= 5; ++q) {  // quadrature conditions sum b c^(q-1) = 1/q
-    double sb = 0, sbh = 0;
-    for (int s = 0; s < 7; ++s) {
-      sb += t.b[s] * std::pow(t.c[s], q - 1);
-      sbh += t.bhat[s] * std::pow(t.c[s], q - 1);
-    }
-    CHECK(sb == Approx(1.0 / q).margin(1e-14));
-    if (q <= 4) CHECK(sbh == Approx(1.0 / q).margin(1e-14));
-  }
+  // RK4's is the classical polynomial
+  const std::complex<double> z(-1.3, 0.7);
+  CHECK(std::abs(amplification(butcher_table("rk4"), z) - (1.0 + z + z * z / 2.0 + z * z * z / 6.0 + z * z * z * z / 24.0)) <
+        1e-14);
 }
 
 TEST_CASE("The adaptive pair meets its tolerance", "[numerics][dopri5]") {
@@ -109,55 +135,62 @@ TEST_CASE("The adaptive pair meets its tolerance", "[numerics][dopri5]") {
   }
 }
 
-TEST_CASE("RK4 tangent step equals finite differences of the step", "[numerics][rk4]") {
-  Vector u(3);
-  u << 0.3, -0.7, 0.5;
-  const double h = 0.1;
-  auto rhs = [](int, const Vector& y, Vector& k) { nonlinear_rhs(y, k); };
-  Vector ut = u;
-  const Matrix J = tangent_step_jacobian(ut, h);
-  for (int c = 0; c < 3; ++c) {
-    const double eps = 1e-6;
-    Vector up = u, um = u;
-    up[c] += eps;
-    um[c] -= eps;
-    Rk4Workspace w1(3);
-    rk4_step(rhs, h, up, w1);
-    rk4_step(rhs, h, um, w1);
-    const Vector fd = (up - um) / (2 * eps);
-    CHECK((J.col(c) - fd).norm() <= 1e-8 * fd.norm());
+TEST_CASE("Every stepper's tangent step equals finite differences of the step", "[numerics][steppers]") {
+  for (const std::string& name : stepper_names()) {
+    const ButcherTable& t = butcher_table(name);
+    INFO(name);
+    Vector u(3);
+    u << 0.3, -0.7, 0.5;
+    const double h = 0.1;
+    auto rhs = [](int, const Vector& y, Vector& k) { nonlinear_rhs(y, k); };
+    Vector ut = u;
+    const Matrix J = tangent_step_jacobian(t, ut, h);
+    for (int c = 0; c < 3; ++c) {
+      const double eps = 1e-6;
+      Vector up = u, um = u;
+      up[c] += eps;
+      um[c] -= eps;
+      RkWorkspace w1(t, 3);
+      rk_step(t, rhs, h, up, w1);
+      rk_step(t, rhs, h, um, w1);
+      const Vector fd = (up - um) / (2 * eps);
+      CHECK((J.col(c) - fd).norm() <= 1e-8 * fd.norm());
+    }
+    Vector up = u;
+    RkWorkspace w1(t, 3);
+    rk_step(t, rhs, h, up, w1);
+    CHECK((ut - up).norm() <= 1e-15);  // the tangent step advances the primal identically
   }
-  Vector up = u;
-  Rk4Workspace w1(3);
-  rk4_step(rhs, h, up, w1);
-  CHECK((ut - up).norm() <= 1e-15);  // the tangent step advances the primal identically
 }
 
-TEST_CASE("RK4 adjoint step is the transpose of the tangent step", "[numerics][rk4]") {
-  Vector u(3);
-  u << 0.3, -0.7, 0.5;
-  const double h = 0.1;
-  // forward with a tape of stage inputs
-  std::vector<Vector> stage_inputs(4);
-  auto rhs = [&](int tape, const Vector& y, Vector& k) {
-    stage_inputs[tape] = y;
-    nonlinear_rhs(y, k);
-  };
-  Vector uf = u;
-  Rk4Workspace w(3);
-  rk4_step(rhs, h, uf, w, 0);
-  auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) {
-    ybar = nonlinear_jacobian(stage_inputs[tape]).transpose() * kbar;
-  };
-  Vector ut = u;
-  const Matrix J = tangent_step_jacobian(ut, h);
-
-  Vector v(3), dir(3);
-  v << 0.2, -1.1, 0.4;
-  dir << -0.5, 0.25, 1.5;
-  Vector vbar = v;
-  Rk4AdjointWorkspace wa(3);
-  rk4_adjoint_step(vjp, h, vbar, wa, 0);
-  const double lhs = v.dot(J * dir), rhs_dot = vbar.dot(dir);
-  CHECK(std::abs(lhs - rhs_dot) <= 1e-12 * std::abs(lhs));
+TEST_CASE("Every stepper's adjoint step is the transpose of its tangent step", "[numerics][steppers]") {
+  for (const std::string& name : stepper_names()) {
+    const ButcherTable& t = butcher_table(name);
+    INFO(name);
+    Vector u(3);
+    u << 0.3, -0.7, 0.5;
+    const double h = 0.1;
+    // forward with a tape of stage inputs
+    std::vector<Vector> stage_inputs(static_cast<size_t>(t.stages()));
+    auto rhs = [&](int tape, const Vector& y, Vector& k) {
+      stage_inputs[tape] = y;
+      nonlinear_rhs(y, k);
+    };
+    Vector uf = u;
+    RkWorkspace w(t, 3);
+    rk_step(t, rhs, h, uf, w, 0);
+    auto vjp = [&](int tape, const Vector& kbar, Vector& ybar) {
+      ybar = nonlinear_jacobian(stage_inputs[tape]).transpose() * kbar;
+    };
+    Vector ut = u;
+    const Matrix J = tangent_step_jacobian(t, ut, h);
+    for (int trial = 0; trial < 3; ++trial) {
+      const Vector v = Vector::Random(3), dir = Vector::Random(3);
+      Vector vbar = v;
+      RkAdjointWorkspace wa(t, 3);
+      rk_adjoint_step(t, vjp, h, vbar, wa, 0);
+      const double lhs = v.dot(J * dir), rhs_dot = vbar.dot(dir);
+      CHECK(std::abs(lhs - rhs_dot) <= 1e-13 * std::max(1.0, std::abs(lhs)));
+    }
+  }
 }
