@@ -38,9 +38,10 @@ int plan(int argc, char** argv) {
   }
   const std::vector<GridCell> cells = enumerate_cells(sweep);
   std::printf("sweep %s  hash %s\n", sweep.name.c_str(), content_hash(canonical_sweep_toml(sweep)).c_str());
-  std::printf("grid: %zu resolutions x %zu training stencils x %zu inference stencils x %zu ICs x %d replicates = %zu cells\n",
+  std::printf("grid: %zu resolutions x %zu training stencils x %zu inference stencils x %zu ICs x %zu steppers x %d "
+              "replicates = %zu cells\n",
               sweep.resolutions.size(), sweep.train_stencils.size(), sweep.infer_stencils.size(), sweep.ics.size(),
-              sweep.replicates, cells.size());
+              std::max<size_t>(1, sweep.steppers.size()), sweep.replicates, cells.size());
   double total = 0;
   for (const GridCell& c : cells) total += experiment_flops(c.spec);
   const bool all = args.has("--all");

@@ -130,6 +130,7 @@ std::string canonical_sweep_toml(const SweepSpec& s) {
   if (!s.base.one_shot()) os << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
   os << "\n[grid]\nresolution = " << list(s.resolutions) << "\ntrain_stencil = " << string_list(s.train_stencils)
      << "\ninfer_stencil = " << string_list(s.infer_stencils) << "\nic = " << ic_list(s.ics) << "\n";
+  if (!s.steppers.empty()) os << "stepper = " << string_list(s.steppers) << "\n";
   write_case(os, s.base.pde);
   return os.str();
 }

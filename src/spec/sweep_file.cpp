@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "numerics/runge_kutta.hpp"
 #include "spec/canonical.hpp"
 #include "spec/field_rules.hpp"
 #include "spec/job_file.hpp"
@@ -47,7 +48,9 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
 std::string cell_name(const SweepSpec& s, const ExperimentSpec& e, int replicate) {
   std::ostringstream os;
   os << s.name << ":N" << e.pde.resolution << ":" << e.train_stencil << ":" << e.infer_stencil << ":"
-     << e.train_ic.label() << ":r" << replicate;
+     << e.train_ic.label();
+  if (!s.steppers.empty()) os << ":" << e.integrator.model;
+  os << ":r" << replicate;
   return os.str();
 }
 
@@ -93,7 +96,11 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   TomlReader training = top.table("training");
   const long transitions_line = training.line_of("transitions"), epochs_line = training.line_of("epochs");
   b.training = read_training_section(training);
-  if (auto integrator = top.optional_table("integrator")) b.integrator = read_integrator_section(*integrator);
+  bool integrator_model_set = false;
+  if (auto integrator = top.optional_table("integrator")) {
+    integrator_model_set = integrator->has("model");
+    b.integrator = read_integrator_section(*integrator);
+  }
 
   TomlReader analysis = top.table("analysis");
   const long jacobian_line = analysis.line_of("jacobian_states");
@@ -119,6 +126,20 @@ SweepSpec read_sweep_table(const toml::table& root, const std::string& path) {
   s.infer_stencils = stencil_list(grid, "infer_stencil");
   for (TomlReader& t : grid.table_list("ic")) s.ics.push_back(read_initial_condition(t));
   if (s.ics.empty()) grid.fail("ic", "must list at least one training initial condition");
+  if (grid.has("stepper")) {
+    if (integrator_model_set)
+      grid.fail("stepper", "the stepper is either an axis here or one value in [integrator] model, not both");
+    const toml::node* n = grid.get_node("stepper");
+    if (!n->is_array()) grid.fail("stepper", "must be an array of stepper names");
+    for (const toml::node& el : *n->as_array()) {
+      if (!el.is_string() || !is_stepper_name(el.as_string()->get()))
+        throw InputError(grid.file(), static_cast<long>(el.source().begin.line), grid.path_of("stepper"),
+                         "unknown stepper " + (el.is_string() ? "'" + el.as_string()->get() + "'" : "value") +
+                             "; known steppers: " + join(stepper_names()));
+      s.steppers.push_back(el.as_string()->get());
+    }
+    require_distinct(grid, "stepper", s.steppers);
+  }
   grid.finish();
   top.finish();
   // Before anything is enumerated (a million cells of specs and hashes would not fit in memory).
@@ -158,23 +179,26 @@ SweepSpec read_sweep_text(const std::string& text, const std::string& source) {
 std::vector<GridCell> enumerate_cells(const SweepSpec& s) {
   std::vector<GridCell> cells;
   cells.reserve(static_cast<size_t>(s.size()));
+  const std::vector<std::string> steppers = s.steppers.empty() ? std::vector<std::string>{s.base.integrator.model} : s.steppers;
   for (int n : s.resolutions)
     for (const std::string& train : s.train_stencils)
       for (const std::string& infer : s.infer_stencils)
         for (const InitialCondition& ic : s.ics)
-          for (int r = 0; r < s.replicates; ++r) {
-            GridCell c;
-            c.id = static_cast<long>(cells.size());
-            c.replicate = r;
-            c.spec = s.base;
-            c.spec.pde.resolution = n;
-            c.spec.train_stencil = train;
-            c.spec.infer_stencil = infer;
-            c.spec.train_ic = ic;
-            c.spec.seed = derive_seed(s.seed, c.spec.network_widths(), r);
-            c.spec.name = cell_name(s, c.spec, r);
-            cells.push_back(std::move(c));
-          }
+          for (const std::string& stepper : steppers)
+            for (int r = 0; r < s.replicates; ++r) {
+              GridCell c;
+              c.id = static_cast<long>(cells.size());
+              c.replicate = r;
+              c.spec = s.base;
+              c.spec.pde.resolution = n;
+              c.spec.train_stencil = train;
+              c.spec.infer_stencil = infer;
+              c.spec.train_ic = ic;
+              c.spec.integrator.model = stepper;
+              c.spec.seed = derive_seed(s.seed, c.spec.network_widths(), r);
+              c.spec.name = cell_name(s, c.spec, r);
+              cells.push_back(std::move(c));
+            }
   return cells;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Sweep files (sweeps/*.toml): the experiment settings shared by every cell, plus a [grid] of
 // lists whose product is the set of experiments (docs/sweep-file.md).
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,9 +18,12 @@ struct SweepSpec {
   std::vector<int> resolutions;
   std::vector<std::string> train_stencils, infer_stencils;
   std::vector<InitialCondition> ics;  // training ICs
+  // The model's stepper as an axis ([grid] stepper); empty: every cell uses base.integrator.model.
+  std::vector<std::string> steppers;
 
   long size() const {
-    return static_cast<long>(resolutions.size() * train_stencils.size() * infer_stencils.size() * ics.size()) *
+    return static_cast<long>(resolutions.size() * train_stencils.size() * infer_stencils.size() * ics.size() *
+                             std::max<size_t>(1, steppers.size())) *
            replicates;
   }
 };
@@ -35,8 +39,8 @@ SweepSpec read_sweep_file(const std::string& path);
 // The same for sweep text in memory (a store's `sweep_toml`); `source` names it in errors.
 SweepSpec read_sweep_text(const std::string& text, const std::string& source);
 
-// Every cell in a fixed order: resolution, train stencil, infer stencil, IC, replicate (the
-// last varies fastest). Names and seeds derive from content only, never from rank or order.
+// Every cell in a fixed order: resolution, train stencil, infer stencil, IC, stepper (when the
+// grid has that axis), replicate (the last varies fastest). Names and seeds derive from content only, never from rank or order.
 std::vector<GridCell> enumerate_cells(const SweepSpec& sweep);
 
 // Initial-weight seed of a cell: a hash of the sweep seed, the network's widths and the

@@ -138,8 +138,8 @@ std::vector<std::string> test_ic_labels(const std::string& path, const std::stri
 }  // namespace
 
 const std::vector<std::string>& experiment_keys() {
-  static const std::vector<std::string> k = {"case", "train_stencil", "infer_stencil", "ic", "resolution", "replicate",
-                                             "status", "test_ic"};
+  static const std::vector<std::string> k = {"case", "train_stencil", "infer_stencil", "ic", "stepper", "resolution",
+                                             "replicate", "status", "test_ic"};
   return k;
 }
 
@@ -200,6 +200,9 @@ StoreContents read_store(const std::string& path) {
                       res = h5::read_raw(id, "/experiments/resolution"), rep = h5::read_raw(id, "/experiments/replicate"),
                       row = h5::read_raw(id, "/experiments/row"), code = h5::read_raw(id, "/status/code"),
                       msg = h5::read_raw(id, "/status/message"), secs = h5::read_raw(id, "/timing/seconds");
+    // Stores made before the stepper became a grid axis have no column: every cell used RK4.
+    const bool has_stepper = h5::exists(id, "/experiments/stepper");
+    const h5::RawData stepper = has_stepper ? h5::read_raw(id, "/experiments/stepper") : h5::RawData{};
     c.cells = static_cast<long>(code.shape.at(0));
     const std::vector<double> seconds = doubles(secs);
     require_entries(secs, 3 * static_cast<size_t>(c.cells), sizeof(double));
@@ -212,7 +215,8 @@ StoreContents read_store(const std::string& path) {
       r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
                 {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
                 {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
-                {"status", status_text(status)}};
+                {"status", status_text(status)},
+                {"stepper", has_stepper ? string_at(stepper, i) : std::string("rk4")}};
       r.message = string_at(msg, static_cast<size_t>(i));
       const std::string g = "/results/N" + std::to_string(n) + "/";
       if (!group_info.count(n)) {

@@ -137,7 +137,8 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       {"resolution", h5::Type::i32, 0, "N grid points"},
       {"replicate", h5::Type::i32, 0, "independent initialisation index"},
       {"seed", h5::Type::i64, 0, "seed of the Glorot initial weights"},
-      {"row", h5::Type::i32, 0, "row of this cell in /results/N<resolution>"}};
+      {"row", h5::Type::i32, 0, "row of this cell in /results/N<resolution>"},
+      {"stepper", h5::Type::str, 16, "the model's time stepper (integrator.model)"}};
   std::vector<h5::Object> column_sets;
   for (const Column& c : columns) {
     column_sets.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
@@ -217,6 +218,7 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       h5::write_row(column_sets[7].id(), h5::Type::i32, i, {}, &rep);
       h5::write_row(column_sets[8].id(), h5::Type::i64, i, {}, &seed);
       h5::write_row(column_sets[9].id(), h5::Type::i32, i, {}, &row);
+      h5::write_row(column_sets[10].id(), h5::Type::str, i, {}, str(c.spec.integrator.model, 16).data(), 16);
       const std::int32_t pending = 0;
       h5::write_row(code.id(), h5::Type::i32, i, {}, &pending);
     }

@@ -34,8 +34,9 @@ Setup make_setup(const ExperimentSpec& spec) {
 }
 
 // Compares the adjoint gradient with central differences over every parameter.
-void check_gradient(Setup& s, int steps, int loss_from, const Vector& u0) {
-  UnrolledLoss loss(s.rhs, s.spec.dt, s.substeps, steps);
+void check_gradient(Setup& s, int steps, int loss_from, const Vector& u0,
+                    const ButcherTable& stepper = butcher_table("rk4")) {
+  UnrolledLoss loss(s.rhs, s.spec.dt, s.substeps, steps, stepper);
   Vector grad;
   loss.evaluate(s.theta, u0, steps, loss_from, s.truth.middleCols(1, steps), grad);
   Vector scratch;
@@ -63,21 +64,32 @@ TEST_CASE("Autoregressive loss gradient matches central finite differences", "[p
   SECTION("from a state that is not the initial condition") { check_gradient(s, 1, 1, s.truth.col(2) * 1.1); }
 }
 
+TEST_CASE("The training gradient through every stepper matches central finite differences",
+          "[pipeline][gradient][steppers]") {
+  for (const std::string& name : stepper_names()) {
+    INFO(name);
+    Setup s = make_setup(testing::small_burgers());
+    check_gradient(s, 2, 1, s.truth.col(0), butcher_table(name));
+  }
+}
+
 TEST_CASE("One-shot loss gradient matches central finite differences", "[pipeline][gradient]") {
   Setup s = make_setup(testing::small_gkdv());
   check_gradient(s, s.spec.steps, s.spec.steps, s.truth.col(0));
 }
 
-TEST_CASE("Model step-map Jacobian matches finite differences and the adjoint", "[pipeline][jacobian]") {
+TEST_CASE("Model step-map Jacobian matches finite differences and the adjoint, for every stepper", "[pipeline][jacobian]") {
+  for (const std::string& stepper_name : stepper_names())
   for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv()}) {
-    INFO(spec.name);
+    INFO(spec.name << " " << stepper_name);
+    const ButcherTable& stepper = butcher_table(stepper_name);
     Setup s = make_setup(spec);
     const int n = spec.pde.resolution;
     const Vector u = s.truth.col(1);
-    const Matrix J = model_flow_jacobian(s.rhs, s.theta, u, spec.dt, s.substeps, 2);
+    const Matrix J = model_flow_jacobian(s.rhs, s.theta, u, spec.dt, s.substeps, 2, {}, stepper);
 
     auto step_map = [&](const Vector& x) {
-      Rollout r = rollout(s.rhs, s.theta, x, spec.dt, s.substeps, 2, 1e300);
+      Rollout r = rollout(s.rhs, s.theta, x, spec.dt, s.substeps, 2, 1e300, {}, stepper);
       return Vector(r.states.col(2));
     };
     const double eps = 1e-6;
@@ -93,7 +105,7 @@ TEST_CASE("Model step-map Jacobian matches finite differences and the adjoint", 
     // loss = sum((u_2 - y)^2) / n and y = u_2 - (n/2) v, the cotangent of u_2 is v, so the
     // input gradient is J^T v.
     const Vector v = Vector::LinSpaced(n, -1, 2), w = Vector::LinSpaced(n, 1, -0.5).array().sin();
-    UnrolledLoss loss(s.rhs, spec.dt, s.substeps, 2);
+    UnrolledLoss loss(s.rhs, spec.dt, s.substeps, 2, stepper);
     Matrix targets = Matrix::Zero(n, 2);
     Vector grad, u2, jtv;
     loss.evaluate(s.theta, u, 2, 3, targets, grad, &u2);  // loss_from 3 > steps: forward only
