@@ -11,6 +11,7 @@
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
+#include "store/result_schema.hpp"
 
 #include <fcntl.h>
 
@@ -19,11 +20,15 @@ namespace {
 
 using Shape = std::vector<hsize_t>;
 
-std::vector<double> row_major(const Matrix& m) {
-  std::vector<double> v(static_cast<size_t>(m.size()));
-  for (long i = 0; i < m.rows(); ++i)
-    for (long j = 0; j < m.cols(); ++j) v[static_cast<size_t>(i * m.cols() + j)] = m(i, j);
-  return v;
+h5::Object write_raw_value(hid_t file, const std::string& path, h5::Type type, const Shape& shape,
+                           const std::vector<unsigned char>& bytes) {
+  switch (type) {
+    case h5::Type::f64: return h5::write(file, path, shape, reinterpret_cast<const double*>(bytes.data()));
+    case h5::Type::i32: return h5::write(file, path, shape, reinterpret_cast<const int*>(bytes.data()));
+    case h5::Type::c128:
+      return h5::write(file, path, shape, reinterpret_cast<const std::complex<double>*>(bytes.data()));
+    default: throw h5::Error("result dataset " + path + " has a type the writer does not handle");
+  }
 }
 
 std::string weight_layout(const std::vector<int>& widths) {
@@ -79,25 +84,12 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   Object w = create_group(file, "weights");
   set_attribute(w.id(), "widths", widths);
   set_attribute(w.id(), "layout", weight_layout(widths));
-  for (const auto& [name, vec] : {std::pair<const char*, const Vector*>{"initial", &r.weights_initial},
-                                  {"final", &r.weights_final}}) {
-    if (vec->size() == 0) continue;
-    Object d = write(w.id(), name, {static_cast<hsize_t>(vec->size())}, vec->data());
-    describe(d.id(), std::string(name) + " network parameters, flattened layer by layer: " + weight_layout(widths),
-             "1");
-  }
 
   Object tr = create_group(file, "training");
   const auto& h = r.history;
   set_attribute(tr.id(), "mode", spec.training.mode);
   set_attribute(tr.id(), "update", spec.training.update);
   set_attribute(tr.id(), "epochs_run", static_cast<long long>(h.epochs_run));
-  Object loss = write(tr.id(), "loss", {h.epoch_loss.size()}, h.epoch_loss.data());
-  describe(loss.id(), "mean over the epoch's Adam updates of the MSE loss before each update", "(state units)^2");
-  const Matrix per_update = h.update_loss.leftCols(h.epochs_run).transpose();
-  Object ul = write(tr.id(), "update_loss", {static_cast<hsize_t>(per_update.rows()), static_cast<hsize_t>(per_update.cols())},
-                    row_major(per_update).data());
-  describe(ul.id(), "MSE loss of each Adam update, shape (epoch, update within epoch)", "(state units)^2");
 
   Object timing = create_group(file, "timing");
   set_attribute(timing.id(), "description",
@@ -106,72 +98,49 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   set_attribute(timing.id(), "training_seconds", r.training_seconds);
   set_attribute(timing.id(), "analysis_seconds", r.analysis_seconds);
 
-  if (r.status != "done") return;  // no analysis for diverged experiments
+  const bool analysed = r.status == "done";  // no analysis for diverged experiments
+  if (analysed) {
+    Object ro = create_group(file, "rollout");
+    std::vector<std::string> labels;
+    for (const auto& ic : spec.test_ics) labels.push_back(ic.label());
+    describe(write_strings(ro.id(), "test_ic", labels).id(), "test initial conditions, in row order", "");
+    std::vector<double> time(static_cast<size_t>(spec.steps + 1));
+    for (int n = 0; n <= spec.steps; ++n) time[n] = n * spec.dt;
+    describe(write(ro.id(), "time", {time.size()}, time.data()).id(), "time of each output step", "PDE time units");
 
-  Object ro = create_group(file, "rollout");
-  std::vector<std::string> labels;
-  for (const auto& ic : spec.test_ics) labels.push_back(ic.label());
-  describe(write_strings(ro.id(), "test_ic", labels).id(), "test initial conditions, in row order", "");
-  std::vector<double> time(static_cast<size_t>(spec.steps + 1));
-  for (int n = 0; n <= spec.steps; ++n) time[n] = n * spec.dt;
-  describe(write(ro.id(), "time", {time.size()}, time.data()).id(), "time of each output step", "PDE time units");
-  describe(write(ro.id(), "relative_l2_error", {static_cast<hsize_t>(r.rollout_error.rows()), time.size()},
-                 row_major(r.rollout_error).data()).id(),
-           "||u_model - u_truth||_2 / ||u_truth||_2 of the NeuralPDE rollout from each test IC, shape (test_ic, "
-           "output step); NaN after a blow-up",
-           "1");
-  describe(write(ro.id(), "diverged_at", {r.rollout_diverged_at.size()}, r.rollout_diverged_at.data()).id(),
-           "first output step at which the rollout blew up (non-finite or max|u| > 100 x truth amplitude), -1 if "
-           "never",
-           "output steps");
-  describe(write(ro.id(), "saturation", {}, &r.saturation).id(),
-           "share of hidden-unit evaluations with |tanh'| < 1e-3 along the rollout from the training IC", "1");
+    Object jac = create_group(file, "jacobian");
+    set_attribute(jac.id(), "map_steps", static_cast<long long>(r.jacobian_map_steps));
+    set_attribute(jac.id(), "description",
+                  std::string(spec.one_shot() ? "Jacobian of the flow map u(0) -> u(T) at each test IC"
+                                              : "Jacobian d u_{n+1} / d u_n of the one-step map at state u_n") +
+                      ", exact by tangent propagation through every RK4 substep");
+    describe(write(jac.id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data()).id(),
+             "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)", "output steps");
+    const std::string model_stepper = spec.integrator.model == "rk4" ? "RK4" : spec.integrator.model;
+    for (const char* name : {"model", "truth"}) {
+      Object g = create_group(jac.id(), name);
+      const bool model = std::string(name) == "model";
+      set_attribute(g.id(), "integrator",
+                    (model ? model_stepper : std::string("RK4")) + ", " +
+                        std::to_string(model ? r.substeps_model : r.substeps_truth) + " substeps per output step");
+    }
+    create_group(jac.id(), "known_only");
 
-  Object jac = create_group(file, "jacobian");
-  set_attribute(jac.id(), "map_steps", static_cast<long long>(r.jacobian_map_steps));
-  set_attribute(jac.id(), "description",
-                std::string(spec.one_shot() ? "Jacobian of the flow map u(0) -> u(T) at each test IC"
-                                            : "Jacobian d u_{n+1} / d u_n of the one-step map at state u_n") +
-                    ", exact by tangent propagation through every RK4 substep");
-  describe(write(jac.id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data()).id(),
-           "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)", "output steps");
-  const hsize_t tests = spec.test_ics.size(), states = r.jacobian_states.size(),
-                n = static_cast<hsize_t>(spec.pde.resolution);
-  for (const auto& [name, ev, radius, logdet] :
-       {std::tuple{"model", &r.model_eigenvalues, &r.model_radius, &r.model_log_abs_det},
-        std::tuple{"truth", &r.truth_eigenvalues, &r.truth_radius, &r.truth_log_abs_det}}) {
-    Object g = create_group(jac.id(), name);
-    set_attribute(g.id(), "integrator",
-                  std::string("RK4, ") +
-                      std::to_string(std::string(name) == "model" ? r.substeps_model : r.substeps_truth) +
-                      " substeps per output step");
-    describe(write(g.id(), "eigenvalues", {tests, states, n}, ev->data()).id(),
-             std::string(name) + " Jacobian eigenvalues sorted by decreasing modulus, shape (test_ic, state, N)", "1");
-    describe(write(g.id(), "spectral_radius", {tests, states}, row_major(*radius).data()).id(),
-             "max |lambda| of the " + std::string(name) + " Jacobian, shape (test_ic, state)", "1");
-    describe(write(g.id(), "log_abs_det", {tests, states}, row_major(*logdet).data()).id(),
-             "sum of log|lambda| (log |det J|); about 0 for a volume-preserving flow", "1");
+    Object closure = create_group(file, "closure");
+    set_attribute(closure.id(), "description",
+                  std::string("relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over "
+                              "the truth states of the training window (autoregressive u_0..u_transitions, one-shot "
+                              "the whole path): the discrete closure (truth rhs minus the model's known terms) and "
+                              "the physics term (the replaced term with spectral derivatives); entry 0 is the "
+                              "training IC's states, entry 1 + t test IC t's"));
   }
-  Object known = create_group(jac.id(), "known_only");
-  describe(write(known.id(), "spectral_radius", {tests, states}, row_major(r.known_only_radius).data()).id(),
-           "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share",
-           "1");
-
-  Object closure = create_group(file, "closure");
-  set_attribute(closure.id(), "description",
-                std::string("relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over "
-                            "the truth states of the training window (autoregressive u_0..u_transitions, one-shot "
-                            "the whole path): the discrete closure (truth rhs minus the model's known terms) and "
-                            "the physics term (the replaced term with spectral derivatives); entry 0 is the "
-                            "training IC's states, entry 1 + t test IC t's"));
-  const hsize_t trajectories = static_cast<hsize_t>(r.closure_error_discrete.size());
-  describe(write(closure.id(), "relative_error_discrete", {trajectories}, r.closure_error_discrete.data()).id(),
-           "distance of NN(u) from the closure that reproduces the truth discretisation (with its truncation "
-           "error), per IC (training IC, then test ICs)",
-           "1");
-  describe(write(closure.id(), "relative_error_physics", {trajectories}, r.closure_error_physics.data()).id(),
-           "distance of NN(u) from the replaced term with exact derivatives, per IC (training IC, then test ICs)",
-           "1");
+  // Every result dataset, as declared once in result_schema.cpp.
+  for (const ResultDataset& d : result_datasets()) {
+    if (d.analysis && !analysed) continue;
+    const ResultValue v = d.value(spec, r);
+    if (!v.present) continue;
+    describe(write_raw_value(file, d.path, d.type, v.shape, v.bytes).id(), d.description, d.units);
+  }
 }
 
 }  // namespace

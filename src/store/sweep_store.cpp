@@ -9,6 +9,7 @@
 #include "pipeline/training.hpp"
 #include "spec/canonical.hpp"
 #include "store/posix_io.hpp"
+#include "store/result_schema.hpp"
 
 namespace npde {
 namespace {
@@ -17,7 +18,7 @@ constexpr size_t kMessageSize = 200;
 constexpr size_t kLabelSize = 48;
 
 // A per-row dataset of a resolution group: its path under the group (the same as in a shard),
-// element type, the shape of one row, and what it means.
+// element type, the shape of one row, and what it means; one per declared result dataset.
 struct RowField {
   std::string path;
   h5::Type type;
@@ -26,32 +27,8 @@ struct RowField {
 };
 
 std::vector<RowField> row_fields(const ExperimentSpec& s) {
-  const hsize_t p = static_cast<hsize_t>(Mlp(s.network_widths()).parameter_count());
-  const hsize_t epochs = std::max(1, s.training.epochs), updates = updates_per_epoch(s.training);
-  const hsize_t tests = s.test_ics.size(), steps = s.steps + 1, n = s.pde.resolution;
-  const hsize_t states = s.one_shot() ? 1 : s.jacobian_states.size();
-  using h5::Type;
-  std::vector<RowField> f = {
-      {"weights/initial", Type::f64, {p}, "initial network parameters, flat (docs/result-file.md)", "1"},
-      {"weights/final", Type::f64, {p}, "trained network parameters, flat", "1"},
-      {"training/loss", Type::f64, {epochs}, "mean MSE of each epoch's updates; NaN past the last epoch run", "(state units)^2"},
-      {"training/update_loss", Type::f64, {epochs, updates}, "MSE of every Adam update", "(state units)^2"},
-      {"rollout/relative_l2_error", Type::f64, {tests, steps}, "relative L2 rollout error per test IC and output step", "1"},
-      {"rollout/diverged_at", Type::i32, {tests}, "first output step of a rollout blow-up, -1 if none", "output steps"},
-      {"rollout/saturation", Type::f64, {}, "share of hidden units with |tanh'| < 1e-3 on the training rollout", "1"},
-  };
-  for (const char* who : {"model", "truth"}) {
-    const std::string g = std::string("jacobian/") + who + "/";
-    f.push_back({g + "eigenvalues", Type::c128, {tests, states, n}, std::string(who) + " Jacobian eigenvalues, decreasing modulus", "1"});
-    f.push_back({g + "spectral_radius", Type::f64, {tests, states}, std::string(who) + " max|lambda|", "1"});
-    f.push_back({g + "log_abs_det", Type::f64, {tests, states}, "sum of log|lambda|", "1"});
-  }
-  f.push_back({"jacobian/known_only/spectral_radius", Type::f64, {tests, states}, "max|lambda| with the network removed", "1"});
-  f.push_back({"closure/relative_error_discrete", Type::f64, {tests + 1},
-               "distance of NN(u) from the discrete closure on the training window's truth states from the "
-               "training IC, then each test IC", "1"});
-  f.push_back({"closure/relative_error_physics", Type::f64, {tests + 1},
-               "distance of NN(u) from the replaced term with exact derivatives, same states", "1"});
+  std::vector<RowField> f;
+  for (const ResultDataset& d : result_datasets()) f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units});
   return f;
 }
 
