@@ -88,11 +88,15 @@ void rk_step(const ButcherTable& t, Rhs&& rhs, double h, Vector& u, RkWorkspace&
       for (size_t j = static_cast<size_t>(first) + 1; j < row.size(); ++j)
         if (row[j] != 0.0) w.y += (row[j] * h) * w.k[j];
     }
-    rhs(tape_index < 0 ? -1 : tape_index + s, w.y, w.k[static_cast<size_t>(s)]);
+    Vector& k = w.k[static_cast<size_t>(s)];
+    rhs(tape_index < 0 ? -1 : tape_index + s, w.y, k);
+    // accumulated while k is in cache: acc = w_0 k_0 + w_1 k_1 + ... in stage order
+    const double ws = t.weights[static_cast<size_t>(s)];
+    if (s == 0)
+      w.acc = ws * k;
+    else if (ws != 0.0)
+      w.acc += ws * k;
   }
-  w.acc = t.weights[0] * w.k[0];
-  for (int s = 1; s < stages; ++s)
-    if (t.weights[static_cast<size_t>(s)] != 0.0) w.acc += t.weights[static_cast<size_t>(s)] * w.k[static_cast<size_t>(s)];
   u += (h / t.denominator) * w.acc;
 }
 
@@ -148,10 +152,23 @@ void rk_adjoint_step(const ButcherTable& t, Vjp&& vjp, double h, Vector& ubar, R
   const int stages = t.stages();
   w.out = ubar;
   for (int s = stages - 1; s >= 0; --s) {
-    w.kbar = (t.b(s) * h) * ubar;
-    for (int i = s + 1; i < stages; ++i) {
-      const double a = t.a[static_cast<size_t>(i)][static_cast<size_t>(s)];
-      if (a != 0.0) w.kbar += (a * h) * w.ybar[static_cast<size_t>(i)];
+    // kbar_s = (b_s h) ubar' + sum_{i>s} (a_is h) ybar_i, as one expression when one a_is is
+    // non-zero (every stage of RK4: the operations of the hand-written adjoint it replaced)
+    int later = -1, count = 0;
+    for (int i = s + 1; i < stages; ++i)
+      if (t.a[static_cast<size_t>(i)][static_cast<size_t>(s)] != 0.0) {
+        if (later < 0) later = i;
+        ++count;
+      }
+    if (count == 1) {
+      w.kbar = (t.b(s) * h) * ubar + (t.a[static_cast<size_t>(later)][static_cast<size_t>(s)] * h) *
+                                          w.ybar[static_cast<size_t>(later)];
+    } else {
+      w.kbar = (t.b(s) * h) * ubar;
+      for (int i = s + 1; i < stages; ++i) {
+        const double a = t.a[static_cast<size_t>(i)][static_cast<size_t>(s)];
+        if (a != 0.0) w.kbar += (a * h) * w.ybar[static_cast<size_t>(i)];
+      }
     }
     Vector& ybar = w.ybar[static_cast<size_t>(s)];
     vjp(tape_index + s, w.kbar, ybar);
