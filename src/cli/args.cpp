@@ -1,4 +1,5 @@
 #include "cli/args.hpp"
+#include "cli/commands.hpp"
 
 namespace npde::cli {
 
@@ -46,7 +47,7 @@ std::optional<int> parse_command(const std::string& command, const char* help, i
     }
     if (args.positional.size() != positionals) throw UsageError("expected exactly one " + positional_what);
   } catch (const UsageError& e) {
-    std::cerr << "npdesweep " << command << ": " << e.what() << " (see npdesweep " << command << " --help)\n";
+    return report_error(command, e, ErrorKind::input);
     return 2;
   }
   return std::nullopt;

@@ -9,11 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "spec/error.hpp"
+
 namespace npde::cli {
 
-class UsageError : public std::runtime_error {
+// A wrong option or argument count; reported with a pointer to the command's --help.
+class UsageError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(const std::string& message) : Error(ErrorKind::input, message) {}
 };
 
 struct ParsedArgs {

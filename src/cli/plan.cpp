@@ -33,8 +33,7 @@ int plan(int argc, char** argv) {
   try {
     sweep = read_sweep_file(args.positional[0]);
   } catch (const InputError& e) {
-    std::cerr << "npdesweep plan: " << e.what() << "\n";
-    return kExitBadInput;
+    return report_error("plan", e, ErrorKind::input);
   }
   const std::vector<GridCell> cells = enumerate_cells(sweep);
   std::printf("sweep %s  hash %s\n", sweep.name.c_str(), content_hash(canonical_sweep_toml(sweep)).c_str());

@@ -136,8 +136,7 @@ int query(int argc, char** argv) {
       q.group_by = {"train_stencil", "infer_stencil"};
     }
   } catch (const UsageError& e) {
-    std::cerr << "npdesweep query: " << e.what() << " (see npdesweep query --help)\n";
-    return kExitBadInput;
+    return report_error("query", e, ErrorKind::input);
   }
 
   StoreContents store;
@@ -164,12 +163,8 @@ int query(int argc, char** argv) {
       return kExitOk;
     }
     groups = run_query(store, q);
-  } catch (const StoreIoError& e) {
-    std::cerr << "npdesweep query: " << e.what() << kIoErrorHint << "\n";
-    return kExitAborted;
-  } catch (const std::exception& e) {
-    std::cerr << "npdesweep query: " << e.what() << "\n";
-    return kExitBadInput;
+  } catch (const std::exception& e) {  // a damaged store or an unknown key: 2; an I/O error: 4
+    return report_error("query", e, ErrorKind::bad_file);
   }
 
   const std::string label = q.stat == "count"      ? "count"

@@ -27,7 +27,7 @@ Verifies a sweep store against its commit journal (STORE.h5.d/journal) and the p
 cannot be opened it is recreated from the canonical sweep (STORE.h5.d/sweep.toml) and filled
 from the shards. Computes nothing; cells that were never committed stay pending for `run`.
 Exit codes: 0 consistent (after repair), 1 committed cells whose shards are missing (a later
-`run` recomputes them), 2 not a store.
+`run` recomputes them), 2 not a store or held by a running sweep, 4 an I/O error (run again).
 )";
 
 }  // namespace
@@ -76,12 +76,8 @@ int repair(int argc, char** argv) {
                 missing.size());
     for (const LostShard& m : missing) std::printf("  cell %ld: %s; `run` will run it again\n", m.id, m.why.c_str());
     return missing.empty() ? kExitOk : kExitFailed;
-  } catch (const InputError& e) {
-    std::cerr << "npdesweep repair: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const StoreLocked& e) {
-    std::cerr << "npdesweep repair: " << e.what() << "\n";
-    return kExitBadInput;
+  } catch (const Error& e) {  // bad input or a held lock: 2; an I/O error: 4
+    return report_error("repair", e, ErrorKind::input);
   } catch (const std::exception& e) {
     std::cerr << "npdesweep repair: " << e.what() << "\n";
     return kExitFailed;

@@ -175,10 +175,8 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     }
     sweep = read_sweep_file(args.positional[0]);
     if (world.size() < 2) throw UsageError("needs at least 2 ranks (1 master + workers): mpirun -np 3 ...");
-  } catch (const UsageError& e) {
-    verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what() + " (see npdesweep run --help)"};
-  } catch (const InputError& e) {
-    verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
+  } catch (const Error& e) {  // UsageError or InputError
+    verdict = {error_exit_code(e, ErrorKind::input), error_message("run", e)};
   }
   const std::vector<GridCell> cells = verdict.code ? std::vector<GridCell>{} : enumerate_cells(sweep);
   const std::string canonical = verdict.code ? "" : canonical_sweep_toml(sweep);
@@ -256,10 +254,12 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
                              "and shards\n", paths.file.c_str());
       verdict.create = !file_exists || file_damaged || file_hash != sweep_hash;  // the last: --force
       posix::write_file_atomic(paths.sweep_toml, canonical);  // `repair` rebuilds from it
-    } catch (const InputError& e) {
-      verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
-    } catch (const StoreLocked& e) {
-      verdict = {kExitBadInput, std::string("npdesweep run: ") + e.what()};
+    } catch (const Error& e) {
+      // bad input or a held lock: 2; a failing file system (and a damaged store file that
+      // cannot be rebuilt) while preparing: stopped by the system, 4
+      const bool system = e.kind() == ErrorKind::io || e.kind() == ErrorKind::bad_file;
+      verdict = {system ? kExitAborted : exit_code(e.kind()),
+                 system ? std::string("npdesweep run: cannot prepare the store: ") + e.what() : error_message("run", e)};
     } catch (const std::exception& e) {
       verdict = {kExitAborted, std::string("npdesweep run: cannot prepare the store: ") + e.what()};
     }

@@ -88,12 +88,8 @@ int run_one(int argc, char** argv) {
       out = args.get("--out", file_name_for(spec.name) + ".h5");
       if (!directory_writable(out)) throw InputError(out, 0, "--out", "the directory does not exist or is not writable");
     }
-  } catch (const InputError& e) {
-    std::cerr << "npdesweep run-one: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const UsageError& e) {
-    std::cerr << "npdesweep run-one: " << e.what() << "\n";
-    return kExitBadInput;
+  } catch (const Error& e) {  // InputError or UsageError
+    return report_error("run-one", e, ErrorKind::input);
   }
   const std::string canonical = canonical_toml(spec);
   const std::string hash = content_hash(canonical);

@@ -35,12 +35,8 @@ int status(int argc, char** argv) {
   StoreContents c;
   try {
     c = read_store(path);
-  } catch (const StoreIoError& e) {
-    std::cerr << "npdesweep status: " << e.what() << kIoErrorHint << "\n";
-    return kExitAborted;
   } catch (const std::exception& e) {
-    std::cerr << "npdesweep status: " << e.what() << "\n";
-    return kExitBadInput;
+    return report_error("status", e, ErrorKind::bad_file);
   }
   std::map<std::string, long> counts;
   for (const ExperimentRow& r : c.rows) ++counts[r.keys.at("status")];

@@ -92,8 +92,7 @@ int summarize(int argc, char** argv) {
   try {
     args = parse_args(argc, argv, {}, {"--help", "-h"});
   } catch (const UsageError& e) {
-    std::cerr << "npdesweep summarize: " << e.what() << " (see npdesweep summarize --help)\n";
-    return kExitBadInput;
+    return report_error("summarize", e, ErrorKind::input);
   }
   if (args.has("--help") || args.has("-h")) {
     std::cout << kHelp;
@@ -113,22 +112,16 @@ int summarize(int argc, char** argv) {
     try {
       h5::Object f = h5::open_file_read_only(args.positional[0]);
       is_store = h5::exists(f.id(), "/experiments");
-    } catch (const h5::IoError& e) {
-      std::cerr << "npdesweep summarize: " << e.what() << kIoErrorHint << "\n";
-      return kExitAborted;
-    } catch (const h5::Error&) {
+    } catch (const h5::Error& e) {
+      if (e.kind() == ErrorKind::io) return report_error("summarize", e, ErrorKind::io);
       // not a store: the result-file path below gives the message
     }
     if (is_store) {
       try {
         summarize_store(read_store(args.positional[0]));
         return kExitOk;
-      } catch (const StoreIoError& e) {
-        std::cerr << "npdesweep summarize: " << e.what() << kIoErrorHint << "\n";
-        return kExitAborted;
       } catch (const std::exception& e) {
-        std::cerr << "npdesweep summarize: " << e.what() << "\n";
-        return kExitBadInput;
+        return report_error("summarize", e, ErrorKind::bad_file);
       }
     }
   }
@@ -152,12 +145,10 @@ int summarize(int argc, char** argv) {
                   loss.empty() ? std::nan("") : loss.back(), err.str("%.3g").c_str(),
                   range_of(f.id(), "/jacobian/model/spectral_radius").str("%.3f").c_str(),
                   range_of(f.id(), "/jacobian/truth/spectral_radius").str("%.3f").c_str());
-    } catch (const h5::IoError& e) {
-      std::cerr << "npdesweep summarize: " << path << ": " << e.what() << kIoErrorHint << "\n";
-      return kExitAborted;
     } catch (const h5::Error& e) {
-      std::cerr << "npdesweep summarize: " << path << ": not a run-one result file (" << e.what() << ")\n";
-      return kExitBadInput;
+      if (e.kind() == ErrorKind::io) return report_error("summarize", e, ErrorKind::io, path + ": ");
+      return report_error("summarize", Error(ErrorKind::bad_file, "not a run-one result file (" + std::string(e.what()) + ")"),
+                          ErrorKind::bad_file, path + ": ");
     }
   }
   return kExitOk;

@@ -4,12 +4,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "spec/error.hpp"
+
 namespace npde {
 
-class InputError : public std::runtime_error {
+class InputError : public Error {
  public:
   InputError(std::string file, long line, std::string key, const std::string& message)
-      : std::runtime_error(format(file, line, key, message)), file_(std::move(file)), line_(line), key_(std::move(key)) {}
+      : Error(ErrorKind::input, format(file, line, key, message)), file_(std::move(file)), line_(line), key_(std::move(key)) {}
 
   const std::string& file() const { return file_; }
   long line() const { return line_; }       // 0 when the problem is the whole file

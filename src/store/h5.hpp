@@ -13,18 +13,21 @@
 #include <hdf5.h>
 #include <mpi.h>
 
+#include "spec/error.hpp"
+
 namespace npde::h5 {
 
-class Error : public std::runtime_error {
+// An HDF5 call that failed: a damaged or foreign file (kind bad_file) ...
+class Error : public npde::Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message, ErrorKind kind = ErrorKind::bad_file) : npde::Error(kind, message) {}
 };
 
-// An HDF5 call that failed because the operating system did (the driver reported an errno such
+// ... or one that failed because the operating system did (the driver reported an errno such
 // as EIO): a failing disk or file system, not a damaged or foreign file.
 class IoError : public Error {
  public:
-  using Error::Error;
+  explicit IoError(const std::string& message) : Error(message, ErrorKind::io) {}
 };
 
 // Owns one hid_t and closes it with the matching H5*close.

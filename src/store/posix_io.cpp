@@ -50,7 +50,7 @@ int errno_named(const std::string& name) {
 }  // namespace
 
 IoError::IoError(const std::string& call, const std::string& path, int err)
-    : std::runtime_error(call + " failed for '" + path + "': " + std::strerror(err)), err_(err) {}
+    : Error(ErrorKind::io, call + " failed for '" + path + "': " + std::strerror(err), err) {}
 
 void inject_fault(const std::string& call, int err, bool short_write) {
   Fault f;

@@ -6,15 +6,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "spec/error.hpp"
+
 namespace npde::posix {
 
-class IoError : public std::runtime_error {
+class IoError : public Error {
  public:
   IoError(const std::string& call, const std::string& path, int err);
-  int error() const { return err_; }
-
- private:
-  int err_;
+  int error() const { return error_number(); }
 };
 
 // Test hooks: the next `call` ("write", "fsync", "rename", "open") fails with errno `err`;

@@ -5,13 +5,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "spec/error.hpp"
 #include "store/posix_io.hpp"
 
 namespace npde {
 
-class StoreLocked : public std::runtime_error {
+class StoreLocked : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StoreLocked(const std::string& message) : Error(ErrorKind::busy, message) {}
 };
 
 class StoreLock {

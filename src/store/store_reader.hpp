@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "spec/error.hpp"
+
 namespace npde {
 
 struct ExperimentRow {
@@ -36,9 +38,9 @@ const std::vector<std::pair<std::string, std::string>>& metric_descriptions();
 
 // The file could not be read because the system failed (EIO and the like): nothing is wrong
 // with the file name or its contents as far as we know; reading again may work.
-class StoreIoError : public std::runtime_error {
+class StoreIoError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StoreIoError(const std::string& message) : Error(ErrorKind::io, message) {}
 };
 
 // Throws std::runtime_error with a one-line reason when the file is missing, not HDF5, or not

@@ -1,0 +1,25 @@
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+
+namespace npde::cli {
+
+int error_exit_code(const std::exception& e, ErrorKind fallback) {
+  const auto* error = dynamic_cast<const Error*>(&e);
+  return exit_code(error ? error->kind() : fallback);
+}
+
+std::string error_message(const std::string& command, const std::exception& e, const std::string& context) {
+  std::string m = "npdesweep " + command + ": " + context + e.what();
+  if (dynamic_cast<const UsageError*>(&e)) m += " (see npdesweep " + command + " --help)";
+  if (const auto* error = dynamic_cast<const Error*>(&e); error && error->kind() == ErrorKind::io) m += kIoErrorHint;
+  return m;
+}
+
+int report_error(const std::string& command, const std::exception& e, ErrorKind fallback, const std::string& context) {
+  std::cerr << error_message(command, e, context) << "\n";
+  return error_exit_code(e, fallback);
+}
+
+}  // namespace npde::cli
