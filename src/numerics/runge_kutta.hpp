@@ -66,11 +66,19 @@ struct RkWorkspace {
 };
 
 namespace detail {
-// The first non-zero a_sj of row s, or -1 (used to start a stage input without a copy).
-inline int first_nonzero(const std::vector<double>& row) {
-  for (size_t j = 0; j < row.size(); ++j)
-    if (row[j] != 0.0) return static_cast<int>(j);
-  return -1;
+// y = x + h sum_j a_sj z_j for row s of A (vectors for states, matrices for tangent blocks): the
+// first non-zero term in one expression, so a row with one entry (RK4) is one fused update.
+template <class T>
+void stage_input(const std::vector<double>& row, double h, const T& x, const std::vector<T>& z, T& y) {
+  size_t first = 0;
+  while (first < row.size() && row[first] == 0.0) ++first;
+  if (first == row.size()) {
+    y = x;
+    return;
+  }
+  y = x + (row[first] * h) * z[first];
+  for (size_t j = first + 1; j < row.size(); ++j)
+    if (row[j] != 0.0) y += (row[j] * h) * z[j];
 }
 }  // namespace detail
 
@@ -79,15 +87,7 @@ template <class Rhs>
 void rk_step(const ButcherTable& t, Rhs&& rhs, double h, Vector& u, RkWorkspace& w, int tape_index = -1) {
   const int stages = t.stages();
   for (int s = 0; s < stages; ++s) {
-    const std::vector<double>& row = t.a[static_cast<size_t>(s)];
-    const int first = detail::first_nonzero(row);
-    if (first < 0) {
-      w.y = u;
-    } else {
-      w.y = u + (row[static_cast<size_t>(first)] * h) * w.k[static_cast<size_t>(first)];
-      for (size_t j = static_cast<size_t>(first) + 1; j < row.size(); ++j)
-        if (row[j] != 0.0) w.y += (row[j] * h) * w.k[j];
-    }
+    detail::stage_input(t.a[static_cast<size_t>(s)], h, u, w.k, w.y);
     Vector& k = w.k[static_cast<size_t>(s)];
     rhs(tape_index < 0 ? -1 : tape_index + s, w.y, k);
     // accumulated while k is in cache: acc = w_0 k_0 + w_1 k_1 + ... in stage order
@@ -106,21 +106,8 @@ template <class RhsTangent>
 void rk_tangent_step(const ButcherTable& t, RhsTangent&& rhs_tangent, double h, Vector& u, Matrix& U, RkWorkspace& w) {
   const int stages = t.stages();
   for (int s = 0; s < stages; ++s) {
-    const std::vector<double>& row = t.a[static_cast<size_t>(s)];
-    const int first = detail::first_nonzero(row);
-    if (first < 0) {
-      w.y = u;
-      w.dy = U;
-    } else {
-      const double c = row[static_cast<size_t>(first)] * h;
-      w.y = u + c * w.k[static_cast<size_t>(first)];
-      w.dy = U + c * w.dk[static_cast<size_t>(first)];
-      for (size_t j = static_cast<size_t>(first) + 1; j < row.size(); ++j)
-        if (row[j] != 0.0) {
-          w.y += (row[j] * h) * w.k[j];
-          w.dy += (row[j] * h) * w.dk[j];
-        }
-    }
+    detail::stage_input(t.a[static_cast<size_t>(s)], h, u, w.k, w.y);
+    detail::stage_input(t.a[static_cast<size_t>(s)], h, U, w.dk, w.dy);
     rhs_tangent(w.y, w.k[static_cast<size_t>(s)], w.dy, w.dk[static_cast<size_t>(s)]);
   }
   w.acc = t.weights[0] * w.k[0];

@@ -1,5 +1,5 @@
-// The hand-written right-hand-side terms of both cases: JVP against finite differences, VJP
-// as its exact transpose, and the stability bound against the dense Jacobian's spectrum.
+// The paper cases' right-hand-side terms: the stability bound against the dense Jacobian's
+// spectrum at a state of amplitude 2 with the one-sided backward1 stencil.
 #include <catch2/catch.hpp>
 
 #include "model/pde_case.hpp"
@@ -21,36 +21,8 @@ Vector smooth_state(int n, double amplitude) {
 
 }  // namespace
 
-TEST_CASE("Known terms: JVP matches finite differences, VJP is its transpose", "[model][terms]") {
-  for (const std::string name : {"burgers", "gkdv"})
-    for (const std::string stencil : {"backward2", "central4", "spectral"}) {
-      const PdeSettings p = small_case(name);
-      for (const KnownTerms& terms : {make_truth_terms(p, stencil), make_model_known_terms(p, stencil)}) {
-        INFO(name << " " << stencil);
-        const int n = p.resolution;
-        const Vector u = smooth_state(n, 1.5);
-        Matrix dir(n, 2);
-        dir.col(0) = smooth_state(n, 0.3).reverse();
-        dir.col(1) = Vector::LinSpaced(n, -1, 1);
-        Matrix jd(n, 2);
-        terms.jvp(u.data(), dir, jd);
-        const double eps = 1e-6;
-        for (int c = 0; c < 2; ++c) {
-          Vector fp(n), fm(n);
-          const Vector up = u + eps * dir.col(c), um = u - eps * dir.col(c);
-          terms.eval(up.data(), fp.data());
-          terms.eval(um.data(), fm.data());
-          const Vector fd = (fp - fm) / (2 * eps);
-          CHECK((fd - jd.col(c)).norm() <= 1e-7 * std::max(1.0, fd.norm()));
-        }
-        const Vector v = smooth_state(n, -0.7);
-        Vector vjp = Vector::Zero(n);
-        terms.vjp_add(u.data(), v.data(), vjp.data());
-        const double lhs = v.dot(jd.col(0)), rhs = vjp.dot(dir.col(0));
-        CHECK(std::abs(lhs - rhs) <= 1e-12 * std::max(std::abs(lhs), 1.0));
-      }
-    }
-}
+// JVP against finite differences and VJP as its transpose, for every case's truth, model and
+// physics terms: tests/unit/model/test_cases.cpp.
 
 TEST_CASE("The stability bound covers the Jacobian's spectrum", "[model][terms]") {
   for (const std::string name : {"burgers", "gkdv"}) {
