@@ -48,8 +48,7 @@ std::string term_stencil(const PdeSettings& pde, const CaseTerm& term, TermSet s
 
 double term_coefficient(const PdeSettings& pde, const CaseTerm& term) {
   if (term.parameter.empty()) return term.coefficient;
-  const double value = pde.parameter(term.parameter);
-  return term.coefficient == 1.0 ? value : term.coefficient * value;
+  return term.coefficient * pde.parameter(term.parameter);  // 1 * value is value, bit for bit
 }
 
 KnownTerms make_terms(const PdeSettings& pde, TermSet set, const std::string& varied_stencil) {
