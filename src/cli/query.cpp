@@ -16,6 +16,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "store/query.hpp"
+#include "store/result_schema.hpp"
 
 namespace npde::cli {
 namespace {
@@ -156,7 +157,9 @@ int query(int argc, char** argv) {
         std::printf("  %-14s %s\n", k.c_str(), list.c_str());
       }
       std::printf("metrics (for --metric):\n");
-      for (const auto& [name, what] : metric_descriptions()) std::printf("  %-40s %s\n", name.c_str(), what.c_str());
+      std::vector<std::vector<std::string>> rows{{"  metric", "over test ICs", "meaning [dataset]"}};
+      for (const MetricHelp& m : metric_help()) rows.push_back({"  " + m.name, m.over_test_ics, m.description});
+      print_table(rows);
       std::printf("present in this store:");
       for (const auto& m : store.metric_names) std::printf(" %s", m.c_str());
       std::printf("\n");

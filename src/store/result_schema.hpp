@@ -22,6 +22,31 @@ struct ResultValue {
   std::vector<unsigned char> bytes; // row-major
 };
 
+// How a query metric is read from its dataset's row, and how an experiment's value follows from
+// its test ICs' values (store_reader.cpp applies these; `query --list` prints them).
+enum class MetricRead {
+  scalar,       // the row is one number
+  last_finite,  // the last finite entry of a series (a loss curve)
+  horizon,      // shape (test_ic, output step): the last step, NaN (a blow-up) read as +inf;
+                // NAME@K at output steps K = 1, steps/2, steps as well
+  blowup,       // shape (test_ic, output step): 1 if the last step is NaN, else 0
+  worst_state,  // shape (test_ic, state): the largest over analysed states; NAME@N per state index N
+  per_ic,       // shape (1 + test_ic): entry 0 the training IC's, entry 1 + t test IC t's
+};
+enum class OverTestIcs {
+  none,         // not a per-test-IC metric
+  worst,        // the largest over test ICs (+inf ranks above every number, NaN is skipped)
+  sum,          // summed over test ICs
+  training_ic,  // the training IC's own value (per-test-IC values only when test_ic is named)
+};
+
+struct QueryMetric {
+  std::string name;
+  std::string description;
+  MetricRead read;
+  OverTestIcs over_test_ics;
+};
+
 struct ResultDataset {
   std::string path;          // under / of a result file, under /results/N<n>/ of a store
   h5::Type type;
@@ -30,8 +55,20 @@ struct ResultDataset {
   bool analysis;             // only experiments that reached the analysis (status done) have it
   std::vector<hsize_t> (*reserved_shape)(const ExperimentSpec&);
   ResultValue (*value)(const ExperimentSpec&, const ExperimentResult&);
+  std::vector<QueryMetric> metrics = {};  // the scalars queries derive from it
 };
 
 const std::vector<ResultDataset>& result_datasets();
+
+// Query metrics that come from the store's /timing/seconds (truth, training, analysis) rather
+// than from a result dataset; `runtime` is their sum.
+const std::vector<QueryMetric>& timing_metrics();
+
+// Every query metric with its description, parameterised forms (NAME@K) included, and how it
+// reduces over test ICs: the text of `query --list`, checked against docs/store.md by a test.
+struct MetricHelp {
+  std::string name, description, over_test_ics;
+};
+std::vector<MetricHelp> metric_help();
 
 }  // namespace npde

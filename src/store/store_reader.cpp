@@ -12,6 +12,7 @@
 #include "spec/input_error.hpp"
 #include "spec/sweep_file.hpp"
 #include "store/h5.hpp"
+#include "store/result_schema.hpp"
 
 namespace npde {
 namespace {
@@ -58,70 +59,71 @@ const char* status_text(int code) {
   }
 }
 
-// Metrics of one row of its resolution group: those that depend on the test IC once per test IC
-// (`per_test`), and the experiment's own (`m`), which reduce the per-test ones to the worst case.
-void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>& states, int steps,
-                 std::map<std::string, double>& m, std::vector<std::map<std::string, double>>& per_test) {
-  const hsize_t r = static_cast<hsize_t>(row);
-  const std::vector<double> loss = doubles(h5::read_row(f, g + "training/loss", r));
-  double last = kNaN;
-  for (double v : loss)
-    if (std::isfinite(v)) last = v;
-  m["final_loss"] = last;
-  m["saturation"] = doubles(h5::read_row(f, g + "rollout/saturation", r)).at(0);
-  // closure errors: entry 0 is the training IC's (the experiment's value), 1 + t test IC t's.
-  // Stores of schema 2 predate them.
-  std::vector<double> discrete, physics;
-  if (h5::exists(f, g + "closure/relative_error_discrete")) {
-    discrete = doubles(h5::read_row(f, g + "closure/relative_error_discrete", r));
-    physics = doubles(h5::read_row(f, g + "closure/relative_error_physics", r));
-    m["closure_discrete"] = discrete.at(0);
-    m["closure_physics"] = physics.at(0);
-  }
-
-  // rollout error (tests x steps+1): NaN marks a blow-up, reported as +inf
-  const std::vector<double> err = doubles(h5::read_row(f, g + "rollout/relative_l2_error", r));
-  if (steps < 1) throw h5::Error(g + "rollout/relative_l2_error has no output steps");
-  const size_t width = static_cast<size_t>(steps + 1), tests = err.size() / width;
-  per_test.assign(tests, {});
-  auto error_at = [&](size_t t, size_t k) { return std::isnan(err[t * width + k]) ? kInf : err[t * width + k]; };
-  for (size_t t = 0; t < tests; ++t) {
-    per_test[t]["rollout_error"] = error_at(t, width - 1);
-    per_test[t]["rollout_blowups"] = std::isnan(err[t * width + width - 1]) ? 1 : 0;
-    for (int k : {1, steps / 2, steps}) per_test[t]["rollout_error@" + std::to_string(k)] = error_at(t, static_cast<size_t>(k));
-    if (!discrete.empty()) {
-      per_test[t]["closure_discrete"] = discrete.at(t + 1);
-      per_test[t]["closure_physics"] = physics.at(t + 1);
+// Values of one declared metric from its dataset's row `v`: the experiment's own value (`m`) and,
+// for per-test-IC metrics, each test IC's (`per_test`), parameterised forms (NAME@K) included.
+void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::vector<int>& states, int steps,
+                 size_t tests, std::map<std::string, double>& m, std::vector<std::map<std::string, double>>& per_test) {
+  auto inf_if_nan = [](double x) { return std::isnan(x) ? kInf : x; };
+  const size_t width = static_cast<size_t>(steps + 1), ns = states.size();
+  switch (q.read) {
+    case MetricRead::scalar: m[q.name] = v.at(0); return;
+    case MetricRead::last_finite: {
+      double last = kNaN;
+      for (double x : v)
+        if (std::isfinite(x)) last = x;
+      m[q.name] = last;
+      return;
     }
-  }
-
-  for (const auto& [name, path] : {std::pair<std::string, std::string>{"max_lambda", "jacobian/model/spectral_radius"},
-                                   {"truth_max_lambda", "jacobian/truth/spectral_radius"},
-                                   {"known_only_max_lambda", "jacobian/known_only/spectral_radius"}}) {
-    const std::vector<double> rho = doubles(h5::read_row(f, g + path, r));  // tests x states
-    const size_t ns = states.size();
-    for (size_t t = 0; t < tests; ++t) {
-      double all = kNaN;  // NaN: a state the rollout never reached
-      for (size_t s = 0; s < ns; ++s) {
-        const double at = t * ns + s < rho.size() ? rho[t * ns + s] : kNaN;
-        per_test[t][name + "@" + std::to_string(states[s])] = at;
-        if (!std::isnan(at)) all = std::isnan(all) ? at : std::max(all, at);
+    case MetricRead::horizon:
+      for (size_t t = 0; t < tests; ++t) {
+        per_test[t][q.name] = inf_if_nan(v.at(t * width + width - 1));
+        for (int k : {1, steps / 2, steps})
+          per_test[t][q.name + "@" + std::to_string(k)] = inf_if_nan(v.at(t * width + static_cast<size_t>(k)));
       }
-      per_test[t][name] = all;
-    }
+      break;
+    case MetricRead::blowup:
+      for (size_t t = 0; t < tests; ++t) per_test[t][q.name] = std::isnan(v.at(t * width + width - 1)) ? 1 : 0;
+      break;
+    case MetricRead::worst_state:
+      for (size_t t = 0; t < tests; ++t) {
+        double all = kNaN;  // NaN: a state the rollout never reached
+        for (size_t s = 0; s < ns; ++s) {
+          const double at = t * ns + s < v.size() ? v[t * ns + s] : kNaN;
+          per_test[t][q.name + "@" + std::to_string(states[s])] = at;
+          if (!std::isnan(at)) all = std::isnan(all) ? at : std::max(all, at);
+        }
+        per_test[t][q.name] = all;
+      }
+      break;
+    case MetricRead::per_ic:
+      m[q.name] = v.at(0);
+      for (size_t t = 0; t < tests; ++t) per_test[t][q.name] = v.at(t + 1);
+      return;
   }
-
-  // The experiment's values: blow-ups add up, everything else is the worst test IC (the
-  // closure errors keep the training IC's, set above).
+  // The experiment's value from its test ICs' (the parameterised forms reduce as their metric).
   for (size_t t = 0; t < tests; ++t)
-    for (const auto& [name, v] : per_test[t]) {
-      auto [it, fresh] = m.emplace(name, v);
-      if (fresh || name.rfind("closure_", 0) == 0) continue;
-      if (name == "rollout_blowups")
-        it->second += v;
-      else if (!std::isnan(v))
-        it->second = std::isnan(it->second) ? v : std::max(it->second, v);
+    for (const auto& [name, x] : per_test[t]) {
+      if (name != q.name && name.rfind(q.name + "@", 0) != 0) continue;
+      auto [it, fresh] = m.emplace(name, x);
+      if (fresh) continue;
+      if (q.over_test_ics == OverTestIcs::sum)
+        it->second += x;
+      else if (!std::isnan(x))
+        it->second = std::isnan(it->second) ? x : std::max(it->second, x);
     }
+}
+
+// Metrics of one row of its resolution group, each as the result schema declares it. A dataset
+// a store does not have (one made before the dataset was declared) gives no metric.
+void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>& states, int steps, size_t tests,
+                 std::map<std::string, double>& m, std::vector<std::map<std::string, double>>& per_test) {
+  if (steps < 1) throw h5::Error(g + "rollout/relative_l2_error has no output steps");
+  per_test.assign(tests, {});
+  for (const ResultDataset& d : result_datasets()) {
+    if (d.metrics.empty() || !h5::exists(f, g + d.path)) continue;
+    const std::vector<double> v = doubles(h5::read_row(f, g + d.path, static_cast<hsize_t>(row)));
+    for (const QueryMetric& q : d.metrics) read_metric(q, v, states, steps, tests, m, per_test);
+  }
 }
 
 // Labels of the sweep's test ICs, from the canonical sweep text the store carries.
@@ -141,25 +143,6 @@ const std::vector<std::string>& experiment_keys() {
   static const std::vector<std::string> k = {"case", "train_stencil", "infer_stencil", "ic", "stepper", "resolution",
                                              "replicate", "status", "test_ic"};
   return k;
-}
-
-const std::vector<std::pair<std::string, std::string>>& metric_descriptions() {
-  static const std::vector<std::pair<std::string, std::string>> d = {
-      {"final_loss", "training loss of the last epoch"},
-      {"rollout_error", "relative L2 rollout error at the horizon, worst test IC (inf: blew up)"},
-      {"rollout_error@K", "the same at output step K (1, steps/2 and steps are stored)"},
-      {"rollout_blowups", "number of test ICs whose rollout blew up"},
-      {"max_lambda", "largest spectral radius of the model's Jacobian over test ICs and states"},
-      {"max_lambda@N", "the same at state index N"},
-      {"truth_max_lambda, truth_max_lambda@N", "the same for the truth discretisation's map"},
-      {"known_only_max_lambda, known_only_max_lambda@N", "the same for the model with the network removed"},
-      {"saturation", "share of hidden units with |tanh'| < 1e-3 on the training rollout"},
-      {"closure_discrete", "||NN(u) - c(u)|| / ||c(u)|| on the training window's truth states, c the discrete "
-                           "closure (truth rhs minus the model's known terms); per test_ic: from that IC"},
-      {"closure_physics", "the same with c the replaced term with exact (spectral) derivatives"},
-      {"truth_seconds, training_seconds, analysis_seconds, runtime", "wall-clock seconds (runtime: their sum)"},
-  };
-  return d;
 }
 
 StoreContents read_store(const std::string& path) {
@@ -228,14 +211,13 @@ StoreContents read_store(const std::string& path) {
         group_info[n] = {states, static_cast<int>(outputs) - 1};
       }
       if (status == 1)
-        add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second, r.metrics,
-                    r.per_test_ic);
+        add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second,
+                    c.test_ics.size(), r.metrics, r.per_test_ic);
       if (status == 1 || status == 3) {
         const double* s = &seconds[static_cast<size_t>(3 * i)];
-        r.metrics["truth_seconds"] = s[0];
-        r.metrics["training_seconds"] = s[1];
-        r.metrics["analysis_seconds"] = s[2];
-        r.metrics["runtime"] = s[0] + s[1] + s[2];
+        const std::vector<QueryMetric>& timing = timing_metrics();  // truth, training, analysis, runtime
+        for (size_t k = 0; k < 3; ++k) r.metrics[timing[k].name] = s[k];
+        r.metrics[timing[3].name] = s[0] + s[1] + s[2];
       }
       for (const auto& [name, v] : r.metrics) (void)v, c.metric_names.push_back(name);
       c.rows.push_back(std::move(r));

@@ -33,8 +33,6 @@ struct StoreContents {
 // The keys queries can filter and group on: the experiment's own, then `test_ic`, which makes
 // the unit of a query one (experiment, test IC) pair instead of one experiment.
 const std::vector<std::string>& experiment_keys();
-// Descriptions of the metrics (name -> meaning), including the parameterised forms.
-const std::vector<std::pair<std::string, std::string>>& metric_descriptions();
 
 // The file could not be read because the system failed (EIO and the like): nothing is wrong
 // with the file name or its contents as far as we know; reading again may work.

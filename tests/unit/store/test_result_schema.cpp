@@ -43,6 +43,19 @@ TEST_CASE("docs/result-file.md and docs/store.md name every declared result data
   }
 }
 
+TEST_CASE("docs/store.md's metric table names every query metric the schema declares", "[store][schema]") {
+  const std::string store_doc = read_text("docs/store.md");
+  std::set<std::string> names;
+  for (const MetricHelp& m : metric_help()) {
+    INFO(m.name);
+    CHECK(names.insert(m.name).second);  // one declaration per metric
+    CHECK(store_doc.find("`" + m.name + "`") != std::string::npos);
+    CHECK_FALSE(m.description.empty());
+  }
+  CHECK(names.count("rollout_error@K"));
+  CHECK(names.count("max_lambda@N"));
+}
+
 TEST_CASE("A run-one result file holds exactly the declared datasets, in the declared shapes", "[store][schema]") {
   const ExperimentSpec spec = testing::small_burgers();
   const ExperimentResult r = run_experiment(spec, {});
