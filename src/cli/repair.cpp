@@ -59,7 +59,15 @@ int repair(int argc, char** argv) {
         committed.insert(r.id);
     bool rebuilt = false;
     try {
-      if (stored_sweep_hash(paths.file) != hash) throw h5::Error("hash mismatch");
+      const StoreIdentity identity = stored_identity(paths.file);
+      if (identity.sweep_hash != hash) throw h5::Error("hash mismatch");
+      if (identity.schema_version > kSchemaVersion)
+        throw InputError(paths.file, 0, "schema_version",
+                         "was written by a newer npdesweep (store schema " + std::to_string(identity.schema_version) +
+                             ", this one writes " + std::to_string(kSchemaVersion) + "); repair it with that version");
+      if (identity.schema_version < kSchemaVersion)
+        throw h5::Error("store schema " + std::to_string(identity.schema_version) + ", an older layout than " +
+                        std::to_string(kSchemaVersion));
     } catch (const h5::Error& e) {
       std::printf("%s cannot be used (%s): recreating it\n", paths.file.c_str(), e.what());
       SweepStore::create(paths.file, sweep, cells, canonical, hash, MPI_COMM_SELF);

@@ -195,6 +195,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       // Whose store is this? The journal and the HDF5 file each name their sweep; neither is
       // trusted over the other (a file copied over STORE.h5 belongs to its own sweep).
       std::string journal_hash, file_hash;
+      int file_schema = kSchemaVersion;
       bool file_damaged = false;
       if (journal_exists) {
         const std::string head = posix::read_file(paths.journal);
@@ -203,7 +204,9 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       }
       if (file_exists) {
         try {
-          file_hash = stored_sweep_hash(paths.file);
+          const StoreIdentity identity = stored_identity(paths.file);
+          file_hash = identity.sweep_hash;
+          file_schema = identity.schema_version;
         } catch (const h5::Error& e) {
           if (!journal_exists) throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
           file_damaged = true;  // half-created or damaged: rebuilt from the journal and shards below
@@ -215,9 +218,14 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
         if (!hash.empty() && hash != sweep_hash && !force)
           throw InputError(paths.file, 0, "--store",
                            what + " was made from a different sweep (hash " + hash + ", this sweep " + sweep_hash +
-                               ", schema " + std::to_string(kSchemaVersion) +
-                               "; a store from another npdesweep schema differs too); use another --store, or "
-                               "--force to replace it");
+                               "); use another --store, or --force to replace it");
+      // The same sweep in another layout: an older one is rebuilt below, a newer one is not ours.
+      const bool outdated = file_hash == sweep_hash && file_schema < kSchemaVersion;
+      if (file_hash == sweep_hash && file_schema > kSchemaVersion && !force)
+        throw InputError(paths.file, 0, "--store",
+                         "was written by a newer npdesweep (store schema " + std::to_string(file_schema) +
+                             ", this one writes " + std::to_string(kSchemaVersion) +
+                             "); resume it with that version, or --force to replace it");
       // A new store: will it fit? Checked before anything is written. (NPDESWEEP_SKIP_SPACE_CHECK
       // is a test hook: the fault tests fill a file system during creation on purpose.)
       if (!file_exists && !std::getenv("NPDESWEEP_SKIP_SPACE_CHECK")) {
@@ -252,7 +260,11 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       if (file_damaged)
         std::fprintf(stderr, "npdesweep run: %s is damaged or was never completed; rebuilding it from the journal "
                              "and shards\n", paths.file.c_str());
-      verdict.create = !file_exists || file_damaged || file_hash != sweep_hash;  // the last: --force
+      if (outdated && !file_damaged)
+        std::fprintf(stderr, "npdesweep run: %s has the layout of store schema %d; rebuilding it in schema %d from "
+                             "the journal and shards (finished cells are kept)\n",
+                     paths.file.c_str(), file_schema, kSchemaVersion);
+      verdict.create = !file_exists || file_damaged || file_hash != sweep_hash || outdated;  // hash: --force
       posix::write_file_atomic(paths.sweep_toml, canonical);  // `repair` rebuilds from it
     } catch (const Error& e) {
       // bad input or a held lock: 2; a failing file system (and a damaged store file that

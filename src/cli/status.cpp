@@ -59,9 +59,13 @@ int status(int argc, char** argv) {
     }
   }
   std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);
-  if (c.schema_version != kSchemaVersion)
-    std::printf("note: this npdesweep writes schema %d, so `run` will not resume this store (another --store, or "
-                "--force to start over); status, query and summarize still read it\n",
+  if (c.schema_version < kSchemaVersion)
+    std::printf("note: an older layout than this npdesweep writes (schema %d); `run` resumes it, rebuilding the file "
+                "in the new layout from its journal and shards first\n",
+                kSchemaVersion);
+  else if (c.schema_version > kSchemaVersion)
+    std::printf("note: written by a newer npdesweep (this one writes schema %d): resume it with that version; "
+                "status, query and summarize read what they know\n",
                 kSchemaVersion);
   std::printf("cells %ld: %ld done, %ld diverged, %ld failed, %ld pending\n", c.cells, counts["done"], counts["diverged"],
               counts["failed"], counts["pending"]);

@@ -137,7 +137,9 @@ std::string canonical_sweep_toml(const SweepSpec& s) {
 
 std::string content_hash(const std::string& canonical_text) {
   std::uint64_t h = 0xcbf29ce484222325ull;
-  const std::string text = "schema " + std::to_string(kSchemaVersion) + "\n" + canonical_text;
+  // "schema" is the word hashes have always begun with: stores made before the versions were
+  // split keep their hashes.
+  const std::string text = "schema " + std::to_string(kResultsVersion) + "\n" + canonical_text;
   for (unsigned char c : text) {
     h ^= c;
     h *= 0x100000001b3ull;

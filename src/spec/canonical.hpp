@@ -10,9 +10,17 @@
 
 namespace npde {
 
-constexpr int kSchemaVersion = 3;  // 2: store gained rollout/time and dimension scales;
-                                   // 3: accurate truth-map Jacobians for adaptive truth data,
-                                   //    closure errors
+// Two versions, kept apart so that adding a dataset does not make existing stores unresumable:
+//
+// kResultsVersion enters every content hash: it changes only when the same canonical text would
+// compute different numbers (2: store gained rollout/time; 3: accurate truth-map Jacobians for
+// adaptive truth data). Changing it makes every store's finished cells foreign (they rerun).
+constexpr int kResultsVersion = 3;
+// kSchemaVersion is the layout of result files and stores (which datasets, which columns),
+// written as the attribute schema_version. A store of an older layout resumes: `run` and
+// `repair` rebuild its file in the current layout from the journal and the shards (3: closure
+// errors; 4: the /experiments/stepper column). A newer layout than this binary's is refused.
+constexpr int kSchemaVersion = 4;
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.
@@ -22,7 +30,7 @@ std::string initial_condition_toml(const InitialCondition& ic);  // an inline ta
 std::string toml_number(double v);
 std::string toml_string(const std::string& s);
 
-// 64-bit FNV-1a of the schema version and the canonical text, as 16 hex digits.
+// 64-bit FNV-1a of the results version and the canonical text, as 16 hex digits.
 std::string content_hash(const std::string& canonical_text);
 
 }  // namespace npde

@@ -324,9 +324,15 @@ double estimated_store_bytes(const std::vector<GridCell>& cells) {
   return total;
 }
 
-std::string stored_sweep_hash(const std::string& path) {
+StoreIdentity stored_identity(const std::string& path) {
   h5::Object f = h5::open_file_read_only(path);
-  return h5::read_string_attribute(f.id(), ".", "sweep_hash");
+  StoreIdentity id;
+  id.sweep_hash = h5::read_string_attribute(f.id(), ".", "sweep_hash");
+  const double schema = h5::read_double_attribute(f.id(), ".", "schema_version");
+  if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))
+    throw h5::Error("attribute schema_version is not a schema number");
+  id.schema_version = static_cast<int>(schema);
+  return id;
 }
 
 }  // namespace npde

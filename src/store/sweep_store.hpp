@@ -75,7 +75,13 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
 // file (allocated when the file is made) plus its shard, which holds the same numbers.
 double estimated_store_bytes(const std::vector<GridCell>& cells);
 
-// Reads the sweep hash stored in an existing store file (serial open), or throws h5::Error.
-std::string stored_sweep_hash(const std::string& path);
+// Whose store is this, and in which layout: the sweep hash and schema_version attributes of an
+// existing store file (serial open). Throws h5::Error if either is missing (a file whose
+// creation was cut short has no sweep hash).
+struct StoreIdentity {
+  std::string sweep_hash;
+  int schema_version = 0;
+};
+StoreIdentity stored_identity(const std::string& path);
 
 }  // namespace npde
