@@ -187,7 +187,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   std::unique_ptr<StoreLock> lock;
   std::unique_ptr<Journal> journal;
   std::vector<long> pending, rewrite;
-  std::map<long, std::string> committed;  // cell id -> status of its last journal record
+  std::map<long, CellStatus> committed;  // cell id -> status of its last journal record
   long finished_before = 0, failed_before = 0;
   if (master && verdict.code == 0) {
     try {
@@ -249,12 +249,12 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
             r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
           committed[r.id] = r.status;
       if (args.has("--retry-failed"))
-        for (auto it = committed.begin(); it != committed.end();) it = it->second == "failed" ? committed.erase(it) : std::next(it);
+        for (auto it = committed.begin(); it != committed.end();) it = it->second == CellStatus::failed ? committed.erase(it) : std::next(it);
       for (const GridCell& c : cells)
         if (!committed.count(c.id)) pending.push_back(c.id);
       for (const auto& [id, status] : committed) {
         rewrite.push_back(id);
-        failed_before += status == "failed";
+        failed_before += status == CellStatus::failed;
       }
       finished_before = static_cast<long>(committed.size());
       if (file_damaged)
@@ -300,7 +300,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
                    m.why.c_str());
       pending.push_back(m.id);
       --finished_before;
-      if (committed[m.id] == "failed") --failed_before;
+      if (committed[m.id] == CellStatus::failed) --failed_before;
     }
     if (restored && !settings.quiet)
       std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);

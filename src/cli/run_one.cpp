@@ -113,7 +113,7 @@ int run_one(int argc, char** argv) {
   try {
     result = run_experiment(spec, options);
   } catch (const std::exception& e) {
-    result.status = "failed";
+    result.status = CellStatus::failed;
     result.message = e.what();
   }
 
@@ -130,7 +130,7 @@ int run_one(int argc, char** argv) {
       return kExitFailed;
     }
   }
-  return result.status == "done" ? kExitOk : kExitFailed;
+  return result.status == CellStatus::done ? kExitOk : kExitFailed;
 }
 
 }  // namespace npde::cli

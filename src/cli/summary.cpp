@@ -19,14 +19,14 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
   os << "grid N=" << spec.pde.resolution << ", dt=" << spec.dt << ", steps=" << spec.steps << "; substeps model "
      << r.substeps_model << " (" << spec.integrator.model << "), truth map " << r.substeps_truth << " (rk4)" << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
      << "\n";
-  os << "status: " << r.status << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
+  os << "status: " << status_name(r.status) << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
   const auto& h = r.history;
   if (h.epochs_run > 0)
-    os << "training: " << h.epochs_run << " epochs (" << spec.training.mode << "), final loss "
+    os << "training: " << h.epochs_run << " epochs (" << name_of(spec.training.mode) << "), final loss "
        << fmt("%.4e", h.epoch_loss.back()) << ", " << fmt("%.3f", r.training_seconds) << " s\n";
   else
     os << "training: none (0 epochs)\n";
-  if (r.status != "done") return;
+  if (r.status != CellStatus::done) return;
 
   os << "rollout relative L2 error at T=" << spec.steps * spec.dt << ":\n";
   for (size_t t = 0; t < spec.test_ics.size(); ++t) {

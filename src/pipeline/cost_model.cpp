@@ -110,7 +110,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   double parameters = 0, hidden = 0;
   for (size_t l = 0; l + 1 < w.size(); ++l) parameters += static_cast<double>(w[l]) * w[l + 1] + w[l + 1];
   for (size_t l = 1; l + 1 < w.size(); ++l) hidden += w[l];
-  const double updates = spec.one_shot() || spec.training.update == "summed" ? 1 : spec.training.transitions;
+  const double updates = spec.one_shot() || spec.training.update == UpdateRule::summed ? 1 : spec.training.transitions;
   const bool spectral = uses_spectral(spec);
   struct Part {
     double doubles;

@@ -83,7 +83,7 @@ bool too_many_substeps(int substeps, const char* what, const Matrix& states, Exp
                 "%s would need more than %d RK4 substeps per output step (states up to |u| = %.3g): "
                 "too large for this dt",
                 what, kMaxSubsteps, max_abs(states));
-  r.status = "diverged";
+  r.status = CellStatus::diverged;
   r.message = text;
   return true;
 }
@@ -117,7 +117,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
     if (!tr.ok) {
-      r.status = "diverged";
+      r.status = CellStatus::diverged;
       r.message = "truth data for " + ics[i].label() + " diverged: " + tr.message;
       r.truth_seconds = seconds_since(t0);
       return r;
@@ -143,7 +143,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   r.weights_final = theta;
   r.training_seconds = seconds_since(t0);
   if (r.history.diverged) {
-    r.status = "diverged";
+    r.status = CellStatus::diverged;
     r.message = r.history.message;
     return r;
   }

@@ -7,13 +7,14 @@
 #include <Eigen/Dense>
 
 #include "pipeline/cancellation.hpp"
+#include "pipeline/cell_status.hpp"
 #include "pipeline/experiment_spec.hpp"
 #include "pipeline/training.hpp"
 
 namespace npde {
 
 struct ExperimentResult {
-  std::string status = "done";  // done | diverged (truth or training blew up) | failed (exception)
+  CellStatus status = CellStatus::done;  // done, diverged (truth or training blew up), failed (an exception)
   std::string message;
 
   // How the numbers were made.

@@ -1,6 +1,7 @@
 #include "pipeline/experiment_spec.hpp"
 
 #include <sstream>
+#include <stdexcept>
 
 namespace npde {
 
@@ -12,6 +13,40 @@ std::string InitialCondition::label() const {
   os << ")";
   return os.str();
 }
+
+template <>
+const std::vector<KindName<TrainingMode>>& kind_names<TrainingMode>() {
+  static const std::vector<KindName<TrainingMode>> n = {{TrainingMode::autoregressive, "autoregressive"},
+                                                        {TrainingMode::one_shot, "one_shot"}};
+  return n;
+}
+
+template <>
+const std::vector<KindName<UpdateRule>>& kind_names<UpdateRule>() {
+  static const std::vector<KindName<UpdateRule>> n = {{UpdateRule::per_transition, "per_transition"},
+                                                      {UpdateRule::summed, "summed"}};
+  return n;
+}
+
+template <>
+const std::vector<KindName<TruthIntegrator>>& kind_names<TruthIntegrator>() {
+  static const std::vector<KindName<TruthIntegrator>> n = {{TruthIntegrator::dopri5, "dopri5"},
+                                                           {TruthIntegrator::rk4, "rk4"}};
+  return n;
+}
+
+template <class E>
+E kind_from_name(const std::string& name) {
+  std::string allowed;
+  for (const auto& k : kind_names<E>()) {
+    if (name == k.name) return k.kind;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(k.name);
+  }
+  throw std::invalid_argument("'" + name + "' is not one of " + allowed);
+}
+template TrainingMode kind_from_name<TrainingMode>(const std::string&);
+template UpdateRule kind_from_name<UpdateRule>(const std::string&);
+template TruthIntegrator kind_from_name<TruthIntegrator>(const std::string&);
 
 std::vector<int> ExperimentSpec::network_widths() const {
   std::vector<int> w{pde.resolution};

@@ -23,18 +23,54 @@ struct InitialCondition {
   std::string label() const;  // e.g. "step(A=10)", "sine(A=5,c=2.5)", "kink(A=1,w=0.1)"
 };
 
+// The kinds a job chooses among. Each is spelled once, in the table of kind_names<E>()
+// (experiment_spec.cpp): job files are read, canonical text and result files written, with it.
+enum class TrainingMode { autoregressive, one_shot };
+enum class UpdateRule { per_transition, summed };   // autoregressive: Adam step per transition, or one per epoch
+enum class TruthIntegrator { dopri5, rk4 };         // adaptive Dormand-Prince, or RK4 with substeps
+
+template <class E>
+struct KindName {
+  E kind;
+  const char* name;
+};
+template <class E>
+const std::vector<KindName<E>>& kind_names();
+template <>
+const std::vector<KindName<TrainingMode>>& kind_names<TrainingMode>();
+template <>
+const std::vector<KindName<UpdateRule>>& kind_names<UpdateRule>();
+template <>
+const std::vector<KindName<TruthIntegrator>>& kind_names<TruthIntegrator>();
+
+template <class E>
+const char* name_of(E kind) {
+  for (const auto& k : kind_names<E>())
+    if (k.kind == kind) return k.name;
+  return "?";
+}
+template <class E>
+std::vector<std::string> names_of() {
+  std::vector<std::string> v;
+  for (const auto& k : kind_names<E>()) v.push_back(k.name);
+  return v;
+}
+// The kind spelled `name`; std::invalid_argument naming the allowed spellings otherwise.
+template <class E>
+E kind_from_name(const std::string& name);
+
 struct TrainingSettings {
-  std::string mode = "autoregressive";  // or "one_shot"
+  TrainingMode mode = TrainingMode::autoregressive;
   int epochs = 1000;
   double learning_rate = 0.01;
   int transitions = 2;                  // autoregressive: one-step transitions per epoch
-  std::string update = "per_transition";  // autoregressive: Adam step per transition, or "summed"
+  UpdateRule update = UpdateRule::per_transition;
 };
 
 struct IntegratorSettings {
-  std::string model = "rk4";            // the model's stepper (numerics/runge_kutta.hpp)
+  std::string model = "rk4";            // the model's stepper (numerics/runge_kutta.hpp), a table's name
   int substeps = 0;                     // model substeps per output step; 0 = automatic (stability bound)
-  std::string truth = "dopri5";         // truth data: "dopri5" (adaptive) or "rk4" (with substeps)
+  TruthIntegrator truth = TruthIntegrator::dopri5;
   double truth_rtol = 1e-10;
   double truth_atol = 1e-12;
 };
@@ -55,7 +91,7 @@ struct ExperimentSpec {
   std::vector<int> jacobian_states;     // autoregressive: states u_n whose step-map Jacobian is analysed
 
   std::vector<int> network_widths() const;
-  bool one_shot() const { return training.mode == "one_shot"; }
+  bool one_shot() const { return training.mode == TrainingMode::one_shot; }
   // Output steps an analysed Jacobian spans: one-shot u(0) -> u(T), else one step.
   int jacobian_map_steps() const { return one_shot() ? steps : 1; }
 };

@@ -29,7 +29,7 @@ int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, 
 
 int truth_jacobian_substeps(const ExperimentSpec& spec, const KnownTerms& truth, const Matrix& states,
                             int rk4_data_substeps) {
-  if (spec.integrator.truth == "rk4") return rk4_data_substeps;
+  if (spec.integrator.truth == TruthIntegrator::rk4) return rk4_data_substeps;
   const int fixed = spec.integrator.substeps;
   return std::max(fixed > 0 ? fixed : stable_substeps(truth, states, spec.dt),
                   accurate_substeps(truth, states, spec.dt, spec.jacobian_map_steps(), kTruthJacobianTolerance));

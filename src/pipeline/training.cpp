@@ -56,14 +56,14 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
 }
 
 int updates_per_epoch(const TrainingSettings& t) {
-  return (t.mode == "autoregressive" && t.update == "per_transition") ? t.transitions : 1;
+  return (t.mode == TrainingMode::autoregressive && t.update == UpdateRule::per_transition) ? t.transitions : 1;
 }
 
 TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec, int substeps,
                       const Matrix& truth_train, const EpochCallback& on_epoch, const Cancellation& cancel) {
   const TrainingSettings& t = spec.training;
   const bool one_shot = spec.one_shot();
-  const int unrolled = one_shot ? spec.steps : (t.update == "summed" ? t.transitions : 1);
+  const int unrolled = one_shot ? spec.steps : (t.update == UpdateRule::summed ? t.transitions : 1);
   UnrolledLoss loss(rhs, spec.dt, substeps, unrolled, butcher_table(spec.integrator.model));
   Adam adam(theta.size(), AdamSettings{t.learning_rate});
 
@@ -90,7 +90,7 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
       sum = h.update_loss(0, e) = loss.evaluate(theta, u0, spec.steps, spec.steps,
                                                 truth_train.middleCols(1, spec.steps), grad);
       adam.step(theta, grad);
-    } else if (t.update == "summed") {
+    } else if (t.update == UpdateRule::summed) {
       sum = h.update_loss(0, e) = loss.evaluate(theta, u0, t.transitions, 1,
                                                 truth_train.middleCols(1, t.transitions), grad);
       adam.step(theta, grad);

@@ -23,7 +23,7 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
                                std::to_string(u.cwiseAbs().maxCoeff()) + ")");
   };
   try {
-    if (settings.truth == "dopri5") {
+    if (settings.truth == TruthIntegrator::dopri5) {
       AdaptiveOptions opt;
       opt.rtol = settings.truth_rtol;
       opt.atol = settings.truth_atol;

@@ -95,7 +95,7 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       report.status = kCancelled;
       continue;
     } catch (const std::exception& e) {
-      result.status = "failed";
+      result.status = CellStatus::failed;
       result.message = e.what();
     }
     const auto t1 = Clock::now();
@@ -106,7 +106,7 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
       // which keeps two fsyncs per cell off the workers (a crash before the commit reruns it).
       write_result_file(shard, cell.spec, canonical, hash, result, /*durable=*/false);
       store.write_row_from_shard(cell, hash, shard);
-      report.status = static_cast<int>(status_from_name(result.status));
+      report.status = static_cast<int>(result.status);
       report.message = result.message;
     } catch (const std::exception& e) {
       // The store could not take the result. That says nothing about the cell, so it is not

@@ -83,16 +83,17 @@ void write_case(std::ostream& os, const PdeSettings& p) {
 void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
   os << "[network]\nhidden = " << list(spec.hidden) << "\nactivation = \"tanh\"\n\n";
   const TrainingSettings& t = spec.training;
-  os << "[training]\nmode = " << quoted(t.mode) << "\nepochs = " << t.epochs << "\nlearning_rate = " << num(t.learning_rate)
+  os << "[training]\nmode = " << quoted(name_of(t.mode)) << "\nepochs = " << t.epochs << "\nlearning_rate = " << num(t.learning_rate)
      << "\n";
-  if (t.mode == "autoregressive") os << "transitions = " << t.transitions << "\nupdate = " << quoted(t.update) << "\n";
+  if (t.mode == TrainingMode::autoregressive)
+    os << "transitions = " << t.transitions << "\nupdate = " << quoted(name_of(t.update)) << "\n";
   const IntegratorSettings& in = spec.integrator;
   os << "\n[integrator]\n";
   // Written only when not the default: the key came later, and older texts (and their content
   // hashes, the keys of existing stores) must stay what they were.
   if (in.model != "rk4") os << "model = " << quoted(in.model) << "\n";
   os << "substeps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
-     << "\ntruth = " << quoted(in.truth) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
+     << "\ntruth = " << quoted(name_of(in.truth)) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
      << num(in.truth_atol) << "\n\n";
 }
 

@@ -50,15 +50,15 @@ InitialCondition read_initial_condition(TomlReader& r) {
 
 TrainingSettings read_training_section(TomlReader& r) {
   TrainingSettings t;
-  t.mode = one_of(r, "mode", {"autoregressive", "one_shot"});
+  t.mode = one_of_kinds<TrainingMode>(r, "mode");
   t.epochs = positive_int(r, "epochs", std::nullopt, 0);
   t.learning_rate = positive(r, "learning_rate", 0.01);
-  if (t.mode == "autoregressive") {
+  if (t.mode == TrainingMode::autoregressive) {
     t.transitions = positive_int(r, "transitions", 2);
-    t.update = one_of(r, "update", {"per_transition", "summed"}, std::string("per_transition"));
+    t.update = one_of_kinds<UpdateRule>(r, "update", UpdateRule::per_transition);
   } else {
     t.transitions = 1;
-    t.update = "summed";
+    t.update = UpdateRule::summed;
   }
   r.finish();
   return t;
@@ -76,7 +76,7 @@ IntegratorSettings read_integrator_section(TomlReader& r) {
     }
   }
   s.model = one_of(r, "model", stepper_names(), std::string("rk4"));
-  s.truth = one_of(r, "truth", {"dopri5", "rk4"}, std::string("dopri5"));
+  s.truth = one_of_kinds<TruthIntegrator>(r, "truth", TruthIntegrator::dopri5);
   s.truth_rtol = positive(r, "truth_rtol", 1e-10);
   s.truth_atol = positive(r, "truth_atol", 1e-12);
   r.finish();

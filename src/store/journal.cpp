@@ -17,7 +17,9 @@ namespace {
 
 const std::string kHeader = "npdesweep-journal v1 ";
 
-std::string record_fields(const JournalRecord& r) { return std::to_string(r.id) + " " + r.hash + " " + r.status; }
+std::string record_fields(const JournalRecord& r) {
+  return std::to_string(r.id) + " " + r.hash + " " + status_name(r.status);
+}
 
 std::string hex(std::uint32_t v) {
   char buf[9];
@@ -54,8 +56,13 @@ std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_
       std::istringstream fields(line.substr(0, last_space));
       // A line with a valid checksum but fields no writer makes (a negative id, a fourth field,
       // an unknown status) is damaged too: only what `append` writes counts as a commit.
-      ok = static_cast<bool>(fields >> r.id >> r.hash >> r.status) && r.id >= 0 && (fields >> std::ws).eof() &&
-           (r.status == "done" || r.status == "diverged" || r.status == "failed");
+      std::string status;
+      ok = static_cast<bool>(fields >> r.id >> r.hash >> status) && r.id >= 0 && (fields >> std::ws).eof();
+      try {
+        if (ok) r.status = status_from_name(status);
+      } catch (const std::runtime_error&) {
+        ok = false;
+      }
     }
     if (!ok) {
       ++ignored;

@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/cell_status.hpp"
+
 namespace npde {
 
 struct JournalRecord {
   long id = 0;
   std::string hash;
-  std::string status;  // done | diverged | failed
+  CellStatus status = CellStatus::done;  // done, diverged or failed
 };
 
 class Journal {

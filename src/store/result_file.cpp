@@ -48,7 +48,7 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   set_attribute(file, "name", spec.name);
   set_attribute(file, "content_hash", hash);
   set_attribute(file, "job_toml", canonical_text);
-  set_attribute(file, "status", r.status);
+  set_attribute(file, "status", std::string(status_name(r.status)));
   set_attribute(file, "message", r.message);
   set_attribute(file, "case", spec.pde.name);
   set_attribute(file, "train_stencil", spec.train_stencil);
@@ -68,9 +68,9 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   set_attribute(integ.id(), "substep_rule", std::string(spec.integrator.substeps > 0 ? "fixed by the job" : "auto: stability bound of the known terms at the truth amplitude"));
   set_attribute(integ.id(), "amplitude", r.amplitude);
   set_attribute(integ.id(), "output_dt", spec.dt);
-  set_attribute(integ.id(), "truth", spec.integrator.truth == "dopri5" ? std::string("adaptive Dormand-Prince 5(4)") : std::string("classical RK4 with substeps_truth_jacobian substeps"));
+  set_attribute(integ.id(), "truth", spec.integrator.truth == TruthIntegrator::dopri5 ? std::string("adaptive Dormand-Prince 5(4)") : std::string("classical RK4 with substeps_truth_jacobian substeps"));
   set_attribute(integ.id(), "truth_jacobian",
-                std::string(spec.integrator.truth == "dopri5"
+                std::string(spec.integrator.truth == TruthIntegrator::dopri5
                                 ? "classical RK4 with substeps_truth_jacobian substeps: the larger of the model's rule and "
                                   "the count whose RK4 error on the fastest mode over the map stays below 0.05, since "
                                   "the data follow the semi-discrete flow"
@@ -87,8 +87,8 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
 
   Object tr = create_group(file, "training");
   const auto& h = r.history;
-  set_attribute(tr.id(), "mode", spec.training.mode);
-  set_attribute(tr.id(), "update", spec.training.update);
+  set_attribute(tr.id(), "mode", std::string(name_of(spec.training.mode)));
+  set_attribute(tr.id(), "update", std::string(name_of(spec.training.update)));
   set_attribute(tr.id(), "epochs_run", static_cast<long long>(h.epochs_run));
 
   Object timing = create_group(file, "timing");
@@ -98,7 +98,7 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   set_attribute(timing.id(), "training_seconds", r.training_seconds);
   set_attribute(timing.id(), "analysis_seconds", r.analysis_seconds);
 
-  const bool analysed = r.status == "done";  // no analysis for diverged experiments
+  const bool analysed = r.status == CellStatus::done;  // no analysis for diverged experiments
   if (analysed) {
     Object ro = create_group(file, "rollout");
     std::vector<std::string> labels;

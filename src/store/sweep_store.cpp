@@ -53,24 +53,6 @@ void create_parents(hid_t loc, const std::string& path, std::map<std::string, bo
 
 }  // namespace
 
-CellStatus status_from_name(const std::string& name) {
-  if (name == "done") return CellStatus::done;
-  if (name == "diverged") return CellStatus::diverged;
-  if (name == "failed") return CellStatus::failed;
-  // A damaged status must not read as pending: the cell would rerun forever instead of being
-  // reported. Shard readers treat this like any other unreadable shard.
-  throw std::runtime_error("unknown cell status '" + name + "' (expected done, diverged or failed)");
-}
-
-const char* status_name(CellStatus s) {
-  switch (s) {
-    case CellStatus::done: return "done";
-    case CellStatus::diverged: return "diverged";
-    case CellStatus::failed: return "failed";
-    default: return "pending";
-  }
-}
-
 StorePaths::StorePaths(const std::string& store_file)
     : file(store_file),
       sidecar(store_file + ".d"),

@@ -14,14 +14,12 @@
 
 #include <mpi.h>
 
+#include "pipeline/cell_status.hpp"
 #include "spec/sweep_file.hpp"
 #include "store/h5.hpp"
 
 namespace npde {
 
-enum class CellStatus : int { pending = 0, done = 1, failed = 2, diverged = 3 };
-CellStatus status_from_name(const std::string& name);  // done, diverged, failed; throws otherwise
-const char* status_name(CellStatus s);
 
 struct StorePaths {
   std::string file, sidecar, journal, lock, shards, sweep_toml;

@@ -37,10 +37,10 @@ inline ExperimentSpec small_gkdv() {
   s.train_ic = {"sine", 1.0, 2.5};
   s.test_ics = {{"sine", 1.0, 3.0}};
   s.hidden = {5, 4, 3};
-  s.training.mode = "one_shot";
+  s.training.mode = TrainingMode::one_shot;
   s.training.epochs = 5;
   s.training.transitions = 1;
-  s.training.update = "summed";
+  s.training.update = UpdateRule::summed;
   s.integrator.substeps = 0;  // auto
   return s;
 }

@@ -30,7 +30,7 @@ TEST_CASE("The same experiment twice gives bitwise identical results", "[pipelin
   for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv()}) {
     const ExperimentResult a = run_experiment(spec), b = run_experiment(spec);
     INFO(spec.name);
-    REQUIRE(a.status == "done");
+    REQUIRE(a.status == CellStatus::done);
     CHECK(same_bits(a.weights_final, b.weights_final));
     CHECK(a.history.epoch_loss == b.history.epoch_loss);
     CHECK(same_bits(a.rollout_error, b.rollout_error));
@@ -53,9 +53,9 @@ TEST_CASE("An unstable training stencil is recorded as diverged, not thrown", "[
   spec.pde.parameters = {1e-4};  // viscosity
   spec.train_ic.amplitude = 10;
   spec.integrator.substeps = 1;
-  spec.integrator.truth = "rk4";
+  spec.integrator.truth = TruthIntegrator::rk4;
   const ExperimentResult r = run_experiment(spec);
-  CHECK(r.status == "diverged");
+  CHECK(r.status == CellStatus::diverged);
   CHECK_THAT(r.message, Catch::Contains("truth data"));
 }
 
@@ -71,10 +71,10 @@ TEST_CASE("Training that blows up is recorded as diverged with a readable messag
   spec.dt = 0.5;
   spec.integrator.substeps = 1;
   spec.training.transitions = 6;
-  spec.training.update = "summed";
+  spec.training.update = UpdateRule::summed;
   spec.training.epochs = 5;
   const ExperimentResult r = run_experiment(spec);
-  REQUIRE(r.status == "diverged");
+  REQUIRE(r.status == CellStatus::diverged);
   INFO(r.message);
   CHECK_THAT(r.message, Catch::StartsWith("training diverged at epoch "));
   CHECK(r.message.size() < 100);  // numbers in %g, not hundreds of digits
@@ -91,7 +91,7 @@ TEST_CASE("The truth map's Jacobian follows the semi-discrete flow the adaptive 
   spec.test_ics = {{"sine", 5.0, 2.5}};
   spec.training.epochs = 0;
   const ExperimentResult r = run_experiment(spec);
-  REQUIRE(r.status == "done");
+  REQUIRE(r.status == CellStatus::done);
   const KnownTerms terms = make_truth_terms(spec.pde, spec.train_stencil);
   const Vector u0 = sample_initial_condition(spec.test_ics[0], spec.pde.resolution, spec.pde.length);
   const int stable = stable_substeps(terms, u0, spec.dt);
@@ -109,8 +109,8 @@ TEST_CASE("The truth map's Jacobian follows the semi-discrete flow the adaptive 
 TEST_CASE("Paper Burgers: Expt 2's max|lambda| exceeds Expt 1's at every analysed state", "[pipeline][science]") {
   const ExperimentResult e1 = run_experiment(read_job_file(job("burgers-expt1")));
   const ExperimentResult e2 = run_experiment(read_job_file(job("burgers-expt2")));
-  REQUIRE(e1.status == "done");
-  REQUIRE(e2.status == "done");
+  REQUIRE(e1.status == CellStatus::done);
+  REQUIRE(e2.status == CellStatus::done);
   // docs/science.md: an independent float64 re-implementation at 10 substeps gives these.
   const double ref1[6] = {1.455, 1.354, 1.333, 1.237, 1.198, 1.210};
   const double ref2[6] = {1.869, 1.973, 2.060, 3.421, 3.305, 3.223};
@@ -145,7 +145,7 @@ TEST_CASE("Cancellation reaches an experiment in truth generation, training and 
       last_epoch_at = checks;
     };
     const ExperimentResult full = run_experiment(spec, counting);
-    REQUIRE(full.status == "done");
+    REQUIRE(full.status == CellStatus::done);
     REQUIRE(first_epoch_at > 1);              // checks during truth generation
     REQUIRE(checks > last_epoch_at + 10);     // and during analysis (every rollout step, Jacobian substep)
 

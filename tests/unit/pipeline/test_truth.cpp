@@ -39,7 +39,7 @@ TEST_CASE("Fixed RK4 truth converges to the adaptive truth", "[pipeline][truth]"
   const KnownTerms terms = make_truth_terms(pde, "backward1");
   const Vector u0 = sample_initial_condition({"step", 2.0, 0.0}, pde.resolution, pde.length);
   IntegratorSettings adaptive, rk4;
-  rk4.truth = "rk4";
+  rk4.truth = TruthIntegrator::rk4;
   const Matrix ref = generate_truth(terms, u0, 0.01, 10, adaptive, 0).states;
   const double e10 = (generate_truth(terms, u0, 0.01, 10, rk4, 10).states - ref).norm();
   const double e20 = (generate_truth(terms, u0, 0.01, 10, rk4, 20).states - ref).norm();
@@ -54,7 +54,7 @@ TEST_CASE("The substep rule knows the amplitude-10 Burgers truth needs more than
   const int sub = stable_substeps(terms, u0, 0.01);
   CHECK(sub > 1);
   IntegratorSettings rk4;
-  rk4.truth = "rk4";
+  rk4.truth = TruthIntegrator::rk4;
   CHECK_FALSE(generate_truth(terms, u0, 0.01, 50, rk4, 1).ok);
   const TruthTrajectory tr = generate_truth(terms, u0, 0.01, 50, rk4, sub);
   CHECK(tr.ok);

@@ -31,7 +31,7 @@ TEST_CASE("An empty journal holds no commits and gets its header back", "[store]
   std::ofstream(path, std::ios::trunc).close();
   CHECK(read_journal(path, "s").empty());
   Journal j(path, "s");
-  j.append({1, "a", "done"});
+  j.append({1, "a", CellStatus::done});
   CHECK(read_journal(path, "s").size() == 1);
   std::remove(path.c_str());
 }
@@ -41,15 +41,15 @@ TEST_CASE("Journal round trip and sweep check", "[store][journal]") {
   std::remove(path.c_str());
   {
     Journal j(path, "abc123");
-    j.append({0, "h0", "done"});
-    j.append({5, "h5", "diverged"});
+    j.append({0, "h0", CellStatus::done});
+    j.append({5, "h5", CellStatus::diverged});
   }
   Journal again(path, "abc123");
   const auto records = again.read();
   REQUIRE(records.size() == 2);
   CHECK(records[1].id == 5);
   CHECK(records[1].hash == "h5");
-  CHECK(records[1].status == "diverged");
+  CHECK(records[1].status == CellStatus::diverged);
   CHECK_THROWS_WITH(Journal(path, "other"), Catch::Contains("belongs to another sweep"));
   std::remove(path.c_str());
 }
@@ -58,8 +58,8 @@ TEST_CASE("A torn or corrupted line is ignored; intact lines after a damaged one
   const std::string path = temp_path("torn");
   std::remove(path.c_str());
   Journal j(path, "s");
-  j.append({1, "a", "done"});
-  j.append({2, "b", "done"});
+  j.append({1, "a", CellStatus::done});
+  j.append({2, "b", CellStatus::done});
   {
     std::ofstream out(path, std::ios::app);
     out << "3 c done 0000";  // torn: no newline, wrong checksum
@@ -80,7 +80,7 @@ TEST_CASE("A torn or corrupted line is ignored; intact lines after a damaged one
   // Reopening cuts only the torn tail, so new commits are readable again and the damaged line
   // stays ignored without hiding anything.
   Journal reopened(path, "s");
-  reopened.append({7, "g", "done"});
+  reopened.append({7, "g", CellStatus::done});
   CHECK(reopened.read().size() == 2);
   CHECK(posix::read_file(path).find("3 c done 0000") == std::string::npos);
   std::remove(path.c_str());
@@ -89,7 +89,7 @@ TEST_CASE("A torn or corrupted line is ignored; intact lines after a damaged one
 TEST_CASE("read_journal reads a torn journal without changing a byte; opening one cuts the tail", "[store][journal]") {
   const std::string path = temp_path("readonly");
   std::remove(path.c_str());
-  Journal(path, "s").append({1, "a", "done"});
+  Journal(path, "s").append({1, "a", CellStatus::done});
   {
     std::ofstream out(path, std::ios::app);
     out << "2 b do";  // a commit torn mid-append
@@ -110,22 +110,22 @@ TEST_CASE("Injected write and fsync faults fail the append and keep earlier comm
   const std::string path = temp_path("faults");
   std::remove(path.c_str());
   Journal j(path, "s");
-  j.append({1, "a", "done"});
+  j.append({1, "a", CellStatus::done});
 
   posix::inject_fault("write", ENOSPC);
-  CHECK_THROWS_AS(j.append({2, "b", "done"}), posix::IoError);
+  CHECK_THROWS_AS(j.append({2, "b", CellStatus::done}), posix::IoError);
   CHECK(j.read().size() == 1);
 
   posix::inject_fault("write", EIO, /*short_write=*/true);  // half a line reaches the file
-  CHECK_THROWS_AS(j.append({3, "c", "done"}), posix::IoError);
+  CHECK_THROWS_AS(j.append({3, "c", CellStatus::done}), posix::IoError);
   long ignored = 0;
   CHECK(j.read(&ignored).size() == 1);
   CHECK(ignored == 0);  // the append took its partial line back
-  j.append({5, "e", "done"});
+  j.append({5, "e", CellStatus::done});
   CHECK(j.read().size() == 2);
 
   posix::inject_fault("fsync", EIO);
-  CHECK_THROWS_WITH(j.append({4, "d", "done"}), Catch::Contains("fsync failed"));
+  CHECK_THROWS_WITH(j.append({4, "d", CellStatus::done}), Catch::Contains("fsync failed"));
   posix::clear_faults();
   std::remove(path.c_str());
 }
@@ -158,7 +158,7 @@ TEST_CASE("A failing disk leaks no descriptor and leaves no half-made journal", 
     Journal j(path, "s");
     for (const char* call : {"open", "write", "fsync"}) {
       posix::inject_fault(call, EIO);
-      CHECK_THROWS_AS(j.append({1, "a", "done"}), posix::IoError);
+      CHECK_THROWS_AS(j.append({1, "a", CellStatus::done}), posix::IoError);
     }
   }
   { std::ofstream(path, std::ios::app) << "7 torn"; }

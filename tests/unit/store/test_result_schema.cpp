@@ -59,7 +59,7 @@ TEST_CASE("docs/store.md's metric table names every query metric the schema decl
 TEST_CASE("A run-one result file holds exactly the declared datasets, in the declared shapes", "[store][schema]") {
   const ExperimentSpec spec = testing::small_burgers();
   const ExperimentResult r = run_experiment(spec, {});
-  REQUIRE(r.status == "done");
+  REQUIRE(r.status == CellStatus::done);
   const std::string path = "/tmp/npdesweep_schema_test_" + std::to_string(::getpid()) + ".h5";
   const std::string text = canonical_toml(spec);
   write_result_file(path, spec, text, content_hash(text), r, false);
