@@ -1,54 +1,58 @@
 #include "cli/args.hpp"
+
+#include <iostream>
+
 #include "cli/commands.hpp"
 
 namespace npde::cli {
 
-ParsedArgs parse_args(int argc, char** argv, const std::set<std::string>& with_value,
-                      const std::set<std::string>& flags) {
-  ParsedArgs out;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--", 0) != 0 || a == "--") {
-      out.positional.push_back(a);
-      continue;
-    }
-    std::string value;
-    const size_t eq = a.find('=');
-    const bool inline_value = eq != std::string::npos;
-    if (inline_value) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-    }
-    if (flags.count(a)) {
-      if (inline_value) throw UsageError("option " + a + " takes no value");
-      out.options[a] = "";
-    } else if (with_value.count(a)) {
-      if (!inline_value) {
-        if (i + 1 >= argc) throw UsageError("option " + a + " needs a value");
-        value = argv[++i];
-      }
-      out.options[a] = value;
-    } else {
-      throw UsageError("unknown option " + a);
-    }
-  }
-  return out;
+CommandLine::CommandLine(const std::string& command, const std::string& description, const std::string& footer)
+    : command_(command), app_(description, "npdesweep " + command) {
+  app_.footer(footer);
+  app_.allow_extras();  // reported below as "unknown option", in our words
+  app_.get_formatter()->column_width(30);
 }
 
-std::optional<int> parse_command(const std::string& command, const char* help, int argc, char** argv,
-                                 const std::set<std::string>& with_value, std::set<std::string> flags,
-                                 size_t positionals, const std::string& positional_what, ParsedArgs& args) {
-  flags.insert({"--help", "-h"});
-  try {
-    args = parse_args(argc, argv, with_value, flags);
-    if (args.has("--help") || args.has("-h")) {
-      std::cout << help;
-      return 0;
+CLI::Option* CommandLine::flag(const std::string& name, bool& value, const std::string& help) {
+  return app_.add_flag(name, value, wrap(help));
+}
+
+// Breaks help text into lines of at most 64 characters (CLI11 indents the continuation lines
+// to the description column), so --help reads in an 100-column terminal.
+std::string CommandLine::wrap(const std::string& text) {
+  constexpr size_t kWidth = 64;
+  std::string out, line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > kWidth) {
+      out += line + "\n";
+      line.clear();
     }
-    if (args.positional.size() != positionals) throw UsageError("expected exactly one " + positional_what);
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out + line;
+}
+
+std::optional<int> CommandLine::parse(int argc, char** argv) {
+  try {
+    try {
+      app_.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+      std::cout << app_.help();
+      return kExitOk;
+    } catch (const CLI::ParseError& e) {
+      throw UsageError(e.what());
+    }
+    for (const std::string& extra : app_.remaining()) {
+      if (extra.size() > 1 && extra[0] == '-') throw UsageError("unknown option " + extra.substr(0, extra.find('=')));
+      throw UsageError("unexpected argument '" + extra + "'");
+    }
   } catch (const UsageError& e) {
-    return report_error(command, e, ErrorKind::input);
-    return 2;
+    return report_error(command_, e, ErrorKind::input);
   }
   return std::nullopt;
 }

@@ -1,13 +1,13 @@
 #pragma once
-// A small argument scanner: positionals and --name VALUE / --name=VALUE options, no magic.
-// Unknown options are usage errors (exit 2) rather than being ignored.
-#include <iostream>
-#include <map>
+// A command's options, each declared once with its help text, on CLI11 (libcli11-dev): --help is
+// generated from the declarations, the --name=VALUE form and repeated options (--where) are the
+// parser's, and every usage error is one line "npdesweep CMD: ... (see npdesweep CMD --help)"
+// with exit code 2. CLI11 replaced a hand-written scanner; it brings the generated help,
+// validators and repeated options that the scanner lacked.
 #include <optional>
-#include <set>
-#include <stdexcept>
 #include <string>
-#include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "spec/error.hpp"
 
@@ -19,26 +19,36 @@ class UsageError : public Error {
   explicit UsageError(const std::string& message) : Error(ErrorKind::input, message) {}
 };
 
-struct ParsedArgs {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;  // "--out" -> "x.h5"; flags map to ""
-  bool has(const std::string& name) const { return options.count(name) > 0; }
-  std::string get(const std::string& name, const std::string& fallback = "") const {
-    auto it = options.find(name);
-    return it == options.end() ? fallback : it->second;
+class CommandLine {
+ public:
+  // `description`: what the command does (the first paragraph of --help); `footer`: what follows
+  // the options (examples, exit codes).
+  CommandLine(const std::string& command, const std::string& description, const std::string& footer = "");
+
+  CLI::App& app() { return app_; }
+  // Declares the positional argument NAME, an option taking a value, a flag; help text is
+  // wrapped to the terminal-friendly width of the --help page.
+  template <class T>
+  CLI::Option* positional(const std::string& name, T& value, const std::string& help) {
+    return app_.add_option(name, value, wrap(help))->required();
   }
+  template <class T>
+  CLI::Option* option(const std::string& name, T& value, const std::string& help, const std::string& what) {
+    return app_.add_option(name, value, wrap(help))->type_name(what);
+  }
+  CLI::Option* flag(const std::string& name, bool& value, const std::string& help);
+
+  static std::string wrap(const std::string& text);
+
+  // Parses argv (argv[0] is the command's name). Returns the exit code when the command is done
+  // (0 after printing --help, 2 after a usage error), nullopt when it should go on.
+  std::optional<int> parse(int argc, char** argv);
+  bool given(const std::string& option) const { return app_.count(option) > 0; }
+
+ private:
+  std::string command_;
+  CLI::App app_;
 };
-
-// `with_value` lists options that take a value, `flags` those that do not.
-ParsedArgs parse_args(int argc, char** argv, const std::set<std::string>& with_value,
-                      const std::set<std::string>& flags);
-
-// A subcommand's usual start: parses its options (adding --help/-h), prints `help` for --help
-// (returns 0), or one usage line naming the command for a usage error or a positional count
-// other than `positionals` (returns 2). Returns nullopt when the command should go on.
-std::optional<int> parse_command(const std::string& command, const char* help, int argc, char** argv,
-                                 const std::set<std::string>& with_value, std::set<std::string> flags,
-                                 size_t positionals, const std::string& positional_what, ParsedArgs& args);
 
 // Parses a non-negative integer option value or throws UsageError naming the option.
 long parse_count(const std::string& option, const std::string& value);

@@ -13,25 +13,22 @@
 namespace npde::cli {
 namespace {
 
-const char* kHelp = R"(usage: npdesweep plan SWEEP.toml [--all]
-
-Validates a sweep file (docs/sweep-file.md) and prints its hash, grid size, a sample of cells
-with their content hashes, and an estimate of the cost, without computing anything.
-Exit code 2 with FILE:LINE: KEY: message when the file is not valid.
-
-Options:
-  --all        list every cell instead of a sample
-  -h, --help   this text
-)";
+const char* kDescription = R"(Validates a sweep file (docs/sweep-file.md) and prints its hash, grid size, a sample of cells
+with their content hashes, and an estimate of the cost, without computing anything.)";
+const char* kFooter = "Exit codes: 0 valid, 2 not valid (FILE:LINE: KEY: message).";
 
 }  // namespace
 
 int plan(int argc, char** argv) {
-  ParsedArgs args;
-  if (auto code = parse_command("plan", kHelp, argc, argv, {}, {"--all"}, 1, "sweep file", args)) return *code;
+  std::string file;
+  bool all = false;
+  CommandLine cl("plan", kDescription, kFooter);
+  cl.positional("SWEEP.toml", file, "the sweep file");
+  cl.flag("--all", all, "list every cell instead of a sample");
+  if (auto code = cl.parse(argc, argv)) return *code;
   SweepSpec sweep;
   try {
-    sweep = read_sweep_file(args.positional[0]);
+    sweep = read_sweep_file(file);
   } catch (const InputError& e) {
     return report_error("plan", e, ErrorKind::input);
   }
@@ -43,7 +40,6 @@ int plan(int argc, char** argv) {
               std::max<size_t>(1, sweep.steppers.size()), sweep.replicates, cells.size());
   double total = 0;
   for (const GridCell& c : cells) total += experiment_flops(c.spec);
-  const bool all = args.has("--all");
   std::printf("%6s  %-16s  %s\n", "id", "hash", "cell (N:train:infer:IC:replicate)  est. seconds");
   for (const GridCell& c : cells) {
     const bool show = all || c.id < 5 || c.id == static_cast<long>(cells.size()) - 1;

@@ -14,34 +14,35 @@
 #include "spec/input_error.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
+#include "store/resume.hpp"
 #include "store/store_lock.hpp"
 #include "store/sweep_store.hpp"
 
 namespace npde::cli {
 namespace {
 
-const char* kHelp = R"(usage: npdesweep repair STORE.h5
-
-Verifies a sweep store against its commit journal (STORE.h5.d/journal) and the per-cell shards
+const char* kDescription = R"(Verifies a sweep store against its commit journal (STORE.h5.d/journal) and the per-cell shards
 (STORE.h5.d/shards), and rewrites every committed row the HDF5 file lost. If the HDF5 file
 cannot be opened it is recreated from the canonical sweep (STORE.h5.d/sweep.toml) and filled
-from the shards. Computes nothing; cells that were never committed stay pending for `run`.
-Exit codes: 0 consistent (after repair), 1 committed cells whose shards are missing (a later
-`run` recomputes them), 2 not a store or held by a running sweep, 4 an I/O error (run again).
-)";
+from the shards, as it is when the file has an older layout. Computes nothing; cells that were
+never committed stay pending for `run`.)";
+const char* kFooter = R"(Exit codes: 0 consistent (after repair), 1 committed cells whose shards are missing (a later
+`run` recomputes them), 2 not a store or held by a running sweep, 4 an I/O error (run again).)";
 
 }  // namespace
 
 int repair(int argc, char** argv) {
   boost::mpi::environment env(argc, argv, false);
   boost::mpi::communicator world;
-  ParsedArgs args;
-  if (auto code = parse_command("repair", kHelp, argc, argv, {}, {}, 1, "store file", args)) return *code;
+  std::string store_file;
+  CommandLine cl("repair", kDescription, kFooter);
+  cl.positional("STORE.h5", store_file, "the sweep store");
+  if (auto code = cl.parse(argc, argv)) return *code;
   if (world.size() != 1) {
     std::cerr << "npdesweep repair: runs as one process, not under mpirun -np > 1\n";
     return kExitBadInput;
   }
-  const StorePaths paths(posix::resolve_link(args.positional[0]));
+  const StorePaths paths(posix::resolve_link(store_file));
   try {
     if (!posix::exists(paths.journal) || !posix::exists(paths.sweep_toml))
       throw InputError(paths.file, 0, "", "is not a sweep store (no " + paths.journal + " or " + paths.sweep_toml + ")");
@@ -52,11 +53,8 @@ int repair(int argc, char** argv) {
     StoreLock lock(paths.lock);
     Journal journal(paths.journal, hash);
     long ignored = 0;
-    std::set<long> committed;
-    for (const JournalRecord& r : journal.read(&ignored))
-      if (r.id >= 0 && r.id < static_cast<long>(cells.size()) &&
-          r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
-        committed.insert(r.id);
+    std::vector<long> committed;
+    for (const auto& [id, status] : committed_cells(journal.read(&ignored), cells)) committed.push_back(id);
     bool rebuilt = false;
     try {
       const StoreIdentity identity = stored_identity(paths.file);
@@ -76,7 +74,7 @@ int repair(int argc, char** argv) {
     SweepStore store(paths.file, MPI_COMM_SELF);
     std::vector<LostShard> missing;
     const long restored =
-        restore_committed_rows(store, cells, std::vector<long>(committed.begin(), committed.end()), paths, &missing);
+        restore_committed_rows(store, cells, committed, paths, &missing);
     store.close();
     std::printf("sweep %s: %zu cells, %zu committed in the journal (%ld damaged lines cut), %ld rows rewritten from "
                 "shards%s, %zu committed cells without a usable shard\n",

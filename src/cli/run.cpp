@@ -1,20 +1,17 @@
 // `npdesweep run SWEEP.toml --store FILE.h5` under mpirun/srun: run or resume a sweep.
 //   1. every rank parses the options; rank 0 validates the sweep and the store (nothing is
 //      touched on bad input) and broadcasts the verdict
-//   2. rank 0 takes the store lock, reads the journal and works out what is pending
+//   2. rank 0 plans the resume (store/resume.hpp): whose store, lock, journal, what is pending
 //   3. all ranks create or open the store together; rank 0 rewrites rows the file lost
 //   4. rank 0 schedules, the others compute; all close the store together
-#include <sys/statvfs.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <memory>
-#include <map>
-#include <set>
+#include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include <boost/mpi/collectives.hpp>
@@ -30,28 +27,17 @@
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
-#include "store/store_lock.hpp"
+#include "store/resume.hpp"
 
 namespace npde::cli {
 namespace {
 
-const char* kHelp = R"(usage: mpirun -np P npdesweep run SWEEP.toml --store FILE.h5 [options]
-
-Runs every cell of a sweep (docs/sweep-file.md) on P-1 worker ranks (rank 0 schedules) and
+const char* kDescription = R"(Runs every cell of a sweep (docs/sweep-file.md) on P-1 worker ranks (rank 0 schedules) and
 writes the results into one parallel HDF5 store (docs/store.md), with its journal, shards and
 lock in FILE.h5.d/. Running the same command again resumes: only cells not yet committed run.
+Start it under mpirun or srun: mpirun -np P npdesweep run SWEEP.toml --store FILE.h5.)";
 
-Options:
-  --store FILE.h5       the store (created if missing)
-  --time-limit T        wall-clock budget, seconds or [HH:]MM:SS: stop handing out cells
-                        at T - grace, abandon cells still running at T, exit 3
-  --grace S             seconds running cells get after a drain signal (default 30)
-  --retry-failed        run cells recorded as failed again
-  --force               replace a store made from a different sweep file
-  --quiet               no progress on stderr
-  -h, --help            this text
-
-Environment: NPDESWEEP_MPIIO_HINTS="key=value,..." passes MPI-IO hints for the store's file
+const char* kFooter = R"(Environment: NPDESWEEP_MPIIO_HINTS="key=value,..." passes MPI-IO hints for the store's file
 (e.g. striping_factor=8 on Lustre; romio_ds_write=disable where byte-range locks are missing).
 
 Time limit: it counts from the start of the run on rank 0; every rank measures it on its own
@@ -60,10 +46,10 @@ clock (nodes share none), and rank 0 alone decides when to drain.
 Signals: SIGINT, SIGTERM, SIGUSR1 drain the sweep (no new cells, running ones finish within the
 grace period, in whatever phase they are) and it exits 3; rerun the command to resume. A
 signal to any one rank drains the whole sweep.
+
 Exit codes: 0 every cell finished (done or diverged), 1 some failed, 2 bad input (nothing
 written), 3 drained before the end (resumable), 4 stopped by an error outside the cells (file
-system, MPI, a lost rank; committed cells are kept, rerun to resume).
-)";
+system, MPI, a lost rank; committed cells are kept, rerun to resume).)";
 
 double parse_duration(const std::string& option, const std::string& v) {
   double total = 0;
@@ -149,31 +135,42 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   const auto entered = std::chrono::steady_clock::now();
 
   // 1. Options and sweep (every rank reads them; rank 0 speaks).
-  ParsedArgs args;
   sched::RunSettings settings;
   Verdict verdict;
   SweepSpec sweep;
-  std::string store_path;
+  std::string sweep_file, store_path, time_limit, grace;
+  ResumeOptions resume;
+  CommandLine cl("run", kDescription, kFooter);
+  cl.positional("SWEEP.toml", sweep_file, "the sweep file");
+  cl.option("--store", store_path, "the store (created if missing); required", "FILE.h5");
+  cl.option("--time-limit", time_limit,
+            "wall-clock budget, seconds or [HH:]MM:SS: stop handing out cells at T - grace, abandon cells still "
+            "running at T, exit 3",
+            "T");
+  cl.option("--grace", grace, "seconds running cells get after a drain signal (default 30)", "S");
+  cl.flag("--retry-failed", resume.retry_failed, "run cells recorded as failed again");
+  cl.flag("--force", resume.force, "replace a store made from a different sweep file");
+  cl.flag("--quiet", settings.quiet, "no progress on stderr");
+  {
+    // Only rank 0 prints help and usage errors; every rank returns the same code.
+    std::ostringstream silenced;
+    std::streambuf* cout_buf = master ? nullptr : std::cout.rdbuf(silenced.rdbuf());
+    std::streambuf* cerr_buf = master ? nullptr : std::cerr.rdbuf(silenced.rdbuf());
+    const std::optional<int> code = cl.parse(argc, argv);
+    if (!master) std::cout.rdbuf(cout_buf), std::cerr.rdbuf(cerr_buf);
+    if (code) return *code;
+  }
   try {
-    args = parse_args(argc, argv, {"--store", "--time-limit", "--grace"},
-                      {"--retry-failed", "--force", "--quiet", "--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-      if (master) std::cout << kHelp;
-      return kExitOk;
-    }
-    if (args.positional.size() != 1) throw UsageError("expected exactly one sweep file");
-    if (!args.has("--store")) throw UsageError("--store FILE.h5 is required");
-    store_path = args.get("--store");
+    if (!cl.given("--store")) throw UsageError("--store FILE.h5 is required");
     if (store_path.empty() || store_path.back() == '/') throw UsageError("--store needs a file name, got '" + store_path + "'");
-    if (args.has("--time-limit")) settings.time_limit_seconds = parse_duration("--time-limit", args.get("--time-limit"));
-    if (args.has("--grace")) settings.grace_seconds = parse_duration("--grace", args.get("--grace"));
-    settings.quiet = args.has("--quiet");
+    if (cl.given("--time-limit")) settings.time_limit_seconds = parse_duration("--time-limit", time_limit);
+    if (cl.given("--grace")) settings.grace_seconds = parse_duration("--grace", grace);
     try {
       h5::mpiio_hints_from_environment();
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    sweep = read_sweep_file(args.positional[0]);
+    sweep = read_sweep_file(sweep_file);
     if (world.size() < 2) throw UsageError("needs at least 2 ranks (1 master + workers): mpirun -np 3 ...");
   } catch (const Error& e) {  // UsageError or InputError
     verdict = {error_exit_code(e, ErrorKind::input), error_message("run", e)};
@@ -184,88 +181,15 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   const StorePaths paths(posix::resolve_link(store_path));
 
   // 2. Rank 0: store checks (before touching anything), lock, journal, pending list.
-  std::unique_ptr<StoreLock> lock;
-  std::unique_ptr<Journal> journal;
-  std::vector<long> pending, rewrite;
-  std::map<long, CellStatus> committed;  // cell id -> status of its last journal record
-  long finished_before = 0, failed_before = 0;
+  ResumePlan plan;
   if (master && verdict.code == 0) {
     try {
-      const bool file_exists = posix::exists(paths.file), journal_exists = posix::exists(paths.journal);
-      // Whose store is this? The journal and the HDF5 file each name their sweep; neither is
-      // trusted over the other (a file copied over STORE.h5 belongs to its own sweep).
-      std::string journal_hash, file_hash;
-      int file_schema = kSchemaVersion;
-      bool file_damaged = false;
-      if (journal_exists) {
-        const std::string head = posix::read_file(paths.journal);
-        journal_hash = head.substr(0, head.find('\n'));
-        journal_hash = journal_hash.substr(journal_hash.rfind(' ') + 1);
-      }
-      if (file_exists) {
-        try {
-          const StoreIdentity identity = stored_identity(paths.file);
-          file_hash = identity.sweep_hash;
-          file_schema = identity.schema_version;
-        } catch (const h5::Error& e) {
-          if (!journal_exists) throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
-          file_damaged = true;  // half-created or damaged: rebuilt from the journal and shards below
-        }
-      }
-      const bool force = args.has("--force");
-      for (const auto& [what, hash] : {std::pair<std::string, std::string>{"the store file", file_hash},
-                                       {"its journal " + paths.journal, journal_hash}})
-        if (!hash.empty() && hash != sweep_hash && !force)
-          throw InputError(paths.file, 0, "--store",
-                           what + " was made from a different sweep (hash " + hash + ", this sweep " + sweep_hash +
-                               "); use another --store, or --force to replace it");
-      // The same sweep in another layout: an older one is rebuilt below, a newer one is not ours.
-      const bool outdated = file_hash == sweep_hash && file_schema < kSchemaVersion;
-      if (file_hash == sweep_hash && file_schema > kSchemaVersion && !force)
-        throw InputError(paths.file, 0, "--store",
-                         "was written by a newer npdesweep (store schema " + std::to_string(file_schema) +
-                             ", this one writes " + std::to_string(kSchemaVersion) +
-                             "); resume it with that version, or --force to replace it");
-      // A new store: will it fit? Checked before anything is written. (NPDESWEEP_SKIP_SPACE_CHECK
-      // is a test hook: the fault tests fill a file system during creation on purpose.)
-      if (!file_exists && !std::getenv("NPDESWEEP_SKIP_SPACE_CHECK")) {
-        const double need = estimated_store_bytes(cells);
-        const std::string dir = paths.file.rfind('/') == std::string::npos ? "." : paths.file.substr(0, paths.file.rfind('/') + 1);
-        struct statvfs fs {};
-        if (::statvfs(dir.c_str(), &fs) == 0 && need > static_cast<double>(fs.f_bavail) * fs.f_frsize)
-          throw InputError(paths.file, 0, "--store",
-                           "the store needs at least " + std::to_string(static_cast<long long>(need / 1e6)) + " MB but " +
-                               dir + " has " + std::to_string(static_cast<long long>(fs.f_bavail * fs.f_frsize / 1000000)) +
-                               " MB free (npdesweep plan shows the estimate)");
-      }
-      posix::make_directory(paths.sidecar);
-      posix::make_directory(paths.shards);
-      lock = std::make_unique<StoreLock>(paths.lock);
-      if (force && !journal_hash.empty() && journal_hash != sweep_hash) posix::remove(paths.journal);
-      journal = std::make_unique<Journal>(paths.journal, sweep_hash);
-      // The last record of a cell wins (a retried cell is journaled again).
-      for (const JournalRecord& r : journal->read())
-        if (r.id >= 0 && r.id < static_cast<long>(cells.size()) &&
-            r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
-          committed[r.id] = r.status;
-      if (args.has("--retry-failed"))
-        for (auto it = committed.begin(); it != committed.end();) it = it->second == CellStatus::failed ? committed.erase(it) : std::next(it);
-      for (const GridCell& c : cells)
-        if (!committed.count(c.id)) pending.push_back(c.id);
-      for (const auto& [id, status] : committed) {
-        rewrite.push_back(id);
-        failed_before += status == CellStatus::failed;
-      }
-      finished_before = static_cast<long>(committed.size());
-      if (file_damaged)
-        std::fprintf(stderr, "npdesweep run: %s is damaged or was never completed; rebuilding it from the journal "
-                             "and shards\n", paths.file.c_str());
-      if (outdated && !file_damaged)
-        std::fprintf(stderr, "npdesweep run: %s has the layout of store schema %d; rebuilding it in schema %d from "
-                             "the journal and shards (finished cells are kept)\n",
-                     paths.file.c_str(), file_schema, kSchemaVersion);
-      verdict.create = !file_exists || file_damaged || file_hash != sweep_hash || outdated;  // hash: --force
-      posix::write_file_atomic(paths.sweep_toml, canonical);  // `repair` rebuilds from it
+      // NPDESWEEP_SKIP_SPACE_CHECK is a test hook: the fault tests fill a file system during
+      // creation on purpose.
+      resume.check_space = !std::getenv("NPDESWEEP_SKIP_SPACE_CHECK");
+      plan = plan_resume(paths, cells, canonical, sweep_hash, resume);
+      for (const std::string& note : plan.notes) std::fprintf(stderr, "npdesweep run: %s\n", note.c_str());
+      verdict.create = plan.create;
     } catch (const Error& e) {
       // bad input or a held lock: 2; a failing file system (and a damaged store file that
       // cannot be rebuilt) while preparing: stopped by the system, 4
@@ -294,19 +218,17 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   SweepStore store(paths.file, world);
   if (master) {
     std::vector<LostShard> lost;
-    const long restored = restore_committed_rows(store, cells, rewrite, paths, &lost);
+    const long restored = restore_committed_rows(store, cells, plan.rewrite, paths, &lost);
     for (const LostShard& m : lost) {  // committed, but its durable copy is gone: run it again
       std::fprintf(stderr, "[%s] cell %ld is in the journal but %s; running it again\n", sweep.name.c_str(), m.id,
                    m.why.c_str());
-      pending.push_back(m.id);
-      --finished_before;
-      if (committed[m.id] == CellStatus::failed) --failed_before;
+      plan.rerun(m.id);
     }
     if (restored && !settings.quiet)
       std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);
     if (!settings.quiet)
       std::fprintf(stderr, "[%s] %zu cells, %ld already finished, %zu to run on %d workers\n", sweep.name.c_str(),
-                   cells.size(), finished_before, pending.size(), world.size() - 1);
+                   cells.size(), plan.finished_before, plan.pending.size(), world.size() - 1);
   }
   // Where the ranks run (one line, so a multi-node job shows its layout in the log).
   std::vector<std::string> hosts;
@@ -323,11 +245,11 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   int exit_code = kExitOk;
   if (master) {
     const sched::MasterOutcome o =
-        sched::run_master(world, cells, pending, finished_before, *journal, paths, sweep.name, settings, budget);
+        sched::run_master(world, cells, plan.pending, plan.finished_before, *plan.journal, paths, sweep.name, settings, budget);
     // Failed cells of earlier runs count too until --retry-failed reruns them.
     exit_code = !o.store_error.empty() ? kExitAborted
                 : o.unfinished > 0        ? kExitInterrupted
-                : o.failed + failed_before > 0 ? kExitFailed
+                : o.failed + plan.failed_before > 0 ? kExitFailed
                                                : kExitOk;
     if (!o.store_error.empty())
       std::fprintf(stderr, "npdesweep run: stopped because the store cannot take results (%s); committed cells are "

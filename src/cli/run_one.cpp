@@ -21,26 +21,16 @@
 namespace npde::cli {
 namespace {
 
-const char* kHelp = R"(usage: npdesweep run-one JOB.toml [--out FILE.h5] [--epochs N] [--init-weights FILE.h5[:/DATASET]]
-
-Runs one experiment of a job file (see jobs/ and docs/job-file.md): generates truth data,
+const char* kDescription = R"(Runs one experiment of a job file (see jobs/ and docs/job-file.md): generates truth data,
 trains the NeuralPDE with exact gradients, analyses rollouts, Jacobian eigenvalues and how far
 the learned term is from the discrete closure and from the physics term, prints a summary and
-writes the result file (layout: docs/result-file.md).
+writes the result file (layout: docs/result-file.md).)";
 
-Options:
-  --out FILE.h5        result file (default: <experiment name>.h5 in the current directory, the
-                       name's characters other than letters, digits, . - _ replaced by _)
-  --no-out             print the summary only, write no file
-  --epochs N           override training.epochs (0: analyse the initial model only)
-  --init-weights F     start from the flat parameter vector in F (dataset /weights/final, or
-                       F.h5:/path/to/dataset), e.g. a previous result file, instead of the
-                       seeded Glorot initialisation
-  --quiet              no progress lines on stderr
-  -h, --help           this text
+const char* kFooter = R"(Examples:
+  npdesweep run-one jobs/burgers-expt1.toml --out burgers-expt1.h5
+  npdesweep run-one jobs/burgers-expt2.toml --init-weights burgers-expt2.h5 --epochs 0
 
-Exit codes: 0 done, 1 the experiment diverged or failed, 2 bad input (nothing written).
-)";
+Exit codes: 0 done, 1 the experiment diverged or failed, 2 bad input (nothing written).)";
 
 bool directory_writable(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -62,30 +52,40 @@ static std::string file_name_for(const std::string& name) {
 
 int run_one(int argc, char** argv) {
   // 1. Options.
-  ParsedArgs args;
-  if (auto code = parse_command("run-one", kHelp, argc, argv, {"--out", "--epochs", "--init-weights"},
-                                {"--no-out", "--quiet"}, 1, "job file", args))
-    return *code;
+  std::string job, out, epochs, init_weights_from;
+  bool no_out = false, quiet = false;
+  CommandLine cl("run-one", kDescription, kFooter);
+  cl.positional("JOB.toml", job, "the job file");
+  cl.option("--out", out, "result file (default: <experiment name>.h5 here, characters other than letters, digits, "
+            ". - _ replaced by _)", "FILE.h5");
+  cl.flag("--no-out", no_out, "print the summary only, write no file");
+  cl.option("--epochs", epochs, "override training.epochs (0: analyse the initial model only)", "N");
+  cl.option("--init-weights", init_weights_from,
+            "start from the flat parameter vector in F (dataset /weights/final, or F.h5:/path/to/dataset), e.g. a "
+            "previous result file, instead of the seeded Glorot initialisation",
+            "F");
+  cl.flag("--quiet", quiet, "no progress lines on stderr");
+  if (auto code = cl.parse(argc, argv)) return *code;
 
   // 2. Job, overrides and initial weights: all input errors surface before any compute.
   ExperimentSpec spec;
   Eigen::VectorXd init_weights;
-  std::string out;
   try {
-    spec = read_job_file(args.positional[0]);
-    if (args.has("--epochs")) {
-      const long epochs = parse_count("--epochs", args.get("--epochs"));
-      if (epochs > 1'000'000'000) throw UsageError("--epochs must be at most 1000000000, got " + args.get("--epochs"));
-      spec.training.epochs = static_cast<int>(epochs);
+    spec = read_job_file(job);
+    if (cl.given("--epochs")) {
+      const long count = parse_count("--epochs", epochs);
+      if (count > 1'000'000'000) throw UsageError("--epochs must be at most 1000000000, got " + epochs);
+      spec.training.epochs = static_cast<int>(count);
       SpecLines lines;
-      lines.file = args.positional[0] + " with --epochs " + args.get("--epochs");
+      lines.file = job + " with --epochs " + epochs;
       check_memory(spec, lines);
     }
-    if (args.has("--init-weights")) {
-      init_weights = read_weights(args.get("--init-weights"), Mlp(spec.network_widths()).parameter_count());
-    }
-    if (!args.has("--no-out")) {
-      out = args.get("--out", file_name_for(spec.name) + ".h5");
+    if (cl.given("--init-weights"))
+      init_weights = read_weights(init_weights_from, Mlp(spec.network_widths()).parameter_count());
+    if (no_out) {
+      out.clear();
+    } else {
+      if (!cl.given("--out")) out = file_name_for(spec.name) + ".h5";
       if (!directory_writable(out)) throw InputError(out, 0, "--out", "the directory does not exist or is not writable");
     }
   } catch (const Error& e) {  // InputError or UsageError
@@ -96,10 +96,10 @@ int run_one(int argc, char** argv) {
 
   // 3. Compute, with a progress line at most every two seconds.
   RunOptions options;
-  if (args.has("--init-weights")) options.initial_weights = &init_weights;
+  if (cl.given("--init-weights")) options.initial_weights = &init_weights;
   const auto start = std::chrono::steady_clock::now();
   auto last = start;
-  if (!args.has("--quiet"))
+  if (!quiet)
     options.on_epoch = [&](int epoch, double loss) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last < std::chrono::seconds(2)) return;

@@ -9,6 +9,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
 #include "spec/canonical.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
@@ -18,20 +19,27 @@
 namespace npde::cli {
 namespace {
 
-const char* kHelp = R"(usage: npdesweep status STORE.h5
-
-Prints the sweep's name and hash, counts of done, diverged, failed and pending cells, the
+const char* kDescription = R"(Prints the sweep's name and hash, counts of done, diverged, failed and pending cells, the
 messages of failed and diverged cells, and when the store was last written (the journal's
 modification time). The commit journal is authoritative: cells it holds that the HDF5 file
-does not show yet (a running or killed sweep) are reported as committed. Read-only.
-)";
+does not show yet (a running or killed sweep) are reported as committed. Read-only.)";
 
 }  // namespace
 
 int status(int argc, char** argv) {
-  ParsedArgs args;
-  if (auto code = parse_command("status", kHelp, argc, argv, {}, {}, 1, "store file", args)) return *code;
-  const std::string path = args.positional[0];
+  std::string path, format_name = "table";
+  CommandLine cl("status", kDescription, "Exit codes: 0, 2 not a readable store, 4 an I/O error (run again).");
+  cl.positional("STORE.h5", path, "the sweep store");
+  cl.option("--format", format_name,
+            "table (default): the report; json: the same facts as one object; csv: the failed and diverged cells",
+            "FORMAT");
+  if (auto code = cl.parse(argc, argv)) return *code;
+  Format format = Format::table;
+  try {
+    format = format_from_name(format_name);
+  } catch (const UsageError& e) {
+    return report_error("status", e, ErrorKind::input);
+  }
   StoreContents c;
   try {
     c = read_store(path);
@@ -57,6 +65,53 @@ int status(int argc, char** argv) {
     } catch (const std::exception& e) {
       journal_problem = e.what();
     }
+  }
+  // The cells that did not finish well, with why.
+  Table problems({{"status", ""}, {"id", "cell"}, {"resolution", "N"}, {"train_stencil", "train"},
+                  {"infer_stencil", "infer"}, {"ic", ""}, {"message", ""}});
+  for (const ExperimentRow& r : c.rows) {
+    const std::string& s = r.keys.at("status");
+    if (s == "failed" || s == "diverged")
+      problems.row()
+          .text(s)
+          .integer(r.id)
+          .integer(std::stol(r.keys.at("resolution")))
+          .text(r.keys.at("train_stencil"))
+          .text(r.keys.at("infer_stencil"))
+          .text(r.keys.at("ic"))
+          .text(r.message);
+  }
+  std::string writer;
+  if (posix::exists(paths.lock)) {
+    try {
+      writer = posix::read_file(paths.lock);
+    } catch (const std::exception& e) {
+      writer = std::string("unknown (") + e.what() + ")";
+    }
+  }
+  if (format == Format::csv) {
+    problems.print(std::cout, format);
+    return kExitOk;
+  }
+  if (format == Format::json) {
+    const long in_file = counts["done"] + counts["diverged"] + counts["failed"];
+    Json out = {
+        {"sweep", c.sweep_name},
+        {"hash", c.sweep_hash},
+        {"schema_version", c.schema_version},
+        {"cells", c.cells},
+        {"counts", {{"done", counts["done"]}, {"diverged", counts["diverged"]}, {"failed", counts["failed"]},
+                    {"pending", counts["pending"]}}},
+        {"journal", {{"committed", journaled >= 0 ? Json(journaled) : Json(nullptr)},
+                     {"not_in_file", journaled > in_file ? journaled - in_file : 0},
+                     {"torn_lines", torn},
+                     {"damaged_lines", ignored - torn},
+                     {"problem", journal_problem}}},
+        {"last_written", last_written},
+        {"last_writer", writer},
+        {"problems", problems.to_json()}};
+    std::cout << out.dump(1) << "\n";
+    return kExitOk;
   }
   std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);
   if (c.schema_version < kSchemaVersion)
@@ -86,13 +141,7 @@ int status(int argc, char** argv) {
                   ignored - torn);
   }
   std::printf("last written: %s\n", last_written.c_str());
-  if (posix::exists(paths.lock)) {
-    try {
-      std::printf("last writer: %s\n", posix::read_file(paths.lock).c_str());
-    } catch (const std::exception& e) {
-      std::printf("last writer: unknown (%s)\n", e.what());
-    }
-  }
+  if (!writer.empty()) std::printf("last writer: %s\n", writer.c_str());
   for (const ExperimentRow& r : c.rows) {
     const std::string& s = r.keys.at("status");
     if (s == "failed" || s == "diverged")

@@ -12,21 +12,21 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
 #include "store/h5.hpp"
 #include "store/store_reader.hpp"
 
 namespace npde::cli {
 namespace {
 
-const char* kHelp = R"(usage: npdesweep summarize RESULT.h5 [RESULT.h5 ...]
-       npdesweep summarize STORE.h5
-
-Prints one row per result file written by `npdesweep run-one`, or one row per cell of a sweep
+const char* kDescription = R"(Prints one row per result file written by `npdesweep run-one`, or one row per cell of a sweep
 store: the experiment, its stencils, its status, the final training loss, the rollout's relative
-L2 error at the horizon (range over the test ICs) and the spectral radius max|lambda| of the
-model's and the truth's Jacobians (range over test ICs and analysed states). Opens files
-read-only: safe on a store a sweep is writing.
-)";
+L2 error at the horizon (worst test IC; a range over test ICs for result files) and the spectral
+radius max|lambda| of the model's and the truth's Jacobians (range over test ICs and analysed
+states). Opens files read-only: safe on a store a sweep is writing.
+Give it result files, or one store.)";
+
+const char* kFooter = R"(Exit codes: 0, 2 a file that is not a readable result file or store, 4 an I/O error (run again).)";
 
 struct Range {
   double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
@@ -35,82 +35,77 @@ struct Range {
     lo = std::min(lo, v);
     hi = std::max(hi, v);
   }
-  std::string str(const char* f) const {
-    if (lo > hi) return "-";
-    char a[32], b[32];
-    std::snprintf(a, sizeof a, f, lo);
-    std::snprintf(b, sizeof b, f, hi);
-    return lo == hi ? std::string(a) : std::string(a) + ".." + b;
-  }
 };
 
-Range range_of(hid_t file, const std::string& path, long stride = 1, long offset = 0) {
+Range range_of(hid_t file, const std::string& path) {
   Range r;
   if (!h5::exists(file, path)) return r;
-  const std::vector<double> v = h5::read_doubles(file, path);
-  for (size_t i = static_cast<size_t>(offset); i < v.size(); i += static_cast<size_t>(stride)) r.add(v[i]);
+  for (double v : h5::read_doubles(file, path)) r.add(v);
   return r;
 }
 
-void print_header() {
-  std::printf("%-16s %-8s %-10s %-10s %-8s %11s %-19s %-13s %-13s\n", "experiment", "case", "train", "infer", "status",
-              "final_loss", "rollout_err@T", "max|l|_model", "max|l|_truth");
-}
-
-// "lo..hi" of the metrics named prefix@<state> (one per analysed state), "-" if none.
-std::string state_range(const ExperimentRow& r, const std::string& prefix) {
+// The range over analysed states of the metrics named prefix@<state>.
+Range state_range(const ExperimentRow& r, const std::string& prefix) {
   Range range;
   for (const auto& [name, v] : r.metrics)
     if (name.rfind(prefix + "@", 0) == 0) range.add(v);
-  return range.str("%.3f");
+  return range;
 }
 
+const std::vector<Table::Column> kRangeColumns = {
+    {"status", ""}, {"final_loss", ""}, {"rollout_error", "rollout_err@T"}, {"max_lambda_model", "max|l|_model"},
+    {"max_lambda_truth", "max|l|_truth"}};
+
 // One row per cell of a sweep store, from the shared read-only store reader.
-void summarize_store(const StoreContents& c) {
-  std::printf("%-6s %-5s %-8s %-10s %-10s %-8s %11s %-19s %-13s %-13s\n", "id", "N", "case", "train", "infer", "status",
-              "final_loss", "rollout_err@T", "max|l|_model", "max|l|_truth");
+Table store_table(const StoreContents& c) {
+  std::vector<Table::Column> columns = {{"id", ""}, {"N", ""}, {"case", ""}, {"train", ""}, {"infer", ""}};
+  columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
+  Table t(columns);
   for (const ExperimentRow& r : c.rows) {
     const auto metric = [&](const char* name) {
       auto it = r.metrics.find(name);
       return it == r.metrics.end() ? std::nan("") : it->second;
     };
-    const double err = metric("rollout_error");
-    char err_text[32] = "-";
-    if (std::isinf(err)) std::snprintf(err_text, sizeof err_text, "blew up");
-    else if (!std::isnan(err)) std::snprintf(err_text, sizeof err_text, "%.3g", err);
-    std::printf("%-6ld %-5s %-8s %-10s %-10s %-8s %11.4e %-19s %-13s %-13s\n", r.id, r.keys.at("resolution").c_str(),
-                r.keys.at("case").c_str(), r.keys.at("train_stencil").c_str(), r.keys.at("infer_stencil").c_str(),
-                r.keys.at("status").c_str(), metric("final_loss"), err_text, state_range(r, "max_lambda").c_str(),
-                state_range(r, "truth_max_lambda").c_str());
+    const Range model = state_range(r, "max_lambda"), truth = state_range(r, "truth_max_lambda");
+    t.row()
+        .integer(r.id)
+        .integer(std::stol(r.keys.at("resolution")))
+        .text(r.keys.at("case"))
+        .text(r.keys.at("train_stencil"))
+        .text(r.keys.at("infer_stencil"))
+        .text(r.keys.at("status"))
+        .number(metric("final_loss"), "{:.4e}", "-")
+        .number(metric("rollout_error"), "{:.3g}", "-", "blew up")
+        .range(model.lo, model.hi, "{:.3f}")
+        .range(truth.lo, truth.hi, "{:.3f}");
   }
+  return t;
 }
 
 }  // namespace
 
 int summarize(int argc, char** argv) {
-  ParsedArgs args;
+  std::vector<std::string> files;
+  std::string format_name = "table";
+  CommandLine cl("summarize", kDescription, kFooter);
+  cl.positional("FILE.h5", files, "run-one result files, or one sweep store");
+  cl.option("--format", format_name, "output: table (default), csv or json", "FORMAT");
+  if (auto code = cl.parse(argc, argv)) return *code;
+  Format format = Format::table;
   try {
-    args = parse_args(argc, argv, {}, {"--help", "-h"});
+    format = format_from_name(format_name);
   } catch (const UsageError& e) {
     return report_error("summarize", e, ErrorKind::input);
   }
-  if (args.has("--help") || args.has("-h")) {
-    std::cout << kHelp;
-    return kExitOk;
-  }
-  if (args.positional.empty()) {
-    std::cerr << "npdesweep summarize: expected result files (see npdesweep summarize --help)\n";
-    return kExitBadInput;
-  }
-  for (const std::string& path : args.positional)
+  for (const std::string& path : files)
     if (access(path.c_str(), R_OK) != 0) {
       std::cerr << "npdesweep summarize: " << path << ": cannot read the file: " << std::strerror(errno) << "\n";
       return kExitBadInput;
     }
-  if (args.positional.size() == 1) {
+  if (files.size() == 1) {
     bool is_store = false;
     try {
-      h5::Object f = h5::open_file_read_only(args.positional[0]);
+      h5::Object f = h5::open_file_read_only(files[0]);
       is_store = h5::exists(f.id(), "/experiments");
     } catch (const h5::Error& e) {
       if (e.kind() == ErrorKind::io) return report_error("summarize", e, ErrorKind::io);
@@ -118,39 +113,45 @@ int summarize(int argc, char** argv) {
     }
     if (is_store) {
       try {
-        summarize_store(read_store(args.positional[0]));
+        store_table(read_store(files[0])).print(std::cout, format);
         return kExitOk;
       } catch (const std::exception& e) {
         return report_error("summarize", e, ErrorKind::bad_file);
       }
     }
   }
-  print_header();
-  for (const std::string& path : args.positional) {
+  std::vector<Table::Column> columns = {{"experiment", ""}, {"case", ""}, {"train", ""}, {"infer", ""}};
+  columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
+  Table table(columns);
+  for (const std::string& path : files) {
     try {
       h5::Object f = h5::open_file_read_only(path);
-      const std::string status = h5::read_string_attribute(f.id(), ".", "status");
       const std::vector<double> loss = h5::read_doubles(f.id(), "/training/loss");
-      std::vector<hsize_t> shape;
       Range err;
       if (h5::exists(f.id(), "/rollout/relative_l2_error")) {
+        std::vector<hsize_t> shape;
         const std::vector<double> e = h5::read_doubles(f.id(), "/rollout/relative_l2_error", &shape);
         for (hsize_t t = 0; t < shape[0]; ++t) err.add(e[(t + 1) * shape[1] - 1]);
       }
-      std::printf("%-16s %-8s %-10s %-10s %-8s %11.4e %-19s %-13s %-13s\n",
-                  h5::read_string_attribute(f.id(), ".", "name").c_str(),
-                  h5::read_string_attribute(f.id(), ".", "case").c_str(),
-                  h5::read_string_attribute(f.id(), ".", "train_stencil").c_str(),
-                  h5::read_string_attribute(f.id(), ".", "infer_stencil").c_str(), status.c_str(),
-                  loss.empty() ? std::nan("") : loss.back(), err.str("%.3g").c_str(),
-                  range_of(f.id(), "/jacobian/model/spectral_radius").str("%.3f").c_str(),
-                  range_of(f.id(), "/jacobian/truth/spectral_radius").str("%.3f").c_str());
+      const Range model = range_of(f.id(), "/jacobian/model/spectral_radius"),
+                  truth = range_of(f.id(), "/jacobian/truth/spectral_radius");
+      table.row()
+          .text(h5::read_string_attribute(f.id(), ".", "name"))
+          .text(h5::read_string_attribute(f.id(), ".", "case"))
+          .text(h5::read_string_attribute(f.id(), ".", "train_stencil"))
+          .text(h5::read_string_attribute(f.id(), ".", "infer_stencil"))
+          .text(h5::read_string_attribute(f.id(), ".", "status"))
+          .number(loss.empty() ? std::nan("") : loss.back(), "{:.4e}", "-")
+          .range(err.lo, err.hi, "{:.3g}")
+          .range(model.lo, model.hi, "{:.3f}")
+          .range(truth.lo, truth.hi, "{:.3f}");
     } catch (const h5::Error& e) {
       if (e.kind() == ErrorKind::io) return report_error("summarize", e, ErrorKind::io, path + ": ");
       return report_error("summarize", Error(ErrorKind::bad_file, "not a run-one result file (" + std::string(e.what()) + ")"),
                           ErrorKind::bad_file, path + ": ");
     }
   }
+  table.print(std::cout, format);
   return kExitOk;
 }
 

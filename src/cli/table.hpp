@@ -1,0 +1,60 @@
+#pragma once
+// The one output formatter of the readers (query, summarize, status): a table of columns whose
+// cells are text, integers, numbers or ranges, printed as aligned text, as CSV (RFC 4180
+// quoting) or as JSON (an array of objects keyed by column; numbers stay numbers, NaN and inf
+// become null, a range becomes [lo, hi]). JSON is Json's and number text fmt's.
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace npde::cli {
+
+// JSON objects keep their keys in the order written (columns in table order).
+using Json = nlohmann::ordered_json;
+
+enum class Format { table, csv, json };
+// "table", "csv" or "json"; throws UsageError naming the allowed values otherwise.
+Format format_from_name(const std::string& name);
+const std::vector<std::string>& format_names();
+
+// How a number looks in table and CSV text (JSON keeps every digit): an fmt format spec.
+inline constexpr const char* kGeneral = "{:.6g}";
+
+class Table {
+ public:
+  struct Column {
+    std::string key;    // JSON key
+    std::string title;  // table and CSV header (the key when empty)
+  };
+  explicit Table(std::vector<Column> columns);
+
+  Table& row();  // starts a row; cells follow in column order
+  Table& text(const std::string& value);
+  Table& integer(long long value);
+  // NaN prints as "" (JSON null), +-inf as "inf" / "-inf" (JSON null), unless `missing` or
+  // `infinite` say otherwise (e.g. "-", "blew up").
+  Table& number(double value, const char* spec = kGeneral, const char* missing = "", const char* infinite = nullptr);
+  // "lo..hi" ("lo" if equal, "-" if empty: lo > hi), JSON [lo, hi] or null.
+  Table& range(double lo, double hi, const char* spec = kGeneral);
+
+  size_t rows() const { return rows_.size(); }
+  void print(std::ostream& out, Format format) const;
+  Json to_json() const;  // the array of row objects
+
+ private:
+  struct Cell {
+    std::string text;   // as printed in table and CSV
+    Json json;
+    bool right = false;  // numbers are right-aligned in the table
+  };
+  std::vector<Column> columns_;
+  std::vector<std::vector<Cell>> rows_;
+};
+
+// JSON of a number: the number, or null for NaN and +-inf (JSON has neither).
+Json json_number(double v);
+
+}  // namespace npde::cli

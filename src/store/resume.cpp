@@ -1,0 +1,104 @@
+#include "store/resume.hpp"
+
+#include <sys/statvfs.h>
+
+#include <cstdlib>
+
+#include "spec/canonical.hpp"
+#include "spec/input_error.hpp"
+#include "store/h5.hpp"
+#include "store/posix_io.hpp"
+
+namespace npde {
+
+std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, const std::vector<GridCell>& cells) {
+  std::map<long, CellStatus> committed;
+  for (const JournalRecord& r : records)
+    if (r.id >= 0 && r.id < static_cast<long>(cells.size()) &&
+        r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
+      committed[r.id] = r.status;
+  return committed;
+}
+
+void ResumePlan::rerun(long id) {
+  pending.push_back(id);
+  --finished_before;
+  if (committed[id] == CellStatus::failed) --failed_before;
+}
+
+ResumePlan plan_resume(const StorePaths& paths, const std::vector<GridCell>& cells, const std::string& canonical_sweep,
+                       const std::string& sweep_hash, const ResumeOptions& options) {
+  const bool file_exists = posix::exists(paths.file), journal_exists = posix::exists(paths.journal);
+  std::string journal_hash, file_hash;
+  int file_schema = kSchemaVersion;
+  bool file_damaged = false;
+  if (journal_exists) {
+    const std::string head = posix::read_file(paths.journal);
+    journal_hash = head.substr(0, head.find('\n'));
+    journal_hash = journal_hash.substr(journal_hash.rfind(' ') + 1);
+  }
+  if (file_exists) {
+    try {
+      const StoreIdentity identity = stored_identity(paths.file);
+      file_hash = identity.sweep_hash;
+      file_schema = identity.schema_version;
+    } catch (const h5::Error& e) {
+      if (!journal_exists) throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
+      file_damaged = true;  // half-created or damaged: rebuilt from the journal and shards
+    }
+  }
+  for (const auto& [what, hash] : {std::pair<std::string, std::string>{"the store file", file_hash},
+                                   {"its journal " + paths.journal, journal_hash}})
+    if (!hash.empty() && hash != sweep_hash && !options.force)
+      throw InputError(paths.file, 0, "--store",
+                       what + " was made from a different sweep (hash " + hash + ", this sweep " + sweep_hash +
+                           "); use another --store, or --force to replace it");
+  // The same sweep in another layout: an older one is rebuilt, a newer one is not ours.
+  const bool outdated = file_hash == sweep_hash && file_schema < kSchemaVersion;
+  if (file_hash == sweep_hash && file_schema > kSchemaVersion && !options.force)
+    throw InputError(paths.file, 0, "--store",
+                     "was written by a newer npdesweep (store schema " + std::to_string(file_schema) +
+                         ", this one writes " + std::to_string(kSchemaVersion) +
+                         "); resume it with that version, or --force to replace it");
+  // A new store: will it fit? Checked before anything is written.
+  if (!file_exists && options.check_space) {
+    const double need = estimated_store_bytes(cells);
+    const std::string dir =
+        paths.file.rfind('/') == std::string::npos ? "." : paths.file.substr(0, paths.file.rfind('/') + 1);
+    struct statvfs fs {};
+    if (::statvfs(dir.c_str(), &fs) == 0 && need > static_cast<double>(fs.f_bavail) * fs.f_frsize)
+      throw InputError(paths.file, 0, "--store",
+                       "the store needs at least " + std::to_string(static_cast<long long>(need / 1e6)) + " MB but " +
+                           dir + " has " + std::to_string(static_cast<long long>(fs.f_bavail * fs.f_frsize / 1000000)) +
+                           " MB free (npdesweep plan shows the estimate)");
+  }
+
+  ResumePlan plan;
+  posix::make_directory(paths.sidecar);
+  posix::make_directory(paths.shards);
+  plan.lock = std::make_unique<StoreLock>(paths.lock);
+  if (options.force && !journal_hash.empty() && journal_hash != sweep_hash) posix::remove(paths.journal);
+  plan.journal = std::make_unique<Journal>(paths.journal, sweep_hash);
+  plan.committed = committed_cells(plan.journal->read(), cells);
+  if (options.retry_failed)
+    for (auto it = plan.committed.begin(); it != plan.committed.end();)
+      it = it->second == CellStatus::failed ? plan.committed.erase(it) : std::next(it);
+  for (const GridCell& c : cells)
+    if (!plan.committed.count(c.id)) plan.pending.push_back(c.id);
+  for (const auto& [id, status] : plan.committed) {
+    plan.rewrite.push_back(id);
+    plan.failed_before += status == CellStatus::failed;
+  }
+  plan.finished_before = static_cast<long>(plan.committed.size());
+  if (file_damaged)
+    plan.notes.push_back(paths.file + " is damaged or was never completed; rebuilding it from the journal and shards");
+  else if (outdated)
+    plan.notes.push_back(paths.file + " has the layout of store schema " + std::to_string(file_schema) +
+                         "; rebuilding it in schema " + std::to_string(kSchemaVersion) +
+                         " from the journal and shards (finished cells are kept)");
+  plan.create = !file_exists || file_damaged || file_hash != sweep_hash || outdated;  // the hash: --force
+  posix::write_file_atomic(paths.sweep_toml, canonical_sweep);  // `repair` rebuilds from it
+  return plan;
+}
+
+}  // namespace npde

@@ -1,0 +1,52 @@
+#pragma once
+// Resume planning: given a sweep's cells and a store path, decide what a run does before it
+// touches anything: whose store it is (the HDF5 file and the journal each name their sweep;
+// neither is trusted over the other), whether the file must be made (new, damaged, an older
+// layout, or replaced with --force), and which cells are committed, pending or to be
+// rewritten from their shards. Then take the lock and open the journal. Used by `run` on rank 0;
+// `repair` shares committed_cells.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/cell_status.hpp"
+#include "spec/sweep_file.hpp"
+#include "store/journal.hpp"
+#include "store/store_lock.hpp"
+#include "store/sweep_store.hpp"
+
+namespace npde {
+
+struct ResumeOptions {
+  bool force = false;         // replace a store made from another sweep (or a newer layout)
+  bool retry_failed = false;  // cells recorded as failed run again
+  bool check_space = true;    // refuse a new store the file system cannot hold
+};
+
+struct ResumePlan {
+  std::unique_ptr<StoreLock> lock;     // held until the plan is destroyed
+  std::unique_ptr<Journal> journal;
+  std::map<long, CellStatus> committed;  // cell id -> status of its last journal record
+  std::vector<long> pending;             // cells to run, in enumeration order
+  std::vector<long> rewrite;             // committed cells whose rows are checked and restored
+  long finished_before = 0, failed_before = 0;
+  bool create = false;                   // make FILE.h5 (again) before running
+  std::vector<std::string> notes;        // what the plan found worth saying (a rebuild and why)
+
+  // A committed cell whose shard turned out unusable: it runs again.
+  void rerun(long id);
+};
+
+// Checks the store against the sweep, then (only if they belong together) creates the sidecar
+// directories, takes the lock, opens or makes the journal, writes sweep.toml and plans. Throws
+// InputError (another sweep's store, a newer layout, not a store, too little space), StoreLocked
+// (a run holds it), posix::IoError and h5 errors (the file system failed).
+ResumePlan plan_resume(const StorePaths& paths, const std::vector<GridCell>& cells, const std::string& canonical_sweep,
+                       const std::string& sweep_hash, const ResumeOptions& options);
+
+// The journal's records that belong to these cells (id in range, content hash of that cell),
+// the last record of a cell winning (a retried cell is journaled again).
+std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, const std::vector<GridCell>& cells);
+
+}  // namespace npde

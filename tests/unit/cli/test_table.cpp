@@ -1,0 +1,111 @@
+// The readers' one formatter and the option table every command declares.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "cli/args.hpp"
+#include "cli/table.hpp"
+
+using namespace npde::cli;
+
+namespace {
+
+Table sample() {
+  Table t({{"name", ""}, {"value", "mean(x)"}, {"n", ""}, {"range", ""}});
+  t.row().text("plain").number(0.5).integer(3).range(1.0, 2.0, "{:.2f}");
+  t.row().text("comma, \"quoted\"").number(std::nan("")).integer(0).range(INFINITY, -INFINITY);
+  t.row().text("blown").number(std::numeric_limits<double>::infinity()).integer(12).range(1.5, 1.5, "{:.1f}");
+  return t;
+}
+
+std::string printed(const Table& t, Format f) {
+  std::ostringstream os;
+  t.print(os, f);
+  return os.str();
+}
+
+}  // namespace
+
+TEST_CASE("Table as CSV: titles as header, RFC 4180 quoting, NaN empty, inf spelled", "[cli][table]") {
+  CHECK(printed(sample(), Format::csv) ==
+        "name,mean(x),n,range\n"
+        "plain,0.5,3,1.00..2.00\n"
+        "\"comma, \"\"quoted\"\"\",,0,-\n"
+        "blown,inf,12,1.5\n");
+}
+
+TEST_CASE("Table as JSON: keys, numbers at full precision, null for NaN, inf and empty ranges", "[cli][table]") {
+  Table t(std::vector<Table::Column>{{"x", ""}});
+  t.row().number(0.1 + 0.2);
+  const Json j = Json::parse(printed(t, Format::json));
+  CHECK(j[0]["x"].get<double>() == 0.1 + 0.2);  // every digit survives
+  const Json s = Json::parse(printed(sample(), Format::json));
+  REQUIRE(s.size() == 3);
+  CHECK(s[0]["name"] == "plain");
+  CHECK(s[0]["value"] == 0.5);
+  CHECK(s[0]["n"] == 3);
+  CHECK(s[0]["range"] == Json::array({1.0, 2.0}));
+  CHECK(s[1]["name"] == "comma, \"quoted\"");
+  CHECK(s[1]["value"].is_null());
+  CHECK(s[1]["range"].is_null());
+  CHECK(s[2]["value"].is_null());
+}
+
+TEST_CASE("Table as text: columns aligned, numbers right-aligned, no trailing blanks", "[cli][table]") {
+  Table t({{"key", ""}, {"value", ""}});
+  t.row().text("a").number(1.25);
+  t.row().text("longer").number(100);
+  CHECK(printed(t, Format::table) ==
+        "key     value\n"
+        "a        1.25\n"
+        "longer    100\n");
+}
+
+TEST_CASE("Formats are named table, csv or json", "[cli][table]") {
+  CHECK(format_from_name("csv") == Format::csv);
+  CHECK_THROWS_WITH(format_from_name("xml"), Catch::Contains("--format must be table, csv or json, not 'xml'"));
+}
+
+TEST_CASE("CommandLine: --name=VALUE, repeated options, unknown options and missing values", "[cli][args]") {
+  auto parse = [](std::vector<std::string> words, std::vector<std::string>& where, std::string& out) {
+    CommandLine cl("query", "test", "");
+    std::string file;
+    cl.positional("FILE", file, "a file");
+    cl.option("--where", where, "filter", "KEY=VALUE");
+    cl.option("--out", out, "output", "FILE");
+    std::vector<char*> argv;
+    words.insert(words.begin(), "query");
+    for (auto& w : words) argv.push_back(w.data());
+    return cl.parse(static_cast<int>(argv.size()), argv.data());
+  };
+  std::vector<std::string> where;
+  std::string out;
+  CHECK_FALSE(parse({"f.h5", "--where", "a=b", "--where=c=d=e", "--out=x.h5"}, where, out).has_value());
+  CHECK(where == std::vector<std::string>{"a=b", "c=d=e"});
+  CHECK(out == "x.h5");
+  where.clear();
+  CHECK(parse({"f.h5", "--bogus"}, where, out) == 2);
+  CHECK(parse({"f.h5", "--out"}, where, out) == 2);
+  CHECK(parse({"f.h5", "--out", "a", "--out", "b"}, where, out) == 2);  // a single value given twice
+  CHECK(parse({}, where, out) == 2);                                    // the positional is required
+  CHECK(parse({"f.h5", "g.h5"}, where, out) == 2);                      // one positional only
+  CHECK(parse({"--help"}, where, out) == 0);
+}
+
+TEST_CASE("Help text wraps at 64 columns and keeps every word", "[cli][args]") {
+  const std::string text =
+      "start from the flat parameter vector in F (dataset /weights/final, or F.h5:/path), e.g. a previous result file";
+  const std::string wrapped = CommandLine::wrap(text);
+  std::string rejoined = wrapped;
+  for (char& c : rejoined)
+    if (c == '\n') c = ' ';
+  CHECK(rejoined == text);
+  size_t start = 0;
+  for (size_t nl = wrapped.find('\n'); ; nl = wrapped.find('\n', start)) {
+    CHECK((nl == std::string::npos ? wrapped.size() : nl) - start <= 64);
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+}
