@@ -504,6 +504,12 @@ Object write_strings(hid_t loc, const std::string& name, const std::vector<std::
   return write_raw(loc, name, {values.size()}, type.id(), type.id(), buf.data());
 }
 
+bool attribute_exists(hid_t loc, const std::string& object_path, const std::string& name) {
+  const htri_t found = H5Aexists_by_name(loc, object_path.c_str(), name.c_str(), H5P_DEFAULT);
+  if (found < 0) throw Error("cannot look up attribute " + name + " of " + object_path);
+  return found > 0;
+}
+
 void set_attribute(hid_t obj, const std::string& name, const std::string& value) {
   Object type = string_type(value.size());
   write_attribute(obj, name, type.id(), {}, value.empty() ? "" : value.data());

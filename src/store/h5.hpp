@@ -89,6 +89,8 @@ Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& sha
 Object write(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape, const std::complex<double>* data);
 Object write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& values);
 
+// Whether the object at `object_path` (relative to `loc`) has the attribute `name`.
+bool attribute_exists(hid_t loc, const std::string& object_path, const std::string& name);
 void set_attribute(hid_t obj, const std::string& name, const std::string& value);
 void set_attribute(hid_t obj, const std::string& name, double value);
 void set_attribute(hid_t obj, const std::string& name, long long value);

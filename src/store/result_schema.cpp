@@ -5,7 +5,9 @@
 #include <cstring>
 
 #include "model/mlp.hpp"
+#include "numerics/runge_kutta.hpp"
 #include "pipeline/training.hpp"
+#include "spec/canonical.hpp"
 
 namespace npde {
 namespace {
@@ -148,6 +150,156 @@ std::vector<ResultDataset> make() {
 const std::vector<ResultDataset>& result_datasets() {
   static const std::vector<ResultDataset> d = make();
   return d;
+}
+
+namespace {
+
+std::string weight_layout(const std::vector<int>& widths) {
+  std::string s;
+  for (size_t l = 0; l + 1 < widths.size(); ++l)
+    s += (l ? ", " : "") + std::string("W") + std::to_string(l + 1) + " (" + std::to_string(widths[l + 1]) + " x " +
+         std::to_string(widths[l]) + ", row-major), b" + std::to_string(l + 1) + " (" + std::to_string(widths[l + 1]) +
+         ")";
+  return s;
+}
+
+bool adaptive_truth(const ResultContext& c) { return c.spec.integrator.truth == TruthIntegrator::dopri5; }
+
+std::vector<ResultAttribute> make_attributes() {
+  using C = const ResultContext&;
+  using V = AttributeValue;
+  return {
+      {"", "schema_version", "layout version of result files and stores (docs/store.md, Versions)", false, false,
+       [](C) { return V{static_cast<long long>(kSchemaVersion)}; }},
+      {"", "tool", "the npdesweep that wrote the file", false, false,
+       [](C) { return V{std::string("npdesweep ") + NPDESWEEP_VERSION}; }},
+      {"", "name", "the experiment's name", false, false, [](C c) { return V{c.spec.name}; }},
+      {"", "content_hash", "FNV-1a 64 of the results version and the canonical job", false, false,
+       [](C c) { return V{c.content_hash}; }},
+      {"", "job_toml", "the canonical job text", false, false, [](C c) { return V{c.canonical_text}; }},
+      {"", "status", "done, diverged or failed", false, false,
+       [](C c) { return V{std::string(status_name(c.result.status))}; }},
+      {"", "message", "why the experiment diverged or failed", false, false, [](C c) { return V{c.result.message}; }},
+      {"", "case", "the PDE case", false, false, [](C c) { return V{c.spec.pde.name}; }},
+      {"", "train_stencil", "stencil of the varied term in the truth data", false, false,
+       [](C c) { return V{c.spec.train_stencil}; }},
+      {"", "infer_stencil", "the same term inside the NeuralPDE", false, false, [](C c) { return V{c.spec.infer_stencil}; }},
+      {"", "resolution", "N grid points", false, false,
+       [](C c) { return V{static_cast<long long>(c.spec.pde.resolution)}; }},
+      {"", "truth_rhs", "the truth's right-hand side, generated from the case's terms", false, false,
+       [](C c) { return V{c.result.truth_formula}; }},
+      {"", "model_rhs", "the NeuralPDE's right-hand side", false, false, [](C c) { return V{c.result.model_formula}; }},
+
+      {"integrator", "description", "", false, false, [](C) { return V{std::string("how the numbers were integrated")}; }},
+      {"integrator", "model", "the model's stepper in words", false, false,
+       [](C c) {
+         const ButcherTable& t = butcher_table(c.spec.integrator.model);
+         return V{(t.name == "rk4" ? std::string("classical RK4") : t.description) + ", fixed substeps per output step"};
+       }},
+      {"integrator", "stepper", "the model's stepper (integrator.model)", false, false,
+       [](C c) { return V{butcher_table(c.spec.integrator.model).name}; }},
+      {"integrator", "substeps_model", "substeps per output step of the model", false, true,
+       [](C c) { return V{static_cast<long long>(c.result.substeps_model)}; }},
+      {"integrator", "substeps_truth_jacobian", "RK4 substeps per output step of the truth map", false, true,
+       [](C c) { return V{static_cast<long long>(c.result.substeps_truth)}; }},
+      {"integrator", "substep_rule", "how substeps_model was chosen", false, false,
+       [](C c) {
+         return V{std::string(c.spec.integrator.substeps > 0 ? "fixed by the job"
+                                                             : "auto: stability bound of the known terms at the truth "
+                                                               "amplitude")};
+       }},
+      {"integrator", "amplitude", "max|u| over all truth data", false, true, [](C c) { return V{c.result.amplitude}; }},
+      {"integrator", "output_dt", "the output step", false, false, [](C c) { return V{c.spec.dt}; }},
+      {"integrator", "truth", "the truth data's integrator", false, false,
+       [](C c) {
+         return V{std::string(adaptive_truth(c) ? "adaptive Dormand-Prince 5(4)"
+                                                : "classical RK4 with substeps_truth_jacobian substeps")};
+       }},
+      {"integrator", "truth_jacobian", "how the truth map's Jacobian was integrated", false, false,
+       [](C c) {
+         return V{std::string(adaptive_truth(c)
+                                  ? "classical RK4 with substeps_truth_jacobian substeps: the larger of the model's "
+                                    "rule and the count whose RK4 error on the fastest mode over the map stays below "
+                                    "0.05, since the data follow the semi-discrete flow"
+                                  : "the truth data's own RK4 map")};
+       }},
+      {"integrator", "truth_rtol", "relative tolerance of the adaptive truth integrator", false, false,
+       [](C c) { return V{c.spec.integrator.truth_rtol}; }},
+      {"integrator", "truth_atol", "absolute tolerance of the adaptive truth integrator", false, false,
+       [](C c) { return V{c.spec.integrator.truth_atol}; }},
+      {"integrator", "truth_accepted_steps", "accepted steps of the adaptive truth integrator", false, false,
+       [](C c) { return V{static_cast<long long>(c.result.truth_accepted_steps)}; }},
+      {"integrator", "truth_rejected_steps", "rejected steps of the adaptive truth integrator", false, false,
+       [](C c) { return V{static_cast<long long>(c.result.truth_rejected_steps)}; }},
+
+      {"weights", "widths", "layer widths, input to output", false, false,
+       [](C c) { return V{c.spec.network_widths()}; }},
+      {"weights", "layout", "how the flat parameter vectors are laid out", false, false,
+       [](C c) { return V{weight_layout(c.spec.network_widths())}; }},
+
+      {"training", "mode", "autoregressive or one_shot", false, false,
+       [](C c) { return V{std::string(name_of(c.spec.training.mode))}; }},
+      {"training", "update", "per_transition or summed", false, false,
+       [](C c) { return V{std::string(name_of(c.spec.training.update))}; }},
+      {"training", "epochs_run", "epochs trained (fewer than asked when training diverged)", false, false,
+       [](C c) { return V{static_cast<long long>(c.result.history.epochs_run)}; }},
+
+      {"timing", "description", "", false, false,
+       [](C) { return V{std::string("wall-clock seconds; not part of the reproducible result")}; }},
+      {"timing", "truth_seconds", "wall-clock seconds of the truth data", false, false,
+       [](C c) { return V{c.result.truth_seconds}; }},
+      {"timing", "training_seconds", "wall-clock seconds of training", false, false,
+       [](C c) { return V{c.result.training_seconds}; }},
+      {"timing", "analysis_seconds", "wall-clock seconds of the analysis", false, false,
+       [](C c) { return V{c.result.analysis_seconds}; }},
+
+      {"jacobian", "map_steps", "output steps each analysed Jacobian's map spans (1, or steps for one-shot)", true,
+       false, [](C c) { return V{static_cast<long long>(c.result.jacobian_map_steps)}; }},
+      {"jacobian", "description", "", true, false,
+       [](C c) {
+         return V{std::string(c.spec.one_shot() ? "Jacobian of the flow map u(0) -> u(T) at each test IC"
+                                                : "Jacobian d u_{n+1} / d u_n of the one-step map at state u_n") +
+                  ", exact by tangent propagation through every RK4 substep"};
+       }},
+      {"jacobian/model", "integrator", "the model map's stepper and substeps", true, false,
+       [](C c) {
+         const std::string name = c.spec.integrator.model == "rk4" ? "RK4" : c.spec.integrator.model;
+         return V{name + ", " + std::to_string(c.result.substeps_model) + " substeps per output step"};
+       }},
+      {"jacobian/truth", "integrator", "the truth map's stepper and substeps", true, false,
+       [](C c) { return V{"RK4, " + std::to_string(c.result.substeps_truth) + " substeps per output step"}; }},
+      {"closure", "description", "", true, false,
+       [](C) {
+         return V{std::string(
+             "relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over the truth "
+             "states of the training window (autoregressive u_0..u_transitions, one-shot the whole path): the "
+             "discrete closure (truth rhs minus the model's known terms) and the physics term (the replaced term "
+             "with spectral derivatives); entry 0 is the training IC's states, entry 1 + t test IC t's")};
+       }},
+  };
+}
+
+}  // namespace
+
+const std::vector<ResultAttribute>& result_attributes() {
+  static const std::vector<ResultAttribute> a = make_attributes();
+  return a;
+}
+
+std::vector<std::string> result_groups(bool analysed) {
+  std::vector<std::string> groups;
+  auto add = [&](const std::string& path, bool analysis) {
+    if (analysis && !analysed) return;
+    for (size_t pos = path.find('/'); ; pos = path.find('/', pos + 1)) {
+      const std::string parent = path.substr(0, pos);
+      if (!parent.empty() && std::find(groups.begin(), groups.end(), parent) == groups.end()) groups.push_back(parent);
+      if (pos == std::string::npos) break;
+    }
+  };
+  for (const ResultAttribute& a : result_attributes()) add(a.group, a.analysis);
+  for (const ResultDataset& d : result_datasets()) add(d.path.substr(0, d.path.rfind('/')), d.analysis);
+  if (analysed) add("rollout", true), add("jacobian/known_only", true);  // the axis datasets' group; known_only's
+  return groups;
 }
 
 const std::vector<QueryMetric>& timing_metrics() {

@@ -5,10 +5,12 @@
 // its per-resolution columns and copies shards into rows by it, and a test checks that
 // docs/result-file.md and docs/store.md name exactly these paths. Adding a metric is one entry.
 //
-// Not in the table: attributes (they describe the run, not a per-experiment array) and the three
-// axis datasets rollout/test_ic, rollout/time and jacobian/state_index, which a store keeps once
-// per resolution group as dimension scales.
+// The attributes of a result file are declared the same way (result_attributes()); the writer
+// sets every one from the table. Not in either table: the three axis datasets rollout/test_ic,
+// rollout/time and jacobian/state_index, which a store keeps once per resolution group as
+// dimension scales.
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "pipeline/experiment.hpp"
@@ -59,6 +61,28 @@ struct ResultDataset {
 };
 
 const std::vector<ResultDataset>& result_datasets();
+
+// What an attribute's value is computed from.
+struct ResultContext {
+  const ExperimentSpec& spec;
+  const std::string& canonical_text;
+  const std::string& content_hash;
+  const ExperimentResult& result;
+};
+using AttributeValue = std::variant<std::string, long long, double, std::vector<int>>;
+
+struct ResultAttribute {
+  std::string group;  // "" for the root, else the group it describes ("integrator", "jacobian/model", ...)
+  std::string name;
+  std::string description;
+  bool analysis;      // only experiments that reached the analysis have its group
+  bool store_column;  // a store keeps it per row, as the f64 dataset /results/N<n>/<group>/<name>
+  AttributeValue (*value)(const ResultContext&);
+};
+
+const std::vector<ResultAttribute>& result_attributes();
+// The groups a result file has: every dataset's and attribute's parent, parents first.
+std::vector<std::string> result_groups(bool analysed);
 
 // Query metrics that come from the store's /timing/seconds (truth, training, analysis) rather
 // than from a result dataset; `runtime` is their sum.

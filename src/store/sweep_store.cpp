@@ -32,11 +32,13 @@ std::vector<RowField> row_fields(const ExperimentSpec& s) {
   return f;
 }
 
-// Scalars a shard keeps as attributes of /integrator, stored per row.
-const std::vector<std::pair<std::string, std::string>> kIntegratorScalars = {
-    {"substeps_model", "RK4 substeps per output step of the model"},
-    {"substeps_truth_jacobian", "RK4 substeps per output step of the truth map"},
-    {"amplitude", "max|u| over all truth data"}};
+// Attributes of a shard that the store keeps per row (as f64), as the result schema marks them.
+std::vector<const ResultAttribute*> column_attributes() {
+  std::vector<const ResultAttribute*> a;
+  for (const ResultAttribute& x : result_attributes())
+    if (x.store_column) a.push_back(&x);
+  return a;
+}
 
 std::string group_name(int resolution) { return "/results/N" + std::to_string(resolution); }
 
@@ -131,9 +133,11 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
       h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
     }
-    create_parents(group.id(), "integrator/x", made);
-    for (const auto& [name, what] : kIntegratorScalars)
-      h5::describe(h5::create_row_dataset(group.id(), "integrator/" + name, h5::Type::f64, {rows}).id(), what, "");
+    for (const ResultAttribute* a : column_attributes()) {
+      const std::string path = a->group + "/" + a->name;
+      create_parents(group.id(), path, made);
+      h5::describe(h5::create_row_dataset(group.id(), path, h5::Type::f64, {rows}).id(), a->description, "");
+    }
     const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
     h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
     h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "");
@@ -226,9 +230,9 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& h
     if (d.bytes.empty()) continue;  // nothing recorded (a cell that failed before training)
     h5::write_row(dataset(g + field.path), d.type, static_cast<hsize_t>(row), d.shape, d.bytes.data());
   }
-  for (const auto& [name, what] : kIntegratorScalars) {
-    const double v = h5::read_double_attribute(shard.id(), "/integrator", name);
-    h5::write_row(dataset(g + "integrator/" + name), h5::Type::f64, static_cast<hsize_t>(row), {}, &v);
+  for (const ResultAttribute* a : column_attributes()) {
+    const double v = h5::read_double_attribute(shard.id(), "/" + a->group, a->name);
+    h5::write_row(dataset(g + a->group + "/" + a->name), h5::Type::f64, static_cast<hsize_t>(row), {}, &v);
   }
   const double seconds[3] = {h5::read_double_attribute(shard.id(), "/timing", "truth_seconds"),
                              h5::read_double_attribute(shard.id(), "/timing", "training_seconds"),

@@ -43,6 +43,21 @@ TEST_CASE("docs/result-file.md and docs/store.md name every declared result data
   }
 }
 
+TEST_CASE("docs/result-file.md names every declared attribute in its group's row", "[store][schema]") {
+  const std::string doc = read_text("docs/result-file.md");
+  std::set<std::pair<std::string, std::string>> declared;
+  for (const ResultAttribute& a : result_attributes()) {
+    INFO(a.group << " " << a.name);
+    CHECK(declared.insert({a.group, a.name}).second);  // declared once
+    if (a.name == "description") continue;             // prose about the group
+    const std::string row_start = "| `/" + a.group + "` attributes |";
+    const size_t row = doc.find(row_start);
+    REQUIRE(row != std::string::npos);
+    const std::string line = doc.substr(row, doc.find('\n', row) - row);
+    CHECK(line.find("`" + a.name + "`") != std::string::npos);
+  }
+}
+
 TEST_CASE("docs/store.md's metric table names every query metric the schema declares", "[store][schema]") {
   const std::string store_doc = read_text("docs/store.md");
   std::set<std::string> names;
@@ -64,6 +79,10 @@ TEST_CASE("A run-one result file holds exactly the declared datasets, in the dec
   const std::string text = canonical_toml(spec);
   write_result_file(path, spec, text, content_hash(text), r, false);
   h5::Object f = h5::open_file_read_only(path);
+  for (const ResultAttribute& a : result_attributes()) {
+    INFO(a.group << " " << a.name);
+    CHECK(h5::attribute_exists(f.id(), a.group.empty() ? "/" : "/" + a.group, a.name));
+  }
   for (const ResultDataset& d : result_datasets()) {
     INFO(d.path);
     REQUIRE(h5::exists(f.id(), "/" + d.path));
