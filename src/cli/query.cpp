@@ -86,7 +86,8 @@ void print_list(const StoreContents& store) {
 
 int query(int argc, char** argv) {
   QuerySpec q;
-  std::string store_file, group_by, format_name = "table";
+  std::string store_file, group_by;
+  Format format = Format::table;
   std::vector<std::string> wheres;
   bool pivot = false, list = false;
   CommandLine cl("query", kDescription, kFooter);
@@ -96,11 +97,10 @@ int query(int argc, char** argv) {
   cl.option("--metric", q.metric, "the metric to aggregate (--list shows them; default rollout_error)", "NAME");
   cl.option("--stat", q.stat, "the statistic: " + joined(query_stats()) + " (default mean)", "STAT");
   cl.option("--versus", q.versus, "with --stat spearman: the metric to rank-correlate with", "NAME");
-  cl.option("--format", format_name, "output: table (default), csv or json", "FORMAT");
+  add_format_option(cl, format, "output: table (default), csv or json");
   cl.flag("--pivot", pivot, "a train_stencil x infer_stencil matrix");
   cl.flag("--list", list, "print keys, their values and the metrics");
   if (auto code = cl.parse(argc, argv)) return *code;
-  Format format = Format::table;
   try {
     for (const std::string& w : wheres) {
       try {
@@ -110,7 +110,6 @@ int query(int argc, char** argv) {
       }
     }
     q.group_by = split(group_by, ',');
-    format = format_from_name(format_name);
     if (pivot) {
       if (!q.group_by.empty()) throw UsageError("--pivot groups by train_stencil and infer_stencil itself; drop --group-by");
       q.group_by = {"train_stencil", "infer_stencil"};

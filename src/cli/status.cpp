@@ -27,19 +27,14 @@ does not show yet (a running or killed sweep) are reported as committed. Read-on
 }  // namespace
 
 int status(int argc, char** argv) {
-  std::string path, format_name = "table";
+  std::string path;
+  Format format = Format::table;
   CommandLine cl("status", kDescription, "Exit codes: 0, 2 not a readable store, 4 an I/O error (run again).");
   cl.positional("STORE.h5", path, "the sweep store");
-  cl.option("--format", format_name,
-            "table (default): the report; json: the same facts as one object; csv: the failed and diverged cells",
-            "FORMAT");
+  add_format_option(cl, format,
+                    "table (default): the report; json: the same facts as one object; csv: the failed and diverged "
+                    "cells");
   if (auto code = cl.parse(argc, argv)) return *code;
-  Format format = Format::table;
-  try {
-    format = format_from_name(format_name);
-  } catch (const UsageError& e) {
-    return report_error("status", e, ErrorKind::input);
-  }
   StoreContents c;
   try {
     c = read_store(path);

@@ -86,17 +86,11 @@ Table store_table(const StoreContents& c) {
 
 int summarize(int argc, char** argv) {
   std::vector<std::string> files;
-  std::string format_name = "table";
+  Format format = Format::table;
   CommandLine cl("summarize", kDescription, kFooter);
   cl.positional("FILE.h5", files, "run-one result files, or one sweep store");
-  cl.option("--format", format_name, "output: table (default), csv or json", "FORMAT");
+  add_format_option(cl, format, "output: table (default), csv or json");
   if (auto code = cl.parse(argc, argv)) return *code;
-  Format format = Format::table;
-  try {
-    format = format_from_name(format_name);
-  } catch (const UsageError& e) {
-    return report_error("summarize", e, ErrorKind::input);
-  }
   for (const std::string& path : files)
     if (access(path.c_str(), R_OK) != 0) {
       std::cerr << "npdesweep summarize: " << path << ": cannot read the file: " << std::strerror(errno) << "\n";

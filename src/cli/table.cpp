@@ -21,6 +21,14 @@ Format format_from_name(const std::string& name) {
   throw UsageError("--format must be table, csv or json, not '" + name + "'");
 }
 
+void add_format_option(CommandLine& cl, Format& format, const std::string& help) {
+  // The parser calls this with the value; a wrong one is a UsageError (exit 2) from parse().
+  cl.app()
+      .add_option_function<std::string>(
+          "--format", [&format](const std::string& name) { format = format_from_name(name); }, CommandLine::wrap(help))
+      ->type_name("FORMAT");
+}
+
 Json json_number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {

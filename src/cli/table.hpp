@@ -20,6 +20,11 @@ enum class Format { table, csv, json };
 Format format_from_name(const std::string& name);
 const std::vector<std::string>& format_names();
 
+// Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
+// `help` says what each format prints for this command.
+class CommandLine;
+void add_format_option(CommandLine& cl, Format& format, const std::string& help);
+
 // How a number looks in table and CSV text (JSON keeps every digit): an fmt format spec.
 inline constexpr const char* kGeneral = "{:.6g}";
 

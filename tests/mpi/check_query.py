@@ -117,6 +117,24 @@ messages = [line for line in p.stdout.splitlines() if line.strip().startswith("d
 check(len(messages) == counts["diverged"] and all("truth data" in m for m in messages),
       "status lists every diverged cell with its message")
 
+# status and summarize through the shared formatter: JSON and CSV parse and agree with the store
+p = run("status", store, "--format", "json")
+st = json.loads(p.stdout)
+check(st["counts"] == counts, f"status --format json counts: {st['counts']} vs {counts}")
+check(len(st["problems"]) == counts["diverged"] + counts["failed"] and
+      all(c["status"] in ("diverged", "failed") and c["message"] for c in st["problems"]),
+      "status --format json lists every failed and diverged cell with its message")
+rows = list(csv.DictReader(io.StringIO(run("status", store, "--format", "csv").stdout)))
+check(len(rows) == len(st["problems"]), "status --format csv has one row per problem cell")
+summary = json.loads(run("summarize", store, "--format", "json").stdout)
+check(len(summary) == len(keys["status"]) and [r["status"] for r in summary] == keys["status"],
+      "summarize --format json: one row per cell, in cell order, with its status")
+for r, want in zip(summary, final_loss):
+    check(close(r["final_loss"], want), f"summarize final_loss of cell {r['id']}: {r['final_loss']} vs {want}")
+p = run("query", store, "--format", "yaml", code=2)
+check("--format must be table, csv or json" in p.stderr, f"query --format yaml: {p.stderr!r}")
+
+
 def check_grouped(metric, values, group, stat):
     """query --group-by in CSV against the statistic recomputed here."""
     p = run("query", store, "--group-by", ",".join(group), "--metric", metric, "--stat", stat, "--format", "csv")
