@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "store/posix_io.hpp"
@@ -19,15 +20,19 @@ const char* kUsage = R"(usage: npdesweep <command> [options]
 Commands:
   run-one JOB.toml     run one experiment (truth -> training -> analysis), print a summary
                        and write its result file
-  summarize FILE.h5... one table row per run-one result file
+  summarize FILE.h5... one table row per run-one result file, or per cell of one store
   plan SWEEP.toml      validate a sweep file, list its grid and estimate its cost
   run SWEEP.toml --store FILE.h5
                        run or resume a sweep under mpirun (rank 0 schedules, others compute)
   repair STORE.h5      rebuild what a store's HDF5 file lost from its journal and shards
   status STORE.h5      counts of done, diverged, failed, pending cells; failure messages
   query STORE.h5       aggregate a metric over experiment keys; --pivot: train x infer matrix
+  help [COMMAND]       this text, or a command's options
 
-Run `npdesweep <command> --help` for a command's options.
+Run `npdesweep <command> --help` (or `npdesweep help <command>`) for a command's options.
+A cell's status (done, diverged, failed) says whether its experiment ran to the end: a done
+cell was trained and analysed, and its test rollouts may still blow up (the rollout_blowups
+metric counts them); diverged means its truth data or training blew up, failed an error.
 Exit codes: 0 success, 1 an experiment diverged or failed, 2 bad input (a file, option or
 store that is wrong), 3 interrupted (resume by running again), 4 a system failure (an I/O error,
 a lost rank: nothing wrong with the input; run again).
@@ -44,7 +49,20 @@ int main(int argc, char** argv) {
     std::cout << "npdesweep " << NPDESWEEP_VERSION << "\n";
     return 0;
   }
-  const std::string command = argv[1];
+  std::string command = argv[1];
+  // `npdesweep help COMMAND` is `npdesweep COMMAND --help`.
+  std::vector<char*> help_argv;
+  if (command == "help") {
+    if (argc < 3) {
+      std::cout << kUsage;
+      return 0;
+    }
+    static char help_flag[] = "--help";
+    help_argv = {argv[0], argv[2], help_flag};
+    argc = 3;
+    argv = help_argv.data();
+    command = argv[1];
+  }
   try {
     npde::posix::load_faults_from_environment();  // test hook, see docs/store.md
   } catch (const std::invalid_argument& e) {

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <sys/stat.h>
+
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
@@ -163,6 +165,12 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   try {
     if (!cl.given("--store")) throw UsageError("--store FILE.h5 is required");
     if (store_path.empty() || store_path.back() == '/') throw UsageError("--store needs a file name, got '" + store_path + "'");
+    // A store in a directory that does not exist is a typo, not a failing file system.
+    const size_t slash = store_path.rfind('/');
+    const std::string directory = slash == std::string::npos ? "." : (slash == 0 ? "/" : store_path.substr(0, slash));
+    struct stat st {};
+    if (::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw InputError(store_path, 0, "--store", "the directory " + directory + " does not exist");
     if (cl.given("--time-limit")) settings.time_limit_seconds = parse_duration("--time-limit", time_limit);
     if (cl.given("--grace")) settings.grace_seconds = parse_duration("--grace", grace);
     try {
@@ -226,7 +234,12 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     }
     if (restored && !settings.quiet)
       std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);
-    if (!settings.quiet)
+    if (!settings.quiet && plan.pending.empty())
+      std::fprintf(stderr, "[%s] nothing to do: all %zu cells are finished%s\n", sweep.name.c_str(), cells.size(),
+                   plan.failed_before > 0 ? (" (" + std::to_string(plan.failed_before) +
+                                             " failed: --retry-failed runs them again)").c_str()
+                                          : "");
+    else if (!settings.quiet)
       std::fprintf(stderr, "[%s] %zu cells, %ld already finished, %zu to run on %d workers\n", sweep.name.c_str(),
                    cells.size(), plan.finished_before, plan.pending.size(), world.size() - 1);
   }
@@ -255,6 +268,14 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       std::fprintf(stderr, "npdesweep run: stopped because the store cannot take results (%s); committed cells are "
                            "kept: free space or fix the file system, then rerun to resume\n",
                    o.store_error.c_str());
+    if (!settings.quiet) {
+      const std::string& f = store_path;
+      std::fprintf(stderr, "[%s] results in %s; look at them with\n  npdesweep status %s\n  npdesweep summarize %s\n"
+                           "  npdesweep query %s --list\n",
+                   sweep.name.c_str(), f.c_str(), f.c_str(), f.c_str(), f.c_str());
+      if (o.unfinished > 0)
+        std::fprintf(stderr, "[%s] %ld cells not run: the same command resumes\n", sweep.name.c_str(), o.unfinished);
+    }
   } else {
     sched::run_worker(world, cells, store, paths, settings, budget);
   }

@@ -42,7 +42,12 @@ int status(int argc, char** argv) {
     return report_error("status", e, ErrorKind::bad_file);
   }
   std::map<std::string, long> counts;
-  for (const ExperimentRow& r : c.rows) ++counts[r.keys.at("status")];
+  long blown = 0;  // done cells with a test rollout that blew up: a result, not a cell failure
+  for (const ExperimentRow& r : c.rows) {
+    ++counts[r.keys.at("status")];
+    const auto b = r.metrics.find("rollout_blowups");
+    blown += r.keys.at("status") == "done" && b != r.metrics.end() && b->second > 0;
+  }
 
   const StorePaths paths(path);
   long journaled = -1, ignored = 0, torn = 0;
@@ -97,6 +102,7 @@ int status(int argc, char** argv) {
         {"cells", c.cells},
         {"counts", {{"done", counts["done"]}, {"diverged", counts["diverged"]}, {"failed", counts["failed"]},
                     {"pending", counts["pending"]}}},
+        {"done_with_rollout_blowups", blown},
         {"journal", {{"committed", journaled >= 0 ? Json(journaled) : Json(nullptr)},
                      {"not_in_file", journaled > in_file ? journaled - in_file : 0},
                      {"torn_lines", torn},
@@ -119,6 +125,10 @@ int status(int argc, char** argv) {
                 kSchemaVersion);
   std::printf("cells %ld: %ld done, %ld diverged, %ld failed, %ld pending\n", c.cells, counts["done"], counts["diverged"],
               counts["failed"], counts["pending"]);
+  if (blown > 0)
+    std::printf("  %ld of the done cells have a test rollout that blew up: a done cell ran to the end, and its "
+                "rollouts are results (query --metric rollout_blowups)\n",
+                blown);
   if (!journal_problem.empty()) std::printf("journal: cannot be read: %s\n", journal_problem.c_str());
   if (journaled >= 0) {
     const long in_file = counts["done"] + counts["diverged"] + counts["failed"];

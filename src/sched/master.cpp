@@ -31,15 +31,32 @@ void make_durable(const std::string& shard, const std::string& directory) {
   posix::fsync_directory(directory);
 }
 
+}  // namespace
+
+std::string format_duration(double seconds) {
+  if (!(seconds >= 0) || seconds > 3.6e8) return "unknown";
+  const long s = std::lround(seconds);
+  char buf[48];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld h %02ld min", s / 3600, (s % 3600) / 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ld min %02ld s", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld s", s);
+  return buf;
+}
+
+namespace {
+
 void print_progress(const std::string& name, const MasterOutcome& o, long total, long finished_before,
                     Clock::time_point start, bool draining) {
   const long finished = o.done + o.diverged + o.failed;
   const double elapsed = seconds_since(start);
   const double rate = elapsed > 0 ? finished / elapsed : 0;
   const long remaining = total - finished_before - finished;
-  std::fprintf(stderr, "[%s] %ld/%ld finished (%ld done, %ld diverged, %ld failed), %.2f cells/s, ETA %s%s\n",
-               name.c_str(), finished_before + finished, total, o.done, o.diverged, o.failed, rate,
-               rate > 0 ? (std::to_string(static_cast<long>(remaining / rate)) + " s").c_str() : "?",
+  const std::string eta = remaining == 0 ? "" : rate > 0 ? ", ETA " + format_duration(remaining / rate) : ", ETA unknown";
+  std::fprintf(stderr, "[%s] %ld/%ld finished (this run: %ld done, %ld diverged, %ld failed), %.2f cells/s%s%s\n",
+               name.c_str(), finished_before + finished, total, o.done, o.diverged, o.failed, rate, eta.c_str(),
                draining ? "  [draining]" : "");
 }
 
@@ -154,7 +171,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   getrusage(RUSAGE_SELF, &usage);
   out.master_cpu_seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
                            1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-  if (!settings.quiet) {
+  if (!settings.quiet && (!pending.empty() || draining)) {  // a finished sweep: run says "nothing to do"
     print_progress(sweep_name, out, total, already_finished, start, draining);
     const double worker_total = out.compute_seconds + out.store_seconds;
     std::fprintf(stderr,

@@ -49,6 +49,9 @@ struct MasterOutcome {
   double journal_seconds = 0;                           // master time appending commits
 };
 
+// "45 s", "3 min 20 s", "2 h 05 min": a duration for progress lines.
+std::string format_duration(double seconds);
+
 // Rank 0. `pending` lists the cell ids to run, in order. It alone decides when the sweep
 // drains: on a signal to itself or to any worker, or when the budget has `grace` seconds left;
 // it then hands out no more cells and sends every running worker the drain notice.
