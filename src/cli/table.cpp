@@ -9,11 +9,6 @@
 
 namespace npde::cli {
 
-const std::vector<std::string>& format_names() {
-  static const std::vector<std::string> n = {"table", "csv", "json"};
-  return n;
-}
-
 Format format_from_name(const std::string& name) {
   if (name == "table") return Format::table;
   if (name == "csv") return Format::csv;

@@ -18,7 +18,6 @@ using Json = nlohmann::ordered_json;
 enum class Format { table, csv, json };
 // "table", "csv" or "json"; throws UsageError naming the allowed values otherwise.
 Format format_from_name(const std::string& name);
-const std::vector<std::string>& format_names();
 
 // Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
 // `help` says what each format prints for this command.
@@ -45,7 +44,6 @@ class Table {
   // "lo..hi" ("lo" if equal, "-" if empty: lo > hi), JSON [lo, hi] or null.
   Table& range(double lo, double hi, const char* spec = kGeneral);
 
-  size_t rows() const { return rows_.size(); }
   void print(std::ostream& out, Format format) const;
   Json to_json() const;  // the array of row objects
 
