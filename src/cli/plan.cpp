@@ -1,9 +1,13 @@
 // `npdesweep plan SWEEP.toml`: validate a sweep and show its grid and cost, computing nothing.
 #include <cstdio>
 #include <iostream>
+#include <map>
+
+#include <fmt/format.h>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
 #include "pipeline/cost_model.hpp"
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
@@ -13,18 +17,36 @@
 namespace npde::cli {
 namespace {
 
-const char* kDescription = R"(Validates a sweep file (docs/sweep-file.md) and prints its hash, grid size, a sample of cells
-with their content hashes, and an estimate of the cost, without computing anything.)";
-const char* kFooter = "Exit codes: 0 valid, 2 not valid (FILE:LINE: KEY: message).";
+const char* kDescription = R"(Validates a sweep file (docs/sweep-file.md) and prints its hash, its axes with their values,
+the number of cells, a sample of cells with their content hashes, and an estimate of the cost,
+without computing anything. With --cells it lists the cells instead: id, content hash,
+replicate and the value of every axis, one row per cell.)";
+const char* kFooter = R"(Examples:
+  npdesweep plan sweeps/smoke.toml
+  npdesweep plan sweeps/smoke.toml --cells --where resolution=16 --format csv
+Exit codes: 0 valid, 2 not valid (FILE:LINE: KEY: message) or a bad option.)";
+
+// An axis value as a person reads it: strings without their TOML quotes, an IC by its label.
+std::string shown(const GridAxis& a, const AxisValue& v) {
+  if (a.key == "ic") return v.ic.label();
+  const std::string& t = v.text;
+  return t.size() >= 2 && t.front() == '"' && t.back() == '"' ? t.substr(1, t.size() - 2) : t;
+}
 
 }  // namespace
 
 int plan(int argc, char** argv) {
   std::string file;
-  bool all = false;
+  bool list_cells = false;
+  std::vector<std::string> where;
+  Format format = Format::table;
   CommandLine cl("plan", kDescription, kFooter);
   cl.positional("SWEEP.toml", file, "the sweep file");
-  cl.flag("--all", all, "list every cell instead of a sample");
+  cl.flag("--cells", list_cells, "list every cell (id, hash, replicate, axis values) instead of the summary");
+  cl.option("--where", where,
+            "with --cells: only cells whose axis KEY (or replicate) has this value, as plan prints it; repeatable",
+            "KEY=VALUE");
+  add_format_option(cl, format, "how --cells prints: an aligned table, CSV or JSON");
   if (auto code = cl.parse(argc, argv)) return *code;
   SweepSpec sweep;
   try {
@@ -33,18 +55,74 @@ int plan(int argc, char** argv) {
     return report_error("plan", e, ErrorKind::input);
   }
   const std::vector<GridCell> cells = enumerate_cells(sweep);
+
+  if (list_cells) {
+    std::vector<std::pair<std::string, std::string>> conditions;
+    for (const std::string& w : where) {
+      const size_t eq = w.find('=');
+      const std::string key = w.substr(0, eq);
+      if (eq == std::string::npos || (key != "replicate" && !sweep.axis(key))) {
+        std::string keys = "replicate";
+        for (const GridAxis& a : sweep.axes) keys += ", " + a.key;
+        return report_error("plan", UsageError("--where " + w + ": expected KEY=VALUE with KEY one of " + keys),
+                            ErrorKind::input);
+      }
+      conditions.emplace_back(key, w.substr(eq + 1));
+    }
+    std::vector<Table::Column> columns = {{"id", ""}, {"hash", ""}, {"replicate", ""}};
+    for (const GridAxis& a : sweep.axes) columns.push_back({a.key, ""});
+    Table table(columns);
+    for (const GridCell& c : cells) {
+      auto value_of = [&](const std::string& key) {
+        if (key == "replicate") return std::to_string(c.replicate);
+        const GridAxis* a = sweep.axis(key);
+        return shown(*a, a->values[c.value[static_cast<size_t>(a - sweep.axes.data())]]);
+      };
+      bool keep = true;
+      for (const auto& [key, value] : conditions) keep = keep && value_of(key) == value;
+      if (!keep) continue;
+      table.row().integer(c.id).text(content_hash(canonical_toml(c.spec))).integer(c.replicate);
+      for (const GridAxis& a : sweep.axes) table.text(value_of(a.key));
+    }
+    table.print(std::cout, format);
+    return kExitOk;
+  }
+
   std::printf("sweep %s  hash %s\n", sweep.name.c_str(), content_hash(canonical_sweep_toml(sweep)).c_str());
-  std::printf("grid: %zu resolutions x %zu training stencils x %zu inference stencils x %zu ICs x %zu steppers x %d "
-              "replicates = %zu cells\n",
-              sweep.resolutions.size(), sweep.train_stencils.size(), sweep.infer_stencils.size(), sweep.ics.size(),
-              std::max<size_t>(1, sweep.steppers.size()), sweep.replicates, cells.size());
+  // The grid as a product: a lone axis by its count, a zip as its members joined by '+'.
+  std::map<int, std::string> zips;
+  std::string product;
+  for (const GridAxis& a : sweep.axes) {
+    if (a.zip >= 0 && zips.count(a.zip)) {
+      zips[a.zip] += "+" + a.key;
+      continue;
+    }
+    if (a.zip >= 0) zips[a.zip] = a.key;
+  }
+  std::map<int, bool> shown_zip;
+  for (const GridAxis& a : sweep.axes) {
+    if (a.zip >= 0 && shown_zip[a.zip]) continue;
+    if (a.zip >= 0) shown_zip[a.zip] = true;
+    product += fmt::format("{} {} x ", a.values.size(), a.zip >= 0 ? "(" + zips[a.zip] + ")" : a.key);
+  }
+  product += fmt::format("{} replicates", sweep.replicates);
+  const long excluded = sweep.product() - static_cast<long>(cells.size());
+  std::printf("grid: %s = %zu cells", product.c_str(), cells.size());
+  if (excluded > 0) std::printf(" (%ld of %ld left out by %zu exclusions)", excluded, sweep.product(), sweep.exclusions.size());
+  std::printf("\naxes:\n");
+  for (const GridAxis& a : sweep.axes) {
+    std::string values;
+    for (const AxisValue& v : a.values) values += (values.empty() ? "" : ", ") + shown(a, v);
+    std::printf("  %-24s %3zu  %s%s\n", a.key.c_str(), a.values.size(), values.c_str(),
+                a.zip >= 0 ? fmt::format("  (zip {})", a.zip).c_str() : "");
+  }
   double total = 0;
   for (const GridCell& c : cells) total += experiment_flops(c.spec);
   std::printf("%6s  %-16s  %s\n", "id", "hash", "cell (N:train:infer:IC:replicate)  est. seconds");
   for (const GridCell& c : cells) {
-    const bool show = all || c.id < 5 || c.id == static_cast<long>(cells.size()) - 1;
+    const bool show = c.id < 5 || c.id == static_cast<long>(cells.size()) - 1;
     if (!show) {
-      if (c.id == 5) std::printf("   ...\n");
+      if (c.id == 5) std::printf("   ...  (plan --cells lists every cell)\n");
       continue;
     }
     std::printf("%6ld  %s  %s  %.3g\n", c.id, content_hash(canonical_toml(c.spec)).c_str(), c.spec.name.c_str(),

@@ -66,7 +66,7 @@ std::string joined(const std::vector<std::string>& v) {
 void print_list(const StoreContents& store) {
   std::printf("keys (for --where and --group-by):\n");
   Table keys({{"key", "  key"}, {"values", ""}});
-  for (const std::string& k : experiment_keys()) {
+  for (const std::string& k : experiment_keys(store)) {
     std::set<std::string> values;
     if (k == "test_ic")
       values.insert(store.test_ics.begin(), store.test_ics.end());

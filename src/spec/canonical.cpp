@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <sstream>
 
 #include "spec/case_file.hpp"
@@ -50,12 +51,6 @@ std::string list(const std::vector<T>& v) {
   for (size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
   os << "]";
   return os.str();
-}
-
-std::string string_list(const std::vector<std::string>& v) {
-  std::vector<std::string> q;
-  for (const auto& s : v) q.push_back(quoted(s));
-  return list(q);
 }
 
 std::string ic_list(const std::vector<InitialCondition>& ics) {
@@ -122,18 +117,91 @@ std::string canonical_toml(const ExperimentSpec& spec) {
   return os.str();
 }
 
+namespace {
+
+// Drops the lines of the sections text that set a key the grid varies ("training.learning_rate"):
+// the canonical sweep names such a key once, as an axis. Keys are written one per line at the
+// start of a line, so a line filter is exact.
+std::string without_axis_keys(const std::string& sections, const SweepSpec& s) {
+  std::istringstream in(sections);
+  std::string out, line, section;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] == '[') section = line.substr(1, line.find(']') - 1);
+    const size_t eq = line.find(" = ");
+    if (eq != std::string::npos && line.find_first_of(" \t") == eq && s.axis(section + "." + line.substr(0, eq)))
+      continue;
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string axis_list(const GridAxis& a) {
+  if (a.key == "ic") {  // one IC per line, as sweep files have always been written
+    std::string t = "[\n";
+    for (const AxisValue& v : a.values) t += "  " + v.text + ",\n";
+    return t + "]";
+  }
+  std::string t = "[";
+  for (size_t i = 0; i < a.values.size(); ++i) t += (i ? ", " : "") + a.values[i].text;
+  return t + "]";
+}
+
+std::string axis_key(const GridAxis& a) { return a.named() ? a.key : quoted(a.key); }
+
+}  // namespace
+
 std::string canonical_sweep_toml(const SweepSpec& s) {
-  std::ostringstream os;
-  os << "[sweep]\nname = " << quoted(s.name) << "\nseed = " << s.seed << "\nreplicates = " << s.replicates << "\n\n";
-  write_pde(os, s.base, false);
-  write_shared_sections(os, s.base);
-  os << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
-  if (!s.base.one_shot()) os << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
-  os << "\n[grid]\nresolution = " << list(s.resolutions) << "\ntrain_stencil = " << string_list(s.train_stencils)
-     << "\ninfer_stencil = " << string_list(s.infer_stencils) << "\nic = " << ic_list(s.ics) << "\n";
-  if (!s.steppers.empty()) os << "stepper = " << string_list(s.steppers) << "\n";
+  std::ostringstream head, sections, os;
+  // The seed axis (experiment.seed, the job key) replaces [sweep] seed.
+  head << "[sweep]\nname = " << quoted(s.name) << "\n";
+  if (!s.axis("experiment.seed")) head << "seed = " << s.seed << "\n";
+  head << "replicates = " << s.replicates << "\n\n";
+  write_pde(sections, s.base, false);
+  write_shared_sections(sections, s.base);
+  sections << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
+  if (!s.base.one_shot()) sections << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
+  os << head.str() << without_axis_keys(sections.str(), s) << "\n[grid]\n";
+  int zips = 0;
+  for (const GridAxis& a : s.axes) {
+    zips = std::max(zips, a.zip + 1);
+    if (a.zip < 0) os << axis_key(a) << " = " << axis_list(a) << "\n";
+  }
+  for (int z = 0; z < zips; ++z) {
+    os << "\n[[grid.zip]]\n";
+    for (const GridAxis& a : s.axes)
+      if (a.zip == z) os << axis_key(a) << " = " << axis_list(a) << "\n";
+  }
+  for (const GridExclusion& x : s.exclusions) {
+    os << "\n[[grid.exclude]]\n";
+    for (const auto& [axis, value] : x.match)
+      os << axis_key(s.axes[axis]) << " = " << s.axes[axis].values[value].text << "\n";
+  }
   write_case(os, s.base.pde);
   return os.str();
+}
+
+std::string canonical_value(const toml::node& n) {
+  if (const auto* v = n.as_integer()) return std::to_string(v->get());
+  if (const auto* v = n.as_floating_point()) return num(v->get());
+  if (const auto* v = n.as_string()) return quoted(v->get());
+  if (const auto* v = n.as_boolean()) return v->get() ? "true" : "false";
+  if (const auto* a = n.as_array()) {
+    std::string t = "[";
+    for (size_t i = 0; i < a->size(); ++i) t += (i ? ", " : "") + canonical_value((*a)[i]);
+    return t + "]";
+  }
+  if (const auto* tb = n.as_table()) {
+    std::string t = "{";
+    bool first = true;
+    for (auto&& [k, v] : *tb) {
+      t += std::string(first ? " " : ", ") + std::string(k.str()) + " = " + canonical_value(v);
+      first = false;
+    }
+    return t + (first ? "}" : " }");
+  }
+  std::ostringstream other;  // dates and times: toml++ prints them as TOML
+  n.visit([&](auto&& x) { other << x; });
+  return other.str();
 }
 
 std::string content_hash(const std::string& canonical_text) {

@@ -5,6 +5,8 @@
 // files looked like. Reading the canonical text back as a job file gives the same spec.
 #include <string>
 
+#include <toml++/toml.h>
+
 #include "pipeline/experiment_spec.hpp"
 #include "spec/sweep_file.hpp"
 
@@ -19,8 +21,9 @@ constexpr int kResultsVersion = 3;
 // kSchemaVersion is the layout of result files and stores (which datasets, which columns),
 // written as the attribute schema_version. A store of an older layout resumes: `run` and
 // `repair` rebuild its file in the current layout from the journal and the shards (3: closure
-// errors; 4: the /experiments/stepper column). A newer layout than this binary's is refused.
-constexpr int kSchemaVersion = 4;
+// errors; 4: the /experiments/stepper column; 5: results groups by shape, /experiments/group and
+// a column per dotted grid axis). A newer layout than this binary's is refused.
+constexpr int kSchemaVersion = 5;
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.
@@ -29,6 +32,9 @@ std::string initial_condition_toml(const InitialCondition& ic);  // an inline ta
 // TOML values that read back to themselves: a float to 17 digits, a basic string escaped.
 std::string toml_number(double v);
 std::string toml_string(const std::string& s);
+// Any TOML value as canonical text: integers as integers, floats to round-trip, strings quoted,
+// arrays and inline tables (keys in order) written out the same way.
+std::string canonical_value(const toml::node& value);
 
 // 64-bit FNV-1a of the results version and the canonical text, as 16 hex digits.
 std::string content_hash(const std::string& canonical_text);

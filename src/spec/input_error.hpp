@@ -11,11 +11,16 @@ namespace npde {
 class InputError : public Error {
  public:
   InputError(std::string file, long line, std::string key, const std::string& message)
-      : Error(ErrorKind::input, format(file, line, key, message)), file_(std::move(file)), line_(line), key_(std::move(key)) {}
+      : Error(ErrorKind::input, format(file, line, key, message)),
+        file_(std::move(file)),
+        line_(line),
+        key_(std::move(key)),
+        message_(message) {}
 
   const std::string& file() const { return file_; }
   long line() const { return line_; }       // 0 when the problem is the whole file
   const std::string& key() const { return key_; }  // dotted path, empty when not about one key
+  const std::string& message() const { return message_; }  // what is wrong, without file, line and key
 
  private:
   static std::string format(const std::string& file, long line, const std::string& key, const std::string& msg) {
@@ -28,6 +33,7 @@ class InputError : public Error {
   std::string file_;
   long line_;
   std::string key_;
+  std::string message_;
 };
 
 }  // namespace npde

@@ -45,7 +45,9 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 TomlReader::TomlReader(const toml::table& table, std::string file, std::string path)
     : table_(&table), file_(std::move(file)), path_(std::move(path)) {}
 
-toml::table TomlReader::parse_file(const std::string& file) {
+toml::table TomlReader::parse_file(const std::string& file) { return parse_text(read_file(file), file); }
+
+std::string TomlReader::read_file(const std::string& file) {
   struct stat st {};
   if (stat(file.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw InputError(file, 0, "", "cannot read the file: it is a directory");
@@ -54,7 +56,7 @@ toml::table TomlReader::parse_file(const std::string& file) {
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(file, 0, "", "cannot read the file");
-  return parse_text(text.str(), file);
+  return text.str();
 }
 
 toml::table TomlReader::parse_text(const std::string& text, const std::string& source) {
@@ -66,7 +68,10 @@ toml::table TomlReader::parse_text(const std::string& text, const std::string& s
   }
 }
 
-std::string TomlReader::path_of(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+std::string TomlReader::path_of(const std::string& key) const {
+  const std::string k = key.find('.') == std::string::npos ? key : "\"" + key + "\"";  // a dotted key, quoted
+  return path_.empty() ? k : path_ + "." + k;
+}
 
 bool TomlReader::has(const std::string& key) const { return table_->contains(key); }
 

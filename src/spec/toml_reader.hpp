@@ -20,6 +20,8 @@ class TomlReader {
 
   // Reads and validates a whole file; throws InputError for unreadable files and syntax errors.
   static toml::table parse_file(const std::string& file);
+  // The text of a file, with the same errors as parse_file for one that cannot be read.
+  static std::string read_file(const std::string& file);
   // The same for text held in memory (e.g. a store's canonical sweep); `source` names it in errors.
   static toml::table parse_text(const std::string& text, const std::string& source);
 

@@ -16,8 +16,8 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-void check_key(const std::string& key) {
-  const auto& keys = experiment_keys();
+void check_key(const StoreContents& store, const std::string& key) {
+  const std::vector<std::string> keys = experiment_keys(store);
   if (std::find(keys.begin(), keys.end(), key) == keys.end())
     throw std::invalid_argument("unknown key '" + key + "'; keys: " + join(keys));
 }
@@ -113,8 +113,8 @@ const std::vector<std::string>& query_stats() {
 }
 
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
-  for (const auto& [k, v] : q.where) check_key(k), check_value(store, k, v);
-  for (const auto& k : q.group_by) check_key(k);
+  for (const auto& [k, v] : q.where) check_key(store, k), check_value(store, k, v);
+  for (const auto& k : q.group_by) check_key(store, k);
   const auto& stats = query_stats();
   if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())
     throw std::invalid_argument("unknown statistic '" + q.stat + "'; statistics: " + join(stats));

@@ -7,7 +7,10 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <sstream>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "spec/input_error.hpp"
 #include "spec/sweep_file.hpp"
@@ -48,6 +51,17 @@ std::vector<double> doubles(const h5::RawData& d) {
   std::vector<double> v(d.bytes.size() / sizeof(double));
   if (!v.empty()) std::memcpy(v.data(), d.bytes.data(), v.size() * sizeof(double));  // empty: data() may be null
   return v;
+}
+
+// The value of an axis column as text: integers as integers, numbers in their shortest
+// round-trip form (what a --where compares with), strings as they are.
+std::string axis_text(const h5::RawData& d, size_t i) {
+  switch (d.type) {
+    case h5::Type::i64: return std::to_string(value_at<std::int64_t>(d, i));
+    case h5::Type::f64: return fmt::format("{}", value_at<double>(d, i));
+    case h5::Type::str: return string_at(d, i);
+    default: throw h5::Error("an axis column of /experiments has an unexpected type");
+  }
 }
 
 const char* status_text(int code) {
@@ -145,6 +159,12 @@ const std::vector<std::string>& experiment_keys() {
   return k;
 }
 
+std::vector<std::string> experiment_keys(const StoreContents& store) {
+  std::vector<std::string> keys = experiment_keys();
+  keys.insert(keys.end() - 1, store.axis_keys.begin(), store.axis_keys.end());
+  return keys;
+}
+
 StoreContents read_store(const std::string& path) {
   if (access(path.c_str(), R_OK) != 0) {
     const int err = errno;
@@ -186,10 +206,22 @@ StoreContents read_store(const std::string& path) {
     // Stores made before the stepper became a grid axis have no column: every cell used RK4.
     const bool has_stepper = h5::exists(id, "/experiments/stepper");
     const h5::RawData stepper = has_stepper ? h5::read_raw(id, "/experiments/stepper") : h5::RawData{};
+    // Stores of schema 5 on: the results group of each cell, and a column per dotted grid axis.
+    const bool has_group = h5::exists(id, "/experiments/group");
+    const h5::RawData group = has_group ? h5::read_raw(id, "/experiments/group") : h5::RawData{};
+    std::vector<std::pair<std::string, h5::RawData>> axes;
+    if (h5::attribute_exists(id, "/experiments", "axes")) {
+      std::istringstream keys(h5::read_string_attribute(id, "/experiments", "axes"));
+      for (std::string key; std::getline(keys, key);) {
+        if (key.empty() || key.find('/') != std::string::npos) throw h5::Error("/experiments has a bad axes attribute");
+        axes.emplace_back(key, h5::read_raw(id, "/experiments/" + key));
+        c.axis_keys.push_back(key);
+      }
+    }
     c.cells = static_cast<long>(code.shape.at(0));
     const std::vector<double> seconds = doubles(secs);
     require_entries(secs, 3 * static_cast<size_t>(c.cells), sizeof(double));
-    std::map<int, std::pair<std::vector<int>, int>> group_info;  // resolution -> (states, steps)
+    std::map<std::string, std::pair<std::vector<int>, int>> group_info;  // group -> (states, steps)
     for (long i = 0; i < c.cells; ++i) {
       ExperimentRow r;
       r.id = i;
@@ -200,18 +232,22 @@ StoreContents read_store(const std::string& path) {
                 {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
                 {"status", status_text(status)},
                 {"stepper", has_stepper ? string_at(stepper, i) : std::string("rk4")}};
+      for (const auto& [key, column] : axes) r.keys[key] = axis_text(column, static_cast<size_t>(i));
       r.message = string_at(msg, static_cast<size_t>(i));
-      const std::string g = "/results/N" + std::to_string(n) + "/";
-      if (!group_info.count(n)) {
+      const std::string name = has_group ? string_at(group, static_cast<size_t>(i)) : "N" + std::to_string(n);
+      if (name.empty() || name.find_first_of("/.") != std::string::npos)
+        throw h5::Error("/experiments/group names no results group");
+      const std::string g = "/results/" + name + "/";
+      if (!group_info.count(name)) {
         const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
         std::vector<int> states;
         for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
         const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
         if (outputs > 1'000'000'000) throw h5::Error(g + "rollout/relative_l2_error has an impossible shape");
-        group_info[n] = {states, static_cast<int>(outputs) - 1};
+        group_info[name] = {states, static_cast<int>(outputs) - 1};
       }
       if (status == 1)
-        add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[n].first, group_info[n].second,
+        add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[name].first, group_info[name].second,
                     c.test_ics.size(), r.metrics, r.per_test_ic);
       if (status == 1 || status == 3) {
         const double* s = &seconds[static_cast<size_t>(3 * i)];

@@ -26,6 +26,7 @@ struct StoreContents {
   int schema_version = 0;
   long cells = 0;
   std::vector<std::string> test_ics;  // labels of the sweep's test ICs, e.g. "step(A=10)"
+  std::vector<std::string> axis_keys;  // the sweep's dotted grid axes ("training.learning_rate"), keys of every row
   std::vector<ExperimentRow> rows;
   std::vector<std::string> metric_names;  // every metric present, in a stable order
 };
@@ -33,6 +34,8 @@ struct StoreContents {
 // The keys queries can filter and group on: the experiment's own, then `test_ic`, which makes
 // the unit of a query one (experiment, test IC) pair instead of one experiment.
 const std::vector<std::string>& experiment_keys();
+// The same with the store's dotted grid axes ("training.learning_rate") before `test_ic`.
+std::vector<std::string> experiment_keys(const StoreContents& store);
 
 // The file could not be read because the system failed (EIO and the like): nothing is wrong
 // with the file name or its contents as far as we know; reading again may work.

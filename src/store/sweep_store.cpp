@@ -40,7 +40,48 @@ std::vector<const ResultAttribute*> column_attributes() {
   return a;
 }
 
-std::string group_name(int resolution) { return "/results/N" + std::to_string(resolution); }
+// The results group of every cell: cells share a group when their rows have the same shapes and
+// their time and state axes agree. The first such set of each resolution is N<n> (all of them, in
+// a sweep whose axes change no shape), further ones N<n>-2, N<n>-3, ... in cell order.
+std::vector<std::string> group_names(const std::vector<GridCell>& cells) {
+  std::map<std::string, std::string> group_of_signature;
+  std::map<int, int> groups_of_resolution;
+  std::vector<std::string> names;
+  for (const GridCell& c : cells) {
+    const ExperimentSpec& s = c.spec;
+    std::string sig = std::to_string(s.pde.resolution) + " " + toml_number(s.dt) + " " + std::to_string(s.steps) + " |";
+    for (int st : s.jacobian_states) sig += " " + std::to_string(st);
+    for (const RowField& f : row_fields(s)) {
+      sig += " |";
+      for (hsize_t d : f.item) sig += " " + std::to_string(d);
+    }
+    auto [it, fresh] = group_of_signature.emplace(sig, "");
+    if (fresh) {
+      const int k = ++groups_of_resolution[s.pde.resolution];
+      it->second = "N" + std::to_string(s.pde.resolution) + (k > 1 ? "-" + std::to_string(k) : "");
+    }
+    names.push_back(it->second);
+  }
+  return names;
+}
+
+// An axis column of /experiments: integers as i64, numbers as f64, anything else as its text.
+struct AxisColumn {
+  const GridAxis* axis;
+  h5::Type type;
+  size_t width = 0;
+};
+AxisColumn axis_column(const GridAxis& a) {
+  bool integers = true, numbers = true;
+  size_t width = 1;
+  for (const AxisValue& v : a.values) {
+    const toml::table t = toml::parse("v = " + v.text);
+    integers = integers && t["v"].is_integer();
+    numbers = numbers && (t["v"].is_integer() || t["v"].is_floating_point());
+    width = std::max(width, v.text.size());
+  }
+  return {&a, integers ? h5::Type::i64 : numbers ? h5::Type::f64 : h5::Type::str, width};
+}
 
 // Creates the groups above a relative dataset path ("a/b/c" -> "a", "a/b") under `loc`.
 void create_parents(hid_t loc, const std::string& path, std::map<std::string, bool>& made) {
@@ -99,12 +140,26 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       {"replicate", h5::Type::i32, 0, "independent initialisation index"},
       {"seed", h5::Type::i64, 0, "seed of the Glorot initial weights"},
       {"row", h5::Type::i32, 0, "row of this cell in /results/N<resolution>"},
-      {"stepper", h5::Type::str, 16, "the model's time stepper (integrator.model)"}};
+      {"stepper", h5::Type::str, 16, "the model's time stepper (integrator.model)"},
+      {"group", h5::Type::str, 16, "the group under /results holding this cell's row (cells of one shape share one)"}};
   std::vector<h5::Object> column_sets;
   for (const Column& c : columns) {
     column_sets.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
     h5::describe(column_sets.back().id(), c.description, "");
   }
+  // One column per dotted grid axis, named by its job key; the attribute `axes` lists them.
+  std::vector<AxisColumn> axis_columns;
+  std::vector<h5::Object> axis_sets;
+  std::string axis_keys;
+  for (const GridAxis& a : sweep.axes) {
+    if (a.named()) continue;
+    axis_columns.push_back(axis_column(a));
+    axis_sets.push_back(h5::create_row_dataset(ex.id(), a.key, axis_columns.back().type, {e}, axis_columns.back().width));
+    h5::describe(axis_sets.back().id(), "the grid axis " + a.key + " (a job key): this cell's value", "");
+    axis_keys += (axis_keys.empty() ? "" : "\n") + a.key;
+  }
+  if (!axis_keys.empty()) h5::set_attribute(ex.id(), "axes", axis_keys);
+  const std::vector<std::string> groups = group_names(cells);
   h5::Object st = h5::create_group(f, "status");
   h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
   h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "");
@@ -117,12 +172,12 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
 
   // One group of result datasets per resolution (shapes depend on N), rows in cell order.
   h5::Object results = h5::create_group(f, "results");
-  std::map<int, std::vector<const GridCell*>> by_resolution;
-  for (const GridCell& c : cells) by_resolution[c.spec.pde.resolution].push_back(&c);
+  std::map<std::string, std::vector<const GridCell*>> by_group;
+  for (const GridCell& c : cells) by_group[groups[static_cast<size_t>(c.id)]].push_back(&c);
   std::map<long, int> row_of;
-  for (const auto& [n, members] : by_resolution) {
+  for (const auto& [name, members] : by_group) {
     const ExperimentSpec& s = members.front()->spec;
-    const std::string g = group_name(n);
+    const std::string g = "/results/" + name;
     h5::Object group = h5::create_group(f, g);
     std::map<std::string, bool> made;
     const hsize_t rows = members.size();
@@ -182,6 +237,23 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       h5::write_row(column_sets[8].id(), h5::Type::i64, i, {}, &seed);
       h5::write_row(column_sets[9].id(), h5::Type::i32, i, {}, &row);
       h5::write_row(column_sets[10].id(), h5::Type::str, i, {}, str(c.spec.integrator.model, 16).data(), 16);
+      h5::write_row(column_sets[11].id(), h5::Type::str, i, {}, str(groups[i], 16).data(), 16);
+      for (size_t k = 0; k < axis_columns.size(); ++k) {
+        const AxisColumn& col = axis_columns[k];
+        const GridAxis& a = *col.axis;
+        const std::string& text = a.values[c.value[static_cast<size_t>(&a - sweep.axes.data())]].text;
+        const toml::table t = toml::parse("v = " + text);
+        if (col.type == h5::Type::i64) {
+          const std::int64_t v = t["v"].value<std::int64_t>().value();
+          h5::write_row(axis_sets[k].id(), col.type, i, {}, &v);
+        } else if (col.type == h5::Type::f64) {
+          const double v = t["v"].value<double>().value();
+          h5::write_row(axis_sets[k].id(), col.type, i, {}, &v);
+        } else {
+          const std::string shown = t["v"].is_string() ? t["v"].as_string()->get() : text;
+          h5::write_row(axis_sets[k].id(), col.type, i, {}, str(shown, col.width).data(), col.width);
+        }
+      }
       const std::int32_t pending = 0;
       h5::write_row(code.id(), h5::Type::i32, i, {}, &pending);
     }
@@ -218,7 +290,15 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& h
     const h5::RawData r = h5::read_row(f, "/experiments/row", static_cast<hsize_t>(cell.id));
     std::copy(r.bytes.begin(), r.bytes.begin() + 4, reinterpret_cast<unsigned char*>(&row));
   }
-  const std::string g = group_name(cell.spec.pde.resolution) + "/";
+  if (groups_.empty()) {  // read once: a worker writes many rows
+    const h5::RawData d = h5::read_raw(f, "/experiments/group");
+    const size_t width = d.bytes.size() / std::max<hsize_t>(1, d.shape.at(0));
+    for (size_t i = 0; i < d.shape.at(0); ++i) {
+      std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
+      groups_.push_back(v.substr(0, v.find('\0')));
+    }
+  }
+  const std::string g = "/results/" + groups_.at(static_cast<size_t>(cell.id)) + "/";
   h5::Object shard = h5::open_file_read_only(shard_path);
   if (const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash"); stored != hash)
     throw h5::Error("shard '" + shard_path + "' holds another cell (content hash " + stored + ", expected " + hash + ")");

@@ -50,6 +50,7 @@ class SweepStore {
   std::string path_;
   h5::Object file_;
   std::map<std::string, h5::Object> datasets_;
+  std::vector<std::string> groups_;  // /experiments/group, read at the first row written
 };
 
 // A committed cell whose durable copy cannot be used: it has to run again.
