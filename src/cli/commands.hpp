@@ -34,5 +34,6 @@ int run(int argc, char** argv);
 int repair(int argc, char** argv);
 int status(int argc, char** argv);
 int query(int argc, char** argv);
+int export_store(int argc, char** argv);
 
 }  // namespace npde::cli

@@ -27,6 +27,7 @@ Commands:
   repair STORE.h5      rebuild what a store's HDF5 file lost from its journal and shards
   status STORE.h5      counts of done, diverged, failed, pending cells; failure messages
   query STORE.h5       aggregate a metric over experiment keys; --pivot: train x infer matrix
+  export STORE.h5      one CSV (or JSON-lines) row per experiment: keys and every metric
   help [COMMAND]       this text, or a command's options
 
 Run `npdesweep <command> --help` (or `npdesweep help <command>`) for a command's options.
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   if (command == "repair") return npde::cli::repair(argc - 1, argv + 1);
   if (command == "status") return npde::cli::status(argc - 1, argv + 1);
   if (command == "query") return npde::cli::query(argc - 1, argv + 1);
+  if (command == "export") return npde::cli::export_store(argc - 1, argv + 1);
   if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
   if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
   std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;

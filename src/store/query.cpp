@@ -112,8 +112,12 @@ const std::vector<std::string>& query_stats() {
   return s;
 }
 
+void check_where(const StoreContents& store, const std::vector<std::pair<std::string, std::string>>& where) {
+  for (const auto& [k, v] : where) check_key(store, k), check_value(store, k, v);
+}
+
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
-  for (const auto& [k, v] : q.where) check_key(store, k), check_value(store, k, v);
+  check_where(store, q.where);
   for (const auto& k : q.group_by) check_key(store, k);
   const auto& stats = query_stats();
   if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())

@@ -31,6 +31,10 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
 
 const std::vector<std::string>& query_stats();
 
+// Checks --where conditions against the store: each key must be one of experiment_keys(store)
+// and each value one some experiment has (std::invalid_argument naming those that exist).
+void check_where(const StoreContents& store, const std::vector<std::pair<std::string, std::string>>& where);
+
 // One --where expression, "KEY=VALUE" (the value may contain '='). Throws std::invalid_argument
 // for anything else.
 std::pair<std::string, std::string> parse_where(const std::string& expression);

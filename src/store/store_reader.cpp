@@ -201,7 +201,8 @@ StoreContents read_store(const std::string& path) {
     const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
                       infer = h5::read_raw(id, "/experiments/infer_stencil"), ic = h5::read_raw(id, "/experiments/ic"),
                       res = h5::read_raw(id, "/experiments/resolution"), rep = h5::read_raw(id, "/experiments/replicate"),
-                      row = h5::read_raw(id, "/experiments/row"), code = h5::read_raw(id, "/status/code"),
+                      row = h5::read_raw(id, "/experiments/row"), hash = h5::read_raw(id, "/experiments/hash"),
+                      seed = h5::read_raw(id, "/experiments/seed"), code = h5::read_raw(id, "/status/code"),
                       msg = h5::read_raw(id, "/status/message"), secs = h5::read_raw(id, "/timing/seconds");
     // Stores made before the stepper became a grid axis have no column: every cell used RK4.
     const bool has_stepper = h5::exists(id, "/experiments/stepper");
@@ -225,6 +226,8 @@ StoreContents read_store(const std::string& path) {
     for (long i = 0; i < c.cells; ++i) {
       ExperimentRow r;
       r.id = i;
+      r.hash = string_at(hash, static_cast<size_t>(i));
+      r.seed = value_at<std::int64_t>(seed, static_cast<size_t>(i));
       const int n = value_at<std::int32_t>(res, static_cast<size_t>(i));
       const int status = value_at<std::int32_t>(code, static_cast<size_t>(i));
       r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},

@@ -13,6 +13,8 @@ namespace npde {
 
 struct ExperimentRow {
   long id = 0;
+  std::string hash;        // content hash of the cell's canonical job
+  long long seed = 0;      // seed of its initial weights
   std::map<std::string, std::string> keys;  // case, train_stencil, infer_stencil, ic, resolution, replicate, status
   std::string message;
   std::map<std::string, double> metrics;    // NaN when the experiment has no such value

@@ -1,0 +1,147 @@
+// `npdesweep export STORE.h5`: one row per experiment (or per experiment and test IC), every
+// key and every scalar metric, as CSV or JSON lines that pandas reads with no options.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "store/query.hpp"
+
+namespace npde::cli {
+namespace {
+
+const char* kDescription = R"(Writes the experiments of a sweep store as a table on stdout, one row per experiment (with
+--per-test-ic: one per experiment and test IC): id, content hash, status, message, every key
+(case, stencils, IC, stepper, resolution, replicate, seed and the sweep's dotted axes) and every
+scalar metric of `query --list`, numbers at round-trip precision. Read-only.
+
+  pandas.read_csv("cells.csv")                  # npdesweep export STORE.h5 > cells.csv
+  pandas.read_json("cells.jsonl", lines=True)   # ... --format jsonl > cells.jsonl)";
+
+const char* kFooter = R"(Values: a metric an experiment does not have (it diverged, failed or is pending; a dataset the
+store lacks) is an empty CSV field and null in JSON lines; NaN (a value that was computed but
+is not a number, e.g. the eigenvalues of a state a blown-up rollout never reached) is nan and
+NaN; a rollout that blew up has rollout_error inf (Infinity in JSON lines, as Python's json and
+pandas read it). With --per-test-ic the test-IC metrics are that IC's own values (otherwise the
+worst over test ICs, as in query).
+Examples:
+  npdesweep export paper-burgers.h5 > paper-burgers.csv
+  npdesweep export paper-burgers.h5 --format jsonl --where resolution=100 --per-test-ic
+Exit codes: 0, 2 (bad option, unknown key or value, not a store), 4 (reading failed: I/O error).)";
+
+// A key's text as a JSON value: a number when it is one (resolution, a learning rate), else a string.
+std::string json_key_value(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(v) &&
+      text.find_first_not_of("0123456789.eE+-") == std::string::npos)
+    return text;
+  return Json(text).dump();
+}
+
+std::string json_number_text(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return fmt::format("{}", v);
+}
+
+}  // namespace
+
+int export_store(int argc, char** argv) {
+  std::string store_file, format = "csv";
+  std::vector<std::string> wheres;
+  bool per_test_ic = false;
+  CommandLine cl("export", kDescription, kFooter);
+  cl.positional("STORE.h5", store_file, "the sweep store");
+  cl.option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  cl.option("--where", wheres, "keep experiments with KEY=VALUE (keys as in query); repeat to require several",
+            "KEY=VALUE");
+  cl.flag("--per-test-ic", per_test_ic, "one row per experiment and test IC, with a test_ic column");
+  if (auto code = cl.parse(argc, argv)) return *code;
+  std::vector<std::pair<std::string, std::string>> where;
+  try {
+    for (const std::string& w : wheres) {
+      try {
+        where.push_back(parse_where(w));
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+      }
+    }
+  } catch (const UsageError& e) {
+    return report_error("export", e, ErrorKind::input);
+  }
+  StoreContents store;
+  try {
+    store = read_store(store_file);
+    check_where(store, where);
+  } catch (const std::exception& e) {
+    return report_error("export", e, ErrorKind::bad_file);
+  }
+
+  // Columns: the cell, its keys (test_ic only per test IC), then the metrics.
+  std::vector<std::string> keys;
+  for (const std::string& k : experiment_keys(store))
+    if (k != "status" && (k != "test_ic" || per_test_ic)) keys.push_back(k);
+  std::vector<Table::Column> columns = {{"id", ""}, {"hash", ""}, {"status", ""}, {"message", ""}};
+  for (const std::string& k : keys) {
+    columns.push_back({k, ""});
+    if (k == "replicate") columns.push_back({"seed", ""});
+  }
+  for (const std::string& m : store.metric_names) columns.push_back({m, ""});
+  Table table(columns);
+  const bool csv = format == "csv";
+  for (const ExperimentRow& r : store.rows) {
+    const size_t units = per_test_ic ? store.test_ics.size() : 1;
+    for (size_t t = 0; t < units; ++t) {
+      auto key_of = [&](const std::string& k) { return k == "test_ic" ? store.test_ics[t] : r.keys.at(k); };
+      bool keep = true;
+      for (const auto& [k, v] : where) keep = keep && key_of(k) == v;
+      if (!keep) continue;
+      // A metric's value for this unit: the test IC's own when it has one, else the experiment's.
+      auto metric = [&](const std::string& m) -> const double* {
+        if (per_test_ic && t < r.per_test_ic.size())
+          if (auto it = r.per_test_ic[t].find(m); it != r.per_test_ic[t].end()) return &it->second;
+        auto it = r.metrics.find(m);
+        return it == r.metrics.end() ? nullptr : &it->second;
+      };
+      if (csv) {
+        table.row().integer(r.id).text(r.hash).text(r.keys.at("status")).text(r.message);
+        for (const std::string& k : keys) {
+          table.text(key_of(k));
+          if (k == "replicate") table.integer(r.seed);
+        }
+        for (const std::string& m : store.metric_names) {
+          const double* v = metric(m);
+          if (v)
+            table.number(*v, "{}", "nan");
+          else
+            table.text("");
+        }
+        continue;
+      }
+      std::string line = fmt::format("{{\"id\": {}, \"hash\": {}, \"status\": {}, \"message\": {}", r.id,
+                                     Json(r.hash).dump(), Json(r.keys.at("status")).dump(), Json(r.message).dump());
+      for (const std::string& k : keys) {
+        line += ", " + Json(k).dump() + ": " + json_key_value(key_of(k));
+        if (k == "replicate") line += fmt::format(", \"seed\": {}", r.seed);
+      }
+      for (const std::string& m : store.metric_names) {
+        const double* v = metric(m);
+        line += ", " + Json(m).dump() + ": " + (v ? json_number_text(*v) : std::string("null"));
+      }
+      std::cout << line << "}\n";
+    }
+  }
+  if (csv) table.print(std::cout, Format::csv);
+  std::cout.flush();
+  if (!std::cout) return report_error("export", std::runtime_error("cannot write the output"), ErrorKind::io);
+  return kExitOk;
+}
+
+}  // namespace npde::cli
