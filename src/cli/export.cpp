@@ -55,7 +55,7 @@ std::string json_number_text(double v) {
 int export_store(int argc, char** argv) {
   std::string store_file, format = "csv";
   std::vector<std::string> wheres;
-  bool per_test_ic = false;
+  bool per_test_ic = false, all = false;
   CommandLine cl("export", kDescription, kFooter);
   cl.positional("STORE.h5", store_file, "the sweep store");
   cl.option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT")
@@ -63,6 +63,9 @@ int export_store(int argc, char** argv) {
   cl.option("--where", wheres, "keep experiments with KEY=VALUE (keys as in query); repeat to require several",
             "KEY=VALUE");
   cl.flag("--per-test-ic", per_test_ic, "one row per experiment and test IC, with a test_ic column");
+  cl.flag("--all", all,
+          "also the finished cells of earlier sweeps of a grown store, with in_sweep = 0 (default: the current "
+          "sweep's cells)");
   if (auto code = cl.parse(argc, argv)) return *code;
   std::vector<std::pair<std::string, std::string>> where;
   try {
@@ -78,7 +81,7 @@ int export_store(int argc, char** argv) {
   }
   StoreContents store;
   try {
-    store = read_store(store_file);
+    store = read_store(store_file, all);
     check_where(store, where);
   } catch (const std::exception& e) {
     return report_error("export", e, ErrorKind::bad_file);
@@ -89,6 +92,7 @@ int export_store(int argc, char** argv) {
   for (const std::string& k : experiment_keys(store))
     if (k != "status" && (k != "test_ic" || per_test_ic)) keys.push_back(k);
   std::vector<Table::Column> columns = {{"id", ""}, {"hash", ""}, {"status", ""}, {"message", ""}};
+  if (all) columns.push_back({"in_sweep", ""});
   for (const std::string& k : keys) {
     columns.push_back({k, ""});
     if (k == "replicate") columns.push_back({"seed", ""});
@@ -112,6 +116,7 @@ int export_store(int argc, char** argv) {
       };
       if (csv) {
         table.row().integer(r.id).text(r.hash).text(r.keys.at("status")).text(r.message);
+        if (all) table.integer(r.in_view ? 1 : 0);
         for (const std::string& k : keys) {
           table.text(key_of(k));
           if (k == "replicate") table.integer(r.seed);
@@ -127,6 +132,7 @@ int export_store(int argc, char** argv) {
       }
       std::string line = fmt::format("{{\"id\": {}, \"hash\": {}, \"status\": {}, \"message\": {}", r.id,
                                      Json(r.hash).dump(), Json(r.keys.at("status")).dump(), Json(r.message).dump());
+      if (all) line += fmt::format(", \"in_sweep\": {}", r.in_view ? 1 : 0);
       for (const std::string& k : keys) {
         line += ", " + Json(k).dump() + ": " + json_key_value(key_of(k));
         if (k == "replicate") line += fmt::format(", \"seed\": {}", r.seed);

@@ -89,7 +89,7 @@ int query(int argc, char** argv) {
   std::string store_file, group_by;
   Format format = Format::table;
   std::vector<std::string> wheres;
-  bool pivot = false, list = false;
+  bool pivot = false, list = false, all = false;
   CommandLine cl("query", kDescription, kFooter);
   cl.positional("STORE.h5", store_file, "the sweep store");
   cl.option("--where", wheres, "keep experiments with KEY=VALUE; repeat to require several", "KEY=VALUE");
@@ -100,6 +100,7 @@ int query(int argc, char** argv) {
   add_format_option(cl, format, "output: table (default), csv or json");
   cl.flag("--pivot", pivot, "a train_stencil x infer_stencil matrix");
   cl.flag("--list", list, "print keys, their values and the metrics");
+  cl.flag("--all", all, "also the finished cells of earlier sweeps of a grown store (default: the current sweep's)");
   if (auto code = cl.parse(argc, argv)) return *code;
   try {
     for (const std::string& w : wheres) {
@@ -121,7 +122,7 @@ int query(int argc, char** argv) {
   StoreContents store;
   std::vector<QueryGroup> groups;
   try {
-    store = read_store(store_file);
+    store = read_store(store_file, all);
     if (list) {
       print_list(store);
       return kExitOk;

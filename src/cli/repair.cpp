@@ -46,8 +46,9 @@ int repair(int argc, char** argv) {
   try {
     if (!posix::exists(paths.journal) || !posix::exists(paths.sweep_toml))
       throw InputError(paths.file, 0, "", "is not a sweep store (no " + paths.journal + " or " + paths.sweep_toml + ")");
-    const SweepSpec sweep = read_sweep_file(paths.sweep_toml);
-    const std::vector<GridCell> cells = enumerate_cells(sweep);
+    const StoreCells store_cells_ = store_cells(read_history(paths), paths.file);
+    const SweepSpec& sweep = store_cells_.current();
+    const std::vector<GridCell>& cells = store_cells_.cells;
     const std::string canonical = canonical_sweep_toml(sweep);
     const std::string hash = content_hash(canonical);
     StoreLock lock(paths.lock);
@@ -68,7 +69,7 @@ int repair(int argc, char** argv) {
                         std::to_string(kSchemaVersion));
     } catch (const h5::Error& e) {
       std::printf("%s cannot be used (%s): recreating it\n", paths.file.c_str(), e.what());
-      SweepStore::create(paths.file, sweep, cells, canonical, hash, MPI_COMM_SELF);
+      SweepStore::create(paths.file, store_cells_, canonical, hash, MPI_COMM_SELF);
       rebuilt = true;
     }
     SweepStore store(paths.file, MPI_COMM_SELF);
@@ -76,7 +77,7 @@ int repair(int argc, char** argv) {
     const long restored =
         restore_committed_rows(store, cells, committed, paths, &missing);
     store.close();
-    std::printf("sweep %s: %zu cells, %zu committed in the journal (%ld damaged lines cut), %ld rows rewritten from "
+    std::printf("sweep %s: %zu cells in the store, %zu committed in the journal (%ld damaged lines cut), %ld rows rewritten from "
                 "shards%s, %zu committed cells without a usable shard\n",
                 sweep.name.c_str(), cells.size(), committed.size(), ignored, restored, rebuilt ? " into a new file" : "",
                 missing.size());

@@ -20,6 +20,7 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -183,7 +184,6 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   } catch (const Error& e) {  // UsageError or InputError
     verdict = {error_exit_code(e, ErrorKind::input), error_message("run", e)};
   }
-  const std::vector<GridCell> cells = verdict.code ? std::vector<GridCell>{} : enumerate_cells(sweep);
   const std::string canonical = verdict.code ? "" : canonical_sweep_toml(sweep);
   const std::string sweep_hash = verdict.code ? "" : content_hash(canonical);
   const StorePaths paths(posix::resolve_link(store_path));
@@ -195,7 +195,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       // NPDESWEEP_SKIP_SPACE_CHECK is a test hook: the fault tests fill a file system during
       // creation on purpose.
       resume.check_space = !std::getenv("NPDESWEEP_SKIP_SPACE_CHECK");
-      plan = plan_resume(paths, cells, canonical, sweep_hash, resume);
+      plan = plan_resume(paths, sweep.name, canonical, sweep_hash, resume);
       for (const std::string& note : plan.notes) std::fprintf(stderr, "npdesweep run: %s\n", note.c_str());
       verdict.create = plan.create;
     } catch (const Error& e) {
@@ -214,11 +214,17 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     return verdict.code;
   }
 
+  // Every rank knows the store's cells (this sweep's and earlier ones'): the master's history,
+  // sent rather than read, so that no rank depends on when the shared file system shows it.
+  boost::mpi::broadcast(world, plan.history, 0);
+  const StoreCells store_cells_ = master ? std::move(plan.cells) : store_cells(plan.history, paths.file);
+  const std::vector<GridCell>& cells = store_cells_.cells;
+
   // 3. Create or open the store together; rank 0 restores rows the file lost.
   sched::install_drain_handlers();
   if (verdict.create) {
     try {
-      SweepStore::create(paths.file, sweep, cells, canonical, sweep_hash, world);
+      SweepStore::create(paths.file, store_cells_, canonical, sweep_hash, world);
     } catch (const std::exception& e) {  // on to run()'s abort; a rerun makes the file again
       throw std::runtime_error("cannot create the store " + paths.file + ": " + e.what());
     }
@@ -234,14 +240,21 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     }
     if (restored && !settings.quiet)
       std::fprintf(stderr, "[%s] restored %ld committed rows from their shards\n", sweep.name.c_str(), restored);
+    if (!settings.quiet && plan.grown)
+      std::fprintf(stderr,
+                   "[%s] the sweep changed: %ld of its cells are finished in the store and reused (same content "
+                   "hash), %zu are new or unfinished; %ld finished cells of earlier sweeps stay in the store outside "
+                   "this sweep (query --all shows them)\n",
+                   sweep.name.c_str(), plan.finished_before, plan.pending.size(), plan.kept_outside);
+    const size_t in_sweep = store_cells_.view.size();
     if (!settings.quiet && plan.pending.empty())
-      std::fprintf(stderr, "[%s] nothing to do: all %zu cells are finished%s\n", sweep.name.c_str(), cells.size(),
+      std::fprintf(stderr, "[%s] nothing to do: all %zu cells are finished%s\n", sweep.name.c_str(), in_sweep,
                    plan.failed_before > 0 ? (" (" + std::to_string(plan.failed_before) +
                                              " failed: --retry-failed runs them again)").c_str()
                                           : "");
     else if (!settings.quiet)
       std::fprintf(stderr, "[%s] %zu cells, %ld already finished, %zu to run on %d workers\n", sweep.name.c_str(),
-                   cells.size(), plan.finished_before, plan.pending.size(), world.size() - 1);
+                   in_sweep, plan.finished_before, plan.pending.size(), world.size() - 1);
   }
   // Where the ranks run (one line, so a multi-node job shows its layout in the log).
   std::vector<std::string> hosts;

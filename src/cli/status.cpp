@@ -94,12 +94,13 @@ int status(int argc, char** argv) {
     return kExitOk;
   }
   if (format == Format::json) {
-    const long in_file = counts["done"] + counts["diverged"] + counts["failed"];
+    const long in_file = counts["done"] + counts["diverged"] + counts["failed"] + c.outside_view;
     Json out = {
         {"sweep", c.sweep_name},
         {"hash", c.sweep_hash},
         {"schema_version", c.schema_version},
-        {"cells", c.cells},
+        {"cells", static_cast<long>(c.rows.size())},
+        {"finished_outside_sweep", c.outside_view},
         {"counts", {{"done", counts["done"]}, {"diverged", counts["diverged"]}, {"failed", counts["failed"]},
                     {"pending", counts["pending"]}}},
         {"done_with_rollout_blowups", blown},
@@ -123,15 +124,19 @@ int status(int argc, char** argv) {
     std::printf("note: written by a newer npdesweep (this one writes schema %d): resume it with that version; "
                 "status, query and summarize read what they know\n",
                 kSchemaVersion);
-  std::printf("cells %ld: %ld done, %ld diverged, %ld failed, %ld pending\n", c.cells, counts["done"], counts["diverged"],
-              counts["failed"], counts["pending"]);
+  std::printf("cells %zu: %ld done, %ld diverged, %ld failed, %ld pending\n", c.rows.size(), counts["done"],
+              counts["diverged"], counts["failed"], counts["pending"]);
+  if (c.outside_view > 0)
+    std::printf("  and %ld finished cells of earlier sweeps this one does not have, kept in the store (query, export "
+                "and summarize show them with --all)\n",
+                c.outside_view);
   if (blown > 0)
     std::printf("  %ld of the done cells have a test rollout that blew up: a done cell ran to the end, and its "
                 "rollouts are results (query --metric rollout_blowups)\n",
                 blown);
   if (!journal_problem.empty()) std::printf("journal: cannot be read: %s\n", journal_problem.c_str());
   if (journaled >= 0) {
-    const long in_file = counts["done"] + counts["diverged"] + counts["failed"];
+    const long in_file = counts["done"] + counts["diverged"] + counts["failed"] + c.outside_view;
     std::printf("journal: %ld cells committed%s\n", journaled,
                 journaled > in_file ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
                                       "`run` or `repair` restores them)"

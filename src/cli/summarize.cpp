@@ -90,6 +90,8 @@ int summarize(int argc, char** argv) {
   CommandLine cl("summarize", kDescription, kFooter);
   cl.positional("FILE.h5", files, "run-one result files, or one sweep store");
   add_format_option(cl, format, "output: table (default), csv or json");
+  bool all = false;
+  cl.flag("--all", all, "a store: also the finished cells of earlier sweeps of a grown store");
   if (auto code = cl.parse(argc, argv)) return *code;
   for (const std::string& path : files)
     if (access(path.c_str(), R_OK) != 0) {
@@ -107,7 +109,7 @@ int summarize(int argc, char** argv) {
     }
     if (is_store) {
       try {
-        store_table(read_store(files[0])).print(std::cout, format);
+        store_table(read_store(files[0], all)).print(std::cout, format);
         return kExitOk;
       } catch (const std::exception& e) {
         return report_error("summarize", e, ErrorKind::bad_file);

@@ -111,7 +111,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   int active = world.size() - 1;
   std::vector<bool> stopped(static_cast<size_t>(world.size()), false);
   bool draining = false;
-  const long total = static_cast<long>(cells.size());
+  const long total = already_finished + static_cast<long>(pending.size());  // the sweep's cells, not the store's
 
   // The master alone decides to drain; workers learn it from the notice, never from a clock.
   auto start_drain = [&](const std::string& why) {

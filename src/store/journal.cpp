@@ -109,6 +109,13 @@ Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::m
   posix::write_file_atomic(path_, header);
 }
 
+void retarget_journal(const std::string& path, const std::string& sweep_hash) {
+  const std::string text = posix::read_file(path);
+  if (text.compare(0, kHeader.size(), kHeader) != 0) throw std::runtime_error(path + " is not an npdesweep journal");
+  const size_t end = text.find('\n');
+  posix::write_file_atomic(path, kHeader + sweep_hash + (end == std::string::npos ? std::string("\n") : text.substr(end)));
+}
+
 std::vector<JournalRecord> Journal::read(long* ignored_lines, size_t* intact_bytes) const {
   return parse_records(posix::read_file(path_), ignored_lines, intact_bytes);
 }

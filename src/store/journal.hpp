@@ -49,6 +49,12 @@ std::vector<JournalRecord> parse_journal_text(const std::string& text, const std
                                               const std::string& sweep_hash, long* ignored_lines = nullptr,
                                               long* torn_tail = nullptr);
 
+// Names another sweep in the header of the journal at `path`, keeping every record (atomically:
+// the whole file is written under a temporary name and renamed). A store that grows moves its
+// journal to the grown sweep this way: records name cells by id and content hash, which growth
+// keeps.
+void retarget_journal(const std::string& path, const std::string& sweep_hash);
+
 std::uint32_t crc32(const std::string& text);
 
 }  // namespace npde

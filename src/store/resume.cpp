@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
@@ -26,7 +27,19 @@ void ResumePlan::rerun(long id) {
   if (committed[id] == CellStatus::failed) --failed_before;
 }
 
-ResumePlan plan_resume(const StorePaths& paths, const std::vector<GridCell>& cells, const std::string& canonical_sweep,
+namespace {
+
+std::string sweep_name_of(const std::string& canonical) {
+  try {
+    return toml::parse(canonical)["sweep"]["name"].value_or(std::string());
+  } catch (const toml::parse_error&) {
+    return "";
+  }
+}
+
+}  // namespace
+
+ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, const std::string& canonical_sweep,
                        const std::string& sweep_hash, const ResumeOptions& options) {
   const bool file_exists = posix::exists(paths.file), journal_exists = posix::exists(paths.journal);
   std::string journal_hash, file_hash;
@@ -47,22 +60,42 @@ ResumePlan plan_resume(const StorePaths& paths, const std::vector<GridCell>& cel
       file_damaged = true;  // half-created or damaged: rebuilt from the journal and shards
     }
   }
+  // The store's sweeps so far: a sweep of the same name grows the store; any of their hashes may
+  // name the file and the journal (a growth cut short by a crash leaves them behind).
+  std::vector<std::string> history = read_history(paths);
+  const std::string store_name = history.empty() ? "" : sweep_name_of(history.back());
+  std::set<std::string> related;
+  if (store_name == sweep_name)
+    for (const std::string& text : history) related.insert(content_hash(text));
+  bool foreign = false;
   for (const auto& [what, hash] : {std::pair<std::string, std::string>{"the store file", file_hash},
-                                   {"its journal " + paths.journal, journal_hash}})
-    if (!hash.empty() && hash != sweep_hash && !options.force)
+                                   {"its journal " + paths.journal, journal_hash}}) {
+    if (hash.empty() || hash == sweep_hash || related.count(hash)) continue;
+    foreign = true;
+    if (!options.force)
       throw InputError(paths.file, 0, "--store",
-                       what + " was made from a different sweep (hash " + hash + ", this sweep " + sweep_hash +
-                           "); use another --store, or --force to replace it");
-  // The same sweep in another layout: an older one is rebuilt, a newer one is not ours.
-  const bool outdated = file_hash == sweep_hash && file_schema < kSchemaVersion;
-  if (file_hash == sweep_hash && file_schema > kSchemaVersion && !options.force)
+                       what + " was made from a different sweep (" +
+                           (store_name.empty() ? "hash " + hash : "'" + store_name + "', hash " + hash) + "; this is '" +
+                           sweep_name + "', hash " + sweep_hash +
+                           "); a store grows only with a sweep of its own name: use another --store, or --force "
+                           "to replace it");
+  }
+  // A layout: an older one is rebuilt, a newer one is not ours.
+  const bool ours = !file_hash.empty() && !foreign;
+  const bool outdated = ours && file_schema < kSchemaVersion;
+  if (ours && file_schema > kSchemaVersion && !options.force)
     throw InputError(paths.file, 0, "--store",
                      "was written by a newer npdesweep (store schema " + std::to_string(file_schema) +
                          ", this one writes " + std::to_string(kSchemaVersion) +
                          "); resume it with that version, or --force to replace it");
+  if (foreign) history.clear();  // --force: a new store
+  const bool grown = !history.empty() && history.back() != canonical_sweep;
+  std::vector<std::string> next = history;
+  if (history.empty() || grown) next.push_back(canonical_sweep);
+  StoreCells cells = store_cells(next, paths.file);
   // A new store: will it fit? Checked before anything is written.
   if (!file_exists && options.check_space) {
-    const double need = estimated_store_bytes(cells);
+    const double need = estimated_store_bytes(cells.cells);
     const std::string dir =
         paths.file.rfind('/') == std::string::npos ? "." : paths.file.substr(0, paths.file.rfind('/') + 1);
     struct statvfs fs {};
@@ -77,26 +110,42 @@ ResumePlan plan_resume(const StorePaths& paths, const std::vector<GridCell>& cel
   posix::make_directory(paths.sidecar);
   posix::make_directory(paths.shards);
   plan.lock = std::make_unique<StoreLock>(paths.lock);
-  if (options.force && !journal_hash.empty() && journal_hash != sweep_hash) posix::remove(paths.journal);
+  if (foreign) {  // --force: forget the other sweep's commits and history (its shards are ignored by hash)
+    posix::remove(paths.journal);
+    for (int n = 0; posix::exists(paths.history_entry(n)); ++n) posix::remove(paths.history_entry(n));
+  }
+  // Growth, durably and in this order: the history names the new sweep, then the journal does;
+  // the file is rebuilt below. A crash in between leaves hashes the history relates.
+  if (grown) append_history(paths, history, canonical_sweep);
+  if (!foreign && !journal_hash.empty() && journal_hash != sweep_hash) retarget_journal(paths.journal, sweep_hash);
+  plan.history = std::move(next);
+  plan.cells = std::move(cells);
+  plan.grown = grown;
   plan.journal = std::make_unique<Journal>(paths.journal, sweep_hash);
-  plan.committed = committed_cells(plan.journal->read(), cells);
+  plan.committed = committed_cells(plan.journal->read(), plan.cells.cells);
   if (options.retry_failed)
     for (auto it = plan.committed.begin(); it != plan.committed.end();)
-      it = it->second == CellStatus::failed ? plan.committed.erase(it) : std::next(it);
-  for (const GridCell& c : cells)
-    if (!plan.committed.count(c.id)) plan.pending.push_back(c.id);
+      it = it->second == CellStatus::failed && plan.cells.in_view[static_cast<size_t>(it->first)]
+               ? plan.committed.erase(it)
+               : std::next(it);
+  for (long id : plan.cells.view)
+    if (!plan.committed.count(id)) plan.pending.push_back(id);
   for (const auto& [id, status] : plan.committed) {
     plan.rewrite.push_back(id);
+    if (!plan.cells.in_view[static_cast<size_t>(id)]) {
+      ++plan.kept_outside;
+      continue;
+    }
+    ++plan.finished_before;
     plan.failed_before += status == CellStatus::failed;
   }
-  plan.finished_before = static_cast<long>(plan.committed.size());
   if (file_damaged)
     plan.notes.push_back(paths.file + " is damaged or was never completed; rebuilding it from the journal and shards");
   else if (outdated)
     plan.notes.push_back(paths.file + " has the layout of store schema " + std::to_string(file_schema) +
                          "; rebuilding it in schema " + std::to_string(kSchemaVersion) +
                          " from the journal and shards (finished cells are kept)");
-  plan.create = !file_exists || file_damaged || file_hash != sweep_hash || outdated;  // the hash: --force
+  plan.create = !file_exists || file_damaged || file_hash != sweep_hash || outdated;  // the hash: growth or --force
   posix::write_file_atomic(paths.sweep_toml, canonical_sweep);  // `repair` rebuilds from it
   return plan;
 }

@@ -13,13 +13,14 @@
 #include "pipeline/cell_status.hpp"
 #include "spec/sweep_file.hpp"
 #include "store/journal.hpp"
+#include "store/store_cells.hpp"
 #include "store/store_lock.hpp"
 #include "store/sweep_store.hpp"
 
 namespace npde {
 
 struct ResumeOptions {
-  bool force = false;         // replace a store made from another sweep (or a newer layout)
+  bool force = false;         // replace a store made from an unrelated sweep (or a newer layout)
   bool retry_failed = false;  // cells recorded as failed run again
   bool check_space = true;    // refuse a new store the file system cannot hold
 };
@@ -27,10 +28,14 @@ struct ResumeOptions {
 struct ResumePlan {
   std::unique_ptr<StoreLock> lock;     // held until the plan is destroyed
   std::unique_ptr<Journal> journal;
+  std::vector<std::string> history;      // the store's sweeps, this one last (every rank builds the cells from it)
+  StoreCells cells;                      // store_cells(history)
   std::map<long, CellStatus> committed;  // cell id -> status of its last journal record
-  std::vector<long> pending;             // cells to run, in enumeration order
+  std::vector<long> pending;             // cells of this sweep to run, in its enumeration order
   std::vector<long> rewrite;             // committed cells whose rows are checked and restored
-  long finished_before = 0, failed_before = 0;
+  long finished_before = 0, failed_before = 0;  // of this sweep's cells
+  long kept_outside = 0;                 // finished cells of earlier sweeps that this one does not have
+  bool grown = false;                    // the sweep differs from the store's last one: it grew (or shrank)
   bool create = false;                   // make FILE.h5 (again) before running
   std::vector<std::string> notes;        // what the plan found worth saying (a rebuild and why)
 
@@ -39,10 +44,13 @@ struct ResumePlan {
 };
 
 // Checks the store against the sweep, then (only if they belong together) creates the sidecar
-// directories, takes the lock, opens or makes the journal, writes sweep.toml and plans. Throws
-// InputError (another sweep's store, a newer layout, not a store, too little space), StoreLocked
-// (a run holds it), posix::IoError and h5 errors (the file system failed).
-ResumePlan plan_resume(const StorePaths& paths, const std::vector<GridCell>& cells, const std::string& canonical_sweep,
+// directories, takes the lock, opens or makes the journal, writes sweep.toml and plans. A store
+// belongs to a sweep of the same name: run on an edited sweep, it grows (store/store_cells.hpp):
+// the sweep is appended to its history, the journal is moved to it, the file rebuilt, and only
+// cells it has not finished run. Throws InputError (a store of a sweep of another name, a newer
+// layout, not a store, too little space), StoreLocked (a run holds it), posix::IoError and h5
+// errors (the file system failed).
+ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, const std::string& canonical_sweep,
                        const std::string& sweep_hash, const ResumeOptions& options);
 
 // The journal's records that belong to these cells (id in range, content hash of that cell),

@@ -165,7 +165,7 @@ std::vector<std::string> experiment_keys(const StoreContents& store) {
   return keys;
 }
 
-StoreContents read_store(const std::string& path) {
+StoreContents read_store(const std::string& path, bool all) {
   if (access(path.c_str(), R_OK) != 0) {
     const int err = errno;
     const std::string why = path + ": cannot read the file: " + std::strerror(err);
@@ -209,6 +209,8 @@ StoreContents read_store(const std::string& path) {
     const h5::RawData stepper = has_stepper ? h5::read_raw(id, "/experiments/stepper") : h5::RawData{};
     // Stores of schema 5 on: the results group of each cell, and a column per dotted grid axis.
     const bool has_group = h5::exists(id, "/experiments/group");
+    const bool has_view = h5::exists(id, "/experiments/in_view");
+    const h5::RawData view = has_view ? h5::read_raw(id, "/experiments/in_view") : h5::RawData{};
     const h5::RawData group = has_group ? h5::read_raw(id, "/experiments/group") : h5::RawData{};
     std::vector<std::pair<std::string, h5::RawData>> axes;
     if (h5::attribute_exists(id, "/experiments", "axes")) {
@@ -230,6 +232,9 @@ StoreContents read_store(const std::string& path) {
       r.seed = value_at<std::int64_t>(seed, static_cast<size_t>(i));
       const int n = value_at<std::int32_t>(res, static_cast<size_t>(i));
       const int status = value_at<std::int32_t>(code, static_cast<size_t>(i));
+      r.in_view = !has_view || value_at<std::int32_t>(view, static_cast<size_t>(i)) != 0;
+      if (!r.in_view && status != 0) ++c.outside_view;
+      if (!r.in_view && (!all || status == 0)) continue;  // a cell an earlier sweep dropped before it ran: nothing
       r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
                 {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
                 {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},

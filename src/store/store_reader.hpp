@@ -13,6 +13,7 @@ namespace npde {
 
 struct ExperimentRow {
   long id = 0;
+  bool in_view = true;     // in the store's current sweep (false: kept from an earlier sweep)
   std::string hash;        // content hash of the cell's canonical job
   long long seed = 0;      // seed of its initial weights
   std::map<std::string, std::string> keys;  // case, train_stencil, infer_stencil, ic, resolution, replicate, status
@@ -31,6 +32,7 @@ struct StoreContents {
   std::vector<std::string> axis_keys;  // the sweep's dotted grid axes ("training.learning_rate"), keys of every row
   std::vector<ExperimentRow> rows;
   std::vector<std::string> metric_names;  // every metric present, in a stable order
+  long outside_view = 0;  // finished cells of earlier sweeps of a grown store (in rows only when read with all)
 };
 
 // The keys queries can filter and group on: the experiment's own, then `test_ic`, which makes
@@ -48,6 +50,8 @@ class StoreIoError : public Error {
 
 // Throws std::runtime_error with a one-line reason when the file is missing, not HDF5, or not
 // an npdesweep store, and StoreIoError when reading it failed.
-StoreContents read_store(const std::string& path);
+// The rows are the cells of the store's current sweep; with `all`, also the finished cells that
+// only earlier sweeps of a grown store had (docs/store.md, "Growth").
+StoreContents read_store(const std::string& path, bool all = false);
 
 }  // namespace npde

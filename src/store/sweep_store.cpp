@@ -10,6 +10,7 @@
 #include "spec/canonical.hpp"
 #include "store/posix_io.hpp"
 #include "store/result_schema.hpp"
+#include "store/store_cells.hpp"
 
 namespace npde {
 namespace {
@@ -65,22 +66,32 @@ std::vector<std::string> group_names(const std::vector<GridCell>& cells) {
   return names;
 }
 
-// An axis column of /experiments: integers as i64, numbers as f64, anything else as its text.
+// An axis column of /experiments: integers as i64, numbers as f64 (NaN for a cell without the
+// key), anything else as its text (strings without their quotes).
 struct AxisColumn {
-  const GridAxis* axis;
-  h5::Type type;
-  size_t width = 0;
-};
-AxisColumn axis_column(const GridAxis& a) {
-  bool integers = true, numbers = true;
+  std::string key;
+  std::vector<std::string> texts;  // per cell, canonical TOML ("" when the cell has no such key)
+  h5::Type type = h5::Type::str;
   size_t width = 1;
-  for (const AxisValue& v : a.values) {
-    const toml::table t = toml::parse("v = " + v.text);
-    integers = integers && t["v"].is_integer();
-    numbers = numbers && (t["v"].is_integer() || t["v"].is_floating_point());
-    width = std::max(width, v.text.size());
+};
+AxisColumn axis_column(const StoreCells& store, const std::string& key) {
+  AxisColumn c;
+  c.key = key;
+  bool integers = true, numbers = true;
+  for (size_t i = 0; i < store.cells.size(); ++i) {
+    c.texts.push_back(cell_value(store, static_cast<long>(i), key));
+    const std::string& t = c.texts.back();
+    if (t.empty()) {
+      integers = false;
+      continue;
+    }
+    const toml::table v = toml::parse("v = " + t);
+    integers = integers && v["v"].is_integer();
+    numbers = numbers && (v["v"].is_integer() || v["v"].is_floating_point());
+    c.width = std::max(c.width, t.size());
   }
-  return {&a, integers ? h5::Type::i64 : numbers ? h5::Type::f64 : h5::Type::str, width};
+  c.type = integers ? h5::Type::i64 : numbers ? h5::Type::f64 : h5::Type::str;
+  return c;
 }
 
 // Creates the groups above a relative dataset path ("a/b/c" -> "a", "a/b") under `loc`.
@@ -102,14 +113,19 @@ StorePaths::StorePaths(const std::string& store_file)
       journal(sidecar + "/journal"),
       lock(sidecar + "/lock"),
       shards(sidecar + "/shards"),
-      sweep_toml(sidecar + "/sweep.toml") {}
+      sweep_toml(sidecar + "/sweep.toml"),
+      history(sidecar + "/history") {}
+
+std::string StorePaths::history_entry(int n) const { return history + "/" + std::to_string(n) + ".toml"; }
 
 std::string StorePaths::shard(long id, const std::string& hash) const {
   return shards + "/" + std::to_string(id) + "-" + hash + ".h5";
 }
 
-void SweepStore::create(const std::string& path, const SweepSpec& sweep, const std::vector<GridCell>& cells,
-                        const std::string& canonical_text, const std::string& sweep_hash, MPI_Comm comm) {
+void SweepStore::create(const std::string& path, const StoreCells& store, const std::string& canonical_text,
+                        const std::string& sweep_hash, MPI_Comm comm) {
+  const SweepSpec& sweep = store.current();
+  const std::vector<GridCell>& cells = store.cells;
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   h5::Object file = h5::create_parallel_file(path, comm);
@@ -130,7 +146,7 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
     const char* description;
   };
   const std::vector<Column> columns = {
-      {"id", h5::Type::i64, 0, "cell index in the sweep's enumeration order"},
+      {"id", h5::Type::i64, 0, "cell id: its place in the store (the first sweep's enumeration order, then each later sweep's new cells)"},
       {"hash", h5::Type::str, 16, "content hash of the cell's canonical experiment (resume key)"},
       {"case", h5::Type::str, 16, "PDE case"},
       {"train_stencil", h5::Type::str, 16, "stencil of the varied term in the truth data"},
@@ -141,22 +157,27 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       {"seed", h5::Type::i64, 0, "seed of the Glorot initial weights"},
       {"row", h5::Type::i32, 0, "row of this cell in /results/N<resolution>"},
       {"stepper", h5::Type::str, 16, "the model's time stepper (integrator.model)"},
-      {"group", h5::Type::str, 16, "the group under /results holding this cell's row (cells of one shape share one)"}};
+      {"group", h5::Type::str, 16, "the group under /results holding this cell's row (cells of one shape share one)"},
+      {"in_view", h5::Type::i32, 0, "1 if the cell is in the store's current sweep, 0 if only an earlier sweep had it"}};
   std::vector<h5::Object> column_sets;
   for (const Column& c : columns) {
     column_sets.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
     h5::describe(column_sets.back().id(), c.description, "");
   }
-  // One column per dotted grid axis, named by its job key; the attribute `axes` lists them.
+  // One column per dotted grid axis of any sweep of the store (the current sweep's first), named
+  // by its job key; the attribute `axes` lists them.
+  std::vector<std::string> keys;
+  for (size_t k = store.sweeps.size(); k-- > 0;)
+    for (const GridAxis& a : store.sweeps[k].axes)
+      if (!a.named() && std::find(keys.begin(), keys.end(), a.key) == keys.end()) keys.push_back(a.key);
   std::vector<AxisColumn> axis_columns;
   std::vector<h5::Object> axis_sets;
   std::string axis_keys;
-  for (const GridAxis& a : sweep.axes) {
-    if (a.named()) continue;
-    axis_columns.push_back(axis_column(a));
-    axis_sets.push_back(h5::create_row_dataset(ex.id(), a.key, axis_columns.back().type, {e}, axis_columns.back().width));
-    h5::describe(axis_sets.back().id(), "the grid axis " + a.key + " (a job key): this cell's value", "");
-    axis_keys += (axis_keys.empty() ? "" : "\n") + a.key;
+  for (const std::string& key : keys) {
+    axis_columns.push_back(axis_column(store, key));
+    axis_sets.push_back(h5::create_row_dataset(ex.id(), key, axis_columns.back().type, {e}, axis_columns.back().width));
+    h5::describe(axis_sets.back().id(), "the grid axis " + key + " (a job key): this cell's value", "");
+    axis_keys += (axis_keys.empty() ? "" : "\n") + key;
   }
   if (!axis_keys.empty()) h5::set_attribute(ex.id(), "axes", axis_keys);
   const std::vector<std::string> groups = group_names(cells);
@@ -238,11 +259,12 @@ void SweepStore::create(const std::string& path, const SweepSpec& sweep, const s
       h5::write_row(column_sets[9].id(), h5::Type::i32, i, {}, &row);
       h5::write_row(column_sets[10].id(), h5::Type::str, i, {}, str(c.spec.integrator.model, 16).data(), 16);
       h5::write_row(column_sets[11].id(), h5::Type::str, i, {}, str(groups[i], 16).data(), 16);
+      const std::int32_t in_view = store.in_view[i] ? 1 : 0;
+      h5::write_row(column_sets[12].id(), h5::Type::i32, i, {}, &in_view);
       for (size_t k = 0; k < axis_columns.size(); ++k) {
         const AxisColumn& col = axis_columns[k];
-        const GridAxis& a = *col.axis;
-        const std::string& text = a.values[c.value[static_cast<size_t>(&a - sweep.axes.data())]].text;
-        const toml::table t = toml::parse("v = " + text);
+        const std::string& text = col.texts[i];
+        const toml::table t = toml::parse("v = " + (text.empty() ? std::string("nan") : text));
         if (col.type == h5::Type::i64) {
           const std::int64_t v = t["v"].value<std::int64_t>().value();
           h5::write_row(axis_sets[k].id(), col.type, i, {}, &v);

@@ -22,16 +22,20 @@ namespace npde {
 
 
 struct StorePaths {
-  std::string file, sidecar, journal, lock, shards, sweep_toml;
+  std::string file, sidecar, journal, lock, shards, sweep_toml, history;
   explicit StorePaths(const std::string& store_file);
   std::string shard(long id, const std::string& hash) const;
+  std::string history_entry(int n) const;  // history/<n>.toml: the n-th sweep run on the store
 };
+
+struct StoreCells;  // store/store_cells.hpp
 
 class SweepStore {
  public:
-  // Collective: creates the file with every dataset for the sweep's cells.
-  static void create(const std::string& path, const SweepSpec& sweep, const std::vector<GridCell>& cells,
-                     const std::string& canonical_text, const std::string& sweep_hash, MPI_Comm comm);
+  // Collective: creates the file with every dataset for the store's cells (the current sweep's
+  // and those of earlier sweeps it keeps).
+  static void create(const std::string& path, const StoreCells& store, const std::string& canonical_text,
+                     const std::string& sweep_hash, MPI_Comm comm);
   // Collective: opens an existing store for writing rows.
   SweepStore(const std::string& path, MPI_Comm comm);
 

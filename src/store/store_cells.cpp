@@ -1,0 +1,61 @@
+#include "store/store_cells.hpp"
+
+#include <map>
+
+#include "spec/canonical.hpp"
+#include "store/posix_io.hpp"
+
+namespace npde {
+
+StoreCells store_cells(const std::vector<std::string>& history, const std::string& source) {
+  StoreCells s;
+  std::map<std::string, long> id_of;  // content hash -> id
+  for (size_t k = 0; k < history.size(); ++k) {
+    s.sweeps.push_back(read_sweep_text(history[k], source + " (sweep " + std::to_string(k) + " of its history)"));
+    const bool current = k + 1 == history.size();
+    for (GridCell& c : enumerate_cells(s.sweeps.back())) {
+      const std::string hash = content_hash(canonical_toml(c.spec));
+      auto [it, fresh] = id_of.emplace(hash, static_cast<long>(s.cells.size()));
+      if (fresh) {
+        c.id = it->second;
+        s.cells.push_back(std::move(c));
+        s.sweep_of.push_back(k);
+        s.in_view.push_back(false);
+      }
+      if (current) {
+        s.in_view[static_cast<size_t>(it->second)] = true;
+        s.view.push_back(it->second);
+      }
+    }
+  }
+  return s;
+}
+
+std::vector<std::string> read_history(const StorePaths& paths) {
+  std::vector<std::string> history;
+  for (int n = 0; posix::exists(paths.history_entry(n)); ++n) history.push_back(posix::read_file(paths.history_entry(n)));
+  if (history.empty() && posix::exists(paths.sweep_toml)) history.push_back(posix::read_file(paths.sweep_toml));
+  return history;
+}
+
+void append_history(const StorePaths& paths, const std::vector<std::string>& history, const std::string& canonical) {
+  posix::make_directory(paths.history);
+  for (size_t n = 0; n <= history.size(); ++n) {
+    const std::string path = paths.history_entry(static_cast<int>(n));
+    if (n < history.size() && posix::exists(path)) continue;
+    posix::write_file_atomic(path, n < history.size() ? history[n] : canonical);
+  }
+}
+
+std::string cell_value(const StoreCells& store, long id, const std::string& key) {
+  const size_t i = static_cast<size_t>(id);
+  const SweepSpec& sweep = store.sweeps[store.sweep_of[i]];
+  if (const GridAxis* a = sweep.axis(key)) return a->values[store.cells[i].value[static_cast<size_t>(a - sweep.axes.data())]].text;
+  if (key == "experiment.seed") return std::to_string(sweep.seed);
+  const toml::table job = toml::parse(canonical_toml(store.cells[i].spec));
+  const size_t dot = key.find('.');
+  const toml::node* n = job[key.substr(0, dot)][key.substr(dot + 1)].node();
+  return n ? canonical_value(*n) : "";
+}
+
+}  // namespace npde
