@@ -38,6 +38,9 @@ namespace {
 const char* kDescription = R"(Runs every cell of a sweep (docs/sweep-file.md) on P-1 worker ranks (rank 0 schedules) and
 writes the results into one parallel HDF5 store (docs/store.md), with its journal, shards and
 lock in FILE.h5.d/. Running the same command again resumes: only cells not yet committed run.
+Running an edited sweep of the same [sweep] name on its store grows it: finished cells whose
+job is unchanged are reused, only new cells run, and cells the sweep no longer has stay in the
+store outside its view (docs/store.md, "Growth").
 Start it under mpirun or srun: mpirun -np P npdesweep run SWEEP.toml --store FILE.h5.)";
 
 const char* kFooter = R"(Environment: NPDESWEEP_MPIIO_HINTS="key=value,..." passes MPI-IO hints for the store's file
@@ -152,7 +155,9 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
             "T");
   cl.option("--grace", grace, "seconds running cells get after a drain signal (default 30)", "S");
   cl.flag("--retry-failed", resume.retry_failed, "run cells recorded as failed again");
-  cl.flag("--force", resume.force, "replace a store made from a different sweep file");
+  cl.flag("--force", resume.force,
+          "replace a store of a sweep with another name (an edited sweep of the same name grows its store: no "
+          "--force needed)");
   cl.flag("--quiet", settings.quiet, "no progress on stderr");
   {
     // Only rank 0 prints help and usage errors; every rank returns the same code.
