@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   if (std::getline(in, line)) q.stat = line;
   if (std::getline(in, line)) q.versus = line;
   try {
-    while (std::getline(in, line)) q.where.push_back(npde::parse_where(line));
+    while (std::getline(in, line)) q.where.push_back(npde::parse_condition(line));
     long total = 0;
     for (const npde::QueryGroup& g : npde::run_query(store(), q)) {
       if (g.n < 0 || g.with_value < 0 || g.with_value > g.n || g.key_values.size() != q.group_by.size()) {

@@ -60,18 +60,20 @@ int export_store(int argc, char** argv) {
   cl.positional("STORE.h5", store_file, "the sweep store");
   cl.option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT")
       ->check(CLI::IsMember({"csv", "jsonl"}));
-  cl.option("--where", wheres, "keep experiments with KEY=VALUE (keys as in query); repeat to require several",
-            "KEY=VALUE");
+  cl.option("--where", wheres,
+            "keep experiments meeting a condition on a key or metric, as in query (KEY=A,B KEY!=A KEY<X ...); "
+            "repeat to require several",
+            "COND");
   cl.flag("--per-test-ic", per_test_ic, "one row per experiment and test IC, with a test_ic column");
   cl.flag("--all", all,
           "also the finished cells of earlier sweeps of a grown store, with in_sweep = 0 (default: the current "
           "sweep's cells)");
   if (auto code = cl.parse(argc, argv)) return *code;
-  std::vector<std::pair<std::string, std::string>> where;
+  std::vector<Condition> where;
   try {
     for (const std::string& w : wheres) {
       try {
-        where.push_back(parse_where(w));
+        where.push_back(parse_condition(w));
       } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
       }
@@ -82,7 +84,7 @@ int export_store(int argc, char** argv) {
   StoreContents store;
   try {
     store = read_store(store_file, all);
-    check_where(store, where);
+    check_conditions(store, where);
   } catch (const std::exception& e) {
     return report_error("export", e, ErrorKind::bad_file);
   }
@@ -105,7 +107,7 @@ int export_store(int argc, char** argv) {
     for (size_t t = 0; t < units; ++t) {
       auto key_of = [&](const std::string& k) { return k == "test_ic" ? store.test_ics[t] : r.keys.at(k); };
       bool keep = true;
-      for (const auto& [k, v] : where) keep = keep && key_of(k) == v;
+      for (const Condition& c : where) keep = keep && meets(store, r, per_test_ic ? static_cast<long>(t) : -1, c);
       if (!keep) continue;
       // A metric's value for this unit: the test IC's own when it has one, else the experiment's.
       auto metric = [&](const std::string& m) -> const double* {

@@ -22,13 +22,22 @@
 namespace npde::cli {
 namespace {
 
-const char* kDescription = R"(Aggregates one per-experiment metric of a sweep store over the experiments that match every
+const char* kDescription = R"(Aggregates one per-experiment metric of a sweep store over the experiments that meet every
 --where, grouped by the --group-by keys (default: all matching experiments in one group).
---pivot prints a training-stencil x inference-stencil matrix of the statistic (fix the other
-keys with --where, or they are aggregated too). --list prints the keys with their values in
+--pivot prints a training-stencil x inference-stencil matrix of the statistic, one per value of
+--per KEY (or of the --group-by keys), each titled with what it aggregated over. --sort METRIC
+lists the matching experiments themselves, sorted. --list prints the keys with their values in
 this store and every metric with its meaning. Read-only.)";
 
-const char* kFooter = R"(Values: inf marks blown-up rollouts (null in JSON); n is the number of experiments in a group
+const char* kFooter = R"(Conditions (--where, repeatable, all must hold): KEY=A or KEY=A,B (any of the values), KEY!=A,B,
+KEY<X, KEY<=X, KEY>X, KEY>=X, on keys (numbers compare as numbers: resolution>=64) and on
+metrics (rollout_blowups>0, rollout_error<0.1); an experiment without the metric (or NaN) meets
+only !=. Naming one key in two --where is allowed (both must hold) and warned about.
+Statistics: mean, median, min, max, sum, std (the sample standard deviation, n-1), count,
+argmin and argmax (the value and the experiment that attains it: its id and the keys that set it
+apart), spearman. Metrics: every metric of --list; rollout_error@K for any output step K.
+
+Values: inf marks blown-up rollouts (null in JSON); n is the number of experiments in a group
 and n_value how many of them have the metric (diverged and pending experiments have none). A
 --where value that no experiment has is an error naming the values that exist (status values
 are always allowed). Test ICs: rollout and eigenvalue metrics of an experiment are its worst
@@ -43,6 +52,9 @@ Examples:
   npdesweep query paper-burgers.h5 --group-by infer_stencil,resolution --metric max_lambda
   npdesweep query paper-burgers.h5 --pivot --where resolution=100 --metric rollout_error
   npdesweep query burgers-large.h5 --group-by resolution --stat spearman --versus max_lambda@1
+  npdesweep query paper-burgers.h5 --group-by resolution --stat argmin --metric rollout_error
+  npdesweep query paper-burgers.h5 --where rollout_blowups>0 --sort rollout_error --desc --top 10
+  npdesweep query paper-burgers.h5 --pivot --per resolution --where infer_stencil!=forward1
 
 Exit codes: 0, 2 bad input (an unknown key, metric or value; not a readable store), 4 an I/O
 error reading the store (run again).)";
@@ -82,50 +94,133 @@ void print_list(const StoreContents& store) {
   std::printf("present in this store: %s\n", joined(store.metric_names).c_str());
 }
 
+
+// The keys whose values differ among `rows` (the ones worth showing beside an experiment).
+std::vector<std::string> varying_keys(const StoreContents& store, const std::vector<const ExperimentRow*>& rows,
+                                      const std::vector<std::string>& except) {
+  std::vector<std::string> out;
+  for (const std::string& k : experiment_keys(store)) {
+    if (k == "test_ic" || std::find(except.begin(), except.end(), k) != except.end()) continue;
+    std::set<std::string> values;
+    for (const ExperimentRow* r : rows) values.insert(r->keys.at(k));
+    if (values.size() > 1) out.push_back(k);
+  }
+  return out;
+}
+
+// --sort: the matching units themselves, sorted by a metric (NaN last), the first K.
+int print_sorted(const StoreContents& store, const QuerySpec& q, const std::string& sort, bool desc, long top,
+                 bool per_test, Format format) {
+  struct Unit {
+    const ExperimentRow* r;
+    long t;
+    double v;
+  };
+  std::vector<Unit> units;
+  for (const ExperimentRow& r : store.rows)
+    for (long t = 0; t < (per_test ? static_cast<long>(store.test_ics.size()) : 1); ++t) {
+      const long ic = per_test ? t : -1;
+      bool keep = true;
+      for (const Condition& c : q.where) keep = keep && meets(store, r, ic, c);
+      if (keep) units.push_back({&r, ic, unit_metric(r, ic, sort)});
+    }
+  std::stable_sort(units.begin(), units.end(), [&](const Unit& a, const Unit& b) {
+    if (std::isnan(a.v) || std::isnan(b.v)) return !std::isnan(a.v) && std::isnan(b.v);
+    return desc ? a.v > b.v : a.v < b.v;
+  });
+  if (top >= 0 && static_cast<long>(units.size()) > top) units.resize(static_cast<size_t>(top));
+  std::vector<const ExperimentRow*> rows;
+  for (const Unit& u : units) rows.push_back(u.r);
+  const std::vector<std::string> keys = varying_keys(store, rows, {});
+  std::vector<Table::Column> columns = {{"id", ""}};
+  if (per_test) columns.push_back({"test_ic", ""});
+  for (const std::string& k : keys) columns.push_back({k, ""});
+  columns.push_back({sort, ""});
+  const bool also = q.metric != sort;
+  if (also) columns.push_back({q.metric, ""});
+  Table table(columns);
+  for (const Unit& u : units) {
+    table.row().integer(u.r->id);
+    if (per_test) table.text(store.test_ics[static_cast<size_t>(u.t)]);
+    for (const std::string& k : keys) table.text(u.r->keys.at(k));
+    table.number(u.v);
+    if (also) table.number(unit_metric(*u.r, u.t, q.metric));
+  }
+  table.print(std::cout, format);
+  return kExitOk;
+}
+
 }  // namespace
 
 int query(int argc, char** argv) {
   QuerySpec q;
-  std::string store_file, group_by;
+  std::string store_file, group_by, sort, per;
   Format format = Format::table;
   std::vector<std::string> wheres;
-  bool pivot = false, list = false, all = false;
+  bool pivot = false, list = false, all = false, desc = false;
+  long top = -1;
   CommandLine cl("query", kDescription, kFooter);
   cl.positional("STORE.h5", store_file, "the sweep store");
-  cl.option("--where", wheres, "keep experiments with KEY=VALUE; repeat to require several", "KEY=VALUE");
+  cl.option("--where", wheres, "keep experiments meeting a condition (below); repeat to require several", "COND");
   cl.option("--group-by", group_by, "group by these keys (comma-separated)", "KEY,KEY");
   cl.option("--metric", q.metric, "the metric to aggregate (--list shows them; default rollout_error)", "NAME");
   cl.option("--stat", q.stat, "the statistic: " + joined(query_stats()) + " (default mean)", "STAT");
   cl.option("--versus", q.versus, "with --stat spearman: the metric to rank-correlate with", "NAME");
+  cl.option("--sort", sort, "list the matching experiments sorted by this metric (ascending; missing last)", "METRIC");
+  cl.flag("--desc", desc, "with --sort: descending");
+  cl.option("--top", top, "with --sort: only the first K", "K")->check(CLI::NonNegativeNumber);
   add_format_option(cl, format, "output: table (default), csv or json");
-  cl.flag("--pivot", pivot, "a train_stencil x infer_stencil matrix");
+  cl.flag("--pivot", pivot, "a train_stencil x infer_stencil matrix (one per value of --per or --group-by)");
+  cl.option("--per", per, "with --pivot: one matrix per value of these keys (comma-separated)", "KEY,KEY");
   cl.flag("--list", list, "print keys, their values and the metrics");
   cl.flag("--all", all, "also the finished cells of earlier sweeps of a grown store (default: the current sweep's)");
   if (auto code = cl.parse(argc, argv)) return *code;
+  std::vector<std::string> pivot_by;  // --pivot: one matrix per value of these
   try {
     for (const std::string& w : wheres) {
       try {
-        q.where.push_back(parse_where(w));
+        q.where.push_back(parse_condition(w));
       } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
       }
     }
     q.group_by = split(group_by, ',');
+    if (!per.empty() && !pivot) throw UsageError("--per goes with --pivot (without it, use --group-by)");
+    if ((desc || top >= 0) && sort.empty()) throw UsageError("--desc and --top go with --sort METRIC");
+    if (!sort.empty() && (pivot || !q.group_by.empty()))
+      throw UsageError("--sort lists experiments: it does not go with --group-by or --pivot");
     if (pivot) {
-      if (!q.group_by.empty()) throw UsageError("--pivot groups by train_stencil and infer_stencil itself; drop --group-by");
-      q.group_by = {"train_stencil", "infer_stencil"};
+      pivot_by = split(per, ',');
+      pivot_by.insert(pivot_by.end(), q.group_by.begin(), q.group_by.end());
+      q.group_by = pivot_by;
+      q.group_by.insert(q.group_by.end(), {"train_stencil", "infer_stencil"});
     }
   } catch (const UsageError& e) {
     return report_error("query", e, ErrorKind::input);
   }
+  for (const std::string& k : repeated_keys(q.where))
+    std::fprintf(stderr,
+                 "npdesweep query: warning: --where names %s more than once; all its conditions must hold (for "
+                 "either of two values write %s=A,B)\n",
+                 k.c_str(), k.c_str());
 
   StoreContents store;
   std::vector<QueryGroup> groups;
   try {
-    store = read_store(store_file, all);
+    std::vector<std::string> wanted = {q.metric, q.versus, sort};
+    for (const Condition& c : q.where) wanted.push_back(c.key);
+    store = read_store(store_file, all, wanted);
     if (list) {
       print_list(store);
       return kExitOk;
+    }
+    if (!sort.empty()) {
+      check_conditions(store, q.where);
+      if (std::find(store.metric_names.begin(), store.metric_names.end(), sort) == store.metric_names.end())
+        throw std::invalid_argument("unknown metric '" + sort + "' for --sort; metrics: " + joined(store.metric_names));
+      bool per_test = false;
+      for (const Condition& c : q.where) per_test = per_test || c.key == "test_ic";
+      return print_sorted(store, q, sort, desc, top, per_test, format);
     }
     groups = run_query(store, q);
   } catch (const std::exception& e) {  // a damaged store or an unknown key: 2; an I/O error: 4
@@ -135,40 +230,92 @@ int query(int argc, char** argv) {
   const std::string label = q.stat == "count"      ? "count"
                             : q.stat == "spearman" ? "spearman(" + q.metric + "," + q.versus + ")"
                                                    : q.stat + "(" + q.metric + ")";
+  const bool arg = q.stat == "argmin" || q.stat == "argmax";
+  std::map<long, const ExperimentRow*> by_id;
+  for (const ExperimentRow& r : store.rows) by_id[r.id] = &r;
+  // argmin/argmax: the attaining experiment's keys that set it apart within its group.
+  auto attained = [&](const QueryGroup& g) {
+    if (g.at < 0) return std::string();
+    std::vector<const ExperimentRow*> rows;
+    for (const ExperimentRow& r : store.rows) rows.push_back(&r);
+    std::string t;
+    std::vector<std::string> except = q.group_by;
+    except.push_back("status");
+    for (const std::string& k : varying_keys(store, rows, except))
+      t += (t.empty() ? "" : " ") + k + "=" + by_id.at(g.at)->keys.at(k);
+    return t;
+  };
+
   if (pivot) {
-    std::vector<std::string> trains, infers;
-    std::map<std::pair<std::string, std::string>, double> cell;
-    for (const auto& g : groups) {
-      if (std::find(trains.begin(), trains.end(), g.key_values[0]) == trains.end()) trains.push_back(g.key_values[0]);
-      if (std::find(infers.begin(), infers.end(), g.key_values[1]) == infers.end()) infers.push_back(g.key_values[1]);
-      cell[{g.key_values[0], g.key_values[1]}] = g.value;
-    }
-    auto value = [&](const std::string& t, const std::string& i) {
-      auto it = cell.find({t, i});
-      return it == cell.end() ? std::nan("") : it->second;
-    };
-    if (format == Format::json) {
-      Json values = Json::array();
-      for (const auto& t : trains) {
-        Json row = Json::array();
-        for (const auto& i : infers) row.push_back(json_number(value(t, i)));
-        values.push_back(row);
+    // One matrix per value of the --per keys; each says what else it aggregated over.
+    const size_t np = pivot_by.size();
+    std::map<std::vector<std::string>, std::vector<const QueryGroup*>, bool (*)(const std::vector<std::string>&, const std::vector<std::string>&)>
+        tables([](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+          return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), key_less);
+        });
+    for (const auto& g : groups)
+      tables[std::vector<std::string>(g.key_values.begin(), g.key_values.begin() + static_cast<long>(np))].push_back(&g);
+    if (tables.empty()) tables[std::vector<std::string>(np)];
+    Json all_tables = Json::array();
+    bool first = true;
+    for (const auto& [per_values, members] : tables) {
+      std::vector<std::string> trains, infers;
+      std::map<std::pair<std::string, std::string>, double> cell;
+      for (const QueryGroup* g : members) {
+        const std::string &t = g->key_values[np], &i = g->key_values[np + 1];
+        if (std::find(trains.begin(), trains.end(), t) == trains.end()) trains.push_back(t);
+        if (std::find(infers.begin(), infers.end(), i) == infers.end()) infers.push_back(i);
+        cell[{t, i}] = g->value;
       }
-      const Json out = {{"metric", q.metric}, {"stat", q.stat},           {"rows", "train_stencil"},
-                                  {"columns", "infer_stencil"}, {"train_stencil", trains}, {"infer_stencil", infers},
-                                  {"values", values}};
-      std::cout << out.dump(1) << "\n";
-      return kExitOk;
+      auto value = [&](const std::string& t, const std::string& i) {
+        auto it = cell.find({t, i});
+        return it == cell.end() ? std::nan("") : it->second;
+      };
+      // What this matrix aggregated over: the keys that vary among its experiments.
+      std::vector<const ExperimentRow*> rows;
+      for (const ExperimentRow& r : store.rows) {
+        bool keep = true;
+        for (const Condition& c : q.where) keep = keep && (c.key == "test_ic" || meets(store, r, -1, c));
+        for (size_t k = 0; k < np; ++k) keep = keep && r.keys.at(pivot_by[k]) == per_values[k];
+        if (keep) rows.push_back(&r);
+      }
+      std::vector<std::string> except = pivot_by;
+      except.insert(except.end(), {"train_stencil", "infer_stencil", "status"});
+      std::string over;
+      for (const std::string& k : varying_keys(store, rows, except)) over += (over.empty() ? "" : ", ") + k;
+      std::string title;
+      for (size_t k = 0; k < np; ++k) title += (title.empty() ? "" : ", ") + pivot_by[k] + " = " + per_values[k];
+      if (format == Format::json) {
+        Json values = Json::array();
+        for (const auto& t : trains) {
+          Json row = Json::array();
+          for (const auto& i : infers) row.push_back(json_number(value(t, i)));
+          values.push_back(row);
+        }
+        Json o = {{"metric", q.metric}, {"stat", q.stat}};
+        for (size_t k = 0; k < np; ++k) o[pivot_by[k]] = per_values[k];
+        o.update({{"aggregated_over", over}, {"rows", "train_stencil"}, {"columns", "infer_stencil"},
+                  {"train_stencil", trains}, {"infer_stencil", infers}, {"values", values}});
+        all_tables.push_back(o);
+        continue;
+      }
+      std::vector<Table::Column> columns{{"train_stencil", "train \\ infer"}};
+      for (const auto& i : infers) columns.push_back({i, ""});
+      Table table(columns);
+      for (const auto& t : trains) {
+        table.row().text(t);
+        for (const auto& i : infers) table.number(value(t, i));
+      }
+      if (format == Format::table) {
+        std::printf("%s%s, train stencil x inference stencil%s%s; aggregated over %s\n", first ? "" : "\n",
+                    label.c_str(), title.empty() ? "" : ", ", title.c_str(), over.empty() ? "nothing else" : over.c_str());
+      } else if (np > 0) {
+        std::printf("%s# %s\n", first ? "" : "\n", title.c_str());
+      }
+      first = false;
+      table.print(std::cout, format);
     }
-    std::vector<Table::Column> columns{{"train_stencil", "train \\ infer"}};
-    for (const auto& i : infers) columns.push_back({i, ""});
-    Table table(columns);
-    for (const auto& t : trains) {
-      table.row().text(t);
-      for (const auto& i : infers) table.number(value(t, i));
-    }
-    if (format == Format::table) std::printf("%s, train stencil x inference stencil\n", label.c_str());
-    table.print(std::cout, format);
+    if (format == Format::json) std::cout << (np == 0 ? all_tables.at(0) : all_tables).dump(1) << "\n";
     return kExitOk;
   }
 
@@ -176,26 +323,46 @@ int query(int argc, char** argv) {
   for (const auto& k : q.group_by) columns.push_back({k, ""});
   const bool versus = !q.versus.empty();
   if (versus) columns.push_back({"versus", ""});
-  columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}, {"value", label}, {"n", ""}, {"n_value", ""}});
+  columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}, {"value", label}});
+  if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
+  columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
   Table table(columns);
   for (const auto& g : groups) {
     table.row();
     for (const auto& k : g.key_values) table.text(k);
     if (versus) table.text(q.versus);
-    table.text(q.metric).text(q.stat).number(g.value).integer(g.n).integer(g.with_value);
+    table.text(q.metric).text(q.stat).number(g.value);
+    if (arg) {
+      if (g.at >= 0)
+        table.integer(g.at);
+      else
+        table.text("");
+      table.text(attained(g));
+    }
+    table.integer(g.n).integer(g.with_value);
   }
   if (format != Format::json) {
     // Text and CSV: the metric and statistic are in the value's title, not repeated per row.
     Table narrow([&] {
       std::vector<Table::Column> c;
       for (const auto& k : q.group_by) c.push_back({k, ""});
-      c.insert(c.end(), {{"value", label}, {"n", ""}, {"n_value", ""}});
+      c.push_back({"value", label});
+      if (arg) c.insert(c.end(), {{"id", ""}, {"attained_by", ""}});
+      c.insert(c.end(), {{"n", ""}, {"n_value", ""}});
       return c;
     }());
     for (const auto& g : groups) {
       narrow.row();
       for (const auto& k : g.key_values) narrow.text(k);
-      narrow.number(g.value).integer(g.n).integer(g.with_value);
+      narrow.number(g.value);
+      if (arg) {
+        if (g.at >= 0)
+          narrow.integer(g.at);
+        else
+          narrow.text("");
+        narrow.text(attained(g));
+      }
+      narrow.integer(g.n).integer(g.with_value);
     }
     narrow.print(std::cout, format);
     return kExitOk;

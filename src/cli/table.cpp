@@ -37,34 +37,36 @@ Table& Table::row() {
 }
 
 Table& Table::text(const std::string& value) {
-  rows_.back().push_back({value, value, false});
+  rows_.back().push_back({value, value, value, false});
   return *this;
 }
 
 Table& Table::integer(long long value) {
-  rows_.back().push_back({std::to_string(value), value, true});
+  rows_.back().push_back({std::to_string(value), std::to_string(value), value, true});
   return *this;
 }
 
 Table& Table::number(double value, const char* spec, const char* missing, const char* infinite) {
-  std::string t;
+  std::string t, csv;
   if (std::isnan(value))
-    t = missing;
+    t = csv = missing;
   else if (std::isinf(value))
-    t = infinite ? infinite : (value > 0 ? "inf" : "-inf");
+    t = csv = infinite ? infinite : (value > 0 ? "inf" : "-inf");
   else
-    t = fmt::format(fmt::runtime(spec), value);
-  rows_.back().push_back({t, json_number(value), true});
+    t = fmt::format(fmt::runtime(spec), value), csv = fmt::format("{}", value);  // CSV: every digit
+  rows_.back().push_back({t, csv, json_number(value), true});
   return *this;
 }
 
 Table& Table::range(double lo, double hi, const char* spec) {
   if (lo > hi) {
-    rows_.back().push_back({"-", nullptr, false});
+    rows_.back().push_back({"-", "-", nullptr, false});
     return *this;
   }
   const std::string a = fmt::format(fmt::runtime(spec), lo), b = fmt::format(fmt::runtime(spec), hi);
-  rows_.back().push_back({lo == hi ? a : a + ".." + b, Json::array({json_number(lo), json_number(hi)}), false});
+  const std::string ca = fmt::format("{}", lo), cb = fmt::format("{}", hi);
+  rows_.back().push_back(
+      {lo == hi ? a : a + ".." + b, lo == hi ? ca : ca + ".." + cb, Json::array({json_number(lo), json_number(hi)}), false});
   return *this;
 }
 
@@ -98,7 +100,7 @@ void Table::print(std::ostream& out, Format format) const {
     for (size_t i = 0; i < columns_.size(); ++i) out << (i ? "," : "") << csv_field(columns_[i].title);
     out << "\n";
     for (const auto& r : rows_) {
-      for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i].text);
+      for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i].csv);
       out << "\n";
     }
     return;

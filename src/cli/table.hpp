@@ -24,7 +24,7 @@ Format format_from_name(const std::string& name);
 class CommandLine;
 void add_format_option(CommandLine& cl, Format& format, const std::string& help);
 
-// How a number looks in table and CSV text (JSON keeps every digit): an fmt format spec.
+// How a number looks in the aligned table (CSV and JSON keep every digit): an fmt format spec.
 inline constexpr const char* kGeneral = "{:.6g}";
 
 class Table {
@@ -38,8 +38,9 @@ class Table {
   Table& row();  // starts a row; cells follow in column order
   Table& text(const std::string& value);
   Table& integer(long long value);
-  // NaN prints as "" (JSON null), +-inf as "inf" / "-inf" (JSON null), unless `missing` or
-  // `infinite` say otherwise (e.g. "-", "blew up").
+  // `spec` formats it in the table; CSV has the shortest text that reads back to the same
+  // double. NaN prints as "" (JSON null), +-inf as "inf" / "-inf" (JSON null), unless `missing`
+  // or `infinite` say otherwise (e.g. "-", "blew up").
   Table& number(double value, const char* spec = kGeneral, const char* missing = "", const char* infinite = nullptr);
   // "lo..hi" ("lo" if equal, "-" if empty: lo > hi), JSON [lo, hi] or null.
   Table& range(double lo, double hi, const char* spec = kGeneral);
@@ -49,7 +50,8 @@ class Table {
 
  private:
   struct Cell {
-    std::string text;   // as printed in table and CSV
+    std::string text;   // as printed in the table
+    std::string csv;    // as written in CSV: numbers with every digit (round trip)
     Json json;
     bool right = false;  // numbers are right-aligned in the table
   };

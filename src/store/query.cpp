@@ -1,6 +1,8 @@
 #include "store/query.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -24,21 +26,27 @@ void check_key(const StoreContents& store, const std::string& key) {
 
 double statistic(std::vector<double> v, const std::string& stat, long n) {
   if (stat == "count") return static_cast<double>(n);
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  if (v.empty()) return stat == "sum" ? 0.0 : std::numeric_limits<double>::quiet_NaN();
   std::sort(v.begin(), v.end());
   if (stat == "min") return v.front();
   if (stat == "max") return v.back();
   if (stat == "median") return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  double sum = 0;  // mean, summed in sorted order so the result does not depend on row order
+  double sum = 0;  // summed in sorted order, so the result does not depend on row order
   for (double x : v) sum += x;
-  return sum / static_cast<double>(v.size());
+  if (stat == "sum") return sum;
+  const double mean = sum / static_cast<double>(v.size());
+  if (stat != "std") return mean;
+  if (v.size() < 2) return std::numeric_limits<double>::quiet_NaN();  // the sample deviation needs two
+  double squares = 0;
+  for (double x : v) squares += (x - mean) * (x - mean);
+  return std::sqrt(squares / static_cast<double>(v.size() - 1));
 }
 
 constexpr const char* kTestIcKey = "test_ic";
 
 bool is_named(const QuerySpec& q, const std::string& key) {
-  for (const auto& [k, v] : q.where)
-    if (k == key) return true;
+  for (const Condition& c : q.where)
+    if (c.key == key) return true;
   return std::find(q.group_by.begin(), q.group_by.end(), key) != q.group_by.end();
 }
 
@@ -86,6 +94,10 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / std::sqrt(sxx * syy);
 }
 
+bool has_metric(const StoreContents& store, const std::string& metric) {
+  return std::find(store.metric_names.begin(), store.metric_names.end(), metric) != store.metric_names.end();
+}
+
 void check_metric(const StoreContents& store, const std::string& metric) {
   if (std::find(store.metric_names.begin(), store.metric_names.end(), metric) == store.metric_names.end())
     throw std::invalid_argument("unknown metric '" + metric + "' for this store; metrics: " + join(store.metric_names));
@@ -105,19 +117,133 @@ void check_value(const StoreContents& store, const std::string& key, const std::
                                 join(std::vector<std::string>(present.begin(), present.end())));
 }
 
+// A number, or nothing: the whole text must be one ("inf" is one).
+bool as_number(const std::string& t, double* v) {
+  if (t.empty()) return false;
+  char* end = nullptr;
+  *v = std::strtod(t.c_str(), &end);
+  return end == t.c_str() + t.size();
+}
+
 }  // namespace
 
 const std::vector<std::string>& query_stats() {
-  static const std::vector<std::string> s = {"mean", "median", "min", "max", "count", "spearman"};
+  static const std::vector<std::string> s = {"mean", "median", "min",    "max",    "sum",
+                                             "std",  "count",  "argmin", "argmax", "spearman"};
   return s;
 }
 
-void check_where(const StoreContents& store, const std::vector<std::pair<std::string, std::string>>& where) {
-  for (const auto& [k, v] : where) check_key(store, k), check_value(store, k, v);
+bool key_less(const std::string& a, const std::string& b) {
+  double x = 0, y = 0;
+  if (as_number(a, &x) && as_number(b, &y) && x != y) return x < y;
+  return a < b;
 }
 
+Condition parse_condition(const std::string& e) {
+  size_t k = 0;
+  while (k < e.size() && (std::isalnum(static_cast<unsigned char>(e[k])) || e[k] == '_' || e[k] == '.' || e[k] == '@')) ++k;
+  Condition c;
+  c.text = e;
+  c.key = e.substr(0, k);
+  static const std::vector<std::pair<std::string, Condition::Op>> ops = {
+      {"!=", Condition::Op::ne}, {"<=", Condition::Op::le}, {">=", Condition::Op::ge},
+      {"<", Condition::Op::lt},  {">", Condition::Op::gt},  {"=", Condition::Op::eq}};
+  size_t width = 0;
+  for (const auto& [text, op] : ops)
+    if (e.compare(k, text.size(), text) == 0) {
+      c.op = op, width = text.size();
+      break;
+    }
+  if (c.key.empty() || width == 0)
+    throw std::invalid_argument("--where needs KEY=VALUE, KEY!=VALUE, KEY<VALUE, KEY<=VALUE, KEY>VALUE or KEY>=VALUE, got '" +
+                                e + "'");
+  const std::string rest = e.substr(k + width);
+  if (c.op == Condition::Op::eq || c.op == Condition::Op::ne) {
+    // A list: commas inside brackets or parentheses belong to a value ("[8, 8]", "sine(A=5,c=2.5)").
+    int depth = 0;
+    std::string v;
+    for (char ch : rest) {
+      depth += (ch == '[' || ch == '(') - (ch == ']' || ch == ')');
+      if (ch == ',' && depth == 0) {
+        c.values.push_back(v);
+        v.clear();
+      } else {
+        v += ch;
+      }
+    }
+    c.values.push_back(v);
+  } else {
+    double x = 0;
+    if (!as_number(rest, &x)) throw std::invalid_argument("--where " + e + ": " + rest + " is not a number");
+    c.values = {rest};
+  }
+  return c;
+}
+
+std::vector<std::string> repeated_keys(const std::vector<Condition>& conditions) {
+  std::map<std::string, int> n;
+  std::vector<std::string> out;
+  for (const Condition& c : conditions)
+    if (++n[c.key] == 2) out.push_back(c.key);
+  return out;
+}
+
+double unit_metric(const ExperimentRow& r, long test_ic, const std::string& metric) {
+  return test_ic >= 0 ? metric_of(r, static_cast<size_t>(test_ic), metric) : metric_of(r, metric);
+}
+
+void check_conditions(const StoreContents& store, const std::vector<Condition>& where) {
+  for (const Condition& c : where) {
+    if (has_metric(store, c.key)) {
+      for (const std::string& v : c.values) {
+        double x = 0;
+        if (!as_number(v, &x)) throw std::invalid_argument("--where " + c.text + ": " + v + " is not a number");
+      }
+      continue;
+    }
+    const std::vector<std::string> keys = experiment_keys(store);
+    if (std::find(keys.begin(), keys.end(), c.key) == keys.end())
+      throw std::invalid_argument("unknown key or metric '" + c.key + "'; keys: " + join(keys) + "; metrics: " +
+                                  join(store.metric_names));
+    if (c.op == Condition::Op::eq || c.op == Condition::Op::ne)
+      for (const std::string& v : c.values) check_value(store, c.key, v);
+  }
+}
+
+bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, const Condition& c) {
+  const bool metric = has_metric(store, c.key);
+  double x = 0, y = 0;
+  bool numeric = false;
+  std::string text;
+  if (metric) {
+    x = unit_metric(r, test_ic, c.key);
+    if (std::isnan(x)) return c.op == Condition::Op::ne;
+    numeric = true;
+  } else {
+    if (c.key == kTestIcKey && (test_ic < 0 || static_cast<size_t>(test_ic) >= store.test_ics.size()))
+      throw std::invalid_argument("a condition on test_ic needs (experiment, test IC) units");
+    text = c.key == kTestIcKey ? store.test_ics[static_cast<size_t>(test_ic)] : r.keys.at(c.key);
+    numeric = as_number(text, &x);
+  }
+  auto equal = [&](const std::string& v) { return numeric && as_number(v, &y) ? x == y : text == v; };
+  switch (c.op) {
+    case Condition::Op::eq: return std::any_of(c.values.begin(), c.values.end(), equal);
+    case Condition::Op::ne: return std::none_of(c.values.begin(), c.values.end(), equal);
+    default: break;
+  }
+  as_number(c.values.front(), &y);
+  if (!numeric) return false;  // a text key compared with a number: no order
+  switch (c.op) {
+    case Condition::Op::lt: return x < y;
+    case Condition::Op::le: return x <= y;
+    case Condition::Op::gt: return x > y;
+    default: return x >= y;
+  }
+}
+
+
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
-  check_where(store, q.where);
+  check_conditions(store, q.where);
   for (const auto& k : q.group_by) check_key(store, k);
   const auto& stats = query_stats();
   if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())
@@ -134,6 +260,7 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
   const bool per_test = is_named(q, kTestIcKey);
   struct Group {
     std::vector<double> values, versus;  // versus: the paired second metric (spearman)
+    std::vector<std::pair<long, size_t>> units;  // (experiment id, test IC) of each value, for argmin/argmax
     long n = 0;
   };
   std::map<std::vector<std::string>, Group> groups;
@@ -142,7 +269,7 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
     for (size_t t = 0; t < units; ++t) {
       auto key_of = [&](const std::string& k) { return k == kTestIcKey ? store.test_ics[t] : r.keys.at(k); };
       bool keep = true;
-      for (const auto& [k, v] : q.where) keep = keep && key_of(k) == v;
+      for (const Condition& c : q.where) keep = keep && meets(store, r, per_test ? static_cast<long>(t) : -1, c);
       if (!keep) continue;
       std::vector<std::string> key;
       for (const auto& k : q.group_by) key.push_back(key_of(k));
@@ -152,33 +279,37 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
       const double v = value(q.metric), w = rank_correlation ? value(q.versus) : 0.0;
       if (std::isnan(v) || std::isnan(w)) continue;
       g.values.push_back(v);
+      g.units.emplace_back(r.id, t);
       if (rank_correlation) g.versus.push_back(w);
     }
   }
   if (groups.empty() && q.group_by.empty()) groups[{}];  // nothing matched: one empty group, count 0
   std::vector<QueryGroup> out;
-  for (auto& [key, g] : groups)
-    out.push_back({key, rank_correlation ? spearman(g.values, g.versus) : statistic(g.values, q.stat, g.n), g.n,
-                   static_cast<long>(g.values.size())});
-  // Numeric keys (resolution, replicate) sort as numbers.
-  std::sort(out.begin(), out.end(), [](const QueryGroup& a, const QueryGroup& b) {
-    for (size_t i = 0; i < a.key_values.size(); ++i) {
-      const std::string &x = a.key_values[i], &y = b.key_values[i];
-      if (x == y) continue;
-      const bool nx = !x.empty() && x.find_first_not_of("0123456789") == std::string::npos;
-      const bool ny = !y.empty() && y.find_first_not_of("0123456789") == std::string::npos;
-      if (nx && ny) return std::stol(x) < std::stol(y);
-      return x < y;
+  for (auto& [key, g] : groups) {
+    QueryGroup out_group{key, 0, -1, 0, g.n, static_cast<long>(g.values.size())};
+    if (rank_correlation) {
+      out_group.value = spearman(g.values, g.versus);
+    } else if (q.stat == "argmin" || q.stat == "argmax") {
+      out_group.value = std::numeric_limits<double>::quiet_NaN();
+      for (size_t i = 0; i < g.values.size(); ++i)  // the first unit attaining it, in id order
+        if (std::isnan(out_group.value) || (q.stat == "argmin" ? g.values[i] < out_group.value : g.values[i] > out_group.value)) {
+          out_group.value = g.values[i];
+          out_group.at = g.units[i].first;
+          out_group.at_test_ic = g.units[i].second;
+        }
+    } else {
+      out_group.value = statistic(g.values, q.stat, g.n);
     }
+    out.push_back(std::move(out_group));
+  }
+  // Numeric keys (resolution, a learning rate) sort as numbers.
+  std::sort(out.begin(), out.end(), [](const QueryGroup& a, const QueryGroup& b) {
+    for (size_t i = 0; i < a.key_values.size(); ++i)
+      if (a.key_values[i] != b.key_values[i]) return key_less(a.key_values[i], b.key_values[i]);
     return false;
   });
   return out;
 }
 
-std::pair<std::string, std::string> parse_where(const std::string& expression) {
-  const size_t eq = expression.find('=');
-  if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--where needs KEY=VALUE, got '" + expression + "'");
-  return {expression.substr(0, eq), expression.substr(eq + 1)};
-}
 
 }  // namespace npde

@@ -76,7 +76,8 @@ const char* status_text(int code) {
 // Values of one declared metric from its dataset's row `v`: the experiment's own value (`m`) and,
 // for per-test-IC metrics, each test IC's (`per_test`), parameterised forms (NAME@K) included.
 void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::vector<int>& states, int steps,
-                 size_t tests, std::map<std::string, double>& m, std::vector<std::map<std::string, double>>& per_test) {
+                 size_t tests, const std::vector<int>& extra_steps, std::map<std::string, double>& m,
+                 std::vector<std::map<std::string, double>>& per_test) {
   auto inf_if_nan = [](double x) { return std::isnan(x) ? kInf : x; };
   const size_t width = static_cast<size_t>(steps + 1), ns = states.size();
   switch (q.read) {
@@ -93,6 +94,9 @@ void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::
         per_test[t][q.name] = inf_if_nan(v.at(t * width + width - 1));
         for (int k : {1, steps / 2, steps})
           per_test[t][q.name + "@" + std::to_string(k)] = inf_if_nan(v.at(t * width + static_cast<size_t>(k)));
+        for (int k : extra_steps)
+          if (k >= 0 && k <= steps)
+            per_test[t][q.name + "@" + std::to_string(k)] = inf_if_nan(v.at(t * width + static_cast<size_t>(k)));
       }
       break;
     case MetricRead::blowup:
@@ -130,13 +134,22 @@ void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::
 // Metrics of one row of its resolution group, each as the result schema declares it. A dataset
 // a store does not have (one made before the dataset was declared) gives no metric.
 void add_metrics(hid_t f, const std::string& g, int row, const std::vector<int>& states, int steps, size_t tests,
-                 std::map<std::string, double>& m, std::vector<std::map<std::string, double>>& per_test) {
+                 const std::vector<std::string>& wanted, std::map<std::string, double>& m,
+                 std::vector<std::map<std::string, double>>& per_test) {
   if (steps < 1) throw h5::Error(g + "rollout/relative_l2_error has no output steps");
   per_test.assign(tests, {});
   for (const ResultDataset& d : result_datasets()) {
     if (d.metrics.empty() || !h5::exists(f, g + d.path)) continue;
     const std::vector<double> v = doubles(h5::read_row(f, g + d.path, static_cast<hsize_t>(row)));
-    for (const QueryMetric& q : d.metrics) read_metric(q, v, states, steps, tests, m, per_test);
+    for (const QueryMetric& q : d.metrics) {
+      std::vector<int> extra;  // NAME@K asked for, of a horizon metric
+      if (q.read == MetricRead::horizon)
+        for (const std::string& w : wanted)
+          if (w.rfind(q.name + "@", 0) == 0 && w.size() > q.name.size() + 1 &&
+              w.find_first_not_of("0123456789", q.name.size() + 1) == std::string::npos && w.size() < q.name.size() + 10)
+            extra.push_back(std::stoi(w.substr(q.name.size() + 1)));
+      read_metric(q, v, states, steps, tests, extra, m, per_test);
+    }
   }
 }
 
@@ -165,7 +178,7 @@ std::vector<std::string> experiment_keys(const StoreContents& store) {
   return keys;
 }
 
-StoreContents read_store(const std::string& path, bool all) {
+StoreContents read_store(const std::string& path, bool all, const std::vector<std::string>& wanted) {
   if (access(path.c_str(), R_OK) != 0) {
     const int err = errno;
     const std::string why = path + ": cannot read the file: " + std::strerror(err);
@@ -256,7 +269,7 @@ StoreContents read_store(const std::string& path, bool all) {
       }
       if (status == 1)
         add_metrics(id, g, value_at<std::int32_t>(row, i), group_info[name].first, group_info[name].second,
-                    c.test_ics.size(), r.metrics, r.per_test_ic);
+                    c.test_ics.size(), wanted, r.metrics, r.per_test_ic);
       if (status == 1 || status == 3) {
         const double* s = &seconds[static_cast<size_t>(3 * i)];
         const std::vector<QueryMetric>& timing = timing_metrics();  // truth, training, analysis, runtime

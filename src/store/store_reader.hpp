@@ -52,6 +52,8 @@ class StoreIoError : public Error {
 // an npdesweep store, and StoreIoError when reading it failed.
 // The rows are the cells of the store's current sweep; with `all`, also the finished cells that
 // only earlier sweeps of a grown store had (docs/store.md, "Growth").
-StoreContents read_store(const std::string& path, bool all = false);
+// `wanted`: metric names a caller will ask for; rollout_error@K among them is computed for any
+// output step K (the reader's own are K = 1, steps/2, steps).
+StoreContents read_store(const std::string& path, bool all = false, const std::vector<std::string>& wanted = {});
 
 }  // namespace npde

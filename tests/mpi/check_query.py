@@ -62,7 +62,7 @@ for i in range(len(code)):
         closure.append(None)
         closure_per_test.append([None] * len(test_ics))
         continue
-    g = f[f"results/N{keys['resolution'][i]}"]
+    g = f["results/" + ex["group"][i].decode()]
     loss = g["training/loss"][ex["row"][i]]
     final_loss.append(float(loss[np.isfinite(loss)][-1]))
     e = g["rollout/relative_l2_error"][ex["row"][i]][:, -1]
@@ -232,6 +232,66 @@ check(len(list(csv.reader(io.StringIO(p.stdout)))) == 1 + len(set(keys["train_st
 run("query", store, "--list")
 run("query", store, "--pivot")
 
+# conditions on keys and metrics, value lists, sum/std/argmin/argmax, --sort, rollout_error@K
+done = [i for i in range(len(code)) if code[i] == 1]
+errs = sorted(rollout[i] for i in done)
+cut = errs[len(errs) // 2]
+
+
+def csv_rows(p):
+    return list(csv.DictReader(io.StringIO(p.stdout)))
+
+
+def cond_ids(pred):
+    return [i for i in range(len(code)) if pred(i)]
+
+
+for where, pred in (
+        (["--where", f"rollout_error<{cut!r}"], lambda i: rollout[i] is not None and rollout[i] < cut),
+        (["--where", f"rollout_error>={cut!r}"], lambda i: rollout[i] is not None and rollout[i] >= cut),
+        (["--where", "infer_stencil!=central2"], lambda i: keys["infer_stencil"][i] != "central2"),
+        (["--where", "resolution>=24", "--where", "train_stencil=backward1,forward1"],
+         lambda i: int(keys["resolution"][i]) >= 24),
+        (["--where", "status=done,diverged", "--where", "resolution<20"], lambda i: int(keys["resolution"][i]) < 20)):
+    want = cond_ids(pred)
+    r = csv_rows(run("query", store, *where, "--stat", "count", "--format", "csv"))
+    check(len(r) == 1 and float(r[0]["count"]) == len(want), f"condition {where}: {r} vs {len(want)}")
+    vals = [final_loss[i] for i in want if final_loss[i] is not None]
+    r = csv_rows(run("query", store, *where, "--metric", "final_loss", "--stat", "sum", "--format", "csv"))
+    check(math.isclose(float(r[0]["sum(final_loss)"]), sum(sorted(vals)), rel_tol=1e-15), f"sum {where}")
+p = run("query", store, "--where", "resolution=16", "--where", "resolution=24", "--stat", "count")
+check("--where names resolution more than once" in p.stderr, "a repeated key is warned about")
+for stat in ("std", "argmin", "argmax"):
+    r = csv_rows(run("query", store, "--group-by", "resolution", "--metric", "final_loss", "--stat", stat, "--format", "csv"))
+    for row in r:
+        ids = [i for i in done if keys["resolution"][i] == row["resolution"]]
+        v = [final_loss[i] for i in ids]
+        value = float(row[f"{stat}(final_loss)"])
+        if stat == "std":
+            m = sum(sorted(v)) / len(v)
+            check(math.isclose(value, math.sqrt(sum((x - m) ** 2 for x in sorted(v)) / (len(v) - 1)), rel_tol=1e-12),
+                  f"std at N={row['resolution']}")
+        else:
+            best = (min if stat == "argmin" else max)(ids, key=lambda i: final_loss[i])
+            check(value == final_loss[best] and int(row["id"]) == best, f"{stat} at N={row['resolution']}: {row}")
+            check(f"infer_stencil={keys['infer_stencil'][best]}" in row["attained_by"], f"{stat} names its experiment")
+r = csv_rows(run("query", store, "--sort", "final_loss", "--desc", "--top", "3", "--format", "csv"))
+want = sorted(done, key=lambda i: -final_loss[i])[:3]
+check([int(x["id"]) for x in r] == want and [float(x["final_loss"]) for x in r] == [final_loss[i] for i in want],
+      f"--sort --desc --top 3: {r}")
+steps = f["results/N16/rollout/relative_l2_error"].shape[2] - 1
+k = 7 if steps > 7 else 1
+r = csv_rows(run("query", store, "--metric", f"rollout_error@{k}", "--stat", "max", "--format", "csv"))
+want = []
+for i in done:
+    g = f["results/" + ex["group"][i].decode()]
+    e = g["rollout/relative_l2_error"][ex["row"][i]][:, k]
+    want.append(float(np.max(np.where(np.isnan(e), np.inf, e))))
+check(float(r[0][f"max(rollout_error@{k})"]) == max(want), f"rollout_error@{k} at any step")
+p = run("query", store, "--pivot", "--per", "resolution", "--metric", "final_loss")
+check(p.stdout.count("train stencil x inference stencil, resolution = ") == len(set(keys["resolution"])) and
+      "aggregated over" in p.stdout, f"--pivot --per resolution: one titled table per resolution: {p.stdout}")
+
 # bad input: exit 2 and one line
 import tempfile
 tmp = tempfile.mkdtemp()
@@ -247,6 +307,9 @@ for args, text in ((["status", os.path.join(tmp, "missing.h5")], "cannot read th
                    (["query", store, "--metric", "beauty"], "unknown metric 'beauty'"),
                    (["query", store, "--stat", "mode"], "unknown statistic 'mode'"),
                    (["query", store, "--where", "resolution"], "--where needs KEY=VALUE"),
+                   (["query", store, "--where", "colour<3"], "unknown key or metric 'colour'"),
+                   (["query", store, "--where", "resolution>big"], "big is not a number"),
+                   (["query", store, "--top", "3"], "--desc and --top go with --sort"),
                    (["query", store, "--where", "infer_stencil=centrl2"], "no experiment has infer_stencil=centrl2"),
                    (["query", store, "--stat", "spearman"], "needs --versus")):
     p = run(*args, code=2)

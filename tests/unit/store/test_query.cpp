@@ -69,7 +69,7 @@ TEST_CASE("naming test_ic makes (experiment, test IC) pairs the unit, with each 
   CHECK(g[3].n == 2);
 
   q.group_by.clear();
-  q.where = {{"test_ic", "step(A=3)"}};
+  q.where = {parse_condition("test_ic=step(A=3)")};
   q.stat = "median";
   const auto one = run_query(store(), q);
   REQUIRE(one.size() == 1);
@@ -95,12 +95,12 @@ TEST_CASE("query rejects unknown keys, metrics and statistics by name", "[query]
 
 TEST_CASE("A --where value no experiment has is named; an absent status counts 0", "[query]") {
   QuerySpec q;
-  q.where = {{"infer_stencil", "centrl2"}};
+  q.where = {parse_condition("infer_stencil=centrl2")};
   CHECK_THROWS_WITH(run_query(store(), q),
                     Catch::Contains("no experiment has infer_stencil=centrl2; values: backward1, central2"));
-  q.where = {{"test_ic", "step(A=7)"}};
+  q.where = {parse_condition("test_ic=step(A=7)")};
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("values: step(A=10), step(A=3)"));
-  q.where = {{"status", "failed"}};
+  q.where = {parse_condition("status=failed")};
   q.stat = "count";
   const auto g = run_query(store(), q);
   REQUIRE(g.size() == 1);
@@ -138,4 +138,77 @@ TEST_CASE("spearman rank-correlates two metrics over the units that have both", 
   q.stat = "mean";
   q.versus = "final_loss";
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("--versus goes with --stat spearman"));
+}
+
+TEST_CASE("Conditions parse operators and value lists; commas inside brackets stay in a value", "[query]") {
+  const Condition a = parse_condition("infer_stencil=central2,central4");
+  CHECK(a.key == "infer_stencil");
+  CHECK(a.op == Condition::Op::eq);
+  CHECK(a.values == std::vector<std::string>{"central2", "central4"});
+  CHECK(parse_condition("network.hidden=[8, 8],[6]").values == std::vector<std::string>{"[8, 8]", "[6]"});
+  CHECK(parse_condition("test_ic=sine(A=5,c=2.5)").values == std::vector<std::string>{"sine(A=5,c=2.5)"});
+  CHECK(parse_condition("resolution>=64").op == Condition::Op::ge);
+  CHECK(parse_condition("rollout_error@5<0.1").key == "rollout_error@5");
+  CHECK(parse_condition("status!=done").op == Condition::Op::ne);
+  CHECK_THROWS_AS(parse_condition("resolution"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_condition("resolution>big"), std::invalid_argument);
+  CHECK(repeated_keys({parse_condition("a=1"), parse_condition("b=2"), parse_condition("a=3")}) ==
+        std::vector<std::string>{"a"});
+}
+
+TEST_CASE("Conditions on keys and metrics select the expected experiments", "[query]") {
+  const StoreContents s = store();
+  auto ids = [&](std::vector<std::string> conditions) {
+    std::vector<long> out;
+    std::vector<Condition> c;
+    for (const auto& t : conditions) c.push_back(parse_condition(t));
+    check_conditions(s, c);
+    for (const ExperimentRow& r : s.rows) {
+      bool keep = true;
+      for (const Condition& x : c) keep = keep && meets(s, r, -1, x);
+      if (keep) out.push_back(r.id);
+    }
+    return out;
+  };
+  CHECK(ids({"infer_stencil=backward1,central2"}) == std::vector<long>{0, 1, 2, 3});
+  CHECK(ids({"infer_stencil!=backward1"}) == std::vector<long>{2, 3});
+  CHECK(ids({"rollout_error<0.5"}) == std::vector<long>{0, 1});  // the pending one has none
+  CHECK(ids({"rollout_error>=0.4"}) == std::vector<long>{1, 2});  // inf is above every number
+  CHECK(ids({"rollout_error!=0.4"}) == std::vector<long>{0, 2, 3});  // missing meets only !=
+  CHECK(ids({"resolution>8", "final_loss<=2"}) == std::vector<long>{0, 2});
+  CHECK(ids({"infer_stencil=backward1", "infer_stencil=central2"}).empty());  // ANDed
+  CHECK_THROWS_AS(ids({"infer_stencil=centrl2"}), std::invalid_argument);  // a value no experiment has
+  CHECK_THROWS_AS(ids({"speed>1"}), std::invalid_argument);                // neither a key nor a metric
+}
+
+TEST_CASE("sum, std, argmin and argmax over known values", "[query]") {
+  QuerySpec q;
+  q.metric = "final_loss";
+  q.where = {parse_condition("status=done")};
+  q.stat = "sum";
+  CHECK(run_query(store(), q)[0].value == 6.0);
+  q.stat = "std";  // 1, 3, 2: sample standard deviation 1
+  CHECK(run_query(store(), q)[0].value == Approx(1.0).epsilon(1e-15));
+  q.stat = "argmin";
+  CHECK(run_query(store(), q)[0].value == 1.0);
+  CHECK(run_query(store(), q)[0].at == 0);
+  q.stat = "argmax";
+  CHECK(run_query(store(), q)[0].at == 1);
+  q.group_by = {"infer_stencil"};
+  q.metric = "rollout_error";
+  const auto g = run_query(store(), q);
+  CHECK(g[1].at == 2);  // central2: the blown-up rollout is the largest
+  CHECK(g[1].value == kInf);
+  q.stat = "std";
+  q.group_by.clear();
+  q.where = {parse_condition("rollout_error<1")};
+  CHECK(run_query(store(), q)[0].value == Approx(std::sqrt(0.02)));  // 0.2, 0.4
+}
+
+TEST_CASE("Numeric keys order as numbers, others as text", "[query]") {
+  CHECK(key_less("50", "100"));
+  CHECK(key_less("0.001", "0.01"));
+  CHECK(key_less("1e-05", "0.001"));
+  CHECK(key_less("backward1", "central2"));
+  CHECK_FALSE(key_less("200", "100"));
 }
