@@ -325,7 +325,7 @@ std::vector<MetricHelp> metric_help() {
     for (const QueryMetric& m : d.metrics) {
       help.push_back({m.name, m.description + " [" + d.path + "]", over(m.over_test_ics)});
       if (m.read == MetricRead::horizon)
-        help.push_back({m.name + "@K", "the same at output step K (K = 1, steps/2, steps)", over(m.over_test_ics)});
+        help.push_back({m.name + "@K", "the same at output step K: any K from 0 to steps (stores list 1, steps/2, steps)", over(m.over_test_ics)});
       if (m.read == MetricRead::worst_state)
         help.push_back({m.name + "@N", "the same at state index N (analysis.jacobian_states)", over(m.over_test_ics)});
     }
