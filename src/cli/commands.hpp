@@ -35,5 +35,7 @@ int repair(int argc, char** argv);
 int status(int argc, char** argv);
 int query(int argc, char** argv);
 int export_store(int argc, char** argv);
+int show(int argc, char** argv);
+int extract(int argc, char** argv);
 
 }  // namespace npde::cli

@@ -28,6 +28,8 @@ Commands:
   status STORE.h5      counts of done, diverged, failed, pending cells; failure messages
   query STORE.h5       aggregate a metric over experiment keys; --pivot: train x infer matrix
   export STORE.h5      one CSV (or JSON-lines) row per experiment: keys and every metric
+  show STORE.h5 ID     one cell: status, metrics, message and its job
+  extract STORE.h5 ID  one cell out: --out a run-one result file, --job its job file
   help [COMMAND]       this text, or a command's options
 
 Run `npdesweep <command> --help` (or `npdesweep help <command>`) for a command's options.
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
   if (command == "status") return npde::cli::status(argc - 1, argv + 1);
   if (command == "query") return npde::cli::query(argc - 1, argv + 1);
   if (command == "export") return npde::cli::export_store(argc - 1, argv + 1);
+  if (command == "show") return npde::cli::show(argc - 1, argv + 1);
+  if (command == "extract") return npde::cli::extract(argc - 1, argv + 1);
   if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
   if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
   std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;

@@ -62,7 +62,8 @@ int run_one(int argc, char** argv) {
   cl.option("--epochs", epochs, "override training.epochs (0: analyse the initial model only)", "N");
   cl.option("--init-weights", init_weights_from,
             "start from the flat parameter vector in F (dataset /weights/final, or F.h5:/path/to/dataset), e.g. a "
-            "previous result file, instead of the seeded Glorot initialisation",
+            "previous result file, or from a sweep store's cell (STORE.h5:ID or STORE.h5:HASH: its trained weights), "
+            "instead of the seeded Glorot initialisation",
             "F");
   cl.flag("--quiet", quiet, "no progress lines on stderr");
   if (auto code = cl.parse(argc, argv)) return *code;

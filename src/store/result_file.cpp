@@ -10,6 +10,7 @@
 
 #include "numerics/runge_kutta.hpp"
 #include "spec/canonical.hpp"
+#include "store/store_reader.hpp"
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
@@ -84,7 +85,47 @@ void write_result_file(const std::string& path, const ExperimentSpec& spec, cons
   posix::write_file_atomic(path, image.data(), image.size(), durable);
 }
 
+namespace {
+
+// STORE.h5:ID or STORE.h5:HASH: the final weights of a cell of a sweep store.
+Eigen::VectorXd read_stored_cell_weights(const std::string& store, const std::string& which, long expected_count) {
+  StoredCell cell;
+  try {
+    cell = find_stored_cell(store, which);
+  } catch (const std::exception& e) {
+    throw InputError(store, 0, "--init-weights", e.what());
+  }
+  if (cell.status != 1)
+    throw InputError(store, 0, "--init-weights",
+                     "cell " + std::to_string(cell.id) + " is " +
+                         (cell.status == 0 ? "pending" : cell.status == 2 ? "failed" : "diverged") +
+                         ", not done: it has no trained weights");
+  const std::string dataset = "/results/" + cell.group + kFinalWeightsDataset;
+  h5::RawData d;
+  try {
+    h5::Object f = h5::open_file_read_only(store);
+    d = h5::read_row(f.id(), dataset, static_cast<hsize_t>(cell.row));
+  } catch (const h5::Error& e) {
+    throw InputError(store, 0, dataset, e.what());
+  }
+  const long n = static_cast<long>(d.bytes.size() / sizeof(double));
+  if (d.type != h5::Type::f64 || d.shape.size() != 1 || n != expected_count)
+    throw InputError(store, 0, dataset,
+                     "cell " + std::to_string(cell.id) + " has " + std::to_string(n) + " weights but the job's network has " +
+                         std::to_string(expected_count) + " parameters");
+  Eigen::VectorXd w(n);
+  std::memcpy(w.data(), d.bytes.data(), d.bytes.size());
+  return w;
+}
+
+}  // namespace
+
 Eigen::VectorXd read_weights(const std::string& file_and_dataset, long expected_count) {
+  // A store's cell: STORE.h5:ID or STORE.h5:HASH (a file whose own name has a colon comes first).
+  if (const size_t c = file_and_dataset.rfind(':');
+      c != std::string::npos && c + 1 < file_and_dataset.size() && file_and_dataset[c + 1] != '/' &&
+      access(file_and_dataset.c_str(), F_OK) != 0 && access(file_and_dataset.substr(0, c).c_str(), R_OK) == 0)
+    return read_stored_cell_weights(file_and_dataset.substr(0, c), file_and_dataset.substr(c + 1), expected_count);
   std::string file = file_and_dataset, dataset = kFinalWeightsDataset;
   const size_t colon = file_and_dataset.rfind(":/");
   if (colon != std::string::npos) {
@@ -101,6 +142,9 @@ Eigen::VectorXd read_weights(const std::string& file_and_dataset, long expected_
   } catch (const h5::Error& e) {
     throw InputError(file, 0, dataset, e.what());
   }
+  if (shape.size() == 2 && dataset.rfind("/results/", 0) == 0)
+    throw InputError(file, 0, dataset,
+                     "a store keeps one row of weights per cell: give the cell, " + file + ":ID or " + file + ":HASH");
   if (shape.size() != 1 || static_cast<long>(v.size()) != expected_count)
     throw InputError(file, 0, dataset,
                      "holds " + std::to_string(v.size()) + " values but the job's network has " +

@@ -16,6 +16,8 @@
 #include "spec/sweep_file.hpp"
 #include "store/h5.hpp"
 #include "store/result_schema.hpp"
+#include "store/store_cells.hpp"
+#include "spec/canonical.hpp"
 
 namespace npde {
 namespace {
@@ -291,6 +293,69 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
   std::sort(c.metric_names.begin(), c.metric_names.end());
   c.metric_names.erase(std::unique(c.metric_names.begin(), c.metric_names.end()), c.metric_names.end());
   return c;
+}
+
+StoredCell find_stored_cell(const std::string& path, const std::string& which) {
+  if (access(path.c_str(), R_OK) != 0) throw std::runtime_error(path + ": cannot read the file: " + std::strerror(errno));
+  h5::Object f;
+  try {
+    f = h5::open_file_read_only(path);
+  } catch (const h5::Error& e) {
+    throw std::runtime_error(path + ": cannot open: " + e.what());
+  }
+  const hid_t id = f.id();
+  if (!h5::exists(id, "/experiments/hash") || !h5::exists(id, "/status/code"))
+    throw std::runtime_error(path + ": not an npdesweep sweep store (no /experiments, /status)");
+  const h5::RawData hash = h5::read_raw(id, "/experiments/hash"), code = h5::read_raw(id, "/status/code"),
+                    row = h5::read_raw(id, "/experiments/row"), res = h5::read_raw(id, "/experiments/resolution");
+  const bool has_group = h5::exists(id, "/experiments/group"), has_view = h5::exists(id, "/experiments/in_view");
+  const size_t cells = code.shape.at(0);
+  std::vector<size_t> hits;
+  const bool digits = !which.empty() && which.size() < 12 && which.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
+    const size_t i = std::stoul(which);
+    if (i < cells) hits.push_back(i);
+    if (hits.empty())
+      throw std::invalid_argument("no cell " + which + " in " + path + " (ids 0.." + std::to_string(cells - 1) + ")");
+  } else if (which.size() >= 4 && which.size() <= 16 && which.find_first_not_of("0123456789abcdef") == std::string::npos) {
+    for (size_t i = 0; i < cells; ++i)
+      if (string_at(hash, i).rfind(which, 0) == 0) hits.push_back(i);
+    if (hits.empty()) throw std::invalid_argument("no cell of " + path + " has a content hash starting " + which);
+    if (hits.size() > 1)
+      throw std::invalid_argument(std::to_string(hits.size()) + " cells of " + path + " have a hash starting " + which +
+                                  "; give more digits");
+  } else {
+    throw std::invalid_argument("'" + which + "' is neither a cell id (an integer) nor a content hash (4-16 hex digits)");
+  }
+  StoredCell c;
+  const size_t i = hits.front();
+  c.id = static_cast<long>(i);
+  c.hash = string_at(hash, i);
+  c.row = value_at<std::int32_t>(row, i);
+  c.status = value_at<std::int32_t>(code, i);
+  c.group = has_group ? string_at(h5::read_raw(id, "/experiments/group"), i)
+                      : "N" + std::to_string(value_at<std::int32_t>(res, i));
+  c.in_view = !has_view || value_at<std::int32_t>(h5::read_raw(id, "/experiments/in_view"), i) != 0;
+  return c;
+}
+
+std::string stored_job_text(const std::string& path, const StoredCell& cell) {
+  const StorePaths paths(path);
+  const std::string shard = paths.shard(cell.id, cell.hash);
+  if (shard_problem(shard, cell.hash).empty()) {
+    h5::Object f = h5::open_file_read_only(shard);
+    return h5::read_string_attribute(f.id(), ".", "job_toml");
+  }
+  const std::vector<std::string> history = read_history(paths);
+  if (!history.empty()) {
+    const StoreCells store = store_cells(history, path);
+    if (cell.id < static_cast<long>(store.cells.size())) {
+      const std::string text = canonical_toml(store.cells[static_cast<size_t>(cell.id)].spec);
+      if (content_hash(text) == cell.hash) return text;
+    }
+  }
+  throw std::runtime_error("cell " + std::to_string(cell.id) + " of " + path + ": neither its shard nor the store's sweep "
+                           "history is readable (" + paths.sidecar + ")");
 }
 
 }  // namespace npde

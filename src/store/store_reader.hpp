@@ -56,4 +56,19 @@ class StoreIoError : public Error {
 // output step K (the reader's own are K = 1, steps/2, steps).
 StoreContents read_store(const std::string& path, bool all = false, const std::vector<std::string>& wanted = {});
 
+// One cell of a store, found by its id or its content hash (`which`: digits, or 4 to 16 hex
+// digits that start exactly one cell's hash). Throws std::invalid_argument naming what exists
+// when no cell (or more than one) matches, std::runtime_error for a file that is not a store.
+struct StoredCell {
+  long id = -1;
+  std::string hash, group;  // its results group under /results
+  int row = 0, status = 0;  // status: 0 pending, 1 done, 2 failed, 3 diverged
+  bool in_view = true;
+};
+StoredCell find_stored_cell(const std::string& path, const std::string& which);
+
+// The canonical job text of a stored cell: from its shard (STORE.h5.d/shards), or else from
+// the store's sweep history; throws std::runtime_error when neither is there.
+std::string stored_job_text(const std::string& path, const StoredCell& cell);
+
 }  // namespace npde
