@@ -46,12 +46,20 @@ int repair(int argc, char** argv) {
   try {
     if (!posix::exists(paths.journal) || !posix::exists(paths.sweep_toml))
       throw InputError(paths.file, 0, "", "is not a sweep store (no " + paths.journal + " or " + paths.sweep_toml + ")");
-    const StoreCells store_cells_ = store_cells(read_history(paths), paths.file);
+    const std::vector<std::string> history = read_history(paths);
+    const StoreCells store_cells_ = store_cells(history, posix::read_file(paths.sweep_toml), paths.file);
     const SweepSpec& sweep = store_cells_.current();
     const std::vector<GridCell>& cells = store_cells_.cells;
     const std::string canonical = canonical_sweep_toml(sweep);
     const std::string hash = content_hash(canonical);
     StoreLock lock(paths.lock);
+    // A growth cut short may have left the journal naming an earlier sweep of the history.
+    {
+      const std::string head = posix::read_file(paths.journal);
+      const std::string named = head.substr(0, head.find('\n')).substr(head.substr(0, head.find('\n')).rfind(' ') + 1);
+      for (const std::string& text : history)
+        if (named != hash && named == content_hash(text)) retarget_journal(paths.journal, hash);
+    }
     Journal journal(paths.journal, hash);
     long ignored = 0;
     std::vector<long> committed;

@@ -222,7 +222,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   // Every rank knows the store's cells (this sweep's and earlier ones'): the master's history,
   // sent rather than read, so that no rank depends on when the shared file system shows it.
   boost::mpi::broadcast(world, plan.history, 0);
-  const StoreCells store_cells_ = master ? std::move(plan.cells) : store_cells(plan.history, paths.file);
+  const StoreCells store_cells_ = master ? std::move(plan.cells) : store_cells(plan.history, canonical, paths.file);
   const std::vector<GridCell>& cells = store_cells_.cells;
 
   // 3. Create or open the store together; rank 0 restores rows the file lost.
@@ -236,8 +236,19 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   }
   SweepStore store(paths.file, world);
   if (master) {
+    if (!plan.previous.empty()) {
+      try {
+        const long copied = store.copy_rows_from(plan.previous, cells, plan.rewrite);
+        if (!settings.quiet && copied)
+          std::fprintf(stderr, "[%s] copied %ld finished rows from the previous file\n", sweep.name.c_str(), copied);
+      } catch (const std::exception& e) {  // the shards have every row: restore from them instead
+        std::fprintf(stderr, "[%s] the previous file's rows cannot be copied (%s); restoring them from shards\n",
+                     sweep.name.c_str(), e.what());
+      }
+    }
     std::vector<LostShard> lost;
     const long restored = restore_committed_rows(store, cells, plan.rewrite, paths, &lost);
+    if (!plan.previous.empty()) posix::remove(plan.previous);
     for (const LostShard& m : lost) {  // committed, but its durable copy is gone: run it again
       std::fprintf(stderr, "[%s] cell %ld is in the journal but %s; running it again\n", sweep.name.c_str(), m.id,
                    m.why.c_str());

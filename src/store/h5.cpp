@@ -303,8 +303,8 @@ void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& n
   check_status(H5DSattach_scale(dataset, scale, dim), "H5DSattach_scale", name);
 }
 
-void write_whole(hid_t dataset, Type type, const void* data) {
-  Object mt = memory_type(type);
+void write_whole(hid_t dataset, Type type, const void* data, size_t string_size) {
+  Object mt = memory_type(type, string_size);
   check_status(H5Dwrite(dataset, mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", "dataset");
 }
 

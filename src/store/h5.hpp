@@ -121,7 +121,7 @@ void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>
 void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& name);
 
 // Writes a whole dataset at once.
-void write_whole(hid_t dataset, Type type, const void* data);
+void write_whole(hid_t dataset, Type type, const void* data, size_t string_size = 0);
 
 // A whole dataset's raw values in its own element class (f64, i32 or c128) and shape.
 struct RawData {

@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <set>
 
 #include "spec/canonical.hpp"
@@ -89,10 +90,12 @@ ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, c
                          ", this one writes " + std::to_string(kSchemaVersion) +
                          "); resume it with that version, or --force to replace it");
   if (foreign) history.clear();  // --force: a new store
-  const bool grown = !history.empty() && history.back() != canonical_sweep;
+  // The store's view changes: the sweep is not the one run last (sweep.toml).
+  const std::string last = posix::exists(paths.sweep_toml) ? posix::read_file(paths.sweep_toml) : "";
+  const bool grown = !history.empty() && last != canonical_sweep;
   std::vector<std::string> next = history;
-  if (history.empty() || grown) next.push_back(canonical_sweep);
-  StoreCells cells = store_cells(next, paths.file);
+  if (std::find(next.begin(), next.end(), canonical_sweep) == next.end()) next.push_back(canonical_sweep);
+  StoreCells cells = store_cells(next, canonical_sweep, paths.file);
   // A new store: will it fit? Checked before anything is written.
   if (!file_exists && options.check_space) {
     const double need = estimated_store_bytes(cells.cells);
@@ -114,9 +117,11 @@ ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, c
     posix::remove(paths.journal);
     for (int n = 0; posix::exists(paths.history_entry(n)); ++n) posix::remove(paths.history_entry(n));
   }
-  // Growth, durably and in this order: the history names the new sweep, then the journal does;
-  // the file is rebuilt below. A crash in between leaves hashes the history relates.
+  // Growth, durably and in this order: the history has the sweep, sweep.toml names it, then the
+  // journal does; the file is rebuilt after the plan. A crash in between leaves hashes the
+  // history relates (`run` and `repair` accept them and finish the move).
   if (grown) append_history(paths, history, canonical_sweep);
+  posix::write_file_atomic(paths.sweep_toml, canonical_sweep);  // `repair` rebuilds from it
   if (!foreign && !journal_hash.empty() && journal_hash != sweep_hash) retarget_journal(paths.journal, sweep_hash);
   plan.history = std::move(next);
   plan.cells = std::move(cells);
@@ -146,7 +151,13 @@ ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, c
                          "; rebuilding it in schema " + std::to_string(kSchemaVersion) +
                          " from the journal and shards (finished cells are kept)");
   plan.create = !file_exists || file_damaged || file_hash != sweep_hash || outdated;  // the hash: growth or --force
-  posix::write_file_atomic(paths.sweep_toml, canonical_sweep);  // `repair` rebuilds from it
+  // A file being replaced by growth (or a layout upgrade) is moved aside: the new file copies
+  // its rows in bulk instead of restoring each from its shard. (A previous file left by a run
+  // that was killed is still a source; one no longer needed is removed.)
+  const std::string previous = paths.sidecar + "/previous.h5";
+  if (plan.create && file_exists && !file_damaged && !foreign) posix::rename(paths.file, previous);
+  if (foreign || !plan.create) posix::remove(previous);
+  if (plan.create && posix::exists(previous)) plan.previous = previous;
   return plan;
 }
 

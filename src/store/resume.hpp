@@ -37,6 +37,7 @@ struct ResumePlan {
   long kept_outside = 0;                 // finished cells of earlier sweeps that this one does not have
   bool grown = false;                    // the sweep differs from the store's last one: it grew (or shrank)
   bool create = false;                   // make FILE.h5 (again) before running
+  std::string previous;                  // the file it replaces, moved aside: its rows are copied, then it goes
   std::vector<std::string> notes;        // what the plan found worth saying (a rebuild and why)
 
   // A committed cell whose shard turned out unusable: it runs again.

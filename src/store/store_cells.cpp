@@ -1,5 +1,6 @@
 #include "store/store_cells.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "spec/canonical.hpp"
@@ -7,12 +8,14 @@
 
 namespace npde {
 
-StoreCells store_cells(const std::vector<std::string>& history, const std::string& source) {
+StoreCells store_cells(std::vector<std::string> history, const std::string& current_text, const std::string& source) {
   StoreCells s;
+  if (std::find(history.begin(), history.end(), current_text) == history.end()) history.push_back(current_text);
   std::map<std::string, long> id_of;  // content hash -> id
   for (size_t k = 0; k < history.size(); ++k) {
     s.sweeps.push_back(read_sweep_text(history[k], source + " (sweep " + std::to_string(k) + " of its history)"));
-    const bool current = k + 1 == history.size();
+    const bool current = history[k] == current_text;
+    if (current) s.current_index = k;
     for (GridCell& c : enumerate_cells(s.sweeps.back())) {
       const std::string hash = content_hash(canonical_toml(c.spec));
       auto [it, fresh] = id_of.emplace(hash, static_cast<long>(s.cells.size()));
@@ -39,10 +42,13 @@ std::vector<std::string> read_history(const StorePaths& paths) {
 }
 
 void append_history(const StorePaths& paths, const std::vector<std::string>& history, const std::string& canonical) {
+  if (std::find(history.begin(), history.end(), canonical) != history.end() && posix::exists(paths.history_entry(0)))
+    return;
   posix::make_directory(paths.history);
   for (size_t n = 0; n <= history.size(); ++n) {
     const std::string path = paths.history_entry(static_cast<int>(n));
     if (n < history.size() && posix::exists(path)) continue;
+    if (n == history.size() && std::find(history.begin(), history.end(), canonical) != history.end()) break;
     posix::write_file_atomic(path, n < history.size() ? history[n] : canonical);
   }
 }

@@ -234,51 +234,64 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
     for (size_t r = 0; r < members.size(); ++r) row_of[members[r]->id] = static_cast<int>(r);
   }
 
-  // The experiments table is raw data: rank 0 writes it, then everyone flushes together.
+  // The experiments table is raw data: rank 0 writes it, each column whole (one write per
+  // column, not per cell: a store of thousands of cells is made in well under a second), then
+  // everyone flushes together.
   if (rank == 0) {
+    const size_t n = cells.size();
+    std::vector<std::int64_t> ids(n), seeds(n);
+    std::vector<std::int32_t> resolutions(n), replicates(n), rows(n), in_view(n), pending(n, 0);
+    std::vector<std::string> hashes(n), cases(n), trains(n), infers(n), ics(n), steppers(n);
     for (const GridCell& c : cells) {
-      const hsize_t i = static_cast<hsize_t>(c.id);
-      const std::int64_t id = c.id, seed = static_cast<std::int64_t>(c.spec.seed);
-      const std::int32_t n = c.spec.pde.resolution, rep = c.replicate, row = row_of[c.id];
-      const std::string hash = content_hash(canonical_toml(c.spec));
-      auto str = [](const std::string& v, size_t size) {
-        std::string s = v.substr(0, size);
-        s.resize(size, '\0');
-        return s;
-      };
-      h5::write_row(column_sets[0].id(), h5::Type::i64, i, {}, &id);
-      h5::write_row(column_sets[1].id(), h5::Type::str, i, {}, str(hash, 16).data(), 16);
-      h5::write_row(column_sets[2].id(), h5::Type::str, i, {}, str(c.spec.pde.name, 16).data(), 16);
-      h5::write_row(column_sets[3].id(), h5::Type::str, i, {}, str(c.spec.train_stencil, 16).data(), 16);
-      h5::write_row(column_sets[4].id(), h5::Type::str, i, {}, str(c.spec.infer_stencil, 16).data(), 16);
-      h5::write_row(column_sets[5].id(), h5::Type::str, i, {}, str(c.spec.train_ic.label(), kLabelSize).data(),
-                    kLabelSize);
-      h5::write_row(column_sets[6].id(), h5::Type::i32, i, {}, &n);
-      h5::write_row(column_sets[7].id(), h5::Type::i32, i, {}, &rep);
-      h5::write_row(column_sets[8].id(), h5::Type::i64, i, {}, &seed);
-      h5::write_row(column_sets[9].id(), h5::Type::i32, i, {}, &row);
-      h5::write_row(column_sets[10].id(), h5::Type::str, i, {}, str(c.spec.integrator.model, 16).data(), 16);
-      h5::write_row(column_sets[11].id(), h5::Type::str, i, {}, str(groups[i], 16).data(), 16);
-      const std::int32_t in_view = store.in_view[i] ? 1 : 0;
-      h5::write_row(column_sets[12].id(), h5::Type::i32, i, {}, &in_view);
-      for (size_t k = 0; k < axis_columns.size(); ++k) {
-        const AxisColumn& col = axis_columns[k];
+      const size_t i = static_cast<size_t>(c.id);
+      ids[i] = c.id;
+      seeds[i] = static_cast<std::int64_t>(c.spec.seed);
+      resolutions[i] = c.spec.pde.resolution;
+      replicates[i] = c.replicate;
+      rows[i] = row_of[c.id];
+      in_view[i] = store.in_view[i] ? 1 : 0;
+      hashes[i] = content_hash(canonical_toml(c.spec));
+      cases[i] = c.spec.pde.name;
+      trains[i] = c.spec.train_stencil;
+      infers[i] = c.spec.infer_stencil;
+      ics[i] = c.spec.train_ic.label();
+      steppers[i] = c.spec.integrator.model;
+    }
+    auto strings = [&](hid_t set, const std::vector<std::string>& v, size_t width) {
+      std::string packed(v.size() * width, '\0');
+      for (size_t i = 0; i < v.size(); ++i) packed.replace(i * width, std::min(width, v[i].size()), v[i].substr(0, width));
+      h5::write_whole(set, h5::Type::str, packed.data(), width);
+    };
+    h5::write_whole(column_sets[0].id(), h5::Type::i64, ids.data());
+    strings(column_sets[1].id(), hashes, 16);
+    strings(column_sets[2].id(), cases, 16);
+    strings(column_sets[3].id(), trains, 16);
+    strings(column_sets[4].id(), infers, 16);
+    strings(column_sets[5].id(), ics, kLabelSize);
+    h5::write_whole(column_sets[6].id(), h5::Type::i32, resolutions.data());
+    h5::write_whole(column_sets[7].id(), h5::Type::i32, replicates.data());
+    h5::write_whole(column_sets[8].id(), h5::Type::i64, seeds.data());
+    h5::write_whole(column_sets[9].id(), h5::Type::i32, rows.data());
+    strings(column_sets[10].id(), steppers, 16);
+    strings(column_sets[11].id(), groups, 16);
+    h5::write_whole(column_sets[12].id(), h5::Type::i32, in_view.data());
+    for (size_t k = 0; k < axis_columns.size(); ++k) {
+      const AxisColumn& col = axis_columns[k];
+      std::vector<std::int64_t> integers(n);
+      std::vector<double> numbers(n);
+      std::vector<std::string> texts(n);
+      for (size_t i = 0; i < n; ++i) {
         const std::string& text = col.texts[i];
         const toml::table t = toml::parse("v = " + (text.empty() ? std::string("nan") : text));
-        if (col.type == h5::Type::i64) {
-          const std::int64_t v = t["v"].value<std::int64_t>().value();
-          h5::write_row(axis_sets[k].id(), col.type, i, {}, &v);
-        } else if (col.type == h5::Type::f64) {
-          const double v = t["v"].value<double>().value();
-          h5::write_row(axis_sets[k].id(), col.type, i, {}, &v);
-        } else {
-          const std::string shown = t["v"].is_string() ? t["v"].as_string()->get() : text;
-          h5::write_row(axis_sets[k].id(), col.type, i, {}, str(shown, col.width).data(), col.width);
-        }
+        if (col.type == h5::Type::i64) integers[i] = t["v"].value<std::int64_t>().value();
+        if (col.type == h5::Type::f64) numbers[i] = t["v"].value<double>().value();
+        if (col.type == h5::Type::str) texts[i] = t["v"].is_string() ? t["v"].as_string()->get() : text;
       }
-      const std::int32_t pending = 0;
-      h5::write_row(code.id(), h5::Type::i32, i, {}, &pending);
+      if (col.type == h5::Type::i64) h5::write_whole(axis_sets[k].id(), col.type, integers.data());
+      if (col.type == h5::Type::f64) h5::write_whole(axis_sets[k].id(), col.type, numbers.data());
+      if (col.type == h5::Type::str) strings(axis_sets[k].id(), texts, col.width);
     }
+    h5::write_whole(code.id(), h5::Type::i32, pending.data());
   }
   MPI_Barrier(comm);
   h5::flush(f);
@@ -356,6 +369,91 @@ hid_t SweepStore::dataset(const std::string& path) {
   auto it = datasets_.find(path);
   if (it == datasets_.end()) it = datasets_.emplace(path, h5::open_dataset(file_.id(), path)).first;
   return it->second.id();
+}
+
+namespace {
+
+std::vector<std::string> strings_of(const h5::RawData& d) {
+  std::vector<std::string> out;
+  const size_t n = d.shape.empty() ? 0 : d.shape[0], width = n ? d.bytes.size() / n : 0;
+  for (size_t i = 0; i < n; ++i) {
+    std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
+    out.push_back(v.substr(0, v.find('\0')));
+  }
+  return out;
+}
+
+template <class T>
+T element(const h5::RawData& d, size_t i) {
+  T v{};
+  if ((i + 1) * sizeof(T) <= d.bytes.size()) std::copy_n(d.bytes.data() + i * sizeof(T), sizeof(T), reinterpret_cast<unsigned char*>(&v));
+  return v;
+}
+
+size_t row_bytes(const h5::RawData& d) { return d.shape.empty() || d.shape[0] == 0 ? 0 : d.bytes.size() / d.shape[0]; }
+
+}  // namespace
+
+long SweepStore::copy_rows_from(const std::string& previous, const std::vector<GridCell>& cells,
+                                const std::vector<long>& committed) {
+  h5::Object old = h5::open_file_read_only(previous);
+  const hid_t o = old.id(), f = file_.id();
+  if (stored_identity(previous).schema_version != kSchemaVersion) return 0;  // another layout: rows from shards
+  const std::vector<std::string> old_hash = strings_of(h5::read_raw(o, "/experiments/hash")),
+                                 old_group = strings_of(h5::read_raw(o, "/experiments/group")),
+                                 new_group = strings_of(h5::read_raw(f, "/experiments/group"));
+  const h5::RawData old_row = h5::read_raw(o, "/experiments/row"), old_code = h5::read_raw(o, "/status/code"),
+                    new_row = h5::read_raw(f, "/experiments/row");
+  // Which cells to copy: committed, finished in the old file under the same hash.
+  struct Move {
+    long id;
+    std::string from_group;
+    int from_row, to_row;
+  };
+  std::map<std::string, std::vector<Move>> by_group;  // new group -> moves into it
+  std::vector<long> ids;
+  for (long id : committed) {
+    const size_t i = static_cast<size_t>(id);
+    if (i >= old_hash.size() || i >= cells.size() || old_hash[i] != content_hash(canonical_toml(cells[i].spec))) continue;
+    const int code = element<std::int32_t>(old_code, i);
+    if (code != static_cast<int>(CellStatus::done) && code != static_cast<int>(CellStatus::failed) &&
+        code != static_cast<int>(CellStatus::diverged))
+      continue;
+    by_group[new_group.at(i)].push_back({id, old_group.at(i), element<std::int32_t>(old_row, i), element<std::int32_t>(new_row, i)});
+    ids.push_back(id);
+  }
+  if (ids.empty()) return 0;
+  // Each dataset of each group: read whole, rows placed, written whole.
+  auto move_rows = [&](const std::string& new_path, const std::vector<std::pair<std::string, std::pair<hsize_t, hsize_t>>>& rows) {
+    h5::RawData to = h5::read_raw(f, new_path);
+    const size_t width = row_bytes(to);
+    std::map<std::string, h5::RawData> from;
+    for (const auto& [old_path, at] : rows) {
+      auto it = from.find(old_path);
+      if (it == from.end()) it = from.emplace(old_path, h5::read_raw(o, old_path)).first;
+      if (row_bytes(it->second) != width || it->second.type != to.type)
+        throw h5::Error("a row of " + old_path + " in " + previous + " has another shape than in the new file");
+      std::copy_n(it->second.bytes.data() + at.first * width, width, to.bytes.data() + at.second * width);
+    }
+    h5::write_whole(dataset(new_path), to.type, to.bytes.data(), to.type == h5::Type::str ? width : 0);
+  };
+  for (const auto& [group, moves] : by_group) {
+    std::vector<std::string> paths;
+    for (const RowField& field : row_fields(cells[static_cast<size_t>(moves.front().id)].spec)) paths.push_back(field.path);
+    for (const ResultAttribute* a : column_attributes()) paths.push_back(a->group + "/" + a->name);
+    for (const std::string& p : paths) {
+      std::vector<std::pair<std::string, std::pair<hsize_t, hsize_t>>> rows;
+      for (const Move& m : moves) rows.push_back({"/results/" + m.from_group + "/" + p, {m.from_row, m.to_row}});
+      move_rows("/results/" + group + "/" + p, rows);
+    }
+  }
+  // Per cell: timing, message, and the status code last.
+  for (const char* path : {"/timing/seconds", "/status/message", "/status/code"}) {
+    std::vector<std::pair<std::string, std::pair<hsize_t, hsize_t>>> rows;
+    for (long id : ids) rows.push_back({path, {static_cast<hsize_t>(id), static_cast<hsize_t>(id)}});
+    move_rows(path, rows);
+  }
+  return static_cast<long>(ids.size());
 }
 
 std::vector<int> SweepStore::read_status_codes() const {

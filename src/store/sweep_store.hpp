@@ -47,6 +47,12 @@ class SweepStore {
 
   std::vector<int> read_status_codes() const;
 
+  // Rank 0, on a store just created: copies, in bulk, the rows of the `committed` cells that a
+  // previous file of the same store (`previous`, same layout) holds finished under the same
+  // content hash (ids are the same across growth). Much faster than restoring each row from
+  // its shard; rows it cannot copy are left for restore_committed_rows. Returns how many.
+  long copy_rows_from(const std::string& previous, const std::vector<GridCell>& cells, const std::vector<long>& committed);
+
   void close();  // collective; throws if HDF5 cannot close the file (its final flush failed)
 
  private:

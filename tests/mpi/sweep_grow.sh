@@ -20,6 +20,7 @@ span=$(echo "$(date +%s.%N) - $t0" | bc)  # the whole growing run, start-up and 
 grep -q "the sweep changed: 4 of its cells are finished in the store and reused (same content hash), 28 are new" grow.out ||
   fail "no reuse line: $(cat grow.out)"
 grep -q "32 cells, 4 already finished, 28 to run" grow.out || fail "no plan line: $(cat grow.out)"
+grep -q "copied 4 finished rows from the previous file" grow.out || fail "rows not copied in bulk: $(cat grow.out)"
 SWEEP=b.toml sweep 3 fresh.h5 || fail "the fresh run of the grown sweep exited $?"
 
 # same_cells A B: every cell of B is in A (by content hash) with equal result datasets, and its
