@@ -319,19 +319,22 @@ int query(int argc, char** argv) {
     return kExitOk;
   }
 
+  // JSON repeats the metric and statistic per row; text and CSV carry them in the value's title.
+  const bool wide = format == Format::json, versus = !q.versus.empty();
   std::vector<Table::Column> columns;
   for (const auto& k : q.group_by) columns.push_back({k, ""});
-  const bool versus = !q.versus.empty();
-  if (versus) columns.push_back({"versus", ""});
-  columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}, {"value", label}});
+  if (wide && versus) columns.push_back({"versus", ""});
+  if (wide) columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}});
+  columns.push_back({"value", label});
   if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
   columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
   Table table(columns);
   for (const auto& g : groups) {
     table.row();
     for (const auto& k : g.key_values) table.text(k);
-    if (versus) table.text(q.versus);
-    table.text(q.metric).text(q.stat).number(g.value);
+    if (wide && versus) table.text(q.versus);
+    if (wide) table.text(q.metric).text(q.stat);
+    table.number(g.value);
     if (arg) {
       if (g.at >= 0)
         table.integer(g.at);
@@ -340,32 +343,6 @@ int query(int argc, char** argv) {
       table.text(attained(g));
     }
     table.integer(g.n).integer(g.with_value);
-  }
-  if (format != Format::json) {
-    // Text and CSV: the metric and statistic are in the value's title, not repeated per row.
-    Table narrow([&] {
-      std::vector<Table::Column> c;
-      for (const auto& k : q.group_by) c.push_back({k, ""});
-      c.push_back({"value", label});
-      if (arg) c.insert(c.end(), {{"id", ""}, {"attained_by", ""}});
-      c.insert(c.end(), {{"n", ""}, {"n_value", ""}});
-      return c;
-    }());
-    for (const auto& g : groups) {
-      narrow.row();
-      for (const auto& k : g.key_values) narrow.text(k);
-      narrow.number(g.value);
-      if (arg) {
-        if (g.at >= 0)
-          narrow.integer(g.at);
-        else
-          narrow.text("");
-        narrow.text(attained(g));
-      }
-      narrow.integer(g.n).integer(g.with_value);
-    }
-    narrow.print(std::cout, format);
-    return kExitOk;
   }
   table.print(std::cout, format);
   return kExitOk;

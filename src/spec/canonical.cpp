@@ -194,7 +194,10 @@ std::string canonical_value(const toml::node& n) {
     std::string t = "{";
     bool first = true;
     for (auto&& [k, v] : *tb) {
-      t += std::string(first ? " " : ", ") + std::string(k.str()) + " = " + canonical_value(v);
+      const std::string key(k.str());
+      const bool bare = !key.empty() && key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                                            std::string::npos;
+      t += std::string(first ? " " : ", ") + (bare ? key : quoted(key)) + " = " + canonical_value(v);
       first = false;
     }
     return t + (first ? "}" : " }");

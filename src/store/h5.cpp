@@ -304,8 +304,11 @@ void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& n
 }
 
 void write_whole(hid_t dataset, Type type, const void* data, size_t string_size) {
+  const std::string where = name_of(dataset);
+  if (const int err = posix::injected_error("h5-write", where))  // test hook: NPDESWEEP_IO_FAULT
+    throw Error("H5Dwrite failed for '" + where + "': " + std::strerror(err) + " (injected)");
   Object mt = memory_type(type, string_size);
-  check_status(H5Dwrite(dataset, mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", "dataset");
+  check_status(H5Dwrite(dataset, mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", where);
 }
 
 std::vector<hsize_t> shape_of(hid_t loc, const std::string& path) {
