@@ -105,6 +105,26 @@ void create_parents(hid_t loc, const std::string& path, std::map<std::string, bo
   }
 }
 
+std::vector<std::string> strings_of(const h5::RawData& d) {
+  std::vector<std::string> out;
+  const size_t n = d.shape.empty() ? 0 : d.shape[0], width = n ? d.bytes.size() / n : 0;
+  for (size_t i = 0; i < n; ++i) {
+    std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
+    out.push_back(v.substr(0, v.find('\0')));
+  }
+  return out;
+}
+
+template <class T>
+T element(const h5::RawData& d, size_t i) {
+  T v{};
+  if ((i + 1) * sizeof(T) <= d.bytes.size()) std::copy_n(d.bytes.data() + i * sizeof(T), sizeof(T), reinterpret_cast<unsigned char*>(&v));
+  return v;
+}
+
+size_t row_bytes(const h5::RawData& d) { return d.shape.empty() || d.shape[0] == 0 ? 0 : d.bytes.size() / d.shape[0]; }
+
+
 }  // namespace
 
 StorePaths::StorePaths(const std::string& store_file)
@@ -325,14 +345,7 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& h
     const h5::RawData r = h5::read_row(f, "/experiments/row", static_cast<hsize_t>(cell.id));
     std::copy(r.bytes.begin(), r.bytes.begin() + 4, reinterpret_cast<unsigned char*>(&row));
   }
-  if (groups_.empty()) {  // read once: a worker writes many rows
-    const h5::RawData d = h5::read_raw(f, "/experiments/group");
-    const size_t width = d.bytes.size() / std::max<hsize_t>(1, d.shape.at(0));
-    for (size_t i = 0; i < d.shape.at(0); ++i) {
-      std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
-      groups_.push_back(v.substr(0, v.find('\0')));
-    }
-  }
+  if (groups_.empty()) groups_ = strings_of(h5::read_raw(f, "/experiments/group"));  // once: a worker writes many rows
   const std::string g = "/results/" + groups_.at(static_cast<size_t>(cell.id)) + "/";
   h5::Object shard = h5::open_file_read_only(shard_path);
   if (const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash"); stored != hash)
@@ -371,28 +384,6 @@ hid_t SweepStore::dataset(const std::string& path) {
   return it->second.id();
 }
 
-namespace {
-
-std::vector<std::string> strings_of(const h5::RawData& d) {
-  std::vector<std::string> out;
-  const size_t n = d.shape.empty() ? 0 : d.shape[0], width = n ? d.bytes.size() / n : 0;
-  for (size_t i = 0; i < n; ++i) {
-    std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
-    out.push_back(v.substr(0, v.find('\0')));
-  }
-  return out;
-}
-
-template <class T>
-T element(const h5::RawData& d, size_t i) {
-  T v{};
-  if ((i + 1) * sizeof(T) <= d.bytes.size()) std::copy_n(d.bytes.data() + i * sizeof(T), sizeof(T), reinterpret_cast<unsigned char*>(&v));
-  return v;
-}
-
-size_t row_bytes(const h5::RawData& d) { return d.shape.empty() || d.shape[0] == 0 ? 0 : d.bytes.size() / d.shape[0]; }
-
-}  // namespace
 
 long SweepStore::copy_rows_from(const std::string& previous, const std::vector<GridCell>& cells,
                                 const std::vector<long>& committed) {
