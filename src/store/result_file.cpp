@@ -38,6 +38,24 @@ void set_value(hid_t object, const std::string& name, const AttributeValue& valu
   std::visit([&](const auto& v) { h5::set_attribute(object, name, v); }, value);
 }
 
+}  // namespace
+
+void attach_axis_scales(const std::map<std::string, h5::Object>& datasets, hid_t test_ic, hid_t time, hid_t state,
+                        unsigned first) {
+  for (const ResultDataset& d : result_datasets()) {
+    const auto set = datasets.find(d.path);
+    if (set == datasets.end()) continue;
+    for (size_t k = 0; k < d.dims.size(); ++k) {
+      const std::string& axis = d.dims[k];
+      const hid_t scale = axis == "test_ic" ? test_ic : axis == "step" ? time : axis == "state" ? state : -1;
+      const char* name = axis == "test_ic" ? "test_ic" : axis == "step" ? "time" : "state_index";  // the scale's dataset
+      if (scale >= 0) h5::attach_scale(set->second.id(), scale, first + static_cast<unsigned>(k), name);
+    }
+  }
+}
+
+namespace {
+
 void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& canonical_text, const std::string& hash,
                     const ExperimentResult& r) {
   using namespace h5;
@@ -51,22 +69,32 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
     if (a.analysis && !analysed) continue;
     set_value(a.group.empty() ? file : groups.at(a.group).id(), a.name, a.value(context));
   }
-  if (analysed) {  // the axis datasets
-    std::vector<std::string> labels;
-    for (const auto& ic : spec.test_ics) labels.push_back(ic.label());
-    describe(write_strings(groups.at("rollout").id(), "test_ic", labels).id(), "test initial conditions, in row order", "");
-    std::vector<double> time(static_cast<size_t>(spec.steps + 1));
-    for (int n = 0; n <= spec.steps; ++n) time[n] = n * spec.dt;
-    describe(write(groups.at("rollout").id(), "time", {time.size()}, time.data()).id(), "time of each output step",
-             "PDE time units");
-    describe(write(groups.at("jacobian").id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data()).id(),
-             "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)", "output steps");
-  }
+  std::map<std::string, Object> sets;
   for (const ResultDataset& d : result_datasets()) {
     if (d.analysis && !analysed) continue;
     const ResultValue v = d.value(spec, r);
     if (!v.present) continue;
-    describe(write_raw_value(file, d.path, d.type, v.shape, v.bytes).id(), d.description, d.units);
+    Object set = write_raw_value(file, d.path, d.type, v.shape, v.bytes);
+    describe(set.id(), d.description, d.units);
+    label_dimensions(set.id(), d.dims);
+    sets.emplace(d.path, std::move(set));
+  }
+  if (analysed) {  // the axis datasets, as dimension scales of the datasets above
+    std::vector<std::string> labels;
+    for (const auto& ic : spec.test_ics) labels.push_back(ic.label());
+    Object test_ic = write_strings(groups.at("rollout").id(), "test_ic", labels);
+    describe(test_ic.id(), "test initial conditions, in row order", "");
+    std::vector<double> time(static_cast<size_t>(spec.steps + 1));
+    for (int n = 0; n <= spec.steps; ++n) time[n] = n * spec.dt;
+    Object t = write(groups.at("rollout").id(), "time", {time.size()}, time.data());
+    describe(t.id(), "time of each output step", "PDE time units");
+    Object state = write(groups.at("jacobian").id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data());
+    describe(state.id(), "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)",
+             "output steps");
+    label_dimensions(test_ic.id(), {"test_ic"});
+    label_dimensions(t.id(), {"step"});
+    label_dimensions(state.id(), {"state"});
+    attach_axis_scales(sets, test_ic.id(), t.id(), state.id(), 0);
   }
 }
 

@@ -50,20 +50,20 @@ ResultValue eigenvalues(const ExperimentSpec& s, const ExperimentResult& r, cons
 std::vector<ResultDataset> make() {
   using h5::Type;
   std::vector<ResultDataset> d = {
-      {"weights/initial", Type::f64, "initial network parameters, flattened layer by layer as the weights group's layout attribute spells out", "1",
+      {"weights/initial", Type::f64, {"parameter"}, "initial network parameters, flattened layer by layer as the weights group's layout attribute spells out", "1",
        false, [](const ExperimentSpec& s) { return Shape{parameters(s)}; },
        [](const ExperimentSpec&, const ExperimentResult& r) { return weights(r.weights_initial); }},
-      {"weights/final", Type::f64, "trained network parameters, flattened layer by layer as the weights group's layout attribute spells out", "1",
+      {"weights/final", Type::f64, {"parameter"}, "trained network parameters, flattened layer by layer as the weights group's layout attribute spells out", "1",
        false, [](const ExperimentSpec& s) { return Shape{parameters(s)}; },
        [](const ExperimentSpec&, const ExperimentResult& r) { return weights(r.weights_final); }},
-      {"training/loss", Type::f64, "mean over the epoch's Adam updates of the MSE loss before each update",
+      {"training/loss", Type::f64, {"epoch"}, "mean over the epoch's Adam updates of the MSE loss before each update",
        "(state units)^2", false,
        [](const ExperimentSpec& s) { return Shape{static_cast<hsize_t>(std::max(1, s.training.epochs))}; },
        [](const ExperimentSpec&, const ExperimentResult& r) {
          return value_of({r.history.epoch_loss.size()}, r.history.epoch_loss.data(), r.history.epoch_loss.size());
        },
        {{"final_loss", "training loss of the last epoch", MetricRead::last_finite, OverTestIcs::none}}},
-      {"training/update_loss", Type::f64, "MSE loss of each Adam update, shape (epoch, update within epoch)",
+      {"training/update_loss", Type::f64, {"epoch", "update"}, "MSE loss of each Adam update, shape (epoch, update within epoch)",
        "(state units)^2", false,
        [](const ExperimentSpec& s) {
          return Shape{static_cast<hsize_t>(std::max(1, s.training.epochs)),
@@ -72,7 +72,7 @@ std::vector<ResultDataset> make() {
        [](const ExperimentSpec&, const ExperimentResult& r) {
          return row_major(r.history.update_loss.leftCols(r.history.epochs_run).transpose());
        }},
-      {"rollout/relative_l2_error", Type::f64,
+      {"rollout/relative_l2_error", Type::f64, {"test_ic", "step"},
        "||u_model - u_truth||_2 / ||u_truth||_2 of the NeuralPDE rollout from each test IC, shape (test_ic, output "
        "step); NaN after a blow-up",
        "1", true, [](const ExperimentSpec& s) { return Shape{tests(s), static_cast<hsize_t>(s.steps + 1)}; },
@@ -81,46 +81,46 @@ std::vector<ResultDataset> make() {
          OverTestIcs::worst},
         {"rollout_blowups", "test ICs whose rollout blew up before the horizon", MetricRead::blowup,
          OverTestIcs::sum}}},
-      {"rollout/diverged_at", Type::i32,
+      {"rollout/diverged_at", Type::i32, {"test_ic"},
        "first output step at which the rollout blew up (non-finite or max|u| > 100 x truth amplitude), -1 if never",
        "output steps", true, [](const ExperimentSpec& s) { return Shape{tests(s)}; },
        [](const ExperimentSpec&, const ExperimentResult& r) {
          return value_of({r.rollout_diverged_at.size()}, r.rollout_diverged_at.data(), r.rollout_diverged_at.size());
        }},
-      {"rollout/saturation", Type::f64,
+      {"rollout/saturation", Type::f64, {},
        "share of hidden-unit evaluations with |tanh'| < 1e-3 along the rollout from the training IC", "1", true,
        [](const ExperimentSpec&) { return Shape{}; },
        [](const ExperimentSpec&, const ExperimentResult& r) { return value_of({}, &r.saturation, 1); },
        {{"saturation", "share of hidden units with |tanh'| < 1e-3 on the training rollout", MetricRead::scalar,
          OverTestIcs::none}}},
-      {"jacobian/model/eigenvalues", Type::c128,
+      {"jacobian/model/eigenvalues", Type::c128, {"test_ic", "state", "mode"},
        "model Jacobian eigenvalues sorted by decreasing modulus, shape (test_ic, state, N)", "1", true,
        [](const ExperimentSpec& s) { return Shape{tests(s), states(s), static_cast<hsize_t>(s.pde.resolution)}; },
        [](const ExperimentSpec& s, const ExperimentResult& r) { return eigenvalues(s, r, r.model_eigenvalues); }},
-      {"jacobian/model/spectral_radius", Type::f64, "max |lambda| of the model Jacobian, shape (test_ic, state)", "1",
+      {"jacobian/model/spectral_radius", Type::f64, {"test_ic", "state"}, "max |lambda| of the model Jacobian, shape (test_ic, state)", "1",
        true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.model_radius); },
        {{"max_lambda", "largest spectral radius of the model's Jacobian over the analysed states",
          MetricRead::worst_state, OverTestIcs::worst}}},
-      {"jacobian/model/log_abs_det", Type::f64,
+      {"jacobian/model/log_abs_det", Type::f64, {"test_ic", "state"},
        "sum of log|lambda| (log |det J|); about 0 for a volume-preserving flow", "1", true, per_state,
        [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.model_log_abs_det); }},
-      {"jacobian/truth/eigenvalues", Type::c128,
+      {"jacobian/truth/eigenvalues", Type::c128, {"test_ic", "state", "mode"},
        "truth Jacobian eigenvalues sorted by decreasing modulus, shape (test_ic, state, N)", "1", true,
        [](const ExperimentSpec& s) { return Shape{tests(s), states(s), static_cast<hsize_t>(s.pde.resolution)}; },
        [](const ExperimentSpec& s, const ExperimentResult& r) { return eigenvalues(s, r, r.truth_eigenvalues); }},
-      {"jacobian/truth/spectral_radius", Type::f64, "max |lambda| of the truth Jacobian, shape (test_ic, state)", "1",
+      {"jacobian/truth/spectral_radius", Type::f64, {"test_ic", "state"}, "max |lambda| of the truth Jacobian, shape (test_ic, state)", "1",
        true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.truth_radius); },
        {{"truth_max_lambda", "the same for the truth discretisation's map", MetricRead::worst_state,
          OverTestIcs::worst}}},
-      {"jacobian/truth/log_abs_det", Type::f64,
+      {"jacobian/truth/log_abs_det", Type::f64, {"test_ic", "state"},
        "sum of log|lambda| (log |det J|); about 0 for a volume-preserving flow", "1", true, per_state,
        [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.truth_log_abs_det); }},
-      {"jacobian/known_only/spectral_radius", Type::f64,
+      {"jacobian/known_only/spectral_radius", Type::f64, {"test_ic", "state"},
        "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share", "1",
        true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.known_only_radius); },
        {{"known_only_max_lambda", "the same for the model with the network removed", MetricRead::worst_state,
          OverTestIcs::worst}}},
-      {"closure/relative_error_discrete", Type::f64,
+      {"closure/relative_error_discrete", Type::f64, {"ic"},
        "distance of NN(u) from the closure that reproduces the truth discretisation (with its truncation error), "
        "per IC (training IC, then test ICs)",
        "1", true, [](const ExperimentSpec& s) { return Shape{tests(s) + 1}; },
@@ -132,7 +132,7 @@ std::vector<ResultDataset> make() {
          "||NN(u) - c(u)|| / ||c(u)|| on truth states, c the discrete closure (truth rhs minus the model's known "
          "terms)",
          MetricRead::per_ic, OverTestIcs::training_ic}}},
-      {"closure/relative_error_physics", Type::f64,
+      {"closure/relative_error_physics", Type::f64, {"ic"},
        "distance of NN(u) from the replaced term with exact derivatives, per IC (training IC, then test ICs)", "1",
        true, [](const ExperimentSpec& s) { return Shape{tests(s) + 1}; },
        [](const ExperimentSpec&, const ExperimentResult& r) {
@@ -208,7 +208,8 @@ std::vector<ResultAttribute> make_attributes() {
                                                              : "auto: stability bound of the known terms at the truth "
                                                                "amplitude")};
        }},
-      {"integrator", "amplitude", "max|u| over all truth data", false, true, [](C c) { return V{c.result.amplitude}; }},
+      {"integrator", "amplitude", "max|u| over all truth data", false, true, [](C c) { return V{c.result.amplitude}; },
+       false, "state units"},
       {"integrator", "output_dt", "the output step", false, false, [](C c) { return V{c.spec.dt}; }},
       {"integrator", "truth", "the truth data's integrator", false, false,
        [](C c) {
@@ -233,9 +234,9 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) { return V{static_cast<long long>(c.result.truth_rejected_steps)}; }},
 
       {"weights", "widths", "layer widths, input to output", false, false,
-       [](C c) { return V{c.spec.network_widths()}; }},
+       [](C c) { return V{c.spec.network_widths()}; }, true},
       {"weights", "layout", "how the flat parameter vectors are laid out", false, false,
-       [](C c) { return V{weight_layout(c.spec.network_widths())}; }},
+       [](C c) { return V{weight_layout(c.spec.network_widths())}; }, true},
 
       {"training", "mode", "autoregressive or one_shot", false, false,
        [](C c) { return V{std::string(name_of(c.spec.training.mode))}; }},
@@ -254,7 +255,7 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) { return V{c.result.analysis_seconds}; }},
 
       {"jacobian", "map_steps", "output steps each analysed Jacobian's map spans (1, or steps for one-shot)", true,
-       false, [](C c) { return V{static_cast<long long>(c.result.jacobian_map_steps)}; }},
+       false, [](C c) { return V{static_cast<long long>(c.spec.jacobian_map_steps())}; }, true},
       {"jacobian", "description", "", true, false,
        [](C c) {
          return V{std::string(c.spec.one_shot() ? "Jacobian of the flow map u(0) -> u(T) at each test IC"

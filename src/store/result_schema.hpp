@@ -52,6 +52,7 @@ struct QueryMetric {
 struct ResultDataset {
   std::string path;          // under / of a result file, under /results/N<n>/ of a store
   h5::Type type;
+  std::vector<std::string> dims;  // the names of its axes (a store adds "row" in front)
   std::string description;
   std::string units;
   bool analysis;             // only experiments that reached the analysis (status done) have it
@@ -76,8 +77,12 @@ struct ResultAttribute {
   std::string name;
   std::string description;
   bool analysis;      // only experiments that reached the analysis have its group
-  bool store_column;  // a store keeps it per row, as the f64 dataset /results/N<n>/<group>/<name>
+  bool store_column;  // a store keeps it per row, as the dataset /results/N<n>/<group>/<name> (int64 or float64)
   AttributeValue (*value)(const ResultContext&);
+  // A store keeps it once per results group, as an attribute of /results/N<n>/<group>: its value
+  // follows from the job alone (`value` reads no result) and cells of one group share it.
+  bool store_group = false;
+  std::string units = "1";  // of its store column (store_column)
 };
 
 const std::vector<ResultAttribute>& result_attributes();

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include "model/mlp.hpp"
 #include "pipeline/training.hpp"
 #include "spec/canonical.hpp"
 #include "store/posix_io.hpp"
+#include "store/result_file.hpp"
 #include "store/result_schema.hpp"
 #include "store/store_cells.hpp"
 
@@ -25,12 +28,40 @@ struct RowField {
   h5::Type type;
   std::vector<hsize_t> item;
   std::string description, units;
+  std::vector<std::string> dims;  // of the item
 };
 
 std::vector<RowField> row_fields(const ExperimentSpec& s) {
   std::vector<RowField> f;
-  for (const ResultDataset& d : result_datasets()) f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units});
+  for (const ResultDataset& d : result_datasets())
+    f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units, d.dims});
   return f;
+}
+
+// The value of an attribute that follows from the job alone (a group attribute; the type of a
+// store column), computed without a result.
+AttributeValue job_value(const ResultAttribute& a, const ExperimentSpec& s) {
+  const ExperimentResult none;
+  const std::string empty;
+  return a.value(ResultContext{s, empty, empty, none});
+}
+
+std::string text_of(const AttributeValue& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) return x;
+        else if constexpr (std::is_same_v<T, std::vector<int>>) {
+          std::string t;
+          for (int i : x) t += std::to_string(i) + " ";
+          return t;
+        } else return toml_number(static_cast<double>(x));
+      },
+      v);
+}
+
+bool integer_column(const ResultAttribute& a, const ExperimentSpec& s) {
+  return std::holds_alternative<long long>(job_value(a, s));
 }
 
 // Attributes of a shard that the store keeps per row (as f64), as the result schema marks them.
@@ -52,6 +83,9 @@ std::vector<std::string> group_names(const std::vector<GridCell>& cells) {
     const ExperimentSpec& s = c.spec;
     std::string sig = std::to_string(s.pde.resolution) + " " + toml_number(s.dt) + " " + std::to_string(s.steps) + " |";
     for (int st : s.jacobian_states) sig += " " + std::to_string(st);
+    for (const auto& ic : s.test_ics) sig += " | " + ic.label();
+    for (const ResultAttribute& a : result_attributes())
+      if (a.store_group) sig += " | " + text_of(job_value(a, s));
     for (const RowField& f : row_fields(s)) {
       sig += " |";
       for (hsize_t d : f.item) sig += " " + std::to_string(d);
@@ -182,7 +216,8 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
   std::vector<h5::Object> column_sets;
   for (const Column& c : columns) {
     column_sets.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
-    h5::describe(column_sets.back().id(), c.description, "");
+    h5::describe(column_sets.back().id(), c.description, c.type == h5::Type::str ? "" : "1");
+    h5::label_dimensions(column_sets.back().id(), {"cell"});
   }
   // One column per dotted grid axis of any sweep of the store (the current sweep's first), named
   // by its job key; the attribute `axes` lists them.
@@ -196,20 +231,25 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
   for (const std::string& key : keys) {
     axis_columns.push_back(axis_column(store, key));
     axis_sets.push_back(h5::create_row_dataset(ex.id(), key, axis_columns.back().type, {e}, axis_columns.back().width));
-    h5::describe(axis_sets.back().id(), "the grid axis " + key + " (a job key): this cell's value", "");
+    h5::describe(axis_sets.back().id(), "the grid axis " + key + " (a job key): this cell's value",
+                 axis_columns.back().type == h5::Type::str ? "" : "as in the job file");
+    h5::label_dimensions(axis_sets.back().id(), {"cell"});
     axis_keys += (axis_keys.empty() ? "" : "\n") + key;
   }
   if (!axis_keys.empty()) h5::set_attribute(ex.id(), "axes", axis_keys);
   const std::vector<std::string> groups = group_names(cells);
   h5::Object st = h5::create_group(f, "status");
   h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
-  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "");
+  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "1");
+  h5::label_dimensions(code.id(), {"cell"});
   h5::Object message = h5::create_row_dataset(st.id(), "message", h5::Type::str, {e}, kMessageSize);
   h5::describe(message.id(), "why a cell failed or diverged", "");
+  h5::label_dimensions(message.id(), {"cell"});
   h5::Object timing = h5::create_group(f, "timing");
   h5::Object seconds = h5::create_row_dataset(timing.id(), "seconds", h5::Type::f64, {e, 3});
   h5::describe(seconds.id(), "wall-clock seconds of truth, training and analysis; not part of the reproducible result",
                "s");
+  h5::label_dimensions(seconds.id(), {"cell", "phase"});
 
   // One group of result datasets per resolution (shapes depend on N), rows in cell order.
   h5::Object results = h5::create_group(f, "results");
@@ -222,35 +262,67 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
     h5::Object group = h5::create_group(f, g);
     std::map<std::string, bool> made;
     const hsize_t rows = members.size();
+    std::map<std::string, h5::Object> sets;
+    std::string recorded_paths;
     for (const RowField& field : row_fields(s)) {
       create_parents(group.id(), field.path, made);
       std::vector<hsize_t> shape{rows};
       shape.insert(shape.end(), field.item.begin(), field.item.end());
       h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
       h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
+      std::vector<std::string> dims{"row"};
+      dims.insert(dims.end(), field.dims.begin(), field.dims.end());
+      h5::label_dimensions(d.id(), dims);
+      sets.emplace(field.path, std::move(d));
+      recorded_paths += (recorded_paths.empty() ? "" : "\n") + field.path;
     }
     for (const ResultAttribute* a : column_attributes()) {
       const std::string path = a->group + "/" + a->name;
       create_parents(group.id(), path, made);
-      h5::describe(h5::create_row_dataset(group.id(), path, h5::Type::f64, {rows}).id(), a->description, "");
+      h5::Object d = h5::create_row_dataset(group.id(), path, integer_column(*a, s) ? h5::Type::i64 : h5::Type::f64, {rows});
+      h5::describe(d.id(), a->description, a->units);
+      h5::label_dimensions(d.id(), {"row"});
     }
+    for (const ResultAttribute& a : result_attributes())
+      if (a.store_group)
+        std::visit([&](const auto& v) { h5::set_attribute(h5::open_group(group.id(), a.group).id(), a.name, v); },
+                   job_value(a, s));
+    // Which of a row's datasets its cell wrote: -1 the row is not written yet, 0 the cell has
+    // no such value (no analysis after a blow-up, no weights after a failure), else the number
+    // of elements written (fewer than reserved when training stopped early: the rest is fill).
+    h5::Object recorded = h5::create_row_dataset(group.id(), "recorded", h5::Type::i32, {rows, sets.size()});
+    h5::describe(recorded.id(),
+                 "per row and dataset (attribute datasets, in order): elements the cell wrote; -1 row not written, "
+                 "0 the cell has no such value; the rest of a dataset's row is fill (NaN, -1), not data",
+                 "1");
+    h5::label_dimensions(recorded.id(), {"row", "dataset"});
+    h5::set_attribute(recorded.id(), "datasets", recorded_paths);
+
+    // The axes: test ICs, output times, analysed states; written by rank 0, shared by the rows.
+    std::vector<std::string> labels;
+    size_t label_width = 1;
+    for (const auto& ic : s.test_ics) labels.push_back(ic.label()), label_width = std::max(label_width, labels.back().size());
+    h5::Object ti = h5::create_row_dataset(group.id(), "rollout/test_ic", h5::Type::str, {labels.size()}, label_width);
+    h5::describe(ti.id(), "test initial conditions, in the order of the test_ic axes", "");
     const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
     h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
-    h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "");
+    h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "output steps");
     std::vector<double> time(static_cast<size_t>(s.steps + 1));
     for (int k = 0; k <= s.steps; ++k) time[static_cast<size_t>(k)] = k * s.dt;
     h5::Object tm = h5::create_row_dataset(group.id(), "rollout/time", h5::Type::f64, {time.size()});
     h5::describe(tm.id(), "time of each output step", "PDE time units");
+    h5::label_dimensions(ti.id(), {"test_ic"});
+    h5::label_dimensions(si.id(), {"state"});
+    h5::label_dimensions(tm.id(), {"step"});
     if (rank == 0) {
+      std::string packed(labels.size() * label_width, '\0');
+      for (size_t i = 0; i < labels.size(); ++i) packed.replace(i * label_width, labels[i].size(), labels[i]);
+      h5::write_whole(ti.id(), h5::Type::str, packed.data(), label_width);
       h5::write_whole(si.id(), h5::Type::i32, states.data());
       h5::write_whole(tm.id(), h5::Type::f64, time.data());
     }
     // Dimension scales (metadata, so created collectively with everything else).
-    h5::attach_scale(h5::open_dataset(group.id(), "rollout/relative_l2_error").id(), tm.id(), 2, "time");
-    for (const char* path : {"jacobian/model/spectral_radius", "jacobian/truth/spectral_radius",
-                             "jacobian/known_only/spectral_radius", "jacobian/model/eigenvalues",
-                             "jacobian/truth/eigenvalues"})
-      h5::attach_scale(h5::open_dataset(group.id(), path).id(), si.id(), 2, "state_index");
+    attach_axis_scales(sets, ti.id(), tm.id(), si.id(), 1);
     for (size_t r = 0; r < members.size(); ++r) row_of[members[r]->id] = static_cast<int>(r);
   }
 
@@ -350,18 +422,24 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& h
   h5::Object shard = h5::open_file_read_only(shard_path);
   if (const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash"); stored != hash)
     throw h5::Error("shard '" + shard_path + "' holds another cell (content hash " + stored + ", expected " + hash + ")");
-  size_t written = 0;
+  std::vector<std::int32_t> recorded;  // elements written per dataset
   for (const RowField& field : row_fields(cell.spec)) {
-    if (written++ == 4) posix::crash_point("row", cell.id);  // crash tests: die with a half-written row
+    if (recorded.size() == 4) posix::crash_point("row", cell.id);  // crash tests: die with a half-written row
+    recorded.push_back(0);
     if (!h5::exists(shard.id(), "/" + field.path)) continue;  // e.g. no analysis for a diverged cell
     const h5::RawData d = h5::read_raw(shard.id(), "/" + field.path);
     if (d.bytes.empty()) continue;  // nothing recorded (a cell that failed before training)
     h5::write_row(dataset(g + field.path), d.type, static_cast<hsize_t>(row), d.shape, d.bytes.data());
+    recorded.back() = static_cast<std::int32_t>(d.bytes.size() / (d.type == h5::Type::c128 ? 16 : d.type == h5::Type::i32 ? 4 : 8));
   }
   for (const ResultAttribute* a : column_attributes()) {
     const double v = h5::read_double_attribute(shard.id(), "/" + a->group, a->name);
-    h5::write_row(dataset(g + a->group + "/" + a->name), h5::Type::f64, static_cast<hsize_t>(row), {}, &v);
+    const std::int64_t i = static_cast<std::int64_t>(v);  // integer columns hold integers: exact
+    const bool integer = integer_column(*a, cell.spec);
+    h5::write_row(dataset(g + a->group + "/" + a->name), integer ? h5::Type::i64 : h5::Type::f64,
+                  static_cast<hsize_t>(row), {}, integer ? static_cast<const void*>(&i) : &v);
   }
+  h5::write_row(dataset(g + "recorded"), h5::Type::i32, static_cast<hsize_t>(row), {recorded.size()}, recorded.data());
   const double seconds[3] = {h5::read_double_attribute(shard.id(), "/timing", "truth_seconds"),
                              h5::read_double_attribute(shard.id(), "/timing", "training_seconds"),
                              h5::read_double_attribute(shard.id(), "/timing", "analysis_seconds")};
@@ -432,6 +510,7 @@ long SweepStore::copy_rows_from(const std::string& previous, const std::vector<G
     std::vector<std::string> paths;
     for (const RowField& field : row_fields(cells[static_cast<size_t>(moves.front().id)].spec)) paths.push_back(field.path);
     for (const ResultAttribute* a : column_attributes()) paths.push_back(a->group + "/" + a->name);
+    paths.push_back("recorded");
     for (const std::string& p : paths) {
       std::vector<std::pair<std::string, std::pair<hsize_t, hsize_t>>> rows;
       for (const Move& m : moves) rows.push_back({"/results/" + m.from_group + "/" + p, {m.from_row, m.to_row}});

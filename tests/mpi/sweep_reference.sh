@@ -16,6 +16,9 @@ options+=(--ignore-attribute truth_rhs --ignore-attribute model_rhs)
 # Dataset descriptions are declared once since the result schema (src/store/result_schema.cpp):
 # a store's columns now carry the result file's wording. Prose, not results.
 options+=(--ignore-attribute description)
+# Units follow one convention since store schema 6 ("1" for a dimensionless number, none for
+# text; before, sometimes ""): a label, not a result.
+options+=(--ignore-attribute units)
 if [[ $("$src/tests/fixtures/cpu-signature.sh") != "$(cat "$ref/cpu-signature")" ]]; then
   echo "note: this CPU or compiler differs from the one that made the references: comparing to a relative 1e-9"
   options+=(--tolerance 1e-9)
