@@ -54,6 +54,16 @@ grep -q "^  training.learning_rate *2  0.01, 0.001" plan.txt || fail "plan lists
 [[ $(tail -n +2 some.csv | wc -l) -eq 2 ]] || fail "plan --cells --where: $(cat some.csv)"
 
 SWEEP=axes.toml sweep 3 axes.h5 || fail "the axes sweep exited $?"
+# The store is self-describing as docs/store.md says (every object, type, axis, unit), with its
+# int, float and text axis columns and groups of several shapes; and the check can fail.
+layout=$src/tests/mpi/check_store_layout.py
+/usr/bin/python3 "$layout" axes.h5 "$src/docs/store.md" || fail "the store differs from docs/store.md"
+for damage in "del f['results/N16/weights'].attrs['widths']" "f['results/N16/extra'] = [1.0]" \
+              "f['status/code'].attrs['units'] = ''" "del f['results/N24/rollout/saturation']"; do
+  cp axes.h5 damaged.h5
+  /usr/bin/python3 -c "import h5py; f = h5py.File('damaged.h5', 'r+'); $damage"
+  ! /usr/bin/python3 "$layout" damaged.h5 "$src/docs/store.md" > /dev/null || fail "check_store_layout.py missed: $damage"
+done
 /usr/bin/python3 - <<'PY' || fail "cells, job texts, seeds or store columns are not as planned"
 import csv, itertools, tomllib, glob, h5py
 rows = list(csv.DictReader(open("cells.csv")))

@@ -6,6 +6,8 @@
 # fast and not correctly rounded. Missing, NaN and inf are distinct in the text; --where and --per-test-ic.
 source "$(dirname "$0")/common.sh"
 sweep 3 smoke.h5 || true  # the smoke sweep has diverged cells: exit 1
+/usr/bin/python3 "$src/tests/mpi/check_store_layout.py" smoke.h5 "$src/docs/store.md" ||
+  fail "the store (diverged cells included) differs from docs/store.md"
 "$bin" export smoke.h5 > cells.csv || fail "export exited $?"
 "$bin" export smoke.h5 --format jsonl > cells.jsonl || fail "export --format jsonl exited $?"
 "$bin" export smoke.h5 --per-test-ic --where resolution=24 > per-ic.csv || fail "export --per-test-ic exited $?"
