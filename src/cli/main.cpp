@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     static char help_flag[] = "--help";
-    help_argv = {argv[0], argv[2], help_flag};
+    help_argv = {argv[0], argv[2], help_flag, nullptr};  // argv[argc] is null, as MPI_Init expects
     argc = 3;
     argv = help_argv.data();
     command = argv[1];

@@ -22,7 +22,7 @@ constexpr int kResultsVersion = 3;
 // written as the attribute schema_version. A store of an older layout resumes: `run` and
 // `repair` rebuild its file in the current layout from the journal and the shards (3: closure
 // errors; 4: the /experiments/stepper column; 5: results groups by shape, /experiments/group and
-// a column per dotted grid axis; 6: text attributes variable-length UTF-8, dimension labels,
+// a column per dotted grid axis; 6: dimension labels,
 // test-IC scales, group attributes, integer columns as integers, results/<g>/recorded). A newer layout than this binary's is refused.
 constexpr int kSchemaVersion = 6;
 

@@ -95,15 +95,14 @@ void set_attribute(hid_t obj, const std::string& name, const std::string& value)
 void set_attribute(hid_t obj, const std::string& name, double value);
 void set_attribute(hid_t obj, const std::string& name, long long value);
 void set_attribute(hid_t obj, const std::string& name, const std::vector<int>& values);
-// Text attributes are variable-length UTF-8 (h5py reads a str); numbers as numbers.
+// Text attributes are fixed-length UTF-8 (why not variable-length: read_string_attribute).
 // Describes a dataset for readers without our code: its `description`, and its `units` unless
 // `units` is empty (text has none; a dimensionless number has units "1").
 void describe(hid_t obj, const std::string& description, const std::string& units);
 // Names the dimensions of a dataset (h5py: dataset.dims[d].label), first to last.
 void label_dimensions(hid_t dataset, const std::vector<std::string>& labels);
 
-// Attributes of the object at `path` (relative to loc; "." for loc itself). Strings of either
-// kind: variable-length (schema 6 on) or fixed-length (earlier files).
+// Attributes of the object at `path` (relative to loc; "." for loc itself).
 std::string read_string_attribute(hid_t loc, const std::string& path, const std::string& name);
 double read_double_attribute(hid_t loc, const std::string& path, const std::string& name);
 

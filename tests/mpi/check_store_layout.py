@@ -5,7 +5,7 @@ Both ways: every group and dataset of the store matches a row of the table, and 
 present (each `/results/<group>/...` row in every results group; `/experiments/<axis>` once per
 dotted axis the store lists). For each object: its type, axis labels, units and attributes are
 the documented ones, every dataset has a description, and every text attribute reads as a
-Python str (variable-length UTF-8). Then what the layout promises of the values: `recorded` is
+fixed-length UTF-8 string (docs/store.md says why not variable-length). Then what the layout promises of the values: `recorded` is
 -1 for rows not written and positive for every dataset of a done cell; integer columns hold
 integers; the dimension scales are attached where the axes say.
 
@@ -65,7 +65,7 @@ def main():
         return 1
     problems = []
     f = h5py.File(store, "r")
-    axes_listed = f["experiments"].attrs.get("axes", "").split("\n") if "axes" in f["experiments"].attrs else []
+    axes_listed = f["experiments"].attrs["axes"].decode().split("\n") if "axes" in f["experiments"].attrs else []
     seen = {r["path"]: 0 for r in rows}
     groups = sorted(f["results"].keys())
 
@@ -93,8 +93,9 @@ def main():
         for name, value in obj.attrs.items():
             if name in HDF5_OWN:
                 continue
-            if isinstance(value, (bytes, np.bytes_)):
-                problems.append(f"{path}: attribute {name} is fixed-length bytes, not UTF-8 text")
+            info = h5py.check_string_dtype(obj.attrs.get_id(name).dtype)
+            if info is not None and (info.length is None or info.encoding != "utf-8"):
+                problems.append(f"{path}: attribute {name} is not fixed-length UTF-8 text ({info})")
 
     def visit(name, obj):
         path = "/" + name
@@ -114,9 +115,10 @@ def main():
         labels = [d.label for d in obj.dims]
         if labels != row["axes"]:
             problems.append(f"{path}: axes {labels}, documented {row['axes']}")
-        if not isinstance(obj.attrs.get("description"), str) or not obj.attrs["description"]:
+        if not obj.attrs.get("description"):
             problems.append(f"{path}: no description")
         units = obj.attrs.get("units")
+        units = units.decode() if isinstance(units, bytes) else units
         want = row["units"] if kind != "text" else ""
         if want and units != want:
             problems.append(f"{path}: units {units!r}, documented {want!r}")
@@ -147,7 +149,7 @@ def main():
             problems.append(f"cell {i} is done but its row of recorded is {recorded}")
         if code in (2, 3) and np.any(recorded < 0):
             problems.append(f"cell {i} is finished but its row of recorded is {recorded}")
-        for k, path in enumerate(g["recorded"].attrs["datasets"].split("\n")):
+        for k, path in enumerate(g["recorded"].attrs["datasets"].decode().split("\n")):
             if recorded[k] > 0 and recorded[k] != np.prod(g[path].shape[1:]) and path != "training/loss" and path != "training/update_loss":
                 problems.append(f"cell {i}: recorded {recorded[k]} elements of {path}, whose row has {np.prod(g[path].shape[1:])}")
     for name in groups:

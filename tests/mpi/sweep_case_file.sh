@@ -44,7 +44,7 @@ h5dump -a /job_toml a.h5 | grep -q 'name = "competition"' || fail "/job_toml lac
 hash_a=$(sed -n 's/^== .*\[\([0-9a-f]*\)\]$/\1/p' a.txt)
 
 # The stored canonical text is a complete job: run it again from it alone, in another directory.
-/usr/bin/python3 -c "import h5py,sys; sys.stdout.write(h5py.File('a.h5','r').attrs['job_toml'])" > canonical.toml
+/usr/bin/python3 -c "import h5py,sys; v = h5py.File('a.h5','r').attrs['job_toml']; sys.stdout.write(v.decode() if isinstance(v, bytes) else v)" > canonical.toml
 mkdir -p elsewhere && cp canonical.toml elsewhere/
 "$bin" run-one elsewhere/canonical.toml --out b.h5 --quiet > b.txt || fail "run-one of the canonical text exited $?"
 same_results a.h5 b.h5 || fail "the canonical text computed something else"
