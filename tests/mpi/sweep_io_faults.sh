@@ -11,7 +11,7 @@ sweep 3 ref.h5 || fail "reference run exited $?"
 cells=$(journal_ids ref.h5 | wc -l)
 
 # label | NPDESWEEP_IO_FAULT | what the message must contain
-# Counts are per process. A done smoke cell makes 19 row writes under /results/, so the 25th
+# Counts are per process. A done smoke cell makes 20 row writes under /results/, so the 25th
 # falls in a worker's second done cell whatever the schedule (4 done cells on 2 workers).
 cases=(
   "shard write ENOSPC|write:ENOSPC:1:shards/|write failed for '[^']*shards/"
