@@ -159,6 +159,10 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
           "replace a store of a sweep with another name (an edited sweep of the same name grows its store: no "
           "--force needed)");
   cl.flag("--quiet", settings.quiet, "no progress on stderr");
+  bool no_truth_cache = false;
+  cl.flag("--no-truth-cache", no_truth_cache,
+          "compute every cell's truth data and truth-map spectra itself instead of sharing them between cells "
+          "through FILE.h5.d/truth/ (the results are the same, bitwise)");
   {
     // Only rank 0 prints help and usage errors; every rank returns the same code.
     std::ostringstream silenced;
@@ -168,6 +172,7 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     if (!master) std::cout.rdbuf(cout_buf), std::cerr.rdbuf(cerr_buf);
     if (code) return *code;
   }
+  settings.truth_cache = !no_truth_cache;
   try {
     if (!cl.given("--store")) throw UsageError("--store FILE.h5 is required");
     if (store_path.empty() || store_path.back() == '/') throw UsageError("--store needs a file name, got '" + store_path + "'");

@@ -10,6 +10,8 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/truth.hpp"
+#include "spec/canonical.hpp"
+#include "store/truth_cache.hpp"
 
 namespace npde {
 namespace {
@@ -23,9 +25,43 @@ constexpr double kBlowupFactor = 100.0;
 
 double max_abs(const Matrix& m) { return m.cwiseAbs().maxCoeff(); }
 
+// The truth cache's entries (store/truth_cache.hpp): a trajectory is its accepted and rejected
+// step counts, then its states column by column; a spectrum its eigenvalues' (re, im) pairs.
+// Values are the computed doubles themselves, so a cell that finds them is bitwise the cell
+// that computed them.
+std::vector<double> pack(const TruthTrajectory& t) {
+  std::vector<double> v{static_cast<double>(t.accepted_steps), static_cast<double>(t.rejected_steps)};
+  v.insert(v.end(), t.states.data(), t.states.data() + t.states.size());
+  return v;
+}
+
+bool unpack(const std::vector<double>& v, long n, long columns, TruthTrajectory& t) {
+  if (v.size() != static_cast<size_t>(2 + n * columns)) return false;
+  t.accepted_steps = static_cast<long>(v[0]);
+  t.rejected_steps = static_cast<long>(v[1]);
+  t.states = Eigen::Map<const Matrix>(v.data() + 2, n, columns);
+  return true;
+}
+
+// The truth map's sorted eigenvalues at one state of a test IC's truth, from the cache when a
+// cell of the sweep computed them already.
+Eigen::VectorXcd truth_spectrum(TruthCache* cache, const std::string& key, const KnownTerms& terms, const Vector& state,
+                                double dt, int substeps, int map_steps, const Cancellation& cancel) {
+  if (cache)
+    if (const auto kept = cache->find(key); kept && kept->size() == 2 * static_cast<size_t>(state.size()))
+      return Eigen::Map<const Eigen::VectorXcd>(reinterpret_cast<const std::complex<double>*>(kept->data()), state.size());
+  const Eigen::VectorXcd ev = sorted_eigenvalues(terms_flow_jacobian(terms, state, dt, substeps, map_steps, cancel));
+  if (cache) {
+    const double* d = reinterpret_cast<const double*>(ev.data());
+    cache->keep(key, std::vector<double>(d, d + 2 * ev.size()));
+  }
+  return ev;
+}
+
 void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const KnownTerms& truth_terms,
                        const Vector& theta, const std::vector<Matrix>& truths, const std::vector<Rollout>& rollouts,
-                       const Cancellation& cancel, ExperimentResult& r) {
+                       const std::vector<std::string>& truth_keys, TruthCache* cache, const Cancellation& cancel,
+                       ExperimentResult& r) {
   const int tests = static_cast<int>(truths.size());
   const int n = spec.pde.resolution;
   r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
@@ -52,8 +88,11 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
       const int idx = r.jacobian_states[s];
       const int col = t * states + s;
       const Vector truth_state = truths[t].col(idx);
-      const Eigen::VectorXcd truth_ev = sorted_eigenvalues(
-          terms_flow_jacobian(truth_terms, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps, cancel));
+      const std::string key = truth_keys[static_cast<size_t>(t)] + "jacobian state = " + std::to_string(idx) +
+                              "\nsubsteps = " + std::to_string(r.substeps_truth) +
+                              "\nmap_steps = " + std::to_string(r.jacobian_map_steps) + "\n";
+      const Eigen::VectorXcd truth_ev = truth_spectrum(cache, key, truth_terms, truth_state, spec.dt, r.substeps_truth,
+                                                       r.jacobian_map_steps, cancel);
       r.truth_eigenvalues.col(col) = truth_ev;
       r.truth_radius(t, s) = std::abs(truth_ev[0]);
       r.truth_log_abs_det(t, s) = log_abs_det(truth_ev);
@@ -109,11 +148,24 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, u0s, spec.dt);
   if (too_many_substeps(truth_rk4_substeps, "truth data", u0s, r)) return r;
   std::vector<Matrix> truths;
+  // Each trajectory's key: everything it depends on (the RK4 substep count follows from every
+  // IC of the cell, so it is named; the adaptive integrator does not use it).
+  const std::string truth_text = "npdesweep truth trajectory\n" + canonical_truth_toml(spec);
+  std::vector<std::string> truth_keys;
+  for (const InitialCondition& ic : ics)
+    truth_keys.push_back(truth_text + "ic = " + initial_condition_toml(ic) + "\n" +
+                         (spec.integrator.truth == TruthIntegrator::dopri5
+                              ? std::string()
+                              : "rk4_substeps = " + std::to_string(truth_rk4_substeps) + "\n"));
   for (size_t i = 0; i < ics.size(); ++i) {
     const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
-    TruthTrajectory tr =
-        generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps, bound,
-                       options.cancel);
+    TruthTrajectory tr;
+    const auto kept = options.truth_cache ? options.truth_cache->find(truth_keys[i]) : std::nullopt;
+    if (!kept || !unpack(*kept, pde.resolution, spec.steps + 1, tr)) {
+      tr = generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps, bound,
+                          options.cancel);
+      if (options.truth_cache && tr.ok) options.truth_cache->keep(truth_keys[i], pack(tr));
+    }
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
     if (!tr.ok) {
@@ -175,7 +227,9 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     r.closure_error_discrete[static_cast<long>(i)] = e.discrete;
     r.closure_error_physics[static_cast<long>(i)] = e.physics;
   }
-  analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts, options.cancel, r);
+  analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts,
+                    std::vector<std::string>(truth_keys.begin() + 1, truth_keys.end()), options.truth_cache,
+                    options.cancel, r);
   r.analysis_seconds = seconds_since(t0);
   return r;
 }

@@ -48,8 +48,11 @@ struct ExperimentResult {
   double truth_seconds = 0, training_seconds = 0, analysis_seconds = 0;
 };
 
+class TruthCache;  // store/truth_cache.hpp
+
 struct RunOptions {
   const Vector* initial_weights = nullptr;  // instead of the seeded Glorot draw
+  TruthCache* truth_cache = nullptr;        // truth trajectories and truth-map spectra computed once
   EpochCallback on_epoch;                   // progress
   Cancellation cancel;                      // checked in every phase; run_experiment throws Cancelled
 };

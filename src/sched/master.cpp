@@ -88,6 +88,9 @@ void record(const Report& report, const std::vector<GridCell>& cells, Journal& j
   out.journal_seconds += seconds_since(t0);
   out.compute_seconds += report.compute_seconds;
   out.store_seconds += report.store_seconds;
+  out.truth_found += report.truth_found;
+  out.truth_kept += report.truth_kept;
+  out.truth_damaged += report.truth_damaged;
   if (status == CellStatus::done) ++out.done;
   if (status == CellStatus::diverged) ++out.diverged;
   if (status == CellStatus::failed) {
@@ -179,6 +182,12 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
                  "shards and rows (%.2f%%); commits (shard fsync + journal) %.3f s\n",
                  sweep_name.c_str(), out.wall_seconds, out.master_cpu_seconds, out.compute_seconds, out.store_seconds,
                  worker_total > 0 ? 100.0 * out.store_seconds / worker_total : 0.0, out.journal_seconds);
+    if (settings.truth_cache)
+      std::fprintf(stderr,
+                   "[%s] truth cache: %ld truth results computed and kept, %ld reused from other cells or runs%s\n",
+                   sweep_name.c_str(), out.truth_kept, out.truth_found,
+                   out.truth_damaged ? (", " + std::to_string(out.truth_damaged) + " damaged entries recomputed").c_str()
+                                     : "");
   }
   return out;
 }

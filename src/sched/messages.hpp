@@ -32,10 +32,12 @@ struct Report {
   double compute_seconds = 0;  // running the experiment
   double store_seconds = 0;    // writing its shard and row
   bool signalled = false;      // this worker received a drain signal (the sweep must drain)
+  // The truth cache during this cell: entries used, computed and kept, found damaged.
+  long truth_found = 0, truth_kept = 0, truth_damaged = 0;
 
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar& id& status& message& compute_seconds& store_seconds& signalled;
+    ar& id& status& message& compute_seconds& store_seconds& signalled& truth_found& truth_kept& truth_damaged;
   }
 };
 

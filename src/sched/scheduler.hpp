@@ -17,6 +17,7 @@ struct RunSettings {
   double time_limit_seconds = 0;  // 0: none. Hand-out stops at limit - grace; cells are abandoned at the limit.
   double grace_seconds = 30;      // after a drain signal, running cells get this long to finish
   bool quiet = false;             // no progress on stderr
+  bool truth_cache = true;        // share truth between cells (STORE.h5.d/truth/); --no-truth-cache
 };
 
 // The time budget as one rank sees it. Steady clocks of different nodes count from different
@@ -47,6 +48,7 @@ struct MasterOutcome {
   double wall_seconds = 0, master_cpu_seconds = 0;      // the master's own cost while it waits
   double compute_seconds = 0, store_seconds = 0;        // summed over workers
   double journal_seconds = 0;                           // master time appending commits
+  long truth_found = 0, truth_kept = 0, truth_damaged = 0;  // the truth cache, summed over workers
 };
 
 // "45 s", "3 min 20 s", "2 h 05 min": a duration for progress lines.

@@ -9,6 +9,7 @@
 #include "sched/signals.hpp"
 #include "spec/canonical.hpp"
 #include "store/result_file.hpp"
+#include "store/truth_cache.hpp"
 
 namespace npde::sched {
 namespace {
@@ -67,6 +68,7 @@ class Deadline {
 void run_worker(const boost::mpi::communicator& world, const std::vector<GridCell>& cells, SweepStore& store,
                 const StorePaths& paths, const RunSettings& settings, const Budget& budget) {
   Deadline deadline(world, settings, budget);
+  TruthCache truth_cache(paths.sidecar + "/truth");
   Report report;
   while (true) {
     report.signalled = deadline.signalled();
@@ -83,6 +85,8 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
     // next run does it again.
     RunOptions options;
     options.cancel = Cancellation([&] { return deadline.passed(); });
+    if (settings.truth_cache) options.truth_cache = &truth_cache;
+    const TruthCache before = truth_cache;
     ExperimentResult result;
     report = Report{id, static_cast<int>(CellStatus::done), "", 0, 0};
     const auto t0 = Clock::now();
@@ -100,6 +104,9 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
     }
     const auto t1 = Clock::now();
     report.compute_seconds = std::chrono::duration<double>(t1 - t0).count();
+    report.truth_found = truth_cache.found - before.found;
+    report.truth_kept = truth_cache.kept - before.kept;
+    report.truth_damaged = truth_cache.damaged - before.damaged;
     try {
       const std::string shard = paths.shard(id, hash);
       // Not fsync'd here: the master makes the shard durable just before it commits the cell,

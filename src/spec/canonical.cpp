@@ -97,6 +97,17 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
 std::string toml_number(double v) { return num(v); }
 std::string toml_string(const std::string& s) { return quoted(s); }
 
+std::string canonical_truth_toml(const ExperimentSpec& spec) {
+  std::ostringstream os;
+  write_pde(os, spec, true);
+  os << "[stencils]\ntrain = " << quoted(spec.train_stencil) << "\n\n";
+  const IntegratorSettings& in = spec.integrator;
+  os << "[integrator]\ntruth = " << quoted(name_of(in.truth)) << "\ntruth_rtol = " << num(in.truth_rtol)
+     << "\ntruth_atol = " << num(in.truth_atol) << "\n";
+  write_case(os, spec.pde);
+  return os.str();
+}
+
 std::string initial_condition_toml(const InitialCondition& ic) {
   std::string s = "{ kind = " + quoted(ic.kind) + ", amplitude = " + num(ic.amplitude);
   if (ic.kind == "sine") s += ", c = " + num(ic.wavelength);

@@ -29,6 +29,10 @@ constexpr int kSchemaVersion = 6;
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.
 std::string canonical_sweep_toml(const SweepSpec& sweep);
+// What a cell's truth data depend on, as canonical text: the [pde] section, the training
+// stencil, the truth integrator's settings and a case file's definition (not the inference
+// stencil, network, training, seed or test ICs). The truth cache's keys start with it.
+std::string canonical_truth_toml(const ExperimentSpec& spec);
 std::string initial_condition_toml(const InitialCondition& ic);  // an inline table
 // TOML values that read back to themselves: a float to 17 digits, a basic string escaped.
 std::string toml_number(double v);
