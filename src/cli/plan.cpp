@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -116,8 +117,18 @@ int plan(int argc, char** argv) {
     std::printf("  %-24s %3zu  %s%s\n", a.key.c_str(), a.values.size(), values.c_str(),
                 a.zip >= 0 ? fmt::format("  (zip {})", a.zip).c_str() : "");
   }
-  double total = 0;
-  for (const GridCell& c : cells) total += experiment_flops(c.spec);
+  // Cells that share their truth compute each truth-map Jacobian once (the truth cache).
+  double total = 0, shared = 0;
+  std::set<std::string> truth_maps;
+  for (const GridCell& c : cells) {
+    total += experiment_flops(c.spec);
+    const std::string truth = canonical_truth_toml(c.spec) + toml_number(c.spec.jacobian_map_steps());
+    for (const InitialCondition& ic : c.spec.test_ics)
+      for (int state : c.spec.one_shot() ? std::vector<int>{0} : c.spec.jacobian_states)
+        if (!truth_maps.insert(truth + initial_condition_toml(ic) + std::to_string(state)).second)
+          shared += truth_map_flops(c.spec);
+  }
+  total -= shared;
   std::printf("%6s  %-16s  %s\n", "id", "hash", "cell (N:train:infer:IC:replicate)  est. seconds");
   for (const GridCell& c : cells) {
     const bool show = c.id < 5 || c.id == static_cast<long>(cells.size()) - 1;
@@ -132,6 +143,10 @@ int plan(int argc, char** argv) {
               "with W workers expect about %.3g / W seconds of wall time\n",
               total * 1e-9, total / kMeasuredFlopsPerSecond, kMeasuredFlopsPerSecond * 1e-9,
               total / kMeasuredFlopsPerSecond);
+  if (shared > 0)
+    std::printf("  (%.3g GFLOP less than the cells' sum: cells that share their truth compute each truth-map\n"
+                "  Jacobian once, kept in FILE.h5.d/truth/; the per-cell seconds above count it in every cell)\n",
+                shared * 1e-9);
   std::printf("store: at least %.3g MB on disk (the HDF5 file and one shard per cell; `run` checks it fits)\n",
               estimated_store_bytes(cells) * 1e-6);
   return kExitOk;

@@ -104,6 +104,12 @@ double experiment_flops(const ExperimentSpec& spec) {
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
 }
 
+double truth_map_flops(const ExperimentSpec& spec) {
+  const double n = spec.pde.resolution;
+  return spec.jacobian_map_steps() * n * planned_truth_jacobian_substeps(spec) * 4.0 * truth_flops(spec) +
+         10.0 * n * n * n;
+}
+
 MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution, steps = spec.steps, tests = static_cast<double>(spec.test_ics.size());
   const std::vector<int> w = spec.network_widths();

@@ -24,6 +24,9 @@ double epoch_flops(const ExperimentSpec& spec, int substeps);
 // Flops of the whole experiment: training plus the Jacobian analysis (tangent propagation of
 // N directions through every analysed map, for the model, the truth and the known terms).
 double experiment_flops(const ExperimentSpec& spec);
+// The part of it spent on one truth-map Jacobian (one test IC, one analysed state: tangents and
+// eigenvalues), which cells sharing their truth compute once (the truth cache).
+double truth_map_flops(const ExperimentSpec& spec);
 
 // Peak memory of one experiment, estimated from its sizes alone (nothing is built or allocated,
 // so it is safe on absurd inputs): network parameters with their gradient and Adam moments,
