@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <new>
 #include <stdexcept>
+
+#include <fftw3.h>
 
 #include "numerics/fornberg.hpp"
 
@@ -165,9 +169,93 @@ Eigen::MatrixXd dense_matrix(const Stencil& s, int n) {
   return a;
 }
 
-PeriodicOperator::PeriodicOperator(const Stencil& s, int n) : stencil_(s), n_(n), reach_(s.reach()) {
+// The FFT form of a circulant operator: the operator's symbol at the N/2 + 1 modes of a real
+// transform, and FFTW's plans for N (made once per size, FFTW_ESTIMATE: the same plan, so the
+// same bits, on every run; MEASURE would pick by timing) applied to this operator's own aligned
+// buffers with FFTW's new-array execute.
+struct PeriodicOperator::Fft {
+  int n = 0;
+  std::vector<std::complex<double>> symbol;  // scaled by 1/N (FFTW's transforms are unnormalised)
+  fftw_plan forward = nullptr, backward = nullptr;
+  double* real = nullptr;
+  fftw_complex* modes = nullptr;
+
+  Fft(const Stencil& s, int size) : n(size) {
+    for (int k = 0; k <= n / 2; ++k) symbol.push_back(npde::symbol(s, 2.0 * kPi * k / n) / static_cast<double>(n));
+    allocate();
+  }
+  Fft(const Fft& o) : n(o.n), symbol(o.symbol) { allocate(); }
+  Fft& operator=(const Fft&) = delete;
+  ~Fft() {
+    fftw_free(real);
+    fftw_free(modes);
+  }
+
+  void allocate() {
+    real = static_cast<double*>(fftw_malloc(sizeof(double) * static_cast<size_t>(n)));
+    modes = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * static_cast<size_t>(n / 2 + 1)));
+    if (!real || !modes) throw std::bad_alloc();
+    // One pair of plans per size for the whole process (plans outlive every operator). FFTW's
+    // planner is not thread-safe: plans are made under a lock.
+    static std::mutex lock;
+    static std::map<int, std::pair<fftw_plan, fftw_plan>> plans;
+    std::lock_guard<std::mutex> hold(lock);
+    auto it = plans.find(n);
+    if (it == plans.end()) {
+      // Planned on scratch arrays (ESTIMATE does not touch them): new-array execution needs
+      // only the same sizes and alignment, which fftw_malloc gives every buffer.
+      const fftw_plan f = fftw_plan_dft_r2c_1d(n, real, modes, FFTW_ESTIMATE);
+      const fftw_plan b = fftw_plan_dft_c2r_1d(n, modes, real, FFTW_ESTIMATE);
+      if (!f || !b) throw std::runtime_error("FFTW could not plan a transform of size " + std::to_string(n));
+      it = plans.emplace(n, std::make_pair(f, b)).first;
+    }
+    forward = it->second.first;
+    backward = it->second.second;
+  }
+};
+
+PeriodicOperator::PeriodicOperator() = default;
+PeriodicOperator::~PeriodicOperator() = default;
+PeriodicOperator::PeriodicOperator(PeriodicOperator&&) noexcept = default;
+PeriodicOperator& PeriodicOperator::operator=(PeriodicOperator&&) noexcept = default;
+
+PeriodicOperator::PeriodicOperator(const PeriodicOperator& o)
+    : stencil_(o.stencil_),
+      n_(o.n_),
+      reach_(o.reach_),
+      transpose_offsets_(o.transpose_offsets_),
+      ghosted_(o.ghosted_),
+      fft_(o.fft_ ? std::make_unique<Fft>(*o.fft_) : nullptr) {}
+
+PeriodicOperator& PeriodicOperator::operator=(const PeriodicOperator& o) {
+  if (this != &o) {
+    PeriodicOperator copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+PeriodicOperator::PeriodicOperator(const Stencil& s, int n, Form form) : stencil_(s), n_(n), reach_(s.reach()) {
   for (int o : s.offsets) transpose_offsets_.push_back(-o);
+  if (form == Form::fft || (form == Form::automatic && static_cast<int>(s.offsets.size()) >= kFftMinEntries)) {
+    fft_ = std::make_unique<Fft>(s, n);
+    return;
+  }
   ghosted_.assign(static_cast<size_t>(n + 2 * reach_), 0.0);
+}
+
+void PeriodicOperator::fft_apply_add(double alpha, const double* u, double* out, bool transpose) const {
+  Fft& f = *fft_;
+  std::copy(u, u + n_, f.real);
+  fftw_execute_dft_r2c(f.forward, f.real, f.modes);
+  for (int k = 0; k <= n_ / 2; ++k) {
+    const std::complex<double> s = transpose ? std::conj(f.symbol[static_cast<size_t>(k)]) : f.symbol[static_cast<size_t>(k)];
+    const std::complex<double> m = alpha * s * std::complex<double>(f.modes[k][0], f.modes[k][1]);
+    f.modes[k][0] = m.real();
+    f.modes[k][1] = m.imag();
+  }
+  fftw_execute_dft_c2r(f.backward, f.modes, f.real);
+  for (int j = 0; j < n_; ++j) out[j] += f.real[j];
 }
 
 void PeriodicOperator::fill_ghosts(const double* u) const {
@@ -194,6 +282,7 @@ void PeriodicOperator::apply(const double* u, double* out) const {
 }
 
 void PeriodicOperator::apply_add(double alpha, const double* u, double* out) const {
+  if (fft_) return fft_apply_add(alpha, u, out, false);
   fill_ghosts(u);
   accumulate(stencil_.offsets, alpha, out);
 }
@@ -202,6 +291,10 @@ void PeriodicOperator::apply_add_block(double alpha, const Eigen::MatrixXd& U, E
   // Column by column, all stencil entries while the column is in L1: the blocks themselves are
   // larger than L2 for N = 256, so entry-by-entry sweeps over whole blocks are bandwidth bound.
   const int n = n_;
+  if (fft_) {
+    for (long c = 0; c < U.cols(); ++c) fft_apply_add(alpha, U.col(c).data(), out.col(c).data(), false);
+    return;
+  }
   for (long c = 0; c < U.cols(); ++c) {
     const double* u = U.col(c).data();
     double* y = out.col(c).data();
@@ -215,6 +308,7 @@ void PeriodicOperator::apply_add_block(double alpha, const Eigen::MatrixXd& U, E
 }
 
 void PeriodicOperator::apply_transpose_add(double alpha, const double* u, double* out) const {
+  if (fft_) return fft_apply_add(alpha, u, out, true);
   fill_ghosts(u);
   accumulate(transpose_offsets_, alpha, out);
 }

@@ -6,6 +6,7 @@
 // Fornberg gives the weights. `spectral` is the exact Fourier derivative written as a full
 // circulant row, so every stencil is applied by the same periodic code.
 #include <complex>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,13 +48,31 @@ double spectral_radius(const Stencil& s, int n);
 // The N x N circulant matrix of the stencil (for analysis and tests, never in a hot loop).
 Eigen::MatrixXd dense_matrix(const Stencil& s, int n);
 
-// Applies a stencil on the periodic grid in O(N * width) with no allocation: the state is
-// copied once into a buffer with `reach` ghost points each side, then each stencil entry is
-// one contiguous axpy. Holds its own buffer: one operator per thread.
+// Applies a stencil on the periodic grid with no allocation. A stencil of few entries: in
+// O(N * width), the state copied once into a buffer with `reach` ghost points each side, then
+// each entry one contiguous axpy. One of many entries (the spectral derivative, or a sum with
+// one): in O(N log N) through the FFT (FFTW3), multiplying each Fourier mode by the operator's
+// symbol computed from its weights, so both forms apply the same circulant operator (they differ
+// by rounding only); kFftMinEntries says which. Holds its own buffers: one operator per thread.
 class PeriodicOperator {
  public:
-  PeriodicOperator() = default;
-  PeriodicOperator(const Stencil& s, int n);
+  // A stencil of at least this many entries goes through the FFT. Measured (bench/bench_stencil.cpp,
+  // docs/performance.md): the FFT beats the direct form for the spectral stencil at every N >= 16
+  // (1.5x at 16, 8x at 256) and loses to it for finite differences (at most 13 entries) at every
+  // N >= 20; so spectral stencils of N >= 16 and sums with them go through the FFT.
+  static constexpr int kFftMinEntries = 16;
+
+  enum class Form { automatic, direct, fft };  // direct and fft: for tests and benchmarks
+
+  PeriodicOperator();
+  PeriodicOperator(const Stencil& s, int n, Form form = Form::automatic);
+  PeriodicOperator(const PeriodicOperator& other);
+  PeriodicOperator& operator=(const PeriodicOperator& other);
+  PeriodicOperator(PeriodicOperator&&) noexcept;
+  PeriodicOperator& operator=(PeriodicOperator&&) noexcept;
+  ~PeriodicOperator();
+
+  bool uses_fft() const { return fft_ != nullptr; }
 
   int size() const { return n_; }
   const Stencil& stencil() const { return stencil_; }
@@ -68,12 +87,17 @@ class PeriodicOperator {
  private:
   void fill_ghosts(const double* u) const;
   void accumulate(const std::vector<int>& offs, double alpha, double* out) const;
+  // out += alpha S u (or S^T u) through the FFT
+  void fft_apply_add(double alpha, const double* u, double* out, bool transpose) const;
+
+  struct Fft;  // FFTW plans, the symbol and aligned buffers (stencil.cpp)
 
   Stencil stencil_;
   int n_ = 0;
   int reach_ = 0;
   std::vector<int> transpose_offsets_;
   mutable std::vector<double> ghosted_;
+  std::unique_ptr<Fft> fft_;
 };
 
 }  // namespace npde

@@ -16,8 +16,8 @@ namespace npde {
 //
 // kResultsVersion enters every content hash: it changes only when the same canonical text would
 // compute different numbers (2: store gained rollout/time; 3: accurate truth-map Jacobians for
-// adaptive truth data). Changing it makes every store's finished cells foreign (they rerun).
-constexpr int kResultsVersion = 3;
+// adaptive truth data; 4: spectral derivatives through the FFT). Changing it makes every store's finished cells foreign (they rerun).
+constexpr int kResultsVersion = 4;
 // kSchemaVersion is the layout of result files and stores (which datasets, which columns),
 // written as the attribute schema_version. A store of an older layout resumes: `run` and
 // `repair` rebuild its file in the current layout from the journal and the shards (3: closure

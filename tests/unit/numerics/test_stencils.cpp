@@ -174,3 +174,38 @@ TEST_CASE("Block application equals the dense matrix on every column", "[numeric
     CHECK((out - expected).cwiseAbs().maxCoeff() <= 1e-12 * expected.cwiseAbs().maxCoeff());
   }
 }
+
+TEST_CASE("The FFT form applies the same circulant operator as the dense form", "[numerics][stencil][fft]") {
+  // Even and odd sizes, every derivative order, the transpose and blocks, a sum with a spectral
+  // term (gKdV-style fused linear terms), against the dense matrix of the same weights.
+  for (int n : {24, 25, 64, 101, 256}) {
+    const double dx = 5 * M_PI / n;
+    for (int d = 1; d <= 4; ++d) {
+      const Stencil spectral = make_stencil("spectral", d, n, dx);
+      const Stencil fused = combine({{0.5, spectral}, {-2.0, make_stencil("central4", 1, n, dx)}});
+      for (const Stencil* s : {&spectral, &fused}) {
+        INFO("n=" << n << " d=" << d << " " << s->name);
+        PeriodicOperator op(*s, n);
+        REQUIRE(op.uses_fft());
+        const Eigen::MatrixXd a = dense_matrix(*s, n);
+        const Eigen::VectorXd u = Eigen::VectorXd::Random(n);
+        Eigen::VectorXd out = Eigen::VectorXd::Ones(n), out_t = Eigen::VectorXd::Ones(n);
+        op.apply_add(0.7, u.data(), out.data());
+        op.apply_transpose_add(-1.3, u.data(), out_t.data());
+        const Eigen::MatrixXd U = Eigen::MatrixXd::Random(n, 5);
+        Eigen::MatrixXd block = Eigen::MatrixXd::Zero(n, 5);
+        op.apply_add_block(2.0, U, block);
+        const double scale = a.cwiseAbs().maxCoeff() * n;
+        CHECK((out - (Eigen::VectorXd::Ones(n) + 0.7 * a * u)).cwiseAbs().maxCoeff() <= 1e-13 * scale);
+        CHECK((out_t - (Eigen::VectorXd::Ones(n) - 1.3 * a.transpose() * u)).cwiseAbs().maxCoeff() <= 1e-13 * scale);
+        CHECK((block - 2.0 * a * U).cwiseAbs().maxCoeff() <= 1e-13 * scale);
+        // A copy has its own buffers and gives the same bits.
+        const PeriodicOperator copy = op;
+        Eigen::VectorXd again = Eigen::VectorXd::Ones(n);
+        copy.apply_add(0.7, u.data(), again.data());
+        CHECK(again == out);
+      }
+    }
+  }
+  CHECK_FALSE(PeriodicOperator(make_stencil("central8", 3, 64, 0.1), 64).uses_fft());
+}
