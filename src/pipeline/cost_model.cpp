@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "model/pde_case.hpp"
@@ -24,16 +25,25 @@ double network_flops(const ExperimentSpec& spec) {
   return f;
 }
 
-// One evaluation of a term set: each term's stencil (2 flops per point and entry; a spectral
-// one spans the grid) and its pointwise products. Linear terms share one fused stencil, but it
-// is no narrower than their widest, so the sum is an upper estimate.
+// One application of a stencil: 2 flops per point and entry, or, for a stencil of as many
+// entries as PeriodicOperator sends through the FFT (a spectral one spans the grid), two real
+// transforms (about 2.5 N log2 N flops each) and a complex product per mode.
+double stencil_flops(const std::string& name, int derivative, int n) {
+  const double entries = width(name, derivative, n);
+  if (entries < PeriodicOperator::kFftMinEntries) return 2.0 * n * entries;
+  return 5.0 * n * std::log2(static_cast<double>(n)) + 6.0 * (n / 2 + 1);
+}
+
+// One evaluation of a term set: each term's stencil and its pointwise products. Linear terms
+// share one fused stencil, but it is no cheaper than their most expensive, so the sum is an
+// upper estimate.
 double terms_flops(const ExperimentSpec& spec, TermSet set, const std::string& varied) {
   const int n = spec.pde.resolution;
   const double d = n;
   double f = 0;
   for (const CaseTerm& t : spec.pde.pde_case->terms) {
     if (!in_set(t, set)) continue;
-    if (t.derivative > 0) f += 2.0 * d * width(term_stencil(spec.pde, t, set, varied), t.derivative, n);
+    if (t.derivative > 0) f += stencil_flops(term_stencil(spec.pde, t, set, varied), t.derivative, n);
     f += d * (t.u_power + t.inner_power + 1);  // powers, coefficient and accumulation
   }
   return f;
@@ -41,14 +51,6 @@ double terms_flops(const ExperimentSpec& spec, TermSet set, const std::string& v
 
 double known_flops(const ExperimentSpec& spec) { return terms_flops(spec, TermSet::Model, spec.infer_stencil); }
 double truth_flops(const ExperimentSpec& spec) { return terms_flops(spec, TermSet::Truth, spec.train_stencil); }
-
-bool uses_spectral(const ExperimentSpec& spec) {
-  for (const CaseTerm& t : spec.pde.pde_case->terms)
-    if (term_stencil(spec.pde, t, TermSet::Truth, spec.train_stencil) == "spectral" ||
-        term_stencil(spec.pde, t, TermSet::Model, spec.infer_stencil) == "spectral")
-      return true;
-  return false;
-}
 
 Matrix initial_conditions(const ExperimentSpec& spec) {
   const int n = spec.pde.resolution;
@@ -117,7 +119,6 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   for (size_t l = 0; l + 1 < w.size(); ++l) parameters += static_cast<double>(w[l]) * w[l + 1] + w[l + 1];
   for (size_t l = 1; l + 1 < w.size(); ++l) hidden += w[l];
   const double updates = spec.one_shot() || spec.training.update == UpdateRule::summed ? 1 : spec.training.transitions;
-  const bool spectral = uses_spectral(spec);
   struct Part {
     double doubles;
     const char* key;
@@ -128,7 +129,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const std::string params_text = buf;
   std::snprintf(buf, sizeof buf, "a loss history of %.2g values", static_cast<double>(spec.training.epochs) * (updates + 1));
   const std::string loss_text = buf;
-  std::snprintf(buf, sizeof buf, "N = %.0f (N x N Jacobians%s)", n, spectral ? " and dense spectral operators" : "");
+  std::snprintf(buf, sizeof buf, "N = %.0f (N x N Jacobians)", n);
   const std::string grid_text = buf;
   std::snprintf(buf, sizeof buf, "trajectories of %.0f steps x N = %.0f", steps, n);
   const std::string steps_text = buf;
@@ -138,7 +139,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
       {12 * parameters + 4.0 * butcher_table(spec.integrator.model).stages() * n * hidden, "network.hidden", params_text},
       {static_cast<double>(spec.training.epochs) * (updates + 1), "training.epochs", loss_text},
       // model, truth and known-only Jacobians with complex eigendecomposition workspace
-      {12 * n * n + (spectral ? 4 * n * n : 0), "pde.resolution", grid_text},
+      {12 * n * n, "pde.resolution", grid_text},
       // truth of every IC, rollouts, the checkpointed training outputs
       {(steps + 1) * n * (3 * (1 + tests) + 2), "pde.steps", steps_text},
   };

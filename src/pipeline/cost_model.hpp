@@ -30,8 +30,8 @@ double truth_map_flops(const ExperimentSpec& spec);
 
 // Peak memory of one experiment, estimated from its sizes alone (nothing is built or allocated,
 // so it is safe on absurd inputs): network parameters with their gradient and Adam moments,
-// activations, truth and model trajectories, the loss history, the N x N Jacobians and, for the
-// spectral stencil, its dense operators. `key` names the setting that contributes most.
+// activations, truth and model trajectories, the loss history and the N x N Jacobians. `key`
+// names the setting that contributes most.
 struct MemoryEstimate {
   double bytes = 0;
   std::string key;     // "network.hidden", "training.epochs", "pde.resolution" or "pde.steps"
