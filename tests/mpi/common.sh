@@ -15,6 +15,19 @@ sweep() {
   return $code
 }
 
+# kill_sweep_after DELAY NP STORE: starts the sweep on STORE (3 ranks unless NP), kill -9s
+# mpirun and every rank of it after DELAY seconds, and waits until they are gone
+kill_sweep_after() {
+  local delay=$1 np=$2 store=$3 pid
+  mpirun -np "$np" "$bin" run "${SWEEP:-$smoke}" --store "$store" --quiet > /dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -9 $pid 2> /dev/null || true
+  wait $pid 2> /dev/null || true
+  pkill -9 -f "npdesweep run ${SWEEP:-$smoke} --store $store" 2> /dev/null || true
+  sleep 0.2
+}
+
 # same_results A B: every result dataset equal (timings excluded)
 same_results() { h5diff --exclude-path /timing "$1" "$2" > /dev/null; }
 

@@ -8,13 +8,7 @@ sweep 3 reference.h5 || fail "reference run exited $?"
 cells=12
 for delay in 0.3 1.0 1.7 2.4; do
   store=killed_$delay.h5
-  mpirun -np 3 "$bin" run "$SWEEP" --store "$store" --quiet > /dev/null 2>&1 &
-  pid=$!
-  sleep "$delay"
-  kill -9 $pid 2>/dev/null || true
-  wait $pid 2>/dev/null || true
-  pkill -9 -f "npdesweep run $SWEEP --store $store" 2>/dev/null || true
-  sleep 0.2
+  kill_sweep_after "$delay" 3 "$store"
   before=$( (journal_ids "$store" 2>/dev/null || true) | wc -l)
   sweep 3 "$store" || fail "resume after kill at ${delay}s exited $?"
   same_results reference.h5 "$store" || fail "store killed at ${delay}s differs after resume"

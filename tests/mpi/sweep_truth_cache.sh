@@ -44,14 +44,7 @@ export SWEEP=$src/tests/mpi/slow-smoke.toml
 sweep 3 reference.h5 --no-truth-cache || fail "the reference run exited $?"
 RANDOM=${TRUTH_CACHE_SEED:-1}
 for k in 1 2 3; do
-  delay=$(printf '0.%d' $((RANDOM % 9 + 1)))
-  mpirun -np 3 "$bin" run "$SWEEP" --store killed.h5 --quiet > /dev/null 2>&1 &
-  pid=$!
-  sleep "$delay"
-  kill -9 $pid 2> /dev/null || true
-  wait $pid 2> /dev/null || true
-  pkill -9 -f "npdesweep run $SWEEP --store killed.h5" 2> /dev/null || true
-  sleep 0.2
+  kill_sweep_after "$(printf '0.%d' $((RANDOM % 9 + 1)))" 3 killed.h5
 done
 sweep 3 killed.h5 || fail "resuming after the kills exited $?"
 same_results reference.h5 killed.h5 || fail "the store killed 3 times and resumed with its cache differs"
