@@ -361,9 +361,9 @@ Type element_type(hid_t set, const std::string& path) {
   }
 }
 
-size_t element_size(Type t) { return t == Type::c128 ? 16 : (t == Type::i32 ? 4 : 8); }
-
 }  // namespace
+
+size_t element_size(Type t) { return t == Type::c128 ? 16 : (t == Type::i32 ? 4 : 8); }
 
 size_t string_size(hid_t set, const std::string& path) {
   Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);

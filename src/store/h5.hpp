@@ -127,6 +127,9 @@ void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& n
 // Writes a whole dataset at once.
 void write_whole(hid_t dataset, Type type, const void* data, size_t string_size = 0);
 
+// Bytes per element of a numeric type (8 for f64 and i64, 4 for i32, 16 for c128).
+size_t element_size(Type t);
+
 // A whole dataset's raw values in its own element class (f64, i32 or c128) and shape.
 struct RawData {
   Type type = Type::f64;

@@ -139,6 +139,13 @@ void create_parents(hid_t loc, const std::string& path, std::map<std::string, bo
   }
 }
 
+// Strings as one fixed-width buffer (each cut to `width`, zero-padded): a text dataset's bytes.
+std::string packed_strings(const std::vector<std::string>& v, size_t width) {
+  std::string packed(v.size() * width, '\0');
+  for (size_t i = 0; i < v.size(); ++i) packed.replace(i * width, std::min(width, v[i].size()), v[i].substr(0, width));
+  return packed;
+}
+
 std::vector<std::string> strings_of(const h5::RawData& d) {
   std::vector<std::string> out;
   const size_t n = d.shape.empty() ? 0 : d.shape[0], width = n ? d.bytes.size() / n : 0;
@@ -315,9 +322,7 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
     h5::label_dimensions(si.id(), {"state"});
     h5::label_dimensions(tm.id(), {"step"});
     if (rank == 0) {
-      std::string packed(labels.size() * label_width, '\0');
-      for (size_t i = 0; i < labels.size(); ++i) packed.replace(i * label_width, labels[i].size(), labels[i]);
-      h5::write_whole(ti.id(), h5::Type::str, packed.data(), label_width);
+      h5::write_whole(ti.id(), h5::Type::str, packed_strings(labels, label_width).data(), label_width);
       h5::write_whole(si.id(), h5::Type::i32, states.data());
       h5::write_whole(tm.id(), h5::Type::f64, time.data());
     }
@@ -350,9 +355,7 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
       steppers[i] = c.spec.integrator.model;
     }
     auto strings = [&](hid_t set, const std::vector<std::string>& v, size_t width) {
-      std::string packed(v.size() * width, '\0');
-      for (size_t i = 0; i < v.size(); ++i) packed.replace(i * width, std::min(width, v[i].size()), v[i].substr(0, width));
-      h5::write_whole(set, h5::Type::str, packed.data(), width);
+      h5::write_whole(set, h5::Type::str, packed_strings(v, width).data(), width);
     };
     h5::write_whole(column_sets[0].id(), h5::Type::i64, ids.data());
     strings(column_sets[1].id(), hashes, 16);
@@ -430,7 +433,7 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& h
     const h5::RawData d = h5::read_raw(shard.id(), "/" + field.path);
     if (d.bytes.empty()) continue;  // nothing recorded (a cell that failed before training)
     h5::write_row(dataset(g + field.path), d.type, static_cast<hsize_t>(row), d.shape, d.bytes.data());
-    recorded.back() = static_cast<std::int32_t>(d.bytes.size() / (d.type == h5::Type::c128 ? 16 : d.type == h5::Type::i32 ? 4 : 8));
+    recorded.back() = static_cast<std::int32_t>(d.bytes.size() / h5::element_size(d.type));
   }
   for (const ResultAttribute* a : column_attributes()) {
     const double v = h5::read_double_attribute(shard.id(), "/" + a->group, a->name);
@@ -566,14 +569,13 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
 }
 
 double estimated_store_bytes(const std::vector<GridCell>& cells) {
-  auto element_bytes = [](h5::Type t) { return t == h5::Type::c128 ? 16.0 : t == h5::Type::i32 ? 4.0 : 8.0; };
   double total = 0;
   for (const GridCell& c : cells) {
     double row = 3 * 8 + 4 + kMessageSize;  // timing, status code and message
     for (const RowField& f : row_fields(c.spec)) {
       double items = 1;
       for (hsize_t d : f.item) items *= static_cast<double>(d);
-      row += items * element_bytes(f.type);
+      row += items * static_cast<double>(h5::element_size(f.type));
     }
     total += 2 * row;  // the row and the shard
   }
