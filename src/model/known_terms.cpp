@@ -26,6 +26,21 @@ void KnownTerms::add_product(double coefficient, int p, int q, const std::option
 
 void KnownTerms::set_linear(const Stencil& combined) { linear_.emplace(combined, n_); }
 
+std::optional<Stencil> KnownTerms::linear_stencil() const {
+  return linear_ ? std::optional<Stencil>(linear_->stencil()) : std::nullopt;
+}
+
+KnownTerms KnownTerms::without_linear() const {
+  KnownTerms t = *this;
+  t.linear_.reset();
+  return t;
+}
+
+SplitTerms split_for_stepper(const KnownTerms& terms, const std::string& stepper) {
+  if (!is_exponential_stepper(stepper)) return {terms, {stepper, std::nullopt}};
+  return {terms.without_linear(), {stepper, terms.linear_stencil()}};
+}
+
 const double* KnownTerms::inner(const Product& t, const double* u) const {
   const double* w = u;
   if (t.q > 1) {

@@ -13,6 +13,7 @@
 #include <Eigen/Dense>
 
 #include "numerics/stencil.hpp"
+#include "numerics/time_stepper.hpp"
 
 namespace npde {
 
@@ -30,6 +31,10 @@ class KnownTerms {
 
   int size() const { return n_; }
   bool linear() const { return products_.empty(); }  // then f'(u) does not depend on u
+  // The fused linear operator L, if any, and these terms without it (what the stages of an
+  // exponential stepper evaluate).
+  std::optional<Stencil> linear_stencil() const;
+  KnownTerms without_linear() const;
 
   void eval(const double* u, double* out) const;                       // out = f(u)
   void eval_add(const double* u, double* out) const;                   // out += f(u)
@@ -58,5 +63,13 @@ class KnownTerms {
   mutable Vector du_, tmp_, w_;
   mutable Matrix block_, block2_;  // tangent blocks
 };
+
+// The right-hand side a stepper's stages evaluate, and how to step it: for a Runge-Kutta table
+// the terms themselves; for an exponential one the terms without L, and L for the stepper.
+struct SplitTerms {
+  KnownTerms stages;
+  Stepping stepping;
+};
+SplitTerms split_for_stepper(const KnownTerms& terms, const std::string& stepper);
 
 }  // namespace npde

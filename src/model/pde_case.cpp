@@ -29,7 +29,8 @@ bool in_set(const CaseTerm& term, TermSet set) {
   switch (set) {
     case TermSet::Truth: return true;
     case TermSet::Model: return !term.learned;
-    case TermSet::Physics: return term.learned;
+    case TermSet::Physics:
+    case TermSet::Learned: return term.learned;
   }
   return false;
 }

@@ -76,6 +76,7 @@ enum class TermSet {
   Truth,    // every term; `varied` is the training stencil
   Model,    // the terms not learned; `varied` is the inference stencil
   Physics,  // the learned terms, every derivative spectral (the continuous closure)
+  Learned,  // the learned terms as the truth has them (`varied` is the training stencil)
 };
 
 // The stencil a term uses in a term set ("" for derivative 0).

@@ -5,23 +5,22 @@
 #include <limits>
 #include <numeric>
 
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
 
 namespace npde {
 
 Rollout rollout(NeuralRhs& rhs, const Vector& theta, const Vector& u0, double dt, int substeps, int steps,
-                double blowup_bound, const Cancellation& cancel, const ButcherTable& stepper) {
+                double blowup_bound, const Cancellation& cancel, const Stepping& stepping) {
   Rollout r;
   r.states = Matrix::Constant(u0.size(), steps + 1, std::numeric_limits<double>::quiet_NaN());
   r.states.col(0) = u0;
   Vector u = u0;
-  RkWorkspace w(stepper, static_cast<int>(u0.size()));
+  TimeStepper stepper(stepping, static_cast<int>(u0.size()), dt / substeps);
   rhs.set_parameters(theta);
   auto eval = [&](int, const Vector& y, Vector& k) { rhs.eval(-1, y, k); };
-  const double h = dt / substeps;
   for (int n = 1; n <= steps; ++n) {
     cancel.check();
-    for (int j = 0; j < substeps; ++j) rk_step(stepper, eval, h, u, w);
+    for (int j = 0; j < substeps; ++j) stepper.step(eval, u);
     if (!u.allFinite() || u.cwiseAbs().maxCoeff() > blowup_bound) {
       r.diverged_at = n;
       break;
@@ -40,16 +39,15 @@ Vector relative_l2_error(const Matrix& model, const Matrix& truth) {
 namespace {
 
 template <class Tangent>
-Matrix flow_jacobian(const ButcherTable& stepper, Tangent&& tangent, const Vector& u0, double dt, int substeps,
+Matrix flow_jacobian(const Stepping& stepping, Tangent&& tangent, const Vector& u0, double dt, int substeps,
                      int steps, const Cancellation& cancel) {
   const int n = static_cast<int>(u0.size());
   Vector u = u0;
   Matrix J = Matrix::Identity(n, n);
-  RkWorkspace w(stepper, n, n);
-  const double h = dt / substeps;
+  TimeStepper stepper(stepping, n, dt / substeps, n);
   for (int s = 0; s < steps * substeps; ++s) {
     cancel.check();
-    rk_tangent_step(stepper, tangent, h, u, J, w);
+    stepper.tangent_step(tangent, u, J);
   }
   return J;
 }
@@ -57,19 +55,19 @@ Matrix flow_jacobian(const ButcherTable& stepper, Tangent&& tangent, const Vecto
 }  // namespace
 
 Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u, double dt, int substeps, int steps,
-                           const Cancellation& cancel, const ButcherTable& stepper) {
+                           const Cancellation& cancel, const Stepping& stepping) {
   rhs.set_parameters(theta);
   auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(y, k, Y, K); };
-  return flow_jacobian(stepper, tangent, u, dt, substeps, steps, cancel);
+  return flow_jacobian(stepping, tangent, u, dt, substeps, steps, cancel);
 }
 
 Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps,
-                           const Cancellation& cancel, const ButcherTable& stepper) {
+                           const Cancellation& cancel, const Stepping& stepping) {
   auto tangent = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
     terms.eval(y.data(), k.data());
     terms.jvp(y.data(), Y, K);
   };
-  return flow_jacobian(stepper, tangent, u, dt, substeps, steps, cancel);
+  return flow_jacobian(stepping, tangent, u, dt, substeps, steps, cancel);
 }
 
 Eigen::VectorXcd sorted_eigenvalues(const Matrix& a) {

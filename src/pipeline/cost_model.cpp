@@ -65,8 +65,19 @@ Matrix initial_conditions(const ExperimentSpec& spec) {
 int planned_truth_jacobian_substeps(const ExperimentSpec& spec) {
   const KnownTerms truth = make_truth_terms(spec.pde, spec.train_stencil);
   const Matrix u0s = initial_conditions(spec);
-  const int fixed = spec.integrator.substeps;
-  return truth_jacobian_substeps(spec, truth, u0s, fixed > 0 ? fixed : stable_substeps(truth, u0s, spec.dt));
+  return truth_jacobian_substeps(spec, truth, u0s, truth_data_substeps(spec, truth, u0s));
+}
+
+// An exponential stepper's stage adds an inverse and a forward real FFT (about 2.5 N log2 N
+// each) and its combinations of modes (about 8 flops per mode and term).
+double exponential_stage_flops(const std::string& stepper, double n) {
+  return is_exponential_stepper(stepper) ? 5.0 * n * std::log2(n) + 16.0 * (n / 2 + 1) : 0.0;
+}
+
+// One step of the truth map per direction: its stepper's stages of the truth terms.
+double truth_map_stage_flops(const ExperimentSpec& spec) {
+  const std::string stepper = truth_map_stepper(spec);
+  return stepper_stages(stepper) * (truth_flops(spec) + exponential_stage_flops(stepper, spec.pde.resolution));
 }
 
 }  // namespace
@@ -74,21 +85,20 @@ int planned_truth_jacobian_substeps(const ExperimentSpec& spec) {
 StageFlops stage_flops(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution, net = network_flops(spec), known = known_flops(spec);
   StageFlops f;
-  f.forward = net + known + 2.0 * n * 2;  // stage input and accumulation axpys
-  f.backward = 2.0 * net + 2.0 * known + 3.0 * 2.0 * n;
+  const double fft = exponential_stage_flops(spec.integrator.model, n);
+  f.forward = net + known + 2.0 * n * 2 + fft;  // stage input and accumulation axpys
+  f.backward = 2.0 * net + 2.0 * known + 3.0 * 2.0 * n + fft;
   return f;
 }
 
 int planned_substeps(const ExperimentSpec& spec) {
-  if (spec.integrator.substeps > 0) return spec.integrator.substeps;
-  return stable_substeps(make_model_known_terms(spec.pde, spec.infer_stencil), initial_conditions(spec), spec.dt,
-                         butcher_table(spec.integrator.model));
+  return model_substeps(spec, make_model_known_terms(spec.pde, spec.infer_stencil), initial_conditions(spec));
 }
 
 double epoch_flops(const ExperimentSpec& spec, int substeps) {
   const StageFlops f = stage_flops(spec);
   const int steps = spec.one_shot() ? spec.steps : spec.training.transitions;
-  return static_cast<double>(butcher_table(spec.integrator.model).stages()) * substeps * steps * (f.forward + f.backward);
+  return static_cast<double>(stepper_stages(spec.integrator.model)) * substeps * steps * (f.forward + f.backward);
 }
 
 double experiment_flops(const ExperimentSpec& spec) {
@@ -97,10 +107,10 @@ double experiment_flops(const ExperimentSpec& spec) {
   const double maps = spec.test_ics.size() * (spec.one_shot() ? 1.0 : spec.jacobian_states.size());
   const double map_steps = spec.jacobian_map_steps();
   // tangents: N directions through every stage of the model's map (network and known terms),
-  // of the known terms alone, and of the truth map (RK4) at its own substep count
-  const double model_stages = butcher_table(spec.integrator.model).stages();
+  // of the known terms alone, and of the truth map at its own substep count
+  const double model_stages = stepper_stages(spec.integrator.model);
   const double per_direction = substeps * model_stages * (stage_flops(spec).forward + known_flops(spec)) +
-                               planned_truth_jacobian_substeps(spec) * 4.0 * truth_flops(spec);  // truth map: RK4
+                               planned_truth_jacobian_substeps(spec) * truth_map_stage_flops(spec);
   const double tangent = maps * map_steps * n * per_direction;
   const double eigen = 3.0 * maps * 10.0 * n * n * n;  // Hessenberg + QR iterations, about 10 N^3
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
@@ -108,7 +118,7 @@ double experiment_flops(const ExperimentSpec& spec) {
 
 double truth_map_flops(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution;
-  return spec.jacobian_map_steps() * n * planned_truth_jacobian_substeps(spec) * 4.0 * truth_flops(spec) +
+  return spec.jacobian_map_steps() * n * planned_truth_jacobian_substeps(spec) * truth_map_stage_flops(spec) +
          10.0 * n * n * n;
 }
 

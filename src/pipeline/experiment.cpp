@@ -45,12 +45,13 @@ bool unpack(const std::vector<double>& v, long n, long columns, TruthTrajectory&
 
 // The truth map's sorted eigenvalues at one state of a test IC's truth, from the cache when a
 // cell of the sweep computed them already.
-Eigen::VectorXcd truth_spectrum(TruthCache* cache, const std::string& key, const KnownTerms& terms, const Vector& state,
+Eigen::VectorXcd truth_spectrum(TruthCache* cache, const std::string& key, const SplitTerms& map, const Vector& state,
                                 double dt, int substeps, int map_steps, const Cancellation& cancel) {
   if (cache)
     if (const auto kept = cache->find(key); kept && kept->size() == 2 * static_cast<size_t>(state.size()))
       return Eigen::Map<const Eigen::VectorXcd>(reinterpret_cast<const std::complex<double>*>(kept->data()), state.size());
-  const Eigen::VectorXcd ev = sorted_eigenvalues(terms_flow_jacobian(terms, state, dt, substeps, map_steps, cancel));
+  const Eigen::VectorXcd ev =
+      sorted_eigenvalues(terms_flow_jacobian(map.stages, state, dt, substeps, map_steps, cancel, map.stepping));
   if (cache) {
     const double* d = reinterpret_cast<const double*>(ev.data());
     cache->keep(key, std::vector<double>(d, d + 2 * ev.size()));
@@ -58,7 +59,8 @@ Eigen::VectorXcd truth_spectrum(TruthCache* cache, const std::string& key, const
   return ev;
 }
 
-void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const KnownTerms& truth_terms,
+void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepping& model_stepping,
+                       const KnownTerms& truth_terms,
                        const Vector& theta, const std::vector<Matrix>& truths, const std::vector<Rollout>& rollouts,
                        const std::vector<std::string>& truth_keys, TruthCache* cache, const Cancellation& cancel,
                        ExperimentResult& r) {
@@ -76,8 +78,10 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
   auto log_abs_det = [](const Eigen::VectorXcd& ev) { return ev.array().abs().log().sum(); };
   // Linear known terms (gKdV's dispersion) have the same flow-map Jacobian at every state.
   // The model's map and the known terms alone step with the model's stepper; the truth map
-  // with RK4 (at a count that follows the data's integrator: pipeline/substeps.hpp).
-  const ButcherTable& stepper = butcher_table(spec.integrator.model);
+  // with its own (pipeline/substeps.hpp: the data's stepper, or integrator.truth_map).
+  const Stepping& stepper = model_stepping;
+  const std::string map_stepper = truth_map_stepper(spec);
+  const SplitTerms truth_map = split_for_stepper(truth_terms, map_stepper);
   double linear_known_radius = kNaN;
   if (model.known().linear())
     linear_known_radius = std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt,
@@ -90,8 +94,9 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
       const Vector truth_state = truths[t].col(idx);
       const std::string key = truth_keys[static_cast<size_t>(t)] + "jacobian state = " + std::to_string(idx) +
                               "\nsubsteps = " + std::to_string(r.substeps_truth) +
-                              "\nmap_steps = " + std::to_string(r.jacobian_map_steps) + "\n";
-      const Eigen::VectorXcd truth_ev = truth_spectrum(cache, key, truth_terms, truth_state, spec.dt, r.substeps_truth,
+                              "\nmap_steps = " + std::to_string(r.jacobian_map_steps) + "\n" +
+                              (map_stepper == "rk4" ? std::string() : "stepper = " + map_stepper + "\n");
+      const Eigen::VectorXcd truth_ev = truth_spectrum(cache, key, truth_map, truth_state, spec.dt, r.substeps_truth,
                                                        r.jacobian_map_steps, cancel);
       r.truth_eigenvalues.col(col) = truth_ev;
       r.truth_radius(t, s) = std::abs(truth_ev[0]);
@@ -113,13 +118,13 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Known
     }
 }
 
-// A cell whose states need more than kMaxSubsteps RK4 substeps per output step ends here as
+// A cell whose states need more than kMaxSubsteps substeps per output step ends here as
 // diverged (bounded time for any amplitude or dt).
 bool too_many_substeps(int substeps, const char* what, const Matrix& states, ExperimentResult& r) {
   if (substeps <= kMaxSubsteps) return false;
   char text[240];
   std::snprintf(text, sizeof text,
-                "%s would need more than %d RK4 substeps per output step (states up to |u| = %.3g): "
+                "%s would need more than %d substeps per output step (states up to |u| = %.3g): "
                 "too large for this dt",
                 what, kMaxSubsteps, max_abs(states));
   r.status = CellStatus::diverged;
@@ -133,8 +138,12 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   ExperimentResult r;
   const PdeSettings& pde = spec.pde;
   const KnownTerms truth_terms = make_truth_terms(pde, spec.train_stencil);
-  const ButcherTable& stepper = butcher_table(spec.integrator.model);  // the model's
-  NeuralRhs model(make_model_known_terms(pde, spec.infer_stencil), Mlp(spec.network_widths()));
+  // The model's known terms, and the part of them its stepper's stages evaluate (all of them for
+  // a Runge-Kutta table; an exponential one takes their linear part itself).
+  const KnownTerms model_known = make_model_known_terms(pde, spec.infer_stencil);
+  const SplitTerms model_split = split_for_stepper(model_known, spec.integrator.model);
+  const Stepping& stepper = model_split.stepping;
+  NeuralRhs model(model_split.stages, Mlp(spec.network_widths()));
   r.truth_formula = truth_formula(pde, spec.train_stencil);
   r.model_formula = model_formula(pde, spec.infer_stencil);
 
@@ -144,25 +153,25 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   ics.insert(ics.end(), spec.test_ics.begin(), spec.test_ics.end());
   Matrix u0s(pde.resolution, static_cast<long>(ics.size()));
   for (size_t i = 0; i < ics.size(); ++i) u0s.col(i) = sample_initial_condition(ics[i], pde.resolution, pde.length);
-  const int fixed = spec.integrator.substeps;
-  const int truth_rk4_substeps = fixed > 0 ? fixed : stable_substeps(truth_terms, u0s, spec.dt);
-  if (too_many_substeps(truth_rk4_substeps, "truth data", u0s, r)) return r;
+  const int truth_substeps = truth_data_substeps(spec, truth_terms, u0s);  // fixed-step data only
+  if (too_many_substeps(truth_substeps, "truth data", u0s, r)) return r;
   std::vector<Matrix> truths;
-  // Each trajectory's key: everything it depends on (the RK4 substep count follows from every
-  // IC of the cell, so it is named; the adaptive integrator does not use it).
+  // Each trajectory's key: everything it depends on (a fixed-step integrator's substep count
+  // follows from every IC of the cell, so it is named; the adaptive integrator does not use it).
   const std::string truth_text = "npdesweep truth trajectory\n" + canonical_truth_toml(spec);
   std::vector<std::string> truth_keys;
   for (const InitialCondition& ic : ics)
     truth_keys.push_back(truth_text + "ic = " + initial_condition_toml(ic) + "\n" +
                          (spec.integrator.truth == TruthIntegrator::dopri5
                               ? std::string()
-                              : "rk4_substeps = " + std::to_string(truth_rk4_substeps) + "\n"));
+                              : std::string(name_of(spec.integrator.truth)) + "_substeps = " +
+                                    std::to_string(truth_substeps) + "\n"));
   for (size_t i = 0; i < ics.size(); ++i) {
     const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
     TruthTrajectory tr;
     const auto kept = options.truth_cache ? options.truth_cache->find(truth_keys[i]) : std::nullopt;
     if (!kept || !unpack(*kept, pde.resolution, spec.steps + 1, tr)) {
-      tr = generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_rk4_substeps, bound,
+      tr = generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_substeps, bound,
                           options.cancel);
       if (options.truth_cache && tr.ok) options.truth_cache->keep(truth_keys[i], pack(tr));
     }
@@ -180,8 +189,8 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   Matrix all_states(pde.resolution, static_cast<long>(ics.size()) * (spec.steps + 1));
   for (size_t i = 0; i < truths.size(); ++i) all_states.middleCols(i * (spec.steps + 1), spec.steps + 1) = truths[i];
   r.amplitude = max_abs(all_states);
-  r.substeps_model = fixed > 0 ? fixed : stable_substeps(model.known(), all_states, spec.dt, stepper);
-  r.substeps_truth = truth_jacobian_substeps(spec, truth_terms, all_states, truth_rk4_substeps);
+  r.substeps_model = model_substeps(spec, model_known, all_states);
+  r.substeps_truth = truth_jacobian_substeps(spec, truth_terms, all_states, truth_substeps);
   r.truth_seconds = seconds_since(t0);
   if (too_many_substeps(r.substeps_model, "the model", all_states, r) ||
       too_many_substeps(r.substeps_truth, "the truth map's Jacobian", all_states, r))
@@ -191,7 +200,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   t0 = Clock::now();
   Vector theta = options.initial_weights ? *options.initial_weights : model.mlp().glorot_uniform(spec.seed);
   r.weights_initial = theta;
-  r.history = train(model, theta, spec, r.substeps_model, truths[0], options.on_epoch, options.cancel);
+  r.history = train(model, theta, spec, r.substeps_model, truths[0], options.on_epoch, options.cancel, stepper);
   r.weights_final = theta;
   r.training_seconds = seconds_since(t0);
   if (r.history.diverged) {
@@ -227,7 +236,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     r.closure_error_discrete[static_cast<long>(i)] = e.discrete;
     r.closure_error_physics[static_cast<long>(i)] = e.physics;
   }
-  analyse_jacobians(spec, model, truth_terms, theta, test_truths, rollouts,
+  analyse_jacobians(spec, model, stepper, truth_terms, theta, test_truths, rollouts,
                     std::vector<std::string>(truth_keys.begin() + 1, truth_keys.end()), options.truth_cache,
                     options.cancel, r);
   r.analysis_seconds = seconds_since(t0);

@@ -31,7 +31,9 @@ const std::vector<KindName<UpdateRule>>& kind_names<UpdateRule>() {
 template <>
 const std::vector<KindName<TruthIntegrator>>& kind_names<TruthIntegrator>() {
   static const std::vector<KindName<TruthIntegrator>> n = {{TruthIntegrator::dopri5, "dopri5"},
-                                                           {TruthIntegrator::rk4, "rk4"}};
+                                                           {TruthIntegrator::rk4, "rk4"},
+                                                           {TruthIntegrator::ifrk4, "ifrk4"},
+                                                           {TruthIntegrator::etdrk4, "etdrk4"}};
   return n;
 }
 

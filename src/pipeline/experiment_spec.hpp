@@ -27,7 +27,8 @@ struct InitialCondition {
 // (experiment_spec.cpp): job files are read, canonical text and result files written, with it.
 enum class TrainingMode { autoregressive, one_shot };
 enum class UpdateRule { per_transition, summed };   // autoregressive: Adam step per transition, or one per epoch
-enum class TruthIntegrator { dopri5, rk4 };         // adaptive Dormand-Prince, or RK4 with substeps
+// adaptive Dormand-Prince, or a fixed-step stepper (numerics/time_stepper.hpp) with substeps
+enum class TruthIntegrator { dopri5, rk4, ifrk4, etdrk4 };
 
 template <class E>
 struct KindName {
@@ -68,11 +69,12 @@ struct TrainingSettings {
 };
 
 struct IntegratorSettings {
-  std::string model = "rk4";            // the model's stepper (numerics/runge_kutta.hpp), a table's name
+  std::string model = "rk4";            // the model's stepper (numerics/time_stepper.hpp), a table's name
   int substeps = 0;                     // model substeps per output step; 0 = automatic (stability bound)
   TruthIntegrator truth = TruthIntegrator::dopri5;
   double truth_rtol = 1e-10;
   double truth_atol = 1e-12;
+  std::string truth_map = "rk4";        // stepper of the truth map's Jacobian for adaptive truth data
 };
 
 struct ExperimentSpec {

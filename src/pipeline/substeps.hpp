@@ -1,6 +1,8 @@
 #pragma once
+#include <string>
+
 #include "model/known_terms.hpp"
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
 #include "pipeline/experiment_spec.hpp"
 
 namespace npde {
@@ -12,30 +14,49 @@ namespace npde {
 constexpr int kMaxSubsteps = 100000;
 
 // The counts below saturate at kMaxSubsteps + 1 (also for infinite or NaN bounds).
+//
+// What a rule bounds depends on the stepper: a Runge-Kutta table must keep h times the bound on
+// every eigenvalue of f'(u) inside its stable half-disk; an exponential table takes the linear
+// part L exactly, so only the rest (the non-stiff part) is bounded.
 
-// Smallest substep count per output step dt such that dt/substeps times the bound on the known
-// terms' eigenvalues over the given states (columns) stays inside the stepper's stable half-disk
-// (ButcherTable::stable_radius; 2.5 for RK4). The network's own contribution is unknown in
-// advance and not included.
-int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt,
-                    const ButcherTable& stepper = butcher_table("rk4"));
+// Smallest substep count per output step dt such that dt/substeps times the bound on the terms'
+// eigenvalues over the given states (columns), without L for an exponential stepper, stays
+// inside the stepper's stable half-disk (its stable radius; 2.5 for RK4).
+int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt, const std::string& stepper = "rk4");
 
-// Smallest RK4 substep count per output step dt for which RK4's amplitude error on the fastest
-// mode, summed over a map of `map_steps` output steps, stays below `tolerance`: with z = h B
-// (B the same bound as above), RK4's per-substep error in log|amplification| is at most about
-// |z|^5 / 120. A stable count is not an accurate one: near its stability limit RK4 damps the
-// fastest modes by orders of magnitude, which the data of an accurate integrator do not.
-int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance);
+// Smallest substep count per output step dt for which the amplitude error on the fastest mode,
+// summed over a map of `map_steps` output steps, stays below `tolerance`: with z = h B (B the
+// same bound as above, without L for an exponential stepper), a fourth-order step's error in
+// log|amplification| is at most about |z|^5 / 120 (RK4's). A stable count is not an accurate
+// one: near its stability limit RK4 damps the fastest modes by orders of magnitude, which the
+// data of an accurate integrator do not.
+int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance,
+                      const std::string& stepper = "rk4");
 
 // The tolerance the truth map's Jacobian is computed to when the truth data come from the
 // adaptive integrator (a 5% bound on the fastest mode over the whole map; far less in practice).
 constexpr double kTruthJacobianTolerance = 0.05;
 
-// RK4 substeps per output step for the truth map's Jacobian: that of the map that made the
-// data. RK4 data (`truth = "rk4"`, made with `rk4_data_substeps`) give their own map; adaptive
-// data follow the semi-discrete flow, which RK4 matches only with enough substeps (a stable
-// count damps the stiff modes), so the larger of the stable and the accurate count.
+// The model's substeps: integrator.substeps when fixed; else the stable count of its stepper for
+// its known terms. The network's contribution is unknown in advance: a Runge-Kutta model's
+// count follows from its known terms (the stiff ones dominate); an exponential model's known
+// non-linear part may be nothing at all (gKdV's is), so the learned terms as the truth has them
+// stand in for the network.
+int model_substeps(const ExperimentSpec& spec, const KnownTerms& model_known, const Matrix& states);
+
+// The stepper of fixed-step truth data (integrator.truth other than dopri5), and its substeps:
+// integrator.substeps when fixed, else its stable count over the initial conditions.
+std::string truth_data_stepper(const ExperimentSpec& spec);
+int truth_data_substeps(const ExperimentSpec& spec, const KnownTerms& truth, const Matrix& initial_states);
+
+// The truth map's stepper (its Jacobian's): that of fixed-step truth data, whose own map it is;
+// for adaptive data integrator.truth_map (rk4 unless set).
+std::string truth_map_stepper(const ExperimentSpec& spec);
+// Substeps per output step for the truth map's Jacobian: that of the map that made the data for
+// fixed-step data (`data_substeps`); adaptive data follow the semi-discrete flow, which a fixed
+// step matches only with enough substeps (a stable count damps the stiff modes), so the larger
+// of the stable and the accurate count of the truth map's stepper.
 int truth_jacobian_substeps(const ExperimentSpec& spec, const KnownTerms& truth, const Matrix& states,
-                            int rk4_data_substeps);
+                            int data_substeps);
 
 }  // namespace npde

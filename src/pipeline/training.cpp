@@ -8,17 +8,14 @@
 
 namespace npde {
 
-UnrolledLoss::UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps, const ButcherTable& stepper)
+UnrolledLoss::UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps, const Stepping& stepping)
     : rhs_(rhs),
-      stepper_(stepper),
-      h_(dt / substeps),
+      stepper_(stepping, rhs.size(), dt / substeps),
       substeps_(substeps),
       outputs_(rhs.size(), max_steps),
       u_(rhs.size()),
-      ubar_(rhs.size()),
-      forward_(stepper, rhs.size()),
-      adjoint_(stepper, rhs.size()) {
-  rhs_.reserve_tape(static_cast<long>(stepper.stages()) * substeps * max_steps);
+      ubar_(rhs.size()) {
+  rhs_.reserve_tape(static_cast<long>(stepper_.stages()) * substeps * max_steps);
 }
 
 double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, int loss_from_step,
@@ -33,7 +30,7 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
   const int stages = stepper_.stages();
   u_ = u0;
   for (int i = 0; i < steps; ++i) {
-    for (int j = 0; j < substeps_; ++j) rk_step(stepper_, eval, h_, u_, forward_, stages * (i * substeps_ + j));
+    for (int j = 0; j < substeps_; ++j) stepper_.step(eval, u_, stages * (i * substeps_ + j));
     outputs_.col(i) = u_;
   }
   if (final_state) *final_state = u_;
@@ -46,8 +43,7 @@ double UnrolledLoss::evaluate(const Vector& theta, const Vector& u0, int steps, 
       loss += r.squaredNorm() / n;
       ubar_ += (2.0 / n) * r;
     }
-    for (int j = substeps_ - 1; j >= 0; --j)
-      rk_adjoint_step(stepper_, vjp, h_, ubar_, adjoint_, stages * (i * substeps_ + j));
+    for (int j = substeps_ - 1; j >= 0; --j) stepper_.adjoint_step(vjp, ubar_, stages * (i * substeps_ + j));
   }
   if (input_grad) *input_grad = ubar_;
   grad.setZero(theta.size());
@@ -60,11 +56,17 @@ int updates_per_epoch(const TrainingSettings& t) {
 }
 
 TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec, int substeps,
-                      const Matrix& truth_train, const EpochCallback& on_epoch, const Cancellation& cancel) {
+                      const Matrix& truth_train, const EpochCallback& on_epoch, const Cancellation& cancel,
+                      const Stepping& stepping) {
   const TrainingSettings& t = spec.training;
   const bool one_shot = spec.one_shot();
   const int unrolled = one_shot ? spec.steps : (t.update == UpdateRule::summed ? t.transitions : 1);
-  UnrolledLoss loss(rhs, spec.dt, substeps, unrolled, butcher_table(spec.integrator.model));
+  // An RK stepper follows from the spec; an exponential one also needs the linear part, which
+  // the caller split off the model's known terms.
+  const Stepping used = is_exponential_stepper(spec.integrator.model) ? stepping : Stepping{spec.integrator.model, {}};
+  if (used.stepper != spec.integrator.model)
+    throw std::logic_error("train: the exponential stepper needs its linear part (split_for_stepper)");
+  UnrolledLoss loss(rhs, spec.dt, substeps, unrolled, used);
   Adam adam(theta.size(), AdamSettings{t.learning_rate});
 
   TrainingHistory h;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "model/neural_rhs.hpp"
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
 #include "pipeline/cancellation.hpp"
 #include "pipeline/experiment_spec.hpp"
 
@@ -19,8 +19,9 @@ namespace npde {
 
 class UnrolledLoss {
  public:
-  UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps,
-               const ButcherTable& stepper = butcher_table("rk4"));
+  // `stepping` names the stepper; with an exponential one, rhs's known terms must be the
+  // non-linear part (split_for_stepper) and stepping.linear the rest.
+  UnrolledLoss(NeuralRhs& rhs, double dt, int substeps, int max_steps, const Stepping& stepping = {});
 
   // targets: N x steps, column i - 1 is the target of output step i. Returns the loss, writes
   // grad = dL/dtheta and, if non-null, the model state after `steps` steps and dL/du0.
@@ -31,13 +32,10 @@ class UnrolledLoss {
 
  private:
   NeuralRhs& rhs_;
-  const ButcherTable& stepper_;
-  double h_;
+  TimeStepper stepper_;
   int substeps_;
   Matrix outputs_;  // model state after each output step
   Vector u_, ubar_;
-  RkWorkspace forward_;
-  RkAdjointWorkspace adjoint_;
 };
 
 struct TrainingHistory {
@@ -55,8 +53,9 @@ int updates_per_epoch(const TrainingSettings& t);
 
 // Trains theta in place with Adam. truth_train: N x (steps + 1) truth of the training IC.
 // `cancel` is checked before every epoch.
+// `stepping` as for UnrolledLoss (the spec's integrator.model, split by the caller).
 TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec, int substeps,
                       const Matrix& truth_train, const EpochCallback& on_epoch = {},
-                      const Cancellation& cancel = {});
+                      const Cancellation& cancel = {}, const Stepping& stepping = {});
 
 }  // namespace npde

@@ -3,12 +3,12 @@
 #include <stdexcept>
 
 #include "numerics/dormand_prince.hpp"
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
 
 namespace npde {
 
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
-                               const IntegratorSettings& settings, int rk4_substeps, double blowup_bound,
+                               const IntegratorSettings& settings, int substeps, double blowup_bound,
                                const Cancellation& cancel) {
   TruthTrajectory out;
   const int n = static_cast<int>(u0.size());
@@ -36,12 +36,11 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
       out.accepted_steps = stats.accepted;
       out.rejected_steps = stats.rejected;
     } else {
-      const ButcherTable& rk4 = butcher_table("rk4");
-      RkWorkspace w(rk4, n);
-      const double h = dt / rk4_substeps;
-      auto staged = [&](int, const Eigen::VectorXd& y, Eigen::VectorXd& k) { terms.eval(y.data(), k.data()); };
+      const SplitTerms split = split_for_stepper(terms, name_of(settings.truth));
+      TimeStepper stepper(split.stepping, n, dt / substeps);
+      auto staged = [&](int, const Eigen::VectorXd& y, Eigen::VectorXd& k) { split.stages.eval(y.data(), k.data()); };
       for (int s = 1; s <= steps; ++s) {
-        for (int j = 0; j < rk4_substeps; ++j) rk_step(rk4, staged, h, u, w);
+        for (int j = 0; j < substeps; ++j) stepper.step(staged, u);
         check(s);
         out.states.col(s) = u;
       }

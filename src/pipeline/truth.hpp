@@ -19,11 +19,12 @@ struct TruthTrajectory {
   std::string message;     // why the truth failed (blow-up), when !ok
 };
 
-// Integrates with the adaptive pair (settings.truth == dopri5) or with RK4 at `rk4_substeps`.
+// Integrates with the adaptive pair (settings.truth == dopri5) or with the fixed-step stepper
+// settings.truth names (rk4, ifrk4, etdrk4) at `substeps` per output step.
 // A state that is not finite or exceeds `blowup_bound` in magnitude ends it with ok = false.
 // `cancel` is checked after every output step.
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,
-                               const IntegratorSettings& settings, int rk4_substeps,
+                               const IntegratorSettings& settings, int substeps,
                                double blowup_bound = std::numeric_limits<double>::infinity(),
                                const Cancellation& cancel = {});
 

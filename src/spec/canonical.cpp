@@ -89,7 +89,9 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
   if (in.model != "rk4") os << "model = " << quoted(in.model) << "\n";
   os << "substeps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
      << "\ntruth = " << quoted(name_of(in.truth)) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
-     << num(in.truth_atol) << "\n\n";
+     << num(in.truth_atol) << "\n";
+  if (in.truth_map != "rk4") os << "truth_map = " << quoted(in.truth_map) << "\n";  // also a later key
+  os << "\n";
 }
 
 }  // namespace

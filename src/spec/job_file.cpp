@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
 #include "numerics/stencil.hpp"
 #include "pipeline/cost_model.hpp"
 #include "spec/case_file.hpp"
@@ -75,10 +75,16 @@ IntegratorSettings read_integrator_section(TomlReader& r) {
       r.fail("substeps", "must be \"auto\" or an integer from 1 to 1000000");
     }
   }
-  s.model = one_of(r, "model", stepper_names(), std::string("rk4"));
+  s.model = one_of(r, "model", time_stepper_names(), std::string("rk4"));
   s.truth = one_of_kinds<TruthIntegrator>(r, "truth", TruthIntegrator::dopri5);
   s.truth_rtol = positive(r, "truth_rtol", 1e-10);
   s.truth_atol = positive(r, "truth_atol", 1e-12);
+  std::vector<std::string> maps{"rk4"};
+  for (const std::string& e : exponential_stepper_names()) maps.push_back(e);
+  s.truth_map = one_of(r, "truth_map", maps, std::string("rk4"));
+  if (s.truth_map != "rk4" && s.truth != TruthIntegrator::dopri5)
+    r.fail("truth_map", "applies to adaptive truth data (truth = \"dopri5\") only: fixed-step truth data give the "
+                        "truth map's stepper themselves");
   r.finish();
   return s;
 }

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
 #include "spec/canonical.hpp"
 #include "spec/field_rules.hpp"
 #include "spec/job_file.hpp"
@@ -157,10 +157,10 @@ AxisValue named_value(const std::string& key, const toml::node& el, const std::s
   } else {
     const bool stepper = key == "stepper";
     const std::string what = stepper ? "stepper" : "stencil";
-    if (!el.is_string() || !(stepper ? is_stepper_name(el.as_string()->get()) : is_stencil_name(el.as_string()->get())))
+    if (!el.is_string() || !(stepper ? is_time_stepper_name(el.as_string()->get()) : is_stencil_name(el.as_string()->get())))
       throw InputError(file, v.line, path,
                        "unknown " + what + " " + (el.is_string() ? "'" + el.as_string()->get() + "'" : "value") +
-                           "; known " + what + "s: " + join(stepper ? stepper_names() : stencil_names()));
+                           "; known " + what + "s: " + join(stepper ? time_stepper_names() : stencil_names()));
     v.word = el.as_string()->get();
     v.text = toml_string(v.word);
   }

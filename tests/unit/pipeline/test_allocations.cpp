@@ -49,6 +49,35 @@ TEST_CASE("Training loss evaluation allocates nothing after the first call", "[p
   }
 }
 
+TEST_CASE("Exponential steppers allocate nothing in training, rollout steps or tangent steps", "[pipeline][allocation]") {
+  ExperimentSpec spec = testing::small_gkdv();
+  spec.pde.resolution = 64;
+  spec.hidden = {20, 20};
+  for (const std::string& name : exponential_stepper_names()) {
+    const SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), name);
+    REQUIRE(split.stepping.linear);  // gKdV's dispersion
+    NeuralRhs rhs(split.stages, Mlp(spec.network_widths()));
+    const Vector theta = rhs.mlp().glorot_uniform(1);
+    const Vector u0 = sample_initial_condition(spec.train_ic, spec.pde.resolution, spec.pde.length);
+    const Matrix targets = Matrix::Zero(spec.pde.resolution, spec.steps);
+    UnrolledLoss loss(rhs, spec.dt, 2, spec.steps, split.stepping);
+    Vector grad(theta.size());
+    loss.evaluate(theta, u0, spec.steps, 1, targets, grad);
+    TimeStepper tangent(split.stepping, spec.pde.resolution, spec.dt, spec.pde.resolution);
+    Vector u = u0;
+    Matrix U = Matrix::Identity(spec.pde.resolution, spec.pde.resolution);
+    auto jvp = [&](const Vector& y, Vector& k, const Matrix& Y, Matrix& K) { rhs.tangent(y, k, Y, K); };
+    tangent.tangent_step(jvp, u, U);
+    allocations = 0;
+    counting = true;
+    loss.evaluate(theta, u0, spec.steps, 1, targets, grad);
+    for (int i = 0; i < 3; ++i) tangent.tangent_step(jvp, u, U);
+    counting = false;
+    INFO(name << ": " << allocations << " allocations");
+    CHECK(allocations == 0);
+  }
+}
+
 TEST_CASE("At the paper's gKdV size, allocations do not grow with the number of steps", "[pipeline][allocation]") {
   // Eigen's matrix product for the parameter gradient (after the reverse pass, once per
   // evaluation) may take its packing buffers from the heap at this size; the time-stepping
