@@ -7,6 +7,7 @@
 #include <boost/mpi/nonblocking.hpp>
 #include <boost/mpi/request.hpp>
 
+#include "sched/dispatch_queue.hpp"
 #include "sched/messages.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/signals.hpp"
@@ -110,7 +111,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   MasterOutcome out;
   const auto start = Clock::now();
   auto last_progress = start;
-  size_t next = 0;
+  TruthAwareQueue queue(cells, pending, settings.truth_cache);
   int active = world.size() - 1;
   std::vector<bool> stopped(static_cast<size_t>(world.size()), false);
   bool draining = false;
@@ -151,6 +152,9 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     const int worker = st->source();
     if (report.signalled) start_drain("signal received by rank " + std::to_string(worker));
     if (report.id >= 0) {
+      // a cell that ran to its end (done or diverged) has kept whatever truth it computed
+      queue.finished(report.id, report.status == static_cast<int>(CellStatus::done) ||
+                                    report.status == static_cast<int>(CellStatus::diverged));
       record(report, cells, journal, paths, sweep_name, settings, out);
       // A result that cannot be stored (full or failing file system) stops the sweep: every
       // further cell would be computed for nothing. Always said, even with --quiet.
@@ -159,8 +163,8 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
         start_drain("the store cannot take results");
       }
     }
-    if (!draining && next < pending.size()) {
-      world.send(worker, kTagAssign, pending[next++]);
+    if (!draining && !queue.empty()) {
+      world.send(worker, kTagAssign, queue.take());
     } else {
       world.send(worker, kTagAssign, draining ? kStopAfterNotice : kStop);
       stopped[static_cast<size_t>(worker)] = true;
@@ -168,7 +172,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     }
     if (active > 0) request = world.irecv(boost::mpi::any_source, kTagReport, report);
   }
-  out.unfinished += static_cast<long>(pending.size() - next);
+  out.unfinished += static_cast<long>(queue.unsent());
   out.wall_seconds = seconds_since(start);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -5,7 +5,8 @@
 #include <cstring>
 
 #include "model/mlp.hpp"
-#include "numerics/runge_kutta.hpp"
+#include "numerics/time_stepper.hpp"
+#include "pipeline/substeps.hpp"
 #include "pipeline/training.hpp"
 #include "spec/canonical.hpp"
 
@@ -193,36 +194,48 @@ std::vector<ResultAttribute> make_attributes() {
       {"integrator", "description", "", false, false, [](C) { return V{std::string("how the numbers were integrated")}; }},
       {"integrator", "model", "the model's stepper in words", false, false,
        [](C c) {
-         const ButcherTable& t = butcher_table(c.spec.integrator.model);
-         return V{(t.name == "rk4" ? std::string("classical RK4") : t.description) + ", fixed substeps per output step"};
+         const std::string& name = c.spec.integrator.model;
+         return V{(name == "rk4" ? std::string("classical RK4") : stepper_description(name)) +
+                  ", fixed substeps per output step"};
        }},
       {"integrator", "stepper", "the model's stepper (integrator.model)", false, false,
-       [](C c) { return V{butcher_table(c.spec.integrator.model).name}; }},
+       [](C c) { return V{c.spec.integrator.model}; }},
       {"integrator", "substeps_model", "substeps per output step of the model", false, true,
        [](C c) { return V{static_cast<long long>(c.result.substeps_model)}; }},
       {"integrator", "substeps_truth_jacobian", "RK4 substeps per output step of the truth map", false, true,
        [](C c) { return V{static_cast<long long>(c.result.substeps_truth)}; }},
       {"integrator", "substep_rule", "how substeps_model was chosen", false, false,
        [](C c) {
-         return V{std::string(c.spec.integrator.substeps > 0 ? "fixed by the job"
-                                                             : "auto: stability bound of the known terms at the truth "
-                                                               "amplitude")};
+         if (c.spec.integrator.substeps > 0) return V{std::string("fixed by the job")};
+         return V{std::string(is_exponential_stepper(c.spec.integrator.model)
+                                  ? "auto: stability bound of the non-stiff terms (the known terms without their "
+                                    "linear part, which the stepper takes exactly, and the learned terms as the truth "
+                                    "has them) at the truth amplitude"
+                                  : "auto: stability bound of the known terms at the truth amplitude")};
        }},
       {"integrator", "amplitude", "max|u| over all truth data", false, true, [](C c) { return V{c.result.amplitude}; },
        false, "state units"},
       {"integrator", "output_dt", "the output step", false, false, [](C c) { return V{c.spec.dt}; }},
       {"integrator", "truth", "the truth data's integrator", false, false,
        [](C c) {
-         return V{std::string(adaptive_truth(c) ? "adaptive Dormand-Prince 5(4)"
-                                                : "classical RK4 with substeps_truth_jacobian substeps")};
+         if (adaptive_truth(c)) return V{std::string("adaptive Dormand-Prince 5(4)")};
+         const std::string name = truth_data_stepper(c.spec);
+         return V{(name == "rk4" ? std::string("classical RK4") : stepper_description(name)) +
+                  " with substeps_truth_jacobian substeps"};
        }},
       {"integrator", "truth_jacobian", "how the truth map's Jacobian was integrated", false, false,
        [](C c) {
-         return V{std::string(adaptive_truth(c)
-                                  ? "classical RK4 with substeps_truth_jacobian substeps: the larger of the model's "
-                                    "rule and the count whose RK4 error on the fastest mode over the map stays below "
-                                    "0.05, since the data follow the semi-discrete flow"
-                                  : "the truth data's own RK4 map")};
+         const std::string map = truth_map_stepper(c.spec);
+         if (!adaptive_truth(c))
+           return V{"the truth data's own " + std::string(map == "rk4" ? "RK4" : map) + " map"};
+         if (map == "rk4")
+           return V{std::string("classical RK4 with substeps_truth_jacobian substeps: the larger of the model's "
+                                "rule and the count whose RK4 error on the fastest mode over the map stays below "
+                                "0.05, since the data follow the semi-discrete flow")};
+         return V{stepper_description(map) +
+                  " with substeps_truth_jacobian substeps: the larger of the stable and the accurate count for the "
+                  "terms without their linear part (taken exactly), the fastest of their modes in error by less "
+                  "than 0.05 over the map, since the data follow the semi-discrete flow"};
        }},
       {"integrator", "truth_rtol", "relative tolerance of the adaptive truth integrator", false, false,
        [](C c) { return V{c.spec.integrator.truth_rtol}; }},
@@ -260,7 +273,9 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) {
          return V{std::string(c.spec.one_shot() ? "Jacobian of the flow map u(0) -> u(T) at each test IC"
                                                 : "Jacobian d u_{n+1} / d u_n of the one-step map at state u_n") +
-                  ", exact by tangent propagation through every RK4 substep"};
+                  (c.spec.integrator.model == "rk4" && truth_map_stepper(c.spec) == "rk4"
+                       ? ", exact by tangent propagation through every RK4 substep"
+                       : ", exact by tangent propagation through every substep of the map's stepper")};
        }},
       {"jacobian/model", "integrator", "the model map's stepper and substeps", true, false,
        [](C c) {
@@ -268,7 +283,11 @@ std::vector<ResultAttribute> make_attributes() {
          return V{name + ", " + std::to_string(c.result.substeps_model) + " substeps per output step"};
        }},
       {"jacobian/truth", "integrator", "the truth map's stepper and substeps", true, false,
-       [](C c) { return V{"RK4, " + std::to_string(c.result.substeps_truth) + " substeps per output step"}; }},
+       [](C c) {
+         const std::string map = truth_map_stepper(c.spec);
+         return V{(map == "rk4" ? std::string("RK4") : map) + ", " + std::to_string(c.result.substeps_truth) +
+                  " substeps per output step"};
+       }},
       {"closure", "description", "", true, false,
        [](C) {
          return V{std::string(
