@@ -146,7 +146,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const Part parts[] = {
       // theta, gradient, Adam m and v, initial and final weights, workspaces; activations and
       // their adjoints for the stepper's stages of N states
-      {12 * parameters + 4.0 * butcher_table(spec.integrator.model).stages() * n * hidden, "network.hidden", params_text},
+      {12 * parameters + 4.0 * stepper_stages(spec.integrator.model) * n * hidden, "network.hidden", params_text},
       {static_cast<double>(spec.training.epochs) * (updates + 1), "training.epochs", loss_text},
       // model, truth and known-only Jacobians with complex eigendecomposition workspace
       {12 * n * n, "pde.resolution", grid_text},

@@ -61,7 +61,9 @@ int truth_jacobian_substeps(const ExperimentSpec& spec, const KnownTerms& truth,
   const std::string stepper = truth_map_stepper(spec);
   const int fixed = spec.integrator.substeps;
   return std::max(fixed > 0 ? fixed : stable_substeps(truth, states, spec.dt, stepper),
-                  accurate_substeps(truth, states, spec.dt, spec.jacobian_map_steps(), kTruthJacobianTolerance, stepper));
+                  accurate_substeps(truth, states, spec.dt, spec.jacobian_map_steps(),
+                                    is_exponential_stepper(stepper) ? kExponentialMapTolerance : kTruthJacobianTolerance,
+                                    stepper));
 }
 
 }  // namespace npde
