@@ -120,13 +120,15 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
 
 // A cell whose states need more than kMaxSubsteps substeps per output step ends here as
 // diverged (bounded time for any amplitude or dt).
-bool too_many_substeps(int substeps, const char* what, const Matrix& states, ExperimentResult& r) {
+// The message names an exponential stepper; every other keeps the text it always had ("RK4").
+bool too_many_substeps(int substeps, const char* what, const std::string& stepper, const Matrix& states,
+                       ExperimentResult& r) {
   if (substeps <= kMaxSubsteps) return false;
   char text[240];
   std::snprintf(text, sizeof text,
-                "%s would need more than %d substeps per output step (states up to |u| = %.3g): "
+                "%s would need more than %d %s substeps per output step (states up to |u| = %.3g): "
                 "too large for this dt",
-                what, kMaxSubsteps, max_abs(states));
+                what, kMaxSubsteps, is_exponential_stepper(stepper) ? stepper.c_str() : "RK4", max_abs(states));
   r.status = CellStatus::diverged;
   r.message = text;
   return true;
@@ -154,7 +156,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   Matrix u0s(pde.resolution, static_cast<long>(ics.size()));
   for (size_t i = 0; i < ics.size(); ++i) u0s.col(i) = sample_initial_condition(ics[i], pde.resolution, pde.length);
   const int truth_substeps = truth_data_substeps(spec, truth_terms, u0s);  // fixed-step data only
-  if (too_many_substeps(truth_substeps, "truth data", u0s, r)) return r;
+  if (too_many_substeps(truth_substeps, "truth data", truth_data_stepper(spec), u0s, r)) return r;
   std::vector<Matrix> truths;
   // Each trajectory's key: everything it depends on (a fixed-step integrator's substep count
   // follows from every IC of the cell, so it is named; the adaptive integrator does not use it).
@@ -192,8 +194,8 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   r.substeps_model = model_substeps(spec, model_known, all_states);
   r.substeps_truth = truth_jacobian_substeps(spec, truth_terms, all_states, truth_substeps);
   r.truth_seconds = seconds_since(t0);
-  if (too_many_substeps(r.substeps_model, "the model", all_states, r) ||
-      too_many_substeps(r.substeps_truth, "the truth map's Jacobian", all_states, r))
+  if (too_many_substeps(r.substeps_model, "the model", spec.integrator.model, all_states, r) ||
+      too_many_substeps(r.substeps_truth, "the truth map's Jacobian", truth_map_stepper(spec), all_states, r))
     return r;
 
   // 2. Training.
