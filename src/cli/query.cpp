@@ -35,7 +35,8 @@ metrics (rollout_blowups>0, rollout_error<0.1); an experiment without the metric
 only !=. Naming one key in two --where is allowed (both must hold) and warned about.
 Statistics: mean, median, min, max, sum, std (the sample standard deviation, n-1), count,
 argmin and argmax (the value and the experiment that attains it: its id and the keys that set it
-apart), spearman. Metrics: every metric of --list; rollout_error@K for any output step K.
+apart), spearman, mean_ci, median_ci, auc (below). Metrics: every metric of --list;
+rollout_error@K for any output step K.
 
 Values: inf marks blown-up rollouts (null in JSON); n is the number of experiments in a group
 and n_value how many of them have the metric (diverged and pending experiments have none). A
@@ -47,6 +48,16 @@ Spearman's rank correlation of --metric with NAME over each group's units that h
 (e.g. does max_lambda@1 predict rollout_error?); n_value counts the pairs; empty (null) for
 fewer than 3 pairs.
 
+Over replicates (a sweep with replicates = R): --stat mean_ci and median_ci give the estimate
+with a 95% percentile-bootstrap interval over the group's units (2000 resamples, a fixed seed:
+the same numbers on every run); --stat auc --versus NAME the ROC AUC of NAME as a predictor of
+failure (a rollout blew up, or with --threshold X --metric above X), 1 perfect, 0.5 chance, with
+its interval and the failure count. --compare KEY=A,B pairs each unit with KEY=A with the unit
+with KEY=B that is equal in every other key, the replicate (so the seed) included, and gives the
+mean of B minus A with its interval, the share of pairs with B > A and the two-sided Wilcoxon
+signed-rank p-value; n counts the pairs. Below 5 units (pairs; for auc, of either class) no
+interval is given and the note says so.
+
 Examples:
   npdesweep query paper-burgers.h5 --list
   npdesweep query paper-burgers.h5 --group-by infer_stencil,resolution --metric max_lambda
@@ -55,6 +66,9 @@ Examples:
   npdesweep query paper-burgers.h5 --group-by resolution --stat argmin --metric rollout_error
   npdesweep query paper-burgers.h5 --where rollout_blowups>0 --sort rollout_error --desc --top 10
   npdesweep query paper-burgers.h5 --pivot --per resolution --where infer_stencil!=forward1
+  npdesweep query study.h5 --group-by infer_stencil --stat median_ci --metric max_lambda@1
+  npdesweep query study.h5 --compare infer_stencil=central2,central6 --group-by resolution
+  npdesweep query study.h5 --stat auc --versus max_lambda@1 --threshold 0.5
 
 Exit codes: 0, 2 bad input (an unknown key, metric or value; not a readable store), 4 an I/O
 error reading the store (run again).)";
@@ -165,7 +179,9 @@ int query(int argc, char** argv) {
   cl.option("--group-by", group_by, "group by these keys (comma-separated)", "KEY,KEY");
   cl.option("--metric", q.metric, "the metric to aggregate (--list shows them; default rollout_error)", "NAME");
   cl.option("--stat", q.stat, "the statistic: " + joined(query_stats()) + " (default mean)", "STAT");
-  cl.option("--versus", q.versus, "with --stat spearman: the metric to rank-correlate with", "NAME");
+  cl.option("--versus", q.versus, "with --stat spearman: the metric to rank-correlate with; with --stat auc: the predictor", "NAME");
+  cl.option("--threshold", q.threshold, "with --stat auc: --metric above X is a failure too (besides a rollout blow-up)", "X");
+  cl.option("--compare", q.compare, "paired comparison of B against A: units equal in every other key, seed included", "KEY=A,B");
   cl.option("--sort", sort, "list the matching experiments sorted by this metric (ascending; missing last)", "METRIC");
   cl.flag("--desc", desc, "with --sort: descending");
   cl.option("--top", top, "with --sort: only the first K", "K")->check(CLI::NonNegativeNumber);
@@ -189,6 +205,10 @@ int query(int argc, char** argv) {
     if ((desc || top >= 0) && sort.empty()) throw UsageError("--desc and --top go with --sort METRIC");
     if (!sort.empty() && (pivot || !q.group_by.empty()))
       throw UsageError("--sort lists experiments: it does not go with --group-by or --pivot");
+    const bool interval = q.stat == "mean_ci" || q.stat == "median_ci" || q.stat == "auc" || !q.compare.empty();
+    if (interval && pivot) throw UsageError("--pivot shows one number per cell: use --group-by for intervals and --compare");
+    if (!q.compare.empty() && q.stat != "mean")
+      throw UsageError("--compare gives the paired difference with its interval: it does not take --stat");
     if (pivot) {
       pivot_by = split(per, ',');
       pivot_by.insert(pivot_by.end(), q.group_by.begin(), q.group_by.end());
@@ -207,7 +227,7 @@ int query(int argc, char** argv) {
   StoreContents store;
   std::vector<QueryGroup> groups;
   try {
-    std::vector<std::string> wanted = {q.metric, q.versus, sort};
+    std::vector<std::string> wanted = {q.metric, q.versus, sort, kBlowupMetric};
     for (const Condition& c : q.where) wanted.push_back(c.key);
     store = read_store(store_file, all, wanted);
     if (list) {
@@ -227,9 +247,15 @@ int query(int argc, char** argv) {
     return report_error("query", e, ErrorKind::bad_file);
   }
 
-  const std::string label = q.stat == "count"      ? "count"
-                            : q.stat == "spearman" ? "spearman(" + q.metric + "," + q.versus + ")"
-                                                   : q.stat + "(" + q.metric + ")";
+  std::string label = q.stat == "count"      ? "count"
+                      : q.stat == "spearman" ? "spearman(" + q.metric + "," + q.versus + ")"
+                      : q.stat == "auc"      ? "auc(" + q.versus + " predicts failure)"
+                                             : q.stat + "(" + q.metric + ")";
+  if (!q.compare.empty()) {
+    const Comparison c = parse_comparison(q.compare);
+    label = "mean(" + q.metric + ": " + c.key + "=" + c.b + " minus " + c.key + "=" + c.a + ")";
+  }
+  const bool interval = q.stat == "mean_ci" || q.stat == "median_ci" || q.stat == "auc" || !q.compare.empty();
   const bool arg = q.stat == "argmin" || q.stat == "argmax";
   std::map<long, const ExperimentRow*> by_id;
   for (const ExperimentRow& r : store.rows) by_id[r.id] = &r;
@@ -326,8 +352,15 @@ int query(int argc, char** argv) {
   if (wide && versus) columns.push_back({"versus", ""});
   if (wide) columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}});
   columns.push_back({"value", label});
+  if (interval) columns.insert(columns.end(), {{"low", "95% low"}, {"high", "95% high"}});
+  if (!q.compare.empty()) columns.insert(columns.end(), {{"share_greater", "share B>A"}, {"p_value", "Wilcoxon p"}});
+  if (q.stat == "auc") columns.push_back({"failures", ""});
   if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
-  columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
+  if (!q.compare.empty())
+    columns.insert(columns.end(), {{"n", "pairs"}, {"n_value", "with both"}});
+  else
+    columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
+  if (interval) columns.push_back({"note", ""});
   Table table(columns);
   for (const auto& g : groups) {
     table.row();
@@ -335,6 +368,9 @@ int query(int argc, char** argv) {
     if (wide && versus) table.text(q.versus);
     if (wide) table.text(q.metric).text(q.stat);
     table.number(g.value);
+    if (interval) table.number(g.low).number(g.high);
+    if (!q.compare.empty()) table.number(g.share_greater).number(g.p_value);
+    if (q.stat == "auc") table.integer(g.failures);
     if (arg) {
       if (g.at >= 0)
         table.integer(g.at);
@@ -343,6 +379,7 @@ int query(int argc, char** argv) {
       table.text(attained(g));
     }
     table.integer(g.n).integer(g.with_value);
+    if (interval) table.text(g.note);
   }
   table.print(std::cout, format);
   return kExitOk;

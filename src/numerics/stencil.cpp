@@ -112,6 +112,30 @@ std::vector<double> unit_weights(const std::string& name, int derivative, std::v
   return fornberg_weights(derivative, std::vector<double>(offs.begin(), offs.end()));
 }
 
+std::vector<TaylorTerm> truncation_terms(const std::string& name, int derivative, int count) {
+  std::vector<int> offsets;
+  const std::vector<double> w = unit_weights(name, derivative, &offsets);
+  // Moments in long double: the weights' sum against m^k cancels to zero for k < d + p.
+  double scale = 0;
+  for (size_t i = 0; i < w.size(); ++i) scale = std::max(scale, std::abs(w[i]));
+  std::vector<TaylorTerm> out;
+  long double factorial = 1;
+  for (int k = 1; k <= derivative; ++k) factorial *= k;
+  for (int k = derivative + 1; static_cast<int>(out.size()) < count && k <= derivative + 40; ++k) {
+    factorial *= k;
+    long double moment = 0;
+    int reach = 0;
+    for (size_t i = 0; i < w.size(); ++i) {
+      moment += static_cast<long double>(w[i]) * std::pow(static_cast<long double>(offsets[i]), k);
+      reach = std::max(reach, std::abs(offsets[i]));
+    }
+    // zero up to the rounding of weights of size `scale` times m^k
+    if (std::abs(moment) <= 1e-11L * scale * std::pow(static_cast<long double>(std::max(reach, 1)), k)) continue;
+    out.push_back({k, static_cast<double>(moment / factorial)});
+  }
+  return out;
+}
+
 Stencil make_stencil(const std::string& name, int derivative, int n, double dx) {
   if (!is_stencil_name(name)) throw std::invalid_argument("unknown stencil '" + name + "'");
   check_derivative(derivative);

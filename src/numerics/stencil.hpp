@@ -37,6 +37,18 @@ Stencil make_stencil(const std::string& name, int derivative, int n, double dx);
 // Unit-spacing weights (not divided by dx^d) straight from Fornberg, for checking tables.
 std::vector<double> unit_weights(const std::string& name, int derivative, std::vector<int>* offsets);
 
+// The Taylor expansion of a finite-difference stencil for derivative d on a smooth u:
+//   (D u)_j = u^(d)(x_j) + sum_{k > d} c_k dx^(k-d) u^(k)(x_j),   c_k = sum_i w_i m_i^k / k!
+// (w_i the unit-spacing Fornberg weights at offsets m_i): what a network that learned the stencil
+// instead of the derivative has learned besides it. The first `count` non-zero terms after the
+// derivative itself, in increasing order k (a stencil of accuracy p starts at k = d + p), e.g.
+// backward1, d = 1: {2, -1/2} (D u = u' - (dx/2) u'' + ...). Not for `spectral` (exact on the grid).
+struct TaylorTerm {
+  int order = 0;            // k
+  double coefficient = 0;   // c_k
+};
+std::vector<TaylorTerm> truncation_terms(const std::string& name, int derivative, int count = 1);
+
 // sum_i c_i S_i as one stencil on the union of offsets (used to fuse a PDE's linear terms).
 Stencil combine(const std::vector<std::pair<double, Stencil>>& terms);
 

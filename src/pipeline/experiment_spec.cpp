@@ -46,7 +46,15 @@ E kind_from_name(const std::string& name) {
   }
   throw std::invalid_argument("'" + name + "' is not one of " + allowed);
 }
+template <>
+const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>() {
+  static const std::vector<KindName<OneShotLoss>> n = {{OneShotLoss::final, "final"},
+                                                       {OneShotLoss::trajectory, "trajectory"}};
+  return n;
+}
+
 template TrainingMode kind_from_name<TrainingMode>(const std::string&);
+template OneShotLoss kind_from_name<OneShotLoss>(const std::string&);
 template UpdateRule kind_from_name<UpdateRule>(const std::string&);
 template TruthIntegrator kind_from_name<TruthIntegrator>(const std::string&);
 

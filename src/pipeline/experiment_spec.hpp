@@ -27,6 +27,7 @@ struct InitialCondition {
 // (experiment_spec.cpp): job files are read, canonical text and result files written, with it.
 enum class TrainingMode { autoregressive, one_shot };
 enum class UpdateRule { per_transition, summed };   // autoregressive: Adam step per transition, or one per epoch
+enum class OneShotLoss { final, trajectory };        // one-shot: MSE at u(T) only, or summed over every output step
 // adaptive Dormand-Prince, or a fixed-step stepper (numerics/time_stepper.hpp) with substeps
 enum class TruthIntegrator { dopri5, rk4, ifrk4, etdrk4 };
 
@@ -43,6 +44,8 @@ template <>
 const std::vector<KindName<UpdateRule>>& kind_names<UpdateRule>();
 template <>
 const std::vector<KindName<TruthIntegrator>>& kind_names<TruthIntegrator>();
+template <>
+const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>();
 
 template <class E>
 const char* name_of(E kind) {
@@ -66,6 +69,7 @@ struct TrainingSettings {
   double learning_rate = 0.01;
   int transitions = 2;                  // autoregressive: one-step transitions per epoch
   UpdateRule update = UpdateRule::per_transition;
+  OneShotLoss loss = OneShotLoss::final;  // one-shot only
 };
 
 struct IntegratorSettings {

@@ -89,7 +89,9 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
     cancel.check();
     double sum = 0.0;
     if (one_shot) {
-      sum = h.update_loss(0, e) = loss.evaluate(theta, u0, spec.steps, spec.steps,
+      // the loss at u(T) only, or summed over every output step of the horizon
+      const int loss_from = t.loss == OneShotLoss::trajectory ? 1 : spec.steps;
+      sum = h.update_loss(0, e) = loss.evaluate(theta, u0, spec.steps, loss_from,
                                                 truth_train.middleCols(1, spec.steps), grad);
       adam.step(theta, grad);
     } else if (t.update == UpdateRule::summed) {

@@ -80,6 +80,8 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
   const TrainingSettings& t = spec.training;
   os << "[training]\nmode = " << quoted(name_of(t.mode)) << "\nepochs = " << t.epochs << "\nlearning_rate = " << num(t.learning_rate)
      << "\n";
+  // Written only when not the default (a later key: older texts and hashes stay what they were).
+  if (t.mode == TrainingMode::one_shot && t.loss != OneShotLoss::final) os << "loss = " << quoted(name_of(t.loss)) << "\n";
   if (t.mode == TrainingMode::autoregressive)
     os << "transitions = " << t.transitions << "\nupdate = " << quoted(name_of(t.update)) << "\n";
   const IntegratorSettings& in = spec.integrator;

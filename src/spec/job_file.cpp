@@ -56,9 +56,12 @@ TrainingSettings read_training_section(TomlReader& r) {
   if (t.mode == TrainingMode::autoregressive) {
     t.transitions = positive_int(r, "transitions", 2);
     t.update = one_of_kinds<UpdateRule>(r, "update", UpdateRule::per_transition);
+    if (r.get_node("loss"))
+      r.fail("loss", "applies to one_shot training only (autoregressive training has transitions and update)");
   } else {
     t.transitions = 1;
     t.update = UpdateRule::summed;
+    t.loss = one_of_kinds<OneShotLoss>(r, "loss", OneShotLoss::final);
   }
   r.finish();
   return t;

@@ -6,8 +6,11 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
+
+#include "store/statistics.hpp"
 
 namespace npde {
 namespace {
@@ -128,9 +131,27 @@ bool as_number(const std::string& t, double* v) {
 }  // namespace
 
 const std::vector<std::string>& query_stats() {
-  static const std::vector<std::string> s = {"mean", "median", "min",    "max",    "sum",
-                                             "std",  "count",  "argmin", "argmax", "spearman"};
+  static const std::vector<std::string> s = {"mean",     "median", "min",     "max",       "sum",
+                                             "std",      "count",  "argmin",  "argmax",    "spearman",
+                                             "mean_ci",  "median_ci", "auc"};
   return s;
+}
+
+Comparison parse_comparison(const std::string& text) {
+  const size_t eq = text.find('=');
+  Comparison c;
+  if (eq != std::string::npos) {
+    c.key = text.substr(0, eq);
+    const std::string values = text.substr(eq + 1);
+    const size_t comma = values.find(',');
+    if (comma != std::string::npos && values.find(',', comma + 1) == std::string::npos) {
+      c.a = values.substr(0, comma);
+      c.b = values.substr(comma + 1);
+    }
+  }
+  if (c.key.empty() || c.a.empty() || c.b.empty() || c.a == c.b)
+    throw std::invalid_argument("--compare takes KEY=A,B (two different values of one key), not '" + text + "'");
+  return c;
 }
 
 bool key_less(const std::string& a, const std::string& b) {
@@ -249,20 +270,41 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
   if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())
     throw std::invalid_argument("unknown statistic '" + q.stat + "'; statistics: " + join(stats));
   if (q.stat != "count") check_metric(store, q.metric);
-  const bool rank_correlation = q.stat == "spearman";
-  if (rank_correlation && q.versus.empty())
-    throw std::invalid_argument("--stat spearman needs --versus METRIC, the metric to correlate with");
-  if (!rank_correlation && !q.versus.empty()) throw std::invalid_argument("--versus goes with --stat spearman");
-  if (rank_correlation) check_metric(store, q.versus);
+  const bool rank_correlation = q.stat == "spearman", auc = q.stat == "auc";
+  if ((rank_correlation || auc) && q.versus.empty())
+    throw std::invalid_argument(rank_correlation ? "--stat spearman needs --versus METRIC, the metric to correlate with"
+                                                 : "--stat auc needs --versus METRIC, the predictor of failure");
+  if (!rank_correlation && !auc && !q.versus.empty())
+    throw std::invalid_argument("--versus goes with --stat spearman or --stat auc");
+  if (rank_correlation || auc) check_metric(store, q.versus);
+  if (!std::isnan(q.threshold) && !auc) throw std::invalid_argument("--threshold goes with --stat auc");
+  if (auc && std::isnan(q.threshold) && !has_metric(store, kBlowupMetric))
+    throw std::invalid_argument("--stat auc: this store has no " + std::string(kBlowupMetric) +
+                                " to tell failures by; give --threshold X (a failure is --metric above X)");
+  std::optional<Comparison> compare;
+  if (!q.compare.empty()) {
+    compare = parse_comparison(q.compare);
+    check_key(store, compare->key);
+    if (compare->key == kTestIcKey || compare->key == "status")
+      throw std::invalid_argument("--compare pairs experiments over " + compare->key + ": compare a grid key instead");
+    if (std::find(q.group_by.begin(), q.group_by.end(), compare->key) != q.group_by.end())
+      throw std::invalid_argument("--compare " + compare->key + " cannot also be a --group-by key");
+    check_value(store, compare->key, compare->a);
+    check_value(store, compare->key, compare->b);
+  }
 
   // The unit of aggregation: an experiment, or an (experiment, test IC) pair once test_ic is
   // named, whose test-IC metrics are then that IC's own values instead of the worst case.
   const bool per_test = is_named(q, kTestIcKey);
   struct Group {
-    std::vector<double> values, versus;  // versus: the paired second metric (spearman)
+    std::vector<double> values, versus;  // versus: the paired second metric (spearman, auc)
+    std::vector<bool> failed;            // auc: whether each unit failed
     std::vector<std::pair<long, size_t>> units;  // (experiment id, test IC) of each value, for argmin/argmax
+    std::map<std::vector<std::string>, std::pair<double, double>> pairs;  // --compare: (A, B) by pairing key
     long n = 0;
   };
+  const std::vector<std::string> all_keys = experiment_keys(store);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
   std::map<std::vector<std::string>, Group> groups;
   for (const ExperimentRow& r : store.rows) {
     const size_t units = per_test ? store.test_ics.size() : 1;
@@ -273,10 +315,32 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
       if (!keep) continue;
       std::vector<std::string> key;
       for (const auto& k : q.group_by) key.push_back(key_of(k));
+      auto value = [&](const std::string& m) { return per_test ? metric_of(r, t, m) : metric_of(r, m); };
+      if (compare) {
+        const std::string side = key_of(compare->key);
+        if (side != compare->a && side != compare->b) continue;
+        std::vector<std::string> pairing;  // every other key, the replicate (seed) included
+        for (const std::string& k : all_keys) {
+          if (k == compare->key || k == "status" || (k == kTestIcKey && !per_test)) continue;
+          const auto it = r.keys.find(k);
+          pairing.push_back(k == kTestIcKey ? key_of(k) : it == r.keys.end() ? std::string() : it->second);
+        }
+        auto& slot = groups[key].pairs.emplace(pairing, std::make_pair(nan, nan)).first->second;
+        (side == compare->a ? slot.first : slot.second) = value(q.metric);
+        continue;
+      }
       Group& g = groups[key];
       ++g.n;
-      auto value = [&](const std::string& m) { return per_test ? metric_of(r, t, m) : metric_of(r, m); };
-      const double v = value(q.metric), w = rank_correlation ? value(q.versus) : 0.0;
+      const double v = value(q.metric), w = rank_correlation || auc ? value(q.versus) : 0.0;
+      if (auc) {  // a unit needs the predictor, and an outcome: a blow-up count or the metric
+        const double blowups = value(kBlowupMetric);
+        const bool blew_up = blowups > 0;
+        if (std::isnan(w) || (!blew_up && std::isnan(v) && std::isnan(blowups))) continue;
+        g.versus.push_back(w);
+        g.values.push_back(v);
+        g.failed.push_back(blew_up || (!std::isnan(q.threshold) && v > q.threshold));
+        continue;
+      }
       if (std::isnan(v) || std::isnan(w)) continue;
       g.values.push_back(v);
       g.units.emplace_back(r.id, t);
@@ -286,8 +350,35 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
   if (groups.empty() && q.group_by.empty()) groups[{}];  // nothing matched: one empty group, count 0
   std::vector<QueryGroup> out;
   for (auto& [key, g] : groups) {
-    QueryGroup out_group{key, 0, -1, 0, g.n, static_cast<long>(g.values.size())};
-    if (rank_correlation) {
+    QueryGroup out_group;
+    out_group.key_values = key;
+    out_group.n = g.n;
+    out_group.with_value = static_cast<long>(g.values.size());
+    auto set_interval = [&](const stats::Interval& i) {
+      out_group.value = i.estimate;
+      out_group.low = i.low;
+      out_group.high = i.high;
+      out_group.note = i.note;
+    };
+    if (compare) {
+      std::vector<double> a, b;
+      for (const auto& [pairing, ab] : g.pairs)
+        if (!std::isnan(ab.first) && !std::isnan(ab.second)) {
+          a.push_back(ab.first);
+          b.push_back(ab.second);
+        }
+      const stats::Paired p = stats::compare_paired(a, b);
+      set_interval(p.difference);
+      out_group.share_greater = p.share_greater;
+      out_group.p_value = p.p_value;
+      out_group.n = static_cast<long>(g.pairs.size());
+      out_group.with_value = static_cast<long>(a.size());
+    } else if (q.stat == "mean_ci" || q.stat == "median_ci") {
+      set_interval(stats::bootstrap_interval(g.values, q.stat == "mean_ci" ? stats::Center::mean : stats::Center::median));
+    } else if (auc) {
+      set_interval(stats::auc_interval(g.versus, g.failed));
+      out_group.failures = static_cast<long>(std::count(g.failed.begin(), g.failed.end(), true));
+    } else if (rank_correlation) {
       out_group.value = spearman(g.values, g.versus);
     } else if (q.stat == "argmin" || q.stat == "argmax") {
       out_group.value = std::numeric_limits<double>::quiet_NaN();

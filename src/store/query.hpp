@@ -1,6 +1,7 @@
 #pragma once
 // Aggregation over a store's experiments: filter by keys, group, reduce one metric with a
 // statistic. Pure computation on StoreContents; the command line formats the result.
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,9 +31,16 @@ struct QuerySpec {
   std::vector<Condition> where;  // all must hold
   std::vector<std::string> group_by;
   std::string metric = "rollout_error";
-  std::string stat = "mean";  // query_stats(): mean median min max sum std count argmin argmax spearman
-  std::string versus;         // spearman: the metric `metric` is rank-correlated with
+  // query_stats(): mean median min max sum std count argmin argmax spearman mean_ci median_ci auc
+  std::string stat = "mean";
+  std::string versus;         // spearman: the metric `metric` is rank-correlated with; auc: the predictor
+  double threshold = std::numeric_limits<double>::quiet_NaN();  // auc: `metric` above it is a failure too
+  std::string compare;        // KEY=A,B: paired comparison of B against A (replaces `stat`)
 };
+
+// What a unit's failure is for --stat auc: its rollout blew up (metric kBlowupMetric > 0), or,
+// with a threshold, `metric` exceeds it.
+constexpr const char* kBlowupMetric = "rollout_blowups";
 
 struct QueryGroup {
   std::vector<std::string> key_values;  // in group_by order
@@ -41,11 +49,30 @@ struct QueryGroup {
   size_t at_test_ic = 0;                // ... and its test IC, when units are (experiment, test IC) pairs
   long n = 0;                           // experiments (or experiment x test IC pairs) in the group
   long with_value = 0;                  // of those, how many have the metric (spearman: both metrics)
+  // mean_ci, median_ci, auc and --compare: the 95% bootstrap interval, or why there is none
+  double low = std::numeric_limits<double>::quiet_NaN(), high = std::numeric_limits<double>::quiet_NaN();
+  std::string note;
+  long failures = 0;                    // auc: units that failed
+  double share_greater = std::numeric_limits<double>::quiet_NaN();  // --compare: share of pairs with B > A
+  double p_value = std::numeric_limits<double>::quiet_NaN();        // --compare: Wilcoxon signed-rank
 };
+
+// --compare KEY=A,B split into its parts; std::invalid_argument unless exactly two values.
+struct Comparison {
+  std::string key, a, b;
+};
+Comparison parse_comparison(const std::string& text);
 
 // Throws std::invalid_argument naming the unknown key, metric or statistic. `spearman` is
 // Spearman's rank correlation of `metric` with `versus` over the units having both (ties get
 // their average rank, inf ranks last; NaN for fewer than 3 pairs or a constant metric).
+// mean_ci and median_ci: the estimate with its 95% percentile-bootstrap interval over the group's
+// units (store/statistics.hpp; none below 5 units, said in `note`). auc: the ROC AUC of `versus`
+// as a predictor of failure (kBlowupMetric > 0, or `metric` > threshold) with its interval.
+// With `compare` = KEY=A,B each group pairs its units whose keys other than KEY (and status) are
+// all equal, the replicate (seed) included: value is mean(B - A) over the pairs with both
+// values, with its interval, the share of pairs with B > A and the Wilcoxon p-value; n and
+// with_value count the pairs.
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q);
 
 const std::vector<std::string>& query_stats();

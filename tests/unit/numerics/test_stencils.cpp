@@ -209,3 +209,61 @@ TEST_CASE("The FFT form applies the same circulant operator as the dense form", 
   }
   CHECK_FALSE(PeriodicOperator(make_stencil("central8", 3, 64, 0.1), 64).uses_fft());
 }
+
+TEST_CASE("Truncation terms: Taylor coefficients of every stencil, by hand and measured", "[numerics][stencil]") {
+  // hand-derived leading terms
+  struct Known {
+    const char* name;
+    int d, order;
+    double c;
+  };
+  for (const Known& k : {Known{"backward1", 1, 2, -0.5}, Known{"forward1", 1, 2, 0.5}, Known{"central2", 1, 3, 1.0 / 6},
+                         Known{"central2", 2, 4, 1.0 / 12}, Known{"central2", 3, 5, 0.25}, Known{"forward2", 1, 3, -1.0 / 3},
+                         Known{"central4", 1, 5, -1.0 / 30}, Known{"central6", 1, 7, 1.0 / 140},
+                         Known{"central8", 1, 9, -1.0 / 630}}) {
+    INFO(k.name << " d=" << k.d);
+    const auto t = truncation_terms(k.name, k.d);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0].order == k.order);
+    CHECK(t[0].coefficient == Approx(k.c).epsilon(1e-10));
+  }
+  // every stencil and derivative: starts at d + accuracy, and (D u - u^(d)) / dx^(k-d) on
+  // u = sin(x) tends to c_k u^(k): measured in long double at dx = h and h/2, h = 0.04 k for
+  // central stencils (large enough that the double weights' rounding, divided by dx^k, stays
+  // small) and 0.02 k for one-sided ones (whose wider reach makes later terms larger), the next
+  // term (order k', from the same function) removed by Richardson extrapolation
+  for (const std::string& name : stencil_names()) {
+    if (name == "spectral") continue;
+    const int accuracy = name.back() - '0';
+    for (int d = 1; d <= 4; ++d) {
+      INFO(name << " d=" << d);
+      const auto t = truncation_terms(name, d, 2);
+      REQUIRE(t.size() == 2);
+      CHECK(t[0].order == d + accuracy);
+      CHECK(t[1].order > t[0].order);
+      const int k = t[0].order, gap = t[1].order - k;
+      auto derivative_of_sin = [](int order, long double x) {  // d^order/dx^order sin x
+        switch (order % 4) {
+          case 0: return std::sin(x);
+          case 1: return std::cos(x);
+          case 2: return -std::sin(x);
+          default: return -std::cos(x);
+        }
+      };
+      const long double x = 0.7L;
+      std::vector<int> offs;
+      const std::vector<double> w = unit_weights(name, d, &offs);
+      auto error_term = [&](long double dx) {
+        long double du = 0;
+        for (size_t i = 0; i < w.size(); ++i) du += w[i] * std::sin(x + offs[i] * dx);
+        du /= std::pow(dx, d);
+        return (du - derivative_of_sin(d, x)) / std::pow(dx, k - d);
+      };
+      const long double h = (name.rfind("central", 0) == 0 ? 0.04L : 0.02L) * k;
+      const long double coarse = error_term(h), fine = error_term(h / 2), r = std::ldexp(1.0L, gap);
+      const double measured = static_cast<double>((r * fine - coarse) / (r - 1));
+      const double predicted = t[0].coefficient * static_cast<double>(derivative_of_sin(k, x));
+      CHECK(measured == Approx(predicted).epsilon(0.02).margin(1e-6));
+    }
+  }
+}

@@ -212,3 +212,89 @@ TEST_CASE("Numeric keys order as numbers, others as text", "[query]") {
   CHECK(key_less("backward1", "central2"));
   CHECK_FALSE(key_less("200", "100"));
 }
+
+namespace {
+
+// Replicates 0..n-1 of two inference stencils; B's error is A's plus `shift` plus 0.001 r (no ties).
+StoreContents replicated(int n, double shift) {
+  StoreContents s;
+  s.test_ics = {"step(A=10)", "step(A=3)"};
+  for (int r = 0; r < n; ++r)
+    for (const char* infer : {"backward1", "central2"}) {
+      const double base = 0.1 * (r + 1);
+      const double e = infer == std::string("central2") ? base + shift + 0.001 * r : base;
+      ExperimentRow x = row(static_cast<long>(s.rows.size()), infer, e, e / 2, 1.0);
+      x.keys["replicate"] = std::to_string(r);
+      x.metrics["max_lambda"] = e * 10;
+      x.metrics["rollout_blowups"] = e > 0.45 ? 1 : 0;
+      s.rows.push_back(x);
+    }
+  s.metric_names = {"final_loss", "max_lambda", "rollout_blowups", "rollout_error"};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("--compare pairs replicates across one key: difference, share, Wilcoxon p", "[query][stats]") {
+  const StoreContents s = replicated(8, 0.05);
+  QuerySpec q;
+  q.compare = "infer_stencil=backward1,central2";
+  const std::vector<QueryGroup> g = run_query(s, q);
+  REQUIRE(g.size() == 1);
+  CHECK(g[0].n == 8);           // pairs
+  CHECK(g[0].with_value == 8);
+  CHECK(g[0].value == Approx(0.0535));
+  CHECK(g[0].low > 0.05 - 1e-12);
+  CHECK(g[0].high < 0.057 + 1e-12);
+  CHECK(g[0].share_greater == 1.0);
+  CHECK(g[0].p_value == Approx(0.0078125));  // eight positive differences, exact: 2 / 2^8
+  CHECK(g[0].note.empty());
+  // a replicate without its partner is not a pair; three pairs give no interval
+  StoreContents few = replicated(3, 0.05);
+  few.rows.pop_back();
+  const std::vector<QueryGroup> f = run_query(few, q);
+  CHECK(f[0].with_value == 2);
+  CHECK(!f[0].note.empty());
+  CHECK(std::isnan(f[0].low));
+  // bad comparisons are refused by name
+  for (const char* bad : {"infer_stencil=central2", "infer_stencil=a,b,c", "=a,b", "infer_stencil=central2,central2"}) {
+    q.compare = bad;
+    CHECK_THROWS_AS(run_query(s, q), std::invalid_argument);
+  }
+  q.compare = "infer_stencil=backward1,central9";
+  CHECK_THROWS_WITH(run_query(s, q), Catch::Contains("values: backward1, central2"));
+  q.compare = "infer_stencil=backward1,central2";
+  q.group_by = {"infer_stencil"};
+  CHECK_THROWS_WITH(run_query(s, q), Catch::Contains("--group-by"));
+}
+
+TEST_CASE("mean_ci, median_ci and auc over replicates", "[query][stats]") {
+  const StoreContents s = replicated(8, 0.3);
+  QuerySpec q;
+  q.group_by = {"infer_stencil"};
+  q.stat = "mean_ci";
+  std::vector<QueryGroup> g = run_query(s, q);
+  REQUIRE(g.size() == 2);
+  CHECK(g[0].value == Approx(0.45));  // backward1: 0.1 .. 0.8
+  CHECK(g[0].low < 0.45);
+  CHECK(g[0].high > 0.45);
+  q.stat = "median_ci";
+  g = run_query(s, q);
+  CHECK(g[0].value == Approx(0.45));
+  // max_lambda is 10x the error and failures are errors above 0.45: a perfect predictor
+  q.group_by.clear();
+  q.stat = "auc";
+  q.versus = "max_lambda";
+  g = run_query(s, q);
+  CHECK(g[0].value == 1.0);
+  CHECK(g[0].failures == 11);  // errors above 0.45: backward1's 0.5 .. 0.8, central2's but the first (0.4)
+  CHECK(g[0].note.empty());    // 11 failures and 5 others: enough of each for an interval
+  CHECK(g[0].low <= 1.0);
+  CHECK(g[0].high == 1.0);
+  // with a threshold the metric defines failure too
+  q.threshold = 0.75;
+  g = run_query(s, q);
+  CHECK(g[0].failures == 11);
+  q.versus.clear();
+  CHECK_THROWS_WITH(run_query(s, q), Catch::Contains("--versus"));
+}
