@@ -235,7 +235,7 @@ StoreContents replicated(int n, double shift) {
 
 }  // namespace
 
-TEST_CASE("--compare pairs replicates across one key: difference, share, Wilcoxon p", "[query][stats]") {
+TEST_CASE("Paired comparison (query --compare) pairs replicates across one key: difference, share, Wilcoxon p", "[query][stats]") {
   const StoreContents s = replicated(8, 0.05);
   QuerySpec q;
   q.compare = "infer_stencil=backward1,central2";
