@@ -25,39 +25,91 @@ struct Setup {
   }
 };
 
+// The discrete closure the network is trained towards: truth rhs minus the model's known terms.
+Matrix discrete_closure(const PdeSettings& pde, const std::string& train, const std::string& infer, const Matrix& states) {
+  const KnownTerms truth = make_truth_terms(pde, train), known = make_model_known_terms(pde, infer);
+  Matrix out(states.rows(), states.cols());
+  Vector a(states.rows()), b(states.rows());
+  for (long c = 0; c < states.cols(); ++c) {
+    const Vector u = states.col(c);
+    truth.eval(u.data(), a.data());
+    known.eval(u.data(), b.data());
+    out.col(c) = a - b;
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("A network that is exactly the discrete term fits it with coefficient 1 and the Taylor value", "[closure]") {
   for (const char* stencil : {"central2", "central6"}) {
     INFO(stencil);
     const Setup s(stencil);
-    const LearnedBasis b = learned_basis(s.pde, "central2", s.states);
-    REQUIRE(b.names.size() == 1);  // Burgers learns its diffusion only
-    const Matrix network = b.discrete[0];
-    const TermFit a = least_squares_fit(network, {b.discrete[0]}, {"discrete"});
-    CHECK(a.coefficients[0] == Approx(1.0).epsilon(1e-12));
-    CHECK(a.residual_share < 1e-24);
-    const TermFit p = least_squares_fit(network, {b.physics[0], b.truncation[0]}, {"physics", "truncation"});
+    const Matrix network = discrete_closure(s.pde, "central2", "central2", s.states);  // = nu D2[fixed] u
+    const ClosureFit f = fit_closure(s.pde, "central2", "central2", s.states, network);
+    REQUIRE(f.coefficient.rows() == 2);  // advection, diffusion
+    // advection: the model computes it as the data do, so it has no candidate
+    CHECK(std::isnan(f.coefficient(0, kFitDiscrete)));
+    CHECK(std::isnan(f.taylor[0]));
+    CHECK(f.coefficient(1, kFitDiscrete) == Approx(1.0).epsilon(1e-12));
+    CHECK(f.residual_share[0] < 1e-24);
     const double taylor = truncation_terms(stencil, 2, 1)[0].coefficient;
-    CHECK(b.taylor[0] == taylor);
-    CHECK(b.taylor_order[0] == 2 + (stencil[7] - '0'));
-    CHECK(p.coefficients[0] == Approx(1.0).epsilon(1e-3));
-    CHECK(p.coefficients[1] == Approx(taylor).epsilon(0.02));
-    CHECK(p.residual_share < 1e-8);
+    CHECK(f.taylor[1] == taylor);
+    CHECK(f.coefficient(1, kFitPhysics) == Approx(1.0).epsilon(1e-3));
+    CHECK(f.coefficient(1, kFitTruncation) == Approx(taylor).epsilon(0.02));
+    CHECK(f.truncation_share[1] == Approx(1.0).epsilon(0.02));
+    CHECK(f.residual_share[1] < 1e-8);
+    CHECK(f.standard_error(1, kFitDiscrete) < 1e-10);
   }
 }
 
 TEST_CASE("A network that is exactly the physics term has no truncation coefficient", "[closure]") {
   const Setup s("central2");
-  const LearnedBasis b = learned_basis(s.pde, "central2", s.states);
-  const TermFit p = least_squares_fit(b.physics[0], {b.physics[0], b.truncation[0]}, {"physics", "truncation"});
-  CHECK(p.coefficients[0] == Approx(1.0).epsilon(1e-12));
-  CHECK(std::abs(p.coefficients[1]) < 1e-9);
-  // and its distance from the discrete term is the truncation error: coefficient below 1
-  const TermFit a = least_squares_fit(b.physics[0], {b.discrete[0]}, {"discrete"});
-  CHECK(a.coefficients[0] > 1.0);  // central2 damps u'' by (1 - dx^2 k^2 / 12): the fit makes up for it
-  CHECK(a.residual_share > 0);
-  CHECK(a.standard_errors[0] > 0);
+  const std::vector<CandidateTerm> c = closure_candidates(s.pde, "central2", "central2", s.states);
+  REQUIRE(c.size() == 2);
+  CHECK(c[1].learned);
+  CHECK(c[1].taylor_order == 4);
+  const ClosureFit f = fit_closure(s.pde, "central2", "central2", s.states, c[1].physics);
+  CHECK(f.coefficient(1, kFitPhysics) == Approx(1.0).epsilon(1e-12));
+  CHECK(std::abs(f.coefficient(1, kFitTruncation)) < 1e-9);
+  CHECK(std::abs(f.truncation_share[1]) < 1e-6);
+  // and its distance from the discrete term is the truncation error: coefficient above 1
+  CHECK(f.coefficient(1, kFitDiscrete) > 1.0);  // central2 damps u'' by (1 - dx^2 k^2 / 12): the fit makes up for it
+  CHECK(f.residual_share[0] > 0);
+  CHECK(f.standard_error(1, kFitDiscrete) > 0);
+}
+
+TEST_CASE("Mismatched stencils: the network's closure decomposes onto the learned term and the stencils' difference",
+          "[closure]") {
+  // Burgers trained on backward1 advection, inferred with central2: the closure is the diffusion
+  // plus -u (D1[backward1] - D1[central2]) u, whose leading Taylor term is -u (-dx/2) u_xx.
+  const Setup s("central2");
+  const Matrix network = discrete_closure(s.pde, "backward1", "central2", s.states);
+  const ClosureFit f = fit_closure(s.pde, "backward1", "central2", s.states, network);
+  CHECK(f.coefficient(0, kFitDiscrete) == Approx(1.0).epsilon(1e-12));
+  CHECK(f.coefficient(1, kFitDiscrete) == Approx(1.0).epsilon(1e-12));
+  CHECK(f.residual_share[0] < 1e-24);
+  CHECK(f.taylor[0] == Approx(-0.5).epsilon(1e-12));
+  CHECK(std::isnan(f.coefficient(0, kFitPhysics)));  // a known term has no physics candidate
+  CHECK(f.truncation_share[0] == Approx(1.0).epsilon(0.05));
+  CHECK(f.coefficient(1, kFitPhysics) == Approx(1.0).epsilon(0.05));
+  CHECK(f.residual_share[1] < 1e-2);
+  // a network that learned only the diffusion has no share of the mismatch
+  const ClosureFit g = fit_closure(s.pde, "backward1", "central2", s.states, closure_candidates(s.pde, "backward1", "central2", s.states)[1].physics);
+  CHECK(std::abs(g.truncation_share[0]) < 1e-9);
+}
+
+TEST_CASE("A term whose coefficient is zero has no coefficient; the others are still fitted", "[closure]") {
+  // gKdV without rotation (w0 = 0): the rotation's candidates are all zero.
+  const PdeSettings pde = builtin_pde("gkdv", 64, 2 * M_PI, {0.0}, "central2");
+  const Setup s("central2");
+  const Matrix network = discrete_closure(pde, "central2", "central2", s.states);
+  const ClosureFit f = fit_closure(pde, "central2", "central2", s.states, network);
+  REQUIRE(f.coefficient.rows() == 3);  // rotation, advection, dispersion
+  CHECK(std::isnan(f.coefficient(0, kFitDiscrete)));
+  CHECK(f.coefficient(1, kFitDiscrete) == Approx(1.0).epsilon(1e-12));
+  CHECK(std::isnan(f.coefficient(2, kFitDiscrete)));  // dispersion: known, same stencil
+  CHECK(closure_fit_terms(pde) == "rotation advection dispersion");
 }
 
 TEST_CASE("spectral_derivative is exact on trigonometric polynomials", "[closure]") {
