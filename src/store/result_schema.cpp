@@ -237,7 +237,7 @@ std::vector<ResultAttribute> make_attributes() {
       {"integrator", "model", "the model's stepper in words", false, false,
        [](C c) {
          const std::string& name = c.spec.integrator.model;
-         return V{(name == "rk4" ? std::string("classical RK4") : stepper_description(name)) +
+         return V{(name == "rk4" ? std::string("classical RK4") : stepper_info(name).description) +
                   ", fixed substeps per output step"};
        }},
       {"integrator", "stepper", "the model's stepper (integrator.model)", false, false,
@@ -262,7 +262,7 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) {
          if (adaptive_truth(c)) return V{std::string("adaptive Dormand-Prince 5(4)")};
          const std::string name = truth_data_stepper(c.spec);
-         return V{(name == "rk4" ? std::string("classical RK4") : stepper_description(name)) +
+         return V{(name == "rk4" ? std::string("classical RK4") : stepper_info(name).description) +
                   " with substeps_truth_jacobian substeps"};
        }},
       {"integrator", "truth_jacobian", "how the truth map's Jacobian was integrated", false, false,
@@ -274,7 +274,7 @@ std::vector<ResultAttribute> make_attributes() {
            return V{std::string("classical RK4 with substeps_truth_jacobian substeps: the larger of the model's "
                                 "rule and the count whose RK4 error on the fastest mode over the map stays below "
                                 "0.05, since the data follow the semi-discrete flow")};
-         return V{stepper_description(map) +
+         return V{stepper_info(map).description +
                   " with substeps_truth_jacobian substeps: the larger of the stable and the accurate count for the "
                   "terms without their linear part (taken exactly), the fastest of their modes in error by less "
                   "than 0.05 over the map, since the data follow the semi-discrete flow"};
