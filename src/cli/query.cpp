@@ -54,8 +54,9 @@ the same numbers on every run); --stat auc --versus NAME the ROC AUC of NAME as 
 failure (a rollout blew up, or with --threshold X --metric above X), 1 perfect, 0.5 chance, with
 its interval and the failure count. --compare KEY=A,B pairs each unit with KEY=A with the unit
 with KEY=B that is equal in every other key, the replicate (so the seed) included, and gives the
-mean of B minus A with its interval, the share of pairs with B > A and the two-sided Wilcoxon
-signed-rank p-value; n counts the pairs. Below 5 units (pairs; for auc, of either class) no
+mean of B minus A (with --stat median_ci the median, robust to blown-up rollouts' inf) with its
+interval, the share of pairs with B > A and the two-sided Wilcoxon signed-rank p-value; n
+counts the pairs (a pair where both blew up has no difference and is left out). Below 5 units (pairs; for auc, of either class) no
 interval is given and the note says so.
 
 Examples:
@@ -207,8 +208,9 @@ int query(int argc, char** argv) {
       throw UsageError("--sort lists experiments: it does not go with --group-by or --pivot");
     const bool interval = q.stat == "mean_ci" || q.stat == "median_ci" || q.stat == "auc" || !q.compare.empty();
     if (interval && pivot) throw UsageError("--pivot shows one number per cell: use --group-by for intervals and --compare");
-    if (!q.compare.empty() && q.stat != "mean")
-      throw UsageError("--compare gives the paired difference with its interval: it does not take --stat");
+    if (!q.compare.empty() && q.stat != "mean" && q.stat != "mean_ci" && q.stat != "median_ci")
+      throw UsageError("--compare gives the paired difference with its interval: its --stat is mean_ci (the "
+                       "default) or median_ci");
     if (pivot) {
       pivot_by = split(per, ',');
       pivot_by.insert(pivot_by.end(), q.group_by.begin(), q.group_by.end());

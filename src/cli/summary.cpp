@@ -1,5 +1,6 @@
 #include "cli/summary.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "pipeline/substeps.hpp"
@@ -53,6 +54,26 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
   for (long i = 0; i < r.closure_error_discrete.size(); ++i)
     os << "  " << (i == 0 ? spec.train_ic.label() + " (training)" : spec.test_ics[i - 1].label()) << ": "
        << fmt("%.3g", r.closure_error_discrete[i]) << " / " << fmt("%.3g", r.closure_error_physics[i]) << "\n";
+  const ClosureFit& f = r.closure_fit;
+  if (f.coefficient.rows() == static_cast<long>(spec.pde.pde_case->terms.size())) {
+    os << "closure fit of NN(u) on the training window (discrete alpha; physics beta, truncation gamma / Taylor tau), "
+          "unexplained share "
+       << fmt("%.3g", f.residual_share[0]) << " / " << fmt("%.3g", f.residual_share[1]) << ":\n";
+    auto coefficient = [&](long i, int c) {
+      return fmt("%.4g", f.coefficient(i, c)) + " +- " + fmt("%.2g", f.standard_error(i, c));
+    };
+    for (long i = 0; i < f.coefficient.rows(); ++i) {
+      if (std::isnan(f.coefficient(i, kFitDiscrete)) && std::isnan(f.coefficient(i, kFitPhysics)) &&
+          std::isnan(f.coefficient(i, kFitTruncation)))
+        continue;
+      os << "  " << spec.pde.pde_case->terms[static_cast<size_t>(i)].name << ": alpha " << coefficient(i, kFitDiscrete);
+      if (!std::isnan(f.coefficient(i, kFitPhysics))) os << "; beta " << coefficient(i, kFitPhysics);
+      if (!std::isnan(f.taylor[i]))
+        os << "; gamma " << coefficient(i, kFitTruncation) << " / tau " << fmt("%.4g", f.taylor[i]) << " = "
+           << fmt("%.3g", f.truncation_share[i]);
+      os << "\n";
+    }
+  }
   os << "time: truth " << fmt("%.3f", r.truth_seconds) << " s, training " << fmt("%.3f", r.training_seconds)
      << " s, analysis " << fmt("%.3f", r.analysis_seconds) << " s\n";
 }

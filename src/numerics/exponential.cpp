@@ -100,7 +100,7 @@ const std::vector<std::string>& exponential_stepper_names() {
   return names;
 }
 
-bool is_exponential_stepper_name(const std::string& name) {
+bool is_exponential_stepper(const std::string& name) {
   const auto& n = exponential_stepper_names();
   return std::find(n.begin(), n.end(), name) != n.end();
 }

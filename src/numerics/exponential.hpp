@@ -52,7 +52,7 @@ struct ExponentialTable {
 
 // The exponential steppers a job may name (integrator.model), in a fixed order.
 const std::vector<std::string>& exponential_stepper_names();
-bool is_exponential_stepper_name(const std::string& name);
+bool is_exponential_stepper(const std::string& name);
 // Throws std::invalid_argument for an unknown name.
 const ExponentialTable& exponential_table(const std::string& name);
 

@@ -19,22 +19,15 @@ bool is_time_stepper_name(const std::string& name) {
   return std::find(n.begin(), n.end(), name) != n.end();
 }
 
-bool is_exponential_stepper(const std::string& name) { return is_exponential_stepper_name(name); }
-
-int stepper_stages(const std::string& name) {
-  return is_exponential_stepper(name) ? exponential_table(name).stages() : butcher_table(name).stages();
+namespace {
+template <class Table>
+StepperInfo info_of(const Table& t) {
+  return {t.stages(), t.order, t.stable_radius, t.description};
 }
+}  // namespace
 
-int stepper_order(const std::string& name) {
-  return is_exponential_stepper(name) ? exponential_table(name).order : butcher_table(name).order;
-}
-
-double stepper_stable_radius(const std::string& name) {
-  return is_exponential_stepper(name) ? exponential_table(name).stable_radius : butcher_table(name).stable_radius;
-}
-
-std::string stepper_description(const std::string& name) {
-  return is_exponential_stepper(name) ? exponential_table(name).description : butcher_table(name).description;
+StepperInfo stepper_info(const std::string& name) {
+  return is_exponential_stepper(name) ? info_of(exponential_table(name)) : info_of(butcher_table(name));
 }
 
 TimeStepper::TimeStepper(const Stepping& s, int n, double h, int directions) : h_(h) {

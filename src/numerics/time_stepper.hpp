@@ -21,13 +21,15 @@ namespace npde {
 // The steppers a job may name, Runge-Kutta tables first, in a fixed order.
 const std::vector<std::string>& time_stepper_names();
 bool is_time_stepper_name(const std::string& name);
-bool is_exponential_stepper(const std::string& name);
-// Stages (right-hand-side evaluations per step), order, the stable radius the substep rule
-// divides by, and a one-line description; std::invalid_argument for an unknown name.
-int stepper_stages(const std::string& name);
-int stepper_order(const std::string& name);
-double stepper_stable_radius(const std::string& name);
-std::string stepper_description(const std::string& name);
+// What the substep rule, the cost model and the result files need of a stepper, whichever its
+// kind: std::invalid_argument for an unknown name. (is_exponential_stepper: exponential.hpp.)
+struct StepperInfo {
+  int stages;            // right-hand-side evaluations per step
+  int order;
+  double stable_radius;  // what the substep rule divides by
+  std::string description;
+};
+StepperInfo stepper_info(const std::string& name);
 
 // A stepper's name and, for an exponential one, the linear operator it takes exactly (none: L = 0).
 struct Stepping {

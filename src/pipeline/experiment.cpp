@@ -238,6 +238,9 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     r.closure_error_discrete[static_cast<long>(i)] = e.discrete;
     r.closure_error_physics[static_cast<long>(i)] = e.physics;
   }
+  const Matrix trained_on = truths[0].leftCols(window);
+  r.closure_fit = fit_closure(pde, spec.train_stencil, spec.infer_stencil, trained_on,
+                              network_outputs(model, theta, trained_on));
   analyse_jacobians(spec, model, stepper, truth_terms, theta, test_truths, rollouts,
                     std::vector<std::string>(truth_keys.begin() + 1, truth_keys.end()), options.truth_cache,
                     options.cancel, r);

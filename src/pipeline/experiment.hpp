@@ -8,6 +8,7 @@
 
 #include "pipeline/cancellation.hpp"
 #include "pipeline/cell_status.hpp"
+#include "pipeline/closure_fit.hpp"
 #include "pipeline/experiment_spec.hpp"
 #include "pipeline/training.hpp"
 
@@ -36,6 +37,9 @@ struct ExperimentResult {
   // (autoregressive u_0 .. u_transitions, one-shot the whole path) from the training IC
   // (entry 0) and from each test IC (entry 1 + t).
   Vector closure_error_discrete, closure_error_physics;
+  // NN(u) on the training IC's window fitted onto each case term's candidates
+  // (pipeline/closure_fit.hpp): did it learn the stencil or the physics?
+  ClosureFit closure_fit;
 
   // Jacobians: state index n of each, and the number of output steps the map spans
   // (autoregressive: d u_{n+1} / d u_n; one-shot: d u(T) / d u_0, n = 0).

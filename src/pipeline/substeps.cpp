@@ -22,7 +22,7 @@ double bound_for(const KnownTerms& terms, const Matrix& states, const std::strin
 }  // namespace
 
 int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt, const std::string& stepper) {
-  return substep_count(dt * bound_for(terms, states, stepper) / stepper_stable_radius(stepper));
+  return substep_count(dt * bound_for(terms, states, stepper) / stepper_info(stepper).stable_radius);
 }
 
 int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance,
@@ -39,7 +39,7 @@ int model_substeps(const ExperimentSpec& spec, const KnownTerms& model_known, co
   if (!is_exponential_stepper(stepper)) return stable_substeps(model_known, states, spec.dt, stepper);
   const double bound = model_known.without_linear().stability_bound(states) +
                        make_terms(spec.pde, TermSet::Learned, spec.train_stencil).stability_bound(states);
-  return substep_count(spec.dt * bound / stepper_stable_radius(stepper));
+  return substep_count(spec.dt * bound / stepper_info(stepper).stable_radius);
 }
 
 std::string truth_data_stepper(const ExperimentSpec& spec) {

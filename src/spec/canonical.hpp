@@ -23,8 +23,9 @@ constexpr int kResultsVersion = 4;
 // `repair` rebuild its file in the current layout from the journal and the shards (3: closure
 // errors; 4: the /experiments/stepper column; 5: results groups by shape, /experiments/group and
 // a column per dotted grid axis; 6: dimension labels,
-// test-IC scales, group attributes, integer columns as integers, results/<g>/recorded). A newer layout than this binary's is refused.
-constexpr int kSchemaVersion = 6;
+// test-IC scales, group attributes, integer columns as integers, results/<g>/recorded; 7: closure
+// fits, closure/fit/*). A newer layout than this binary's is refused.
+constexpr int kSchemaVersion = 7;
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

@@ -367,7 +367,8 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
           a.push_back(ab.first);
           b.push_back(ab.second);
         }
-      const stats::Paired p = stats::compare_paired(a, b);
+      const stats::Paired p =
+          stats::compare_paired(a, b, q.stat == "median_ci" ? stats::Center::median : stats::Center::mean);
       set_interval(p.difference);
       out_group.share_greater = p.share_greater;
       out_group.p_value = p.p_value;

@@ -39,6 +39,10 @@ ResultValue weights(const Vector& w) {
 
 hsize_t parameters(const ExperimentSpec& s) { return static_cast<hsize_t>(Mlp(s.network_widths()).parameter_count()); }
 hsize_t tests(const ExperimentSpec& s) { return s.test_ics.size(); }
+hsize_t case_terms(const ExperimentSpec& s) { return s.pde.pde_case->terms.size(); }
+ResultValue vector_value(const Vector& v) {
+  return value_of({static_cast<hsize_t>(v.size())}, v.data(), static_cast<size_t>(v.size()));
+}
 hsize_t states(const ExperimentSpec& s) { return s.one_shot() ? 1 : s.jacobian_states.size(); }
 Shape per_state(const ExperimentSpec& s) { return {tests(s), states(s)}; }
 
@@ -142,6 +146,44 @@ std::vector<ResultDataset> make() {
        },
        {{"closure_physics", "the same with c the replaced term with exact (spectral) derivatives", MetricRead::per_ic,
          OverTestIcs::training_ic}}},
+      {"closure/fit/coefficient", Type::f64, {"term", "fit_column"},
+       "least-squares coefficients of NN(u) on the training IC's window, per case term (in the order of the "
+       "group's terms attribute), columns: discrete alpha, physics beta, truncation gamma; NaN where the term "
+       "has no such candidate or the candidates are linearly dependent",
+       "1", true, [](const ExperimentSpec& s) { return Shape{case_terms(s), 3}; },
+       [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.closure_fit.coefficient); },
+       {{"fit_discrete", "coefficient alpha of the term's discrete candidate (1: the network learned it as the data's stencil computes it)",
+         MetricRead::per_term, OverTestIcs::none, kFitDiscrete},
+        {"fit_physics", "coefficient beta of the learned term with exact derivatives (1: it learned the physics)",
+         MetricRead::per_term, OverTestIcs::none, kFitPhysics},
+        {"fit_truncation", "coefficient gamma of the term's leading truncation-error candidate",
+         MetricRead::per_term, OverTestIcs::none, kFitTruncation}}},
+      {"closure/fit/standard_error", Type::f64, {"term", "fit_column"},
+       "standard errors of closure/fit/coefficient, assuming independent residuals (they are not: read them as a "
+       "scale)",
+       "1", true, [](const ExperimentSpec& s) { return Shape{case_terms(s), 3}; },
+       [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.closure_fit.standard_error); }},
+      {"closure/fit/taylor", Type::f64, {"term"},
+       "Taylor coefficient tau of the term's truncation candidate: the gamma of a network that learned the "
+       "stencil's error",
+       "1", true, [](const ExperimentSpec& s) { return Shape{case_terms(s)}; },
+       [](const ExperimentSpec&, const ExperimentResult& r) { return vector_value(r.closure_fit.taylor); },
+       {{"fit_taylor", "Taylor coefficient tau of the term's truncation candidate", MetricRead::per_term,
+         OverTestIcs::none}}},
+      {"closure/fit/truncation_share", Type::f64, {"term"},
+       "gamma / tau: 1 when the network learned the stencil's leading truncation error, 0 when it did not", "1",
+       true, [](const ExperimentSpec& s) { return Shape{case_terms(s)}; },
+       [](const ExperimentSpec&, const ExperimentResult& r) { return vector_value(r.closure_fit.truncation_share); },
+       {{"truncation_share", "gamma / tau (1: the network learned the stencil's truncation error, 0: it did not)",
+         MetricRead::per_term, OverTestIcs::none}}},
+      {"closure/fit/residual_share", Type::f64, {"fit"},
+       "||NN(u) - fit||^2 / ||NN(u)||^2 of the discrete fit (entry 0) and the physics-and-truncation fit (entry 1)",
+       "1", true, [](const ExperimentSpec&) { return Shape{2}; },
+       [](const ExperimentSpec&, const ExperimentResult& r) { return vector_value(r.closure_fit.residual_share); },
+       {{"fit_residual_discrete", "share of ||NN(u)||^2 the discrete fit leaves unexplained", MetricRead::scalar,
+         OverTestIcs::none, 0},
+        {"fit_residual_physics", "share of ||NN(u)||^2 the physics-and-truncation fit leaves unexplained",
+         MetricRead::scalar, OverTestIcs::none, 1}}},
   };
   return d;
 }
@@ -195,7 +237,7 @@ std::vector<ResultAttribute> make_attributes() {
       {"integrator", "model", "the model's stepper in words", false, false,
        [](C c) {
          const std::string& name = c.spec.integrator.model;
-         return V{(name == "rk4" ? std::string("classical RK4") : stepper_description(name)) +
+         return V{(name == "rk4" ? std::string("classical RK4") : stepper_info(name).description) +
                   ", fixed substeps per output step"};
        }},
       {"integrator", "stepper", "the model's stepper (integrator.model)", false, false,
@@ -220,7 +262,7 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) {
          if (adaptive_truth(c)) return V{std::string("adaptive Dormand-Prince 5(4)")};
          const std::string name = truth_data_stepper(c.spec);
-         return V{(name == "rk4" ? std::string("classical RK4") : stepper_description(name)) +
+         return V{(name == "rk4" ? std::string("classical RK4") : stepper_info(name).description) +
                   " with substeps_truth_jacobian substeps"};
        }},
       {"integrator", "truth_jacobian", "how the truth map's Jacobian was integrated", false, false,
@@ -232,7 +274,7 @@ std::vector<ResultAttribute> make_attributes() {
            return V{std::string("classical RK4 with substeps_truth_jacobian substeps: the larger of the model's "
                                 "rule and the count whose RK4 error on the fastest mode over the map stays below "
                                 "0.05, since the data follow the semi-discrete flow")};
-         return V{stepper_description(map) +
+         return V{stepper_info(map).description +
                   " with substeps_truth_jacobian substeps: the larger of the stable and the accurate count for the "
                   "terms without their linear part (taken exactly), the fastest of their modes in error by less "
                   "than 0.05 over the map, since the data follow the semi-discrete flow"};
@@ -296,6 +338,16 @@ std::vector<ResultAttribute> make_attributes() {
              "discrete closure (truth rhs minus the model's known terms) and the physics term (the replaced term "
              "with spectral derivatives); entry 0 is the training IC's states, entry 1 + t test IC t's")};
        }},
+      {"closure/fit", "description", "", true, false,
+       [](C) {
+         return V{std::string(
+             "NN(u) on the training IC's window fitted by least squares onto each case term's candidates: "
+             "discrete (the term with the data's stencil; for a known term the data's minus the model's stencil), "
+             "physics (a learned term with exact derivatives) and truncation (the stencil's leading Taylor term, "
+             "whose coefficient tau a network that learned the stencil reproduces); docs/numerics.md, Closure fits")};
+       }},
+      {"closure/fit", "terms", "the case's terms, space-separated: the rows of the fit datasets", true, false,
+       [](C c) { return V{closure_fit_terms(c.spec.pde)}; }, true},
   };
 }
 
@@ -348,6 +400,8 @@ std::vector<MetricHelp> metric_help() {
         help.push_back({m.name + "@K", "the same at output step K: any K from 0 to steps (stores list 1, steps/2, steps)", over(m.over_test_ics)});
       if (m.read == MetricRead::worst_state)
         help.push_back({m.name + "@N", "the same at state index N (analysis.jacobian_states)", over(m.over_test_ics)});
+      if (m.read == MetricRead::per_term)
+        help.back().name += "@TERM";  // only per term: TERM a case term's name (closure/fit terms)
     }
   for (const QueryMetric& m : timing_metrics()) help.push_back({m.name, m.description + " [/timing/seconds]", "-"});
   return help;

@@ -34,6 +34,8 @@ enum class MetricRead {
   blowup,       // shape (test_ic, output step): 1 if the last step is NaN, else 0
   worst_state,  // shape (test_ic, state): the largest over analysed states; NAME@N per state index N
   per_ic,       // shape (1 + test_ic): entry 0 the training IC's, entry 1 + t test IC t's
+  per_term,     // shape (term[, column]): NAME@TERM for each case term (the results group's
+                // closure/fit terms attribute names them) with a finite value in `column`
 };
 enum class OverTestIcs {
   none,         // not a per-test-IC metric
@@ -47,6 +49,7 @@ struct QueryMetric {
   std::string description;
   MetricRead read;
   OverTestIcs over_test_ics;
+  int column = 0;  // scalar: the entry of the row; per_term: the column of each term's row
 };
 
 struct ResultDataset {

@@ -118,16 +118,17 @@ double wilcoxon_signed_rank_p(const std::vector<double>& differences) {
   return std::min(1.0, 2.0 * normal_cdf(-std::abs(z)));
 }
 
-Paired compare_paired(const std::vector<double>& a, const std::vector<double>& b) {
+Paired compare_paired(const std::vector<double>& a, const std::vector<double>& b, Center center) {
   if (a.size() != b.size()) throw std::invalid_argument("compare_paired: a and b differ in length");
   std::vector<double> d;
   double greater = 0;
   for (size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(b[i] - a[i])) continue;  // both blew up (inf - inf): no difference to rank
     d.push_back(b[i] - a[i]);
     greater += b[i] > a[i] ? 1.0 : b[i] == a[i] ? 0.5 : 0.0;
   }
   Paired p;
-  p.difference = bootstrap_interval(d, Center::mean);
+  p.difference = bootstrap_interval(d, center);
   p.share_greater = d.empty() ? kNaN : greater / static_cast<double>(d.size());
   p.p_value = wilcoxon_signed_rank_p(d);
   return p;

@@ -41,14 +41,16 @@ Interval bootstrap_interval(const std::vector<double>& values, Center c, double 
 // mode "approx" with correction=False.)
 double wilcoxon_signed_rank_p(const std::vector<double>& differences);
 
-// The paired comparison of B against A over pairs (a_i, b_i): the mean of b - a with its
-// bootstrap interval, the share of pairs with b > a, and the Wilcoxon p-value.
+// The paired comparison of B against A over pairs (a_i, b_i): the mean (or median) of b - a
+// with its bootstrap interval, the share of pairs with b > a, and the Wilcoxon p-value. The
+// median is the robust choice when values can be +inf (a blown-up rollout's error): inf - x is
+// +inf, which a median ranks like any large difference, and inf - inf is NaN, dropped.
 struct Paired {
-  Interval difference;       // mean(b - a)
+  Interval difference;       // mean(b - a) or median(b - a)
   double share_greater = kNaN;  // share of pairs with b > a (ties count half)
   double p_value = kNaN;
 };
-Paired compare_paired(const std::vector<double>& a, const std::vector<double>& b);
+Paired compare_paired(const std::vector<double>& a, const std::vector<double>& b, Center center = Center::mean);
 
 // Area under the ROC curve of `score` as a predictor of `positive`: the probability that a
 // positive unit scores higher than a negative one, ties counting half (the Mann-Whitney

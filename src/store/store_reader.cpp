@@ -79,12 +79,21 @@ const char* status_text(int code) {
 // Values of one declared metric from its dataset's row `v`: the experiment's own value (`m`) and,
 // for per-test-IC metrics, each test IC's (`per_test`), parameterised forms (NAME@K) included.
 void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::vector<int>& states, int steps,
-                 size_t tests, const std::vector<int>& extra_steps, std::map<std::string, double>& m,
+                 size_t tests, const std::vector<int>& extra_steps, const std::vector<std::string>& terms,
+                 std::map<std::string, double>& m,
                  std::vector<std::map<std::string, double>>& per_test) {
   auto inf_if_nan = [](double x) { return std::isnan(x) ? kInf : x; };
   const size_t width = static_cast<size_t>(steps + 1), ns = states.size();
   switch (q.read) {
-    case MetricRead::scalar: m[q.name] = v.at(0); return;
+    case MetricRead::scalar: m[q.name] = v.at(static_cast<size_t>(q.column)); return;
+    case MetricRead::per_term: {  // a term without this candidate (NaN) has no metric
+      const size_t columns = terms.empty() ? 0 : v.size() / terms.size();
+      for (size_t i = 0; i < terms.size() && columns; ++i) {
+        const double x = v.at(i * columns + static_cast<size_t>(q.column));
+        if (!std::isnan(x)) m[q.name + "@" + terms[i]] = x;
+      }
+      return;
+    }
     case MetricRead::last_finite: {
       double last = kNaN;
       for (double x : v)
@@ -165,7 +174,7 @@ class Datasets {
 };
 
 void add_metrics(Datasets& f, const std::string& g, int row, const std::vector<int>& states, int steps, size_t tests,
-                 const std::vector<std::string>& wanted, std::map<std::string, double>& m,
+                 const std::vector<std::string>& terms, const std::vector<std::string>& wanted, std::map<std::string, double>& m,
                  std::vector<std::map<std::string, double>>& per_test) {
   if (steps < 1) throw h5::Error(g + "rollout/relative_l2_error has no output steps");
   per_test.assign(tests, {});
@@ -179,7 +188,7 @@ void add_metrics(Datasets& f, const std::string& g, int row, const std::vector<i
           if (w.rfind(q.name + "@", 0) == 0 && w.size() > q.name.size() + 1 &&
               w.find_first_not_of("0123456789", q.name.size() + 1) == std::string::npos && w.size() < q.name.size() + 10)
             extra.push_back(std::stoi(w.substr(q.name.size() + 1)));
-      read_metric(q, v, states, steps, tests, extra, m, per_test);
+      read_metric(q, v, states, steps, tests, extra, terms, m, per_test);
     }
   }
 }
@@ -269,6 +278,7 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
     const std::vector<double> seconds = doubles(secs);
     require_entries(secs, 3 * static_cast<size_t>(c.cells), sizeof(double));
     std::map<std::string, std::pair<std::vector<int>, int>> group_info;  // group -> (states, steps)
+    std::map<std::string, std::vector<std::string>> group_terms;         // group -> the case's terms (closure fits)
     Datasets datasets(id);
     for (long i = 0; i < c.cells; ++i) {
       ExperimentRow r;
@@ -298,10 +308,15 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
         const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
         if (outputs > 1'000'000'000) throw h5::Error(g + "rollout/relative_l2_error has an impossible shape");
         group_info[name] = {states, static_cast<int>(outputs) - 1};
+        std::vector<std::string>& terms = group_terms[name];
+        if (h5::exists(id, g + "closure/fit") && h5::attribute_exists(id, g + "closure/fit", "terms")) {
+          std::istringstream words(h5::read_string_attribute(id, g + "closure/fit", "terms"));
+          for (std::string w; words >> w;) terms.push_back(w);
+        }
       }
       if (status == 1)
         add_metrics(datasets, g, value_at<std::int32_t>(row, i), group_info[name].first, group_info[name].second,
-                    c.test_ics.size(), wanted, r.metrics, r.per_test_ic);
+                    c.test_ics.size(), group_terms[name], wanted, r.metrics, r.per_test_ic);
       if (status == 1 || status == 3) {
         const double* s = &seconds[static_cast<size_t>(3 * i)];
         const std::vector<QueryMetric>& timing = timing_metrics();  // truth, training, analysis, runtime

@@ -32,6 +32,39 @@ code=0; "$bin" query rep.h5 --stat auc > /dev/null 2> noversus.err || code=$?
 [[ $code -eq 2 ]] && grep -q -- "--versus" noversus.err || fail "auc without --versus: exit $code $(cat noversus.err)"
 echo "ok   auc: runs with a threshold; without --versus refused (exit 2)"
 
+# ROC curves (plot-store checks each curve's area against query's AUC and exits 2 if they differ);
+# failure = an error above the median, so both classes have members and each curve is drawn.
+median=$("$bin" query rep.h5 --stat median --format csv | tail -1 | cut -d, -f1)
+NPDESWEEP="$bin" "$src/scripts/plot-store" rep.h5 --out figs --roc max_lambda@0,saturation --threshold "$median" \
+  > figs.txt || fail "plot-store --roc exited $?"
+[[ -s figs/roc.png ]] && grep -q "roc.png" figs.txt || fail "plot-store --roc wrote no roc.png: $(cat figs.txt)"
+code=0; "$src/scripts/plot-store" rep.h5 --out figs --threshold 0.5 2> roc.err || code=$?
+[[ $code -eq 2 ]] && grep -q "go with --roc" roc.err || fail "--threshold without --roc: exit $code $(cat roc.err)"
+echo "ok   plot-store --roc: ROC curves whose areas are query's AUCs; --threshold alone refused"
+
+# Closure fits per replicate (docs/numerics.md, Closure fits): on central2 cells the advection
+# mismatch backward1 - central2 is a candidate, on backward1 cells it is not; the store names
+# the terms, and the coefficients are finite.
+"$bin" query rep.h5 --where infer_stencil=central2 --metric fit_discrete@advection --stat mean_ci --format csv \
+  > fit.csv || fail "fit_discrete@advection exited $?"
+awk -F, 'NR == 2 && $2 == $2 + 0 && $5 == 6 { ok = 1 } END { exit !ok }' fit.csv || fail "fit_discrete@advection: $(cat fit.csv)"
+"$bin" query rep.h5 --where infer_stencil=backward1 --metric fit_discrete@advection --format csv > nofit.csv 2>&1
+grep -q ",6,0$" nofit.csv || fail "a term without a candidate has a coefficient: $(cat nofit.csv)"
+"$bin" query rep.h5 --metric truncation_share@advection --stat count --format csv | grep -q ",6$" ||
+  fail "truncation_share@advection: not in 6 cells"
+/usr/bin/python3 - <<'PY' || fail "closure/fit in the store"
+import h5py, math
+f = h5py.File("rep.h5", "r")
+g = f["results/N16/closure/fit"]
+terms = g.attrs["terms"]
+terms = terms.decode() if isinstance(terms, bytes) else terms
+assert terms == "advection diffusion", terms
+assert g["coefficient"].shape[1:] == (2, 3) and g["residual_share"].shape[1:] == (2,)
+tau = g["taylor"][:, 0]
+assert all(math.isnan(t) or abs(t + 0.5) < 1e-12 for t in tau), tau
+PY
+echo "ok   closure fits: per-term coefficients by replicate, the terms named, tau = -1/2 for backward1 - central2"
+
 # Three replicates are too few for an interval: the note says so.
 sed -e 's/^replicates = 6/replicates = 3/' replicated.toml > three.toml
 SWEEP=three.toml sweep 3 three.h5 || fail "the 3-replicate sweep exited $?"

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "model/random.hpp"
 #include "store/statistics.hpp"
@@ -90,6 +91,18 @@ TEST_CASE("Paired comparisons: difference, share, p-value", "[stats]") {
   CHECK(p.difference.low == 1.0);  // every resample's mean difference is 1
   CHECK(p.share_greater == 1.0);
   CHECK(p.p_value == Approx(0.0015654023).epsilon(1e-6));  // ten equal differences: tied, so the normal approximation
+}
+
+TEST_CASE("Paired comparisons by the median: blow-ups (inf) rank high, both blown up is no pair", "[stats]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> a{1, 2, 3, 4, 5, 6, 7, inf};
+  const std::vector<double> b{2, 3, 4, 5, 6, 7, inf, inf};
+  const Paired mean = compare_paired(a, b);
+  CHECK(std::isinf(mean.difference.estimate));  // the mean difference is useless with a blow-up
+  const Paired median = compare_paired(a, b, Center::median);
+  CHECK(median.difference.estimate == 1.0);     // 1, 1, 1, 1, 1, 1, inf: the last pair left out
+  CHECK(median.share_greater == 1.0);
+  CHECK(median.p_value == Approx(wilcoxon_signed_rank_p({1, 1, 1, 1, 1, 1, inf})).epsilon(1e-12));
 }
 
 TEST_CASE("ROC AUC: perfect 1, inverted 0, random about 0.5, ties half", "[stats]") {
