@@ -187,19 +187,19 @@ int main(int argc, char** argv) {
     const double flops = epoch_flops(spec, r.substeps_model);
     if (spec.name != first_of_job) {
       first_of_job = spec.name;
-      first_truth_radius = r.truth_radius;
+      first_truth_radius = r.truth.radius;
     }
     std::vector<double> final_errors;
     for (long t = 0; t < r.rollout_error.rows(); ++t) final_errors.push_back(r.rollout_error(t, r.rollout_error.cols() - 1));
-    const bool analysed = r.truth_radius.size() > 0 && r.truth_radius.size() == first_truth_radius.size();
+    const bool analysed = r.truth.radius.size() > 0 && r.truth.radius.size() == first_truth_radius.size();
     std::printf("%-14s %-7s %-7s %6d %5d %9.4f %8.2f %5.1f%% %8.3f %8.3f %8.3f %8.3f %5d %7.3f %9.3g %9.4g %9.2g %9.2g\n",
                 spec.name.c_str(), spec.integrator.model.c_str(), truth_map_stepper(spec).c_str(), spec.training.epochs,
                 r.substeps_model, epoch * 1e3, flops / epoch * 1e-9, 100.0 * flops / epoch * 1e-9 / peak,
                 r.truth_seconds, r.training_seconds, r.analysis_seconds, total, r.substeps_truth,
                 r.substeps_truth > 0 ? time_truth_map(spec, r.substeps_truth) : 0.0, median(final_errors),
-                r.model_radius.size() ? r.model_radius.maxCoeff() : std::nan(""),
-                analysed ? (r.truth_radius - first_truth_radius).cwiseAbs().maxCoeff() : std::nan(""),
-                r.truth_log_abs_det.size() ? r.truth_log_abs_det.cwiseAbs().maxCoeff() : std::nan(""));
+                r.model.radius.size() ? r.model.radius.maxCoeff() : std::nan(""),
+                analysed ? (r.truth.radius - first_truth_radius).cwiseAbs().maxCoeff() : std::nan(""),
+                r.truth.log_abs_det.size() ? r.truth.log_abs_det.cwiseAbs().maxCoeff() : std::nan(""));
     if (r.status == CellStatus::diverged) std::printf("  (%s)\n", r.message.c_str());
     std::fflush(stdout);
   }

@@ -44,8 +44,8 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
     os << "  " << spec.test_ics[t].label() << ":";
     for (size_t s = 0; s < r.jacobian_states.size(); ++s) {
       os << (spec.one_shot() ? "" : "  n=" + std::to_string(r.jacobian_states[s])) << " "
-         << fmt("%.3f", r.model_radius(t, s)) << "/" << fmt("%.3f", r.truth_radius(t, s)) << "/"
-         << fmt("%.3f", r.known_only_radius(t, s));
+         << fmt("%.3f", r.model.radius(t, s)) << "/" << fmt("%.3f", r.truth.radius(t, s)) << "/"
+         << fmt("%.3f", r.known_only.radius(t, s));
     }
     os << "\n";
   }

@@ -70,19 +70,6 @@ Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, 
   return flow_jacobian(stepping, tangent, u, dt, substeps, steps, cancel);
 }
 
-Eigen::VectorXcd sorted_eigenvalues(const Matrix& a) {
-  Eigen::EigenSolver<Matrix> solver(a, /*computeEigenvectors=*/false);
-  Eigen::VectorXcd ev = solver.eigenvalues();
-  if (solver.info() != Eigen::Success) ev.setConstant(std::complex<double>(std::nan(""), std::nan("")));
-  std::vector<std::complex<double>> v(ev.data(), ev.data() + ev.size());
-  std::stable_sort(v.begin(), v.end(), [](const auto& x, const auto& y) {
-    const double ax = std::abs(x), ay = std::abs(y);
-    if (ax != ay) return ax > ay;
-    return x.imag() > y.imag();
-  });
-  return Eigen::Map<Eigen::VectorXcd>(v.data(), static_cast<long>(v.size()));
-}
-
 double saturation_share(NeuralRhs& rhs, const Vector& theta, const Matrix& states, double threshold) {
   long saturated = 0, total = 0;
   Vector k(rhs.size());

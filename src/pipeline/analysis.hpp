@@ -8,6 +8,7 @@
 
 #include "model/known_terms.hpp"
 #include "model/neural_rhs.hpp"
+#include "numerics/spectrum.hpp"
 #include "numerics/time_stepper.hpp"
 #include "pipeline/cancellation.hpp"
 
@@ -34,10 +35,6 @@ Matrix model_flow_jacobian(NeuralRhs& rhs, const Vector& theta, const Vector& u,
 // The same for a right-hand side made only of known terms (truth, or the model without network).
 Matrix terms_flow_jacobian(const KnownTerms& terms, const Vector& u, double dt, int substeps, int steps,
                            const Cancellation& cancel = {}, const Stepping& stepping = {});
-
-// Eigenvalues sorted by decreasing modulus (ties by decreasing imaginary part), so stored
-// spectra compare entry by entry.
-Eigen::VectorXcd sorted_eigenvalues(const Matrix& a);
 
 // Share of hidden-unit evaluations with |tanh'| = 1 - a^2 < threshold over the given states.
 double saturation_share(NeuralRhs& rhs, const Vector& theta, const Matrix& states, double threshold = 1e-3);

@@ -43,20 +43,41 @@ bool unpack(const std::vector<double>& v, long n, long columns, TruthTrajectory&
   return true;
 }
 
-// The truth map's sorted eigenvalues at one state of a test IC's truth, from the cache when a
-// cell of the sweep computed them already.
-Eigen::VectorXcd truth_spectrum(TruthCache* cache, const std::string& key, const SplitTerms& map, const Vector& state,
-                                double dt, int substeps, int map_steps, const Cancellation& cancel) {
+// A spectrum in the truth cache: eigenvalues (re, im), condition numbers, then the scalars.
+std::vector<double> pack(const Spectrum& s) {
+  const long n = s.eigenvalues.size();
+  std::vector<double> v(reinterpret_cast<const double*>(s.eigenvalues.data()),
+                        reinterpret_cast<const double*>(s.eigenvalues.data()) + 2 * n);
+  v.insert(v.end(), s.condition.data(), s.condition.data() + n);
+  v.insert(v.end(), {s.norm, s.sigma_min, s.log_abs_det, static_cast<double>(s.rounding_set)});
+  v.insert(v.end(), s.pseudospectral_radius.begin(), s.pseudospectral_radius.end());
+  return v;
+}
+
+bool unpack(const std::vector<double>& v, long n, Spectrum& s) {
+  constexpr size_t scalars = 4 + kPseudospectralEpsilons.size();
+  if (v.size() != static_cast<size_t>(3 * n) + scalars) return false;
+  s.eigenvalues = Eigen::Map<const Eigen::VectorXcd>(reinterpret_cast<const std::complex<double>*>(v.data()), n);
+  s.condition = Eigen::Map<const Vector>(v.data() + 2 * n, n);
+  const double* tail = v.data() + 3 * n;
+  s.norm = tail[0];
+  s.sigma_min = tail[1];
+  s.log_abs_det = tail[2];
+  s.rounding_set = static_cast<int>(tail[3]);
+  std::copy(tail + 4, tail + scalars, s.pseudospectral_radius.begin());
+  return true;
+}
+
+// The truth map's spectrum at one state of a test IC's truth, from the cache when a cell of the
+// sweep computed it already.
+Spectrum truth_spectrum(TruthCache* cache, const std::string& key, const SplitTerms& map, const Vector& state,
+                        double dt, int substeps, int map_steps, const Cancellation& cancel) {
+  Spectrum s;
   if (cache)
-    if (const auto kept = cache->find(key); kept && kept->size() == 2 * static_cast<size_t>(state.size()))
-      return Eigen::Map<const Eigen::VectorXcd>(reinterpret_cast<const std::complex<double>*>(kept->data()), state.size());
-  const Eigen::VectorXcd ev =
-      sorted_eigenvalues(terms_flow_jacobian(map.stages, state, dt, substeps, map_steps, cancel, map.stepping));
-  if (cache) {
-    const double* d = reinterpret_cast<const double*>(ev.data());
-    cache->keep(key, std::vector<double>(d, d + 2 * ev.size()));
-  }
-  return ev;
+    if (const auto kept = cache->find(key); kept && unpack(*kept, state.size(), s)) return s;
+  s = analyse_spectrum(terms_flow_jacobian(map.stages, state, dt, substeps, map_steps, cancel, map.stepping));
+  if (cache) cache->keep(key, pack(s));
+  return s;
 }
 
 void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepping& model_stepping,
@@ -69,52 +90,45 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
   r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
   r.jacobian_map_steps = spec.jacobian_map_steps();
   const int states = static_cast<int>(r.jacobian_states.size());
-  const std::complex<double> nan_c(kNaN, kNaN);
-  r.model_eigenvalues = Eigen::MatrixXcd::Constant(n, tests * states, nan_c);
-  r.truth_eigenvalues = r.model_eigenvalues;
-  r.model_radius = r.truth_radius = r.known_only_radius = Matrix::Constant(tests, states, kNaN);
-  r.model_log_abs_det = r.truth_log_abs_det = Matrix::Constant(tests, states, kNaN);
+  r.model.reset(n, tests, states, true);
+  r.truth.reset(n, tests, states, true);
+  r.known_only.reset(n, tests, states, false);
 
-  auto log_abs_det = [](const Eigen::VectorXcd& ev) { return ev.array().abs().log().sum(); };
   // Linear known terms (gKdV's dispersion) have the same flow-map Jacobian at every state.
   // The model's map and the known terms alone step with the model's stepper; the truth map
   // with its own (pipeline/substeps.hpp: the data's stepper, or integrator.truth_map).
   const Stepping& stepper = model_stepping;
   const std::string map_stepper = truth_map_stepper(spec);
   const SplitTerms truth_map = split_for_stepper(truth_terms, map_stepper);
-  double linear_known_radius = kNaN;
+  Spectrum linear_known;
   if (model.known().linear())
-    linear_known_radius = std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt,
-                                                                          r.substeps_model, r.jacobian_map_steps,
-                                                                          cancel, stepper))[0]);
+    linear_known = analyse_spectrum(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt, r.substeps_model,
+                                                        r.jacobian_map_steps, cancel, stepper));
   for (int t = 0; t < tests; ++t)
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
-      const int col = t * states + s;
       const Vector truth_state = truths[t].col(idx);
+      // "spectrum = 2": entries hold the conditioning too (entries of 1 held eigenvalues only).
       const std::string key = truth_keys[static_cast<size_t>(t)] + "jacobian state = " + std::to_string(idx) +
                               "\nsubsteps = " + std::to_string(r.substeps_truth) +
                               "\nmap_steps = " + std::to_string(r.jacobian_map_steps) + "\n" +
-                              (map_stepper == "rk4" ? std::string() : "stepper = " + map_stepper + "\n");
-      const Eigen::VectorXcd truth_ev = truth_spectrum(cache, key, truth_map, truth_state, spec.dt, r.substeps_truth,
-                                                       r.jacobian_map_steps, cancel);
-      r.truth_eigenvalues.col(col) = truth_ev;
-      r.truth_radius(t, s) = std::abs(truth_ev[0]);
-      r.truth_log_abs_det(t, s) = log_abs_det(truth_ev);
+                              (map_stepper == "rk4" ? std::string() : "stepper = " + map_stepper + "\n") +
+                              "spectrum = 2\n";
+      r.truth.set(t, s, states,
+                  truth_spectrum(cache, key, truth_map, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps,
+                                 cancel));
 
       const Vector model_state = rollouts[t].states.col(idx);
       if (!model_state.allFinite()) continue;  // the rollout blew up before this state
-      const Eigen::VectorXcd model_ev = sorted_eigenvalues(
-          model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model, r.jacobian_map_steps, cancel,
-                              stepper));
-      r.model_eigenvalues.col(col) = model_ev;
-      r.model_radius(t, s) = std::abs(model_ev[0]);
-      r.model_log_abs_det(t, s) = log_abs_det(model_ev);
-      r.known_only_radius(t, s) =
-          model.known().linear()
-              ? linear_known_radius
-              : std::abs(sorted_eigenvalues(terms_flow_jacobian(model.known(), model_state, spec.dt, r.substeps_model,
-                                                                r.jacobian_map_steps, cancel, stepper))[0]);
+      r.model.set(t, s, states,
+                  analyse_spectrum(model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model,
+                                                       r.jacobian_map_steps, cancel, stepper)));
+      r.known_only.set(t, s, states,
+                       model.known().linear()
+                           ? linear_known
+                           : analyse_spectrum(terms_flow_jacobian(model.known(), model_state, spec.dt,
+                                                                  r.substeps_model, r.jacobian_map_steps, cancel,
+                                                                  stepper)));
     }
 }
 
@@ -135,6 +149,27 @@ bool too_many_substeps(int substeps, const char* what, const std::string& steppe
 }
 
 }  // namespace
+
+void MapSpectra::reset(long n, long tests, long states, bool with_eigenvalues) {
+  const std::complex<double> nan_c(kNaN, kNaN);
+  eigenvalues = with_eigenvalues ? Eigen::MatrixXcd::Constant(n, tests * states, nan_c) : Eigen::MatrixXcd();
+  condition = with_eigenvalues ? Matrix::Constant(n, tests * states, kNaN) : Matrix();
+  radius = log_abs_det = norm = sigma_min = rounding_set = Matrix::Constant(tests, states, kNaN);
+  for (Matrix& m : pseudospectral_radius) m = Matrix::Constant(tests, states, kNaN);
+}
+
+void MapSpectra::set(long test, long state, long states, const Spectrum& s) {
+  if (eigenvalues.size()) {
+    eigenvalues.col(test * states + state) = s.eigenvalues;
+    condition.col(test * states + state) = s.condition;
+  }
+  radius(test, state) = s.eigenvalues.size() ? std::abs(s.eigenvalues[0]) : kNaN;
+  log_abs_det(test, state) = s.log_abs_det;
+  norm(test, state) = s.norm;
+  sigma_min(test, state) = s.sigma_min;
+  rounding_set(test, state) = s.rounding_set;
+  for (size_t e = 0; e < pseudospectral_radius.size(); ++e) pseudospectral_radius[e](test, state) = s.pseudospectral_radius[e];
+}
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
   ExperimentResult r;

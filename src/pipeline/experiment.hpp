@@ -1,10 +1,13 @@
 #pragma once
 // One experiment end to end: truth data -> training -> analysis. Pure computation: no files,
 // no MPI, no global state; the same spec gives bitwise the same result.
+#include <array>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
+
+#include "numerics/spectrum.hpp"
 
 #include "pipeline/cancellation.hpp"
 #include "pipeline/cell_status.hpp"
@@ -14,13 +17,30 @@
 
 namespace npde {
 
+// The spectra of one analysed map (the model's, the truth's, or the model's known terms alone)
+// at every analysed (test IC, state), each with its conditioning (numerics/spectrum.hpp).
+// Per-state values are tests x states; per-eigenvalue values N x (tests * states), column
+// t * states + s. A state a blown-up rollout never reached stays NaN.
+struct MapSpectra {
+  Eigen::MatrixXcd eigenvalues;  // sorted by decreasing modulus (empty for the known terms alone)
+  Matrix condition;              // kappa of each eigenvalue (empty with eigenvalues)
+  Matrix radius;                 // max |lambda|
+  Matrix log_abs_det;            // sum log|lambda|, NaN where not determined
+  Matrix norm, sigma_min;        // ||J||_2 and the smallest singular value
+  Matrix rounding_set;           // eigenvalues whose position rounding can set (a count)
+  std::array<Matrix, kPseudospectralEpsilons.size()> pseudospectral_radius;  // per kPseudospectralEpsilons
+
+  void reset(long n, long tests, long states, bool with_eigenvalues);
+  void set(long test, long state, long states, const Spectrum& s);
+};
+
 struct ExperimentResult {
   CellStatus status = CellStatus::done;  // done, diverged (truth or training blew up), failed (an exception)
   std::string message;
 
   // How the numbers were made.
   std::string truth_formula, model_formula;
-  int substeps_model = 0, substeps_truth = 0;  // RK4 substeps per output step
+  int substeps_model = 0, substeps_truth = 0;  // stepper substeps per output step
   double amplitude = 0.0;                      // max|u| over all truth data (the substep rule uses the states)
   long truth_accepted_steps = 0, truth_rejected_steps = 0;
 
@@ -45,9 +65,7 @@ struct ExperimentResult {
   // (autoregressive: d u_{n+1} / d u_n; one-shot: d u(T) / d u_0, n = 0).
   std::vector<int> jacobian_states;
   int jacobian_map_steps = 1;
-  Eigen::MatrixXcd model_eigenvalues, truth_eigenvalues;  // N x (tests * states), column t * states + s
-  Matrix model_radius, truth_radius, known_only_radius;   // tests x states: max|lambda|
-  Matrix model_log_abs_det, truth_log_abs_det;            // tests x states: sum log|lambda|
+  MapSpectra model, truth, known_only;  // the model's map, the truth's, the model without network
 
   double truth_seconds = 0, training_seconds = 0, analysis_seconds = 0;
 };

@@ -16,16 +16,18 @@ namespace npde {
 //
 // kResultsVersion enters every content hash: it changes only when the same canonical text would
 // compute different numbers (2: store gained rollout/time; 3: accurate truth-map Jacobians for
-// adaptive truth data; 4: spectral derivatives through the FFT). Changing it makes every store's finished cells foreign (they rerun).
-constexpr int kResultsVersion = 4;
+// adaptive truth data; 4: spectral derivatives through the FFT; 5: log|det J| is NaN where rounding
+// determines it). Changing it makes every store's finished cells foreign (they rerun).
+constexpr int kResultsVersion = 5;
 // kSchemaVersion is the layout of result files and stores (which datasets, which columns),
 // written as the attribute schema_version. A store of an older layout resumes: `run` and
 // `repair` rebuild its file in the current layout from the journal and the shards (3: closure
 // errors; 4: the /experiments/stepper column; 5: results groups by shape, /experiments/group and
 // a column per dotted grid axis; 6: dimension labels,
 // test-IC scales, group attributes, integer columns as integers, results/<g>/recorded; 7: closure
-// fits, closure/fit/*). A newer layout than this binary's is refused.
-constexpr int kSchemaVersion = 7;
+// fits, closure/fit/*; 8: the spectra's conditioning: jacobian/*/eigenvalue_condition, norm,
+// sigma_min, rounding_set, pseudospectral_radius). A newer layout than this binary's is refused.
+constexpr int kSchemaVersion = 8;
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

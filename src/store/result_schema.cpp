@@ -1,6 +1,8 @@
 #include "store/result_schema.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <complex>
 #include <cstring>
 
@@ -52,6 +54,110 @@ ResultValue eigenvalues(const ExperimentSpec& s, const ExperimentResult& r, cons
                   ev.data(), static_cast<size_t>(ev.size()));
 }
 
+// The datasets of one analysed map's spectra (pipeline/experiment.hpp, MapSpectra): `map` is
+// "model", "truth" or "known_only", `metric` the prefix of its query metrics ("" for the model).
+template <MapSpectra ExperimentResult::*M>
+ResultValue per_state_of(Matrix MapSpectra::*field, const ExperimentResult& r) {
+  return row_major((r.*M).*field);
+}
+
+template <MapSpectra ExperimentResult::*M>
+void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, const std::string& metric,
+                      const std::string& what) {
+  using h5::Type;
+  const bool has_eigenvalues = M != &ExperimentResult::known_only;
+  const auto eigen_shape = [](const ExperimentSpec& s) {
+    return Shape{tests(s), states(s), static_cast<hsize_t>(s.pde.resolution)};
+  };
+  if (has_eigenvalues) {
+    d.push_back({"jacobian/" + map + "/eigenvalues", Type::c128, {"test_ic", "state", "mode"},
+                 what + " Jacobian eigenvalues sorted by decreasing modulus, shape (test_ic, state, N)", "1", true,
+                 eigen_shape,
+                 [](const ExperimentSpec& s, const ExperimentResult& r) { return eigenvalues(s, r, (r.*M).eigenvalues); }});
+    d.push_back({"jacobian/" + map + "/eigenvalue_condition", Type::f64, {"test_ic", "state", "mode"},
+                 "condition number kappa = ||x|| ||y|| / |y^* x| of each eigenvalue (x, y its right and left "
+                 "eigenvectors), in the eigenvalues' order: a perturbation E of J moves it by up to about kappa ||E||_2",
+                 "1", true, eigen_shape, [](const ExperimentSpec& s, const ExperimentResult& r) {
+                   const Matrix& c = (r.*M).condition;  // N x (tests * states): (test, state, N) row-major
+                   return value_of({tests(s), static_cast<hsize_t>(r.jacobian_states.size()),
+                                    static_cast<hsize_t>(s.pde.resolution)},
+                                   c.data(), static_cast<size_t>(c.size()));
+                 }});
+  }
+  d.push_back({"jacobian/" + map + "/spectral_radius", Type::f64, {"test_ic", "state"},
+               map == "known_only"
+                   ? "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share"
+                   : "max |lambda| of the " + what + " Jacobian, shape (test_ic, state)",
+               "1", true, per_state,
+               [](const ExperimentSpec&, const ExperimentResult& r) { return per_state_of<M>(&MapSpectra::radius, r); },
+               {{metric + "max_lambda",
+                 map == "model" ? "largest spectral radius of the model's Jacobian over the analysed states"
+                 : map == "truth" ? "the same for the truth discretisation's map"
+                                  : "the same for the model with the network removed",
+                 MetricRead::worst_state, OverTestIcs::worst}}});
+  if (has_eigenvalues)
+    d.push_back({"jacobian/" + map + "/log_abs_det", Type::f64, {"test_ic", "state"},
+                 "sum of log|lambda| (log |det J|); about 0 for a volume-preserving flow; NaN where rounding "
+                 "determines it (n^2 u ||J||_2 / sigma_min above 1e-6)",
+                 "1", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) {
+                   return per_state_of<M>(&MapSpectra::log_abs_det, r);
+                 }});
+  d.push_back({"jacobian/" + map + "/norm", Type::f64, {"test_ic", "state"},
+               "||J||_2, the largest singular value of the " + what + " Jacobian: the worst growth of a "
+               "perturbation in one application of the map",
+               "1", true, per_state,
+               [](const ExperimentSpec&, const ExperimentResult& r) { return per_state_of<M>(&MapSpectra::norm, r); },
+               {{metric + "max_norm", "largest ||J||_2 of the " + what + " Jacobian over the analysed states",
+                 MetricRead::worst_state, OverTestIcs::worst}}});
+  d.push_back({"jacobian/" + map + "/sigma_min", Type::f64, {"test_ic", "state"},
+               "smallest singular value of the " + what + " Jacobian", "1", true, per_state,
+               [](const ExperimentSpec&, const ExperimentResult& r) {
+                 return per_state_of<M>(&MapSpectra::sigma_min, r);
+               }});
+  d.push_back({"jacobian/" + map + "/rounding_set", Type::i32, {"test_ic", "state"},
+               "eigenvalues of the " + what + " Jacobian whose position rounding can set: kappa n u > 1e-6 "
+               "(docs/numerics.md, Conditioning of the spectra); -1 where not analysed",
+               "eigenvalues", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) {
+                 const Matrix& m = (r.*M).rounding_set;
+                 std::vector<int> v(static_cast<size_t>(m.size()));
+                 for (long i = 0; i < m.rows(); ++i)
+                   for (long j = 0; j < m.cols(); ++j) {
+                     const double x = m(i, j);
+                     v[static_cast<size_t>(i * m.cols() + j)] = std::isnan(x) ? -1 : static_cast<int>(x);
+                   }
+                 return value_of({static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())}, v.data(), v.size());
+               },
+               {{metric + "rounding_set", "largest count of rounding-set eigenvalues over the analysed states",
+                 MetricRead::worst_state, OverTestIcs::worst}}});
+  std::vector<QueryMetric> pseudo;
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+    char name[48], text[200];
+    std::snprintf(name, sizeof name, "%smax_lambda_eps%d", metric.c_str(),
+                  static_cast<int>(std::lround(-std::log10(kPseudospectralEpsilons[e]))));
+    std::snprintf(text, sizeof text,
+                  "largest eps-pseudospectral radius of the %s Jacobian over the analysed states, eps = %g ||J||_2",
+                  what.c_str(), kPseudospectralEpsilons[e]);
+    pseudo.push_back({name, text, MetricRead::worst_state, OverTestIcs::worst, static_cast<int>(e)});
+  }
+  d.push_back({"jacobian/" + map + "/pseudospectral_radius", Type::f64, {"test_ic", "state", "epsilon"},
+               "eps-pseudospectral radius max{|z| : sigma_min(zI - J) <= eps} of the " + what +
+                   " Jacobian at eps = 1e-8 ||J||_2 and 1e-3 ||J||_2 (the epsilon axis), by radial search from the "
+                   "leading eigenvalues: a lower bound, exact for normal J",
+               "1", true,
+               [](const ExperimentSpec& s) { return Shape{tests(s), states(s), kPseudospectralEpsilons.size()}; },
+               [](const ExperimentSpec&, const ExperimentResult& r) {
+                 const auto& p = (r.*M).pseudospectral_radius;
+                 const long rows = p[0].rows(), cols = p[0].cols(), eps = static_cast<long>(p.size());
+                 std::vector<double> v(static_cast<size_t>(rows * cols * eps));
+                 for (long i = 0; i < rows; ++i)
+                   for (long j = 0; j < cols; ++j)
+                     for (long e = 0; e < eps; ++e) v[static_cast<size_t>((i * cols + j) * eps + e)] = p[e](i, j);
+                 return value_of({static_cast<hsize_t>(rows), static_cast<hsize_t>(cols), static_cast<hsize_t>(eps)},
+                                 v.data(), v.size());
+               },
+               pseudo});
+}
+
 std::vector<ResultDataset> make() {
   using h5::Type;
   std::vector<ResultDataset> d = {
@@ -98,33 +204,6 @@ std::vector<ResultDataset> make() {
        [](const ExperimentSpec&, const ExperimentResult& r) { return value_of({}, &r.saturation, 1); },
        {{"saturation", "share of hidden units with |tanh'| < 1e-3 on the training rollout", MetricRead::scalar,
          OverTestIcs::none}}},
-      {"jacobian/model/eigenvalues", Type::c128, {"test_ic", "state", "mode"},
-       "model Jacobian eigenvalues sorted by decreasing modulus, shape (test_ic, state, N)", "1", true,
-       [](const ExperimentSpec& s) { return Shape{tests(s), states(s), static_cast<hsize_t>(s.pde.resolution)}; },
-       [](const ExperimentSpec& s, const ExperimentResult& r) { return eigenvalues(s, r, r.model_eigenvalues); }},
-      {"jacobian/model/spectral_radius", Type::f64, {"test_ic", "state"}, "max |lambda| of the model Jacobian, shape (test_ic, state)", "1",
-       true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.model_radius); },
-       {{"max_lambda", "largest spectral radius of the model's Jacobian over the analysed states",
-         MetricRead::worst_state, OverTestIcs::worst}}},
-      {"jacobian/model/log_abs_det", Type::f64, {"test_ic", "state"},
-       "sum of log|lambda| (log |det J|); about 0 for a volume-preserving flow", "1", true, per_state,
-       [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.model_log_abs_det); }},
-      {"jacobian/truth/eigenvalues", Type::c128, {"test_ic", "state", "mode"},
-       "truth Jacobian eigenvalues sorted by decreasing modulus, shape (test_ic, state, N)", "1", true,
-       [](const ExperimentSpec& s) { return Shape{tests(s), states(s), static_cast<hsize_t>(s.pde.resolution)}; },
-       [](const ExperimentSpec& s, const ExperimentResult& r) { return eigenvalues(s, r, r.truth_eigenvalues); }},
-      {"jacobian/truth/spectral_radius", Type::f64, {"test_ic", "state"}, "max |lambda| of the truth Jacobian, shape (test_ic, state)", "1",
-       true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.truth_radius); },
-       {{"truth_max_lambda", "the same for the truth discretisation's map", MetricRead::worst_state,
-         OverTestIcs::worst}}},
-      {"jacobian/truth/log_abs_det", Type::f64, {"test_ic", "state"},
-       "sum of log|lambda| (log |det J|); about 0 for a volume-preserving flow", "1", true, per_state,
-       [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.truth_log_abs_det); }},
-      {"jacobian/known_only/spectral_radius", Type::f64, {"test_ic", "state"},
-       "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share", "1",
-       true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.known_only_radius); },
-       {{"known_only_max_lambda", "the same for the model with the network removed", MetricRead::worst_state,
-         OverTestIcs::worst}}},
       {"closure/relative_error_discrete", Type::f64, {"ic"},
        "distance of NN(u) from the closure that reproduces the truth discretisation (with its truncation error), "
        "per IC (training IC, then test ICs)",
@@ -185,6 +264,9 @@ std::vector<ResultDataset> make() {
         {"fit_residual_physics", "share of ||NN(u)||^2 the physics-and-truncation fit leaves unexplained",
          MetricRead::scalar, OverTestIcs::none, 1}}},
   };
+  add_map_datasets<&ExperimentResult::model>(d, "model", "", "model");
+  add_map_datasets<&ExperimentResult::truth>(d, "truth", "truth_", "truth");
+  add_map_datasets<&ExperimentResult::known_only>(d, "known_only", "known_only_", "known-terms-only");
   return d;
 }
 

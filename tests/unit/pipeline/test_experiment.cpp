@@ -34,8 +34,8 @@ TEST_CASE("The same experiment twice gives bitwise identical results", "[pipelin
     CHECK(same_bits(a.weights_final, b.weights_final));
     CHECK(a.history.epoch_loss == b.history.epoch_loss);
     CHECK(same_bits(a.rollout_error, b.rollout_error));
-    CHECK(same_bits(a.model_eigenvalues, b.model_eigenvalues));
-    CHECK(same_bits(a.truth_eigenvalues, b.truth_eigenvalues));
+    CHECK(same_bits(a.model.eigenvalues, b.model.eigenvalues));
+    CHECK(same_bits(a.truth.eigenvalues, b.truth.eigenvalues));
   }
 }
 
@@ -97,12 +97,12 @@ TEST_CASE("The truth map's Jacobian follows the semi-discrete flow the adaptive 
   const int stable = stable_substeps(terms, u0, spec.dt);
   INFO("substeps: stable " << stable << ", truth Jacobian " << r.substeps_truth);
   CHECK(r.substeps_truth > stable);
-  CHECK(std::abs(r.truth_log_abs_det(0, 0)) < 0.5);  // the tolerance bounds each mode's error by 0.05
+  CHECK(std::abs(r.truth.log_abs_det(0, 0)) < 0.5);  // the tolerance bounds each mode's error by 0.05
   const Eigen::VectorXcd damped = sorted_eigenvalues(terms_flow_jacobian(terms, u0, spec.dt, stable, spec.steps));
   CHECK(damped.array().abs().log().sum() < -10.0);  // what the stable count alone would report
   // and the spectrum agrees with a 4x finer RK4 map
   const Eigen::VectorXcd fine = sorted_eigenvalues(terms_flow_jacobian(terms, u0, spec.dt, 4 * r.substeps_truth, spec.steps));
-  CHECK(r.truth_radius(0, 0) == Approx(std::abs(fine[0])).epsilon(1e-3));
+  CHECK(r.truth.radius(0, 0) == Approx(std::abs(fine[0])).epsilon(1e-3));
   CHECK(std::abs(fine.array().abs().log().sum()) < 1e-3);  // converging to 0 as the step shrinks
 }
 
@@ -115,12 +115,12 @@ TEST_CASE("Paper Burgers: Expt 2's max|lambda| exceeds Expt 1's at every analyse
   const double ref1[6] = {1.455, 1.354, 1.333, 1.237, 1.198, 1.210};
   const double ref2[6] = {1.869, 1.973, 2.060, 3.421, 3.305, 3.223};
   for (int s = 0; s < 6; ++s) {
-    INFO("state " << e1.jacobian_states[s] << ": expt1 " << e1.model_radius(0, s) << ", expt2 " << e2.model_radius(0, s));
-    CHECK(e2.model_radius(0, s) > e1.model_radius(0, s));
-    CHECK(e1.model_radius(0, s) == Approx(ref1[s]).margin(0.1));
-    CHECK(e2.model_radius(0, s) == Approx(ref2[s]).margin(0.1));
+    INFO("state " << e1.jacobian_states[s] << ": expt1 " << e1.model.radius(0, s) << ", expt2 " << e2.model.radius(0, s));
+    CHECK(e2.model.radius(0, s) > e1.model.radius(0, s));
+    CHECK(e1.model.radius(0, s) == Approx(ref1[s]).margin(0.1));
+    CHECK(e2.model.radius(0, s) == Approx(ref2[s]).margin(0.1));
     // the eigenvalues above 1 come from the known advection operator on the model's states
-    CHECK(e2.known_only_radius(0, s) == Approx(e2.model_radius(0, s)).margin(0.05));
+    CHECK(e2.known_only.radius(0, s) == Approx(e2.model.radius(0, s)).margin(0.05));
   }
   CHECK(e2.rollout_error(0, 50) > e1.rollout_error(0, 50));
   // The paper's claim measured directly: on its training states each network is closer to the

@@ -1,0 +1,242 @@
+#include "numerics/spectrum.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/SVD>
+
+namespace npde {
+namespace {
+
+using cplx = std::complex<double>;
+constexpr double kUnitRoundoff = std::numeric_limits<double>::epsilon() / 2;  // u = 2^-53
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The order of every stored spectrum: decreasing modulus, ties by decreasing imaginary part.
+bool before(const cplx& x, const cplx& y) {
+  const double ax = std::abs(x), ay = std::abs(y);
+  if (ax != ay) return ax > ay;
+  return x.imag() > y.imag();
+}
+
+std::vector<long> sorted_order(const Eigen::VectorXcd& ev) {
+  std::vector<long> order(static_cast<size_t>(ev.size()));
+  std::iota(order.begin(), order.end(), 0L);
+  std::stable_sort(order.begin(), order.end(), [&](long i, long j) { return before(ev[i], ev[j]); });
+  return order;
+}
+
+// sigma_min(z I - H) of a real upper Hessenberg H for complex shifts z: an LU factorisation of
+// the shifted Hessenberg matrix with adjacent-row pivoting (O(n^2)), then inverse iteration on
+// (A A^*)^{-1}, warm-started from the previous shift's singular vector. Each iterate gives
+// 1 / ||A^{-1} x|| >= sigma_min, so a point judged inside (<= eps) is inside.
+class ShiftedHessenberg {
+ public:
+  explicit ShiftedHessenberg(const Eigen::MatrixXd& h)
+      : h_(h), n_(h.rows()), u_(n_, n_), m_(static_cast<size_t>(n_)), swap_(static_cast<size_t>(n_)), x_(n_), y_(n_) {
+    for (long i = 0; i < n_; ++i) x_[i] = cplx(1.0 + 0.5 * std::cos(1.0 + i), 0.5 * std::sin(2.0 + i));
+    x_.normalize();
+  }
+
+  double sigma_min(cplx z) {
+    if (!factor(z)) return 0.0;
+    double estimate = kInf;
+    for (int it = 0; it < 200; ++it) {
+      y_ = x_;
+      solve(y_);
+      const double ny = y_.norm();
+      if (!std::isfinite(ny)) return 0.0;
+      const double next = 1.0 / ny;
+      x_ = y_ / ny;
+      solve_adjoint(x_);
+      const double nx = x_.norm();
+      if (!std::isfinite(nx) || nx == 0) return next;
+      x_ /= nx;
+      if (std::abs(estimate - next) <= 1e-12 * next) return next;
+      estimate = next;
+    }
+    return estimate;
+  }
+
+ private:
+  // Gaussian elimination of z I - H; false if a pivot is exactly zero (z is an eigenvalue).
+  bool factor(cplx z) {
+    for (long j = 0; j < n_; ++j)
+      for (long i = 0; i < n_; ++i) u_(i, j) = (i <= j + 1) ? cplx(-h_(i, j)) : cplx(0.0);
+    for (long i = 0; i < n_; ++i) u_(i, i) += z;
+    for (long k = 0; k + 1 < n_; ++k) {
+      const size_t sk = static_cast<size_t>(k);
+      swap_[sk] = std::abs(u_(k + 1, k)) > std::abs(u_(k, k));
+      if (swap_[sk])
+        for (long j = k; j < n_; ++j) std::swap(u_(k, j), u_(k + 1, j));
+      if (u_(k, k) == cplx(0.0)) return false;
+      m_[sk] = u_(k + 1, k) / u_(k, k);
+      u_(k + 1, k) = 0.0;
+      for (long j = k + 1; j < n_; ++j) u_(k + 1, j) -= m_[sk] * u_(k, j);
+    }
+    return u_(n_ - 1, n_ - 1) != cplx(0.0);
+  }
+  // b <- (z I - H)^{-1} b
+  void solve(Eigen::VectorXcd& b) const {
+    for (long k = 0; k + 1 < n_; ++k) {
+      const size_t sk = static_cast<size_t>(k);
+      if (swap_[sk]) std::swap(b[k], b[k + 1]);
+      b[k + 1] -= m_[sk] * b[k];
+    }
+    for (long i = n_ - 1; i >= 0; --i) {
+      cplx s = b[i];
+      for (long j = i + 1; j < n_; ++j) s -= u_(i, j) * b[j];
+      b[i] = s / u_(i, i);
+    }
+  }
+  // b <- (z I - H)^{-*} b: U^* w = b, then the eliminations' adjoints in reverse order.
+  void solve_adjoint(Eigen::VectorXcd& b) const {
+    for (long i = 0; i < n_; ++i) {
+      cplx s = b[i];
+      for (long j = 0; j < i; ++j) s -= std::conj(u_(j, i)) * b[j];
+      b[i] = s / std::conj(u_(i, i));
+    }
+    for (long k = n_ - 2; k >= 0; --k) {
+      const size_t sk = static_cast<size_t>(k);
+      b[k] -= std::conj(m_[sk]) * b[k + 1];
+      if (swap_[sk]) std::swap(b[k], b[k + 1]);
+    }
+  }
+
+  const Eigen::MatrixXd& h_;
+  long n_;
+  Eigen::MatrixXcd u_;
+  std::vector<cplx> m_;
+  std::vector<char> swap_;
+  Eigen::VectorXcd x_, y_;
+};
+
+// The first exit from the eps-pseudospectrum along the ray from 0 through lambda, starting at
+// lambda (inside for every eps > 0): doubling steps from eps, then bisection to a relative
+// 1e-9. Beyond ||A||_2 + eps nothing is inside, which bounds the search.
+double radial_exit(ShiftedHessenberg& shifted, cplx lambda, double eps, double outer) {
+  const double r0 = std::abs(lambda);
+  const cplx d = r0 > 0 ? lambda / r0 : cplx(1.0);
+  auto inside = [&](double r) { return shifted.sigma_min(r * d) <= eps; };
+  double in = r0, out = outer, h = eps;
+  while (in + h < outer) {
+    if (!inside(in + h)) {
+      out = in + h;
+      break;
+    }
+    in += h;
+    h *= 2;
+  }
+  while (out - in > 1e-9 * out) {
+    const double mid = 0.5 * (in + out);
+    (inside(mid) ? in : out) = mid;
+  }
+  return in;
+}
+
+// How many eigenvalues start a radial search: the leading first-order estimates, and the
+// largest eigenvalue itself.
+constexpr long kPseudospectralCandidates = 6;
+
+}  // namespace
+
+Eigen::VectorXcd sorted_eigenvalues(const Eigen::MatrixXd& a) {
+  Eigen::EigenSolver<Eigen::MatrixXd> solver(a, /*computeEigenvectors=*/false);
+  Eigen::VectorXcd ev = solver.eigenvalues();
+  if (solver.info() != Eigen::Success) ev.setConstant(cplx(kNaN, kNaN));
+  const std::vector<long> order = sorted_order(ev);
+  Eigen::VectorXcd sorted(ev.size());
+  for (long i = 0; i < ev.size(); ++i) sorted[i] = ev[order[static_cast<size_t>(i)]];
+  return sorted;
+}
+
+namespace {
+
+// rho_eps by radial searches from the candidate eigenvalues (see the header).
+double radial_radius(ShiftedHessenberg& shifted, double outer_norm, double eps, const Eigen::VectorXcd& eigenvalues,
+                     const Eigen::VectorXd& condition) {
+  const long n = eigenvalues.size();
+  if (n == 0 || !(eps > 0) || !eigenvalues.allFinite()) return kNaN;
+  const double outer = outer_norm + eps;  // |z| > ||A||_2 + eps: sigma_min(z I - A) > eps
+  // Candidates: the largest first-order estimates |lambda_i| + kappa_i eps, and lambda_0.
+  std::vector<long> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0L);
+  auto estimate = [&](long i) {
+    const double k = std::isfinite(condition[i]) ? condition[i] : kInf;
+    return std::min(std::abs(eigenvalues[i]) + k * eps, outer);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](long i, long j) { return estimate(i) > estimate(j); });
+  order.resize(static_cast<size_t>(std::min(n, kPseudospectralCandidates)));
+  if (std::find(order.begin(), order.end(), 0L) == order.end()) order.push_back(0);
+  double radius = std::abs(eigenvalues[0]) + eps;  // sigma_min(z I - A) <= |z - lambda|
+  for (long i : order) {
+    // A real matrix's pseudospectrum is symmetric about the real axis: of a conjugate pair
+    // among the candidates, the search from the upper one is enough.
+    const bool mirrored = eigenvalues[i].imag() < 0 && std::any_of(order.begin(), order.end(), [&](long j) {
+                            return eigenvalues[j] == std::conj(eigenvalues[i]);
+                          });
+    if (!mirrored) radius = std::max(radius, radial_exit(shifted, eigenvalues[i], eps, outer));
+  }
+  return radius;
+}
+
+}  // namespace
+
+double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::VectorXcd& eigenvalues,
+                             const Eigen::VectorXd& condition) {
+  if (a.rows() == 0 || !a.allFinite()) return kNaN;
+  const Eigen::MatrixXd h = Eigen::HessenbergDecomposition<Eigen::MatrixXd>(a).matrixH();
+  ShiftedHessenberg shifted(h);
+  return radial_radius(shifted, a.norm(), eps, eigenvalues, condition);
+}
+
+double sigma_min_shifted(const Eigen::MatrixXd& a, cplx z) {
+  Eigen::MatrixXcd shifted = -a.cast<cplx>();
+  shifted.diagonal().array() += z;
+  return Eigen::JacobiSVD<Eigen::MatrixXcd>(shifted).singularValues().minCoeff();
+}
+
+Spectrum analyse_spectrum(const Eigen::MatrixXd& a) {
+  const long n = a.rows();
+  Spectrum s;
+  s.eigenvalues = Eigen::VectorXcd::Constant(n, cplx(kNaN, kNaN));
+  s.condition = Eigen::VectorXd::Constant(n, kNaN);
+  s.norm = s.sigma_min = s.log_abs_det = kNaN;
+  s.pseudospectral_radius.fill(kNaN);
+  if (n == 0 || !a.allFinite()) return s;
+
+  Eigen::EigenSolver<Eigen::MatrixXd> solver(a, /*computeEigenvectors=*/true);
+  if (solver.info() != Eigen::Success) return s;
+  const Eigen::VectorXcd ev = solver.eigenvalues();
+  const Eigen::MatrixXcd v = solver.eigenvectors();
+  // Left eigenvectors are the rows of V^{-1} (y_i^* x_j = delta_ij), so kappa_i = ||x_i|| ||w_i||.
+  const Eigen::MatrixXcd w = v.partialPivLu().inverse();
+  const std::vector<long> order = sorted_order(ev);
+  for (long i = 0; i < n; ++i) {
+    const long k = order[static_cast<size_t>(i)];
+    s.eigenvalues[i] = ev[k];
+    const double kappa = v.col(k).norm() * w.row(k).norm();
+    s.condition[i] = std::isfinite(kappa) ? std::max(kappa, 1.0) : kInf;
+  }
+
+  const Eigen::VectorXd sv = Eigen::BDCSVD<Eigen::MatrixXd>(a).singularValues();
+  s.norm = sv[0];
+  s.sigma_min = sv[n - 1];
+  const double backward = static_cast<double>(n) * kUnitRoundoff * s.norm;  // the solvers' backward error
+  for (long i = 0; i < n; ++i) s.rounding_set += s.condition[i] * backward > kRoundingSetShare * s.norm;
+  if (static_cast<double>(n) * backward <= kLogDetTolerance * s.sigma_min)
+    s.log_abs_det = s.eigenvalues.array().abs().log().sum();
+  const Eigen::MatrixXd h = Eigen::HessenbergDecomposition<Eigen::MatrixXd>(a).matrixH();
+  ShiftedHessenberg shifted(h);
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
+    s.pseudospectral_radius[e] =
+        radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);
+  return s;
+}
+
+}  // namespace npde

@@ -1,0 +1,60 @@
+#pragma once
+// The spectrum of a real square matrix together with how far to trust it.
+//
+// Eigenvalues of a non-normal matrix move with rounding: an eigenvalue with condition number
+// kappa moves by up to about kappa * ||E||_2 under a perturbation E (first order). The flow-map
+// Jacobians npdesweep analyses range from normal (kappa = 1) to strongly non-normal (upwind
+// advection plus diffusion: kappa up to 1e10), so every spectrum is stored with:
+//   - each eigenvalue's condition number kappa_i = ||x_i|| ||y_i|| / |y_i^* x_i| (right and left
+//     eigenvectors), and the count of eigenvalues whose position rounding alone can move by
+//     more than kRoundingSetShare * ||J||_2;
+//   - the extreme singular values: ||J||_2 (the worst one-step growth) and sigma_min;
+//   - log|det J|, only where it is determined (sigma_min well above rounding), else NaN;
+//   - epsilon-pseudospectral radii rho_eps = max{|z| : sigma_min(z I - J) <= eps} at
+//     eps = kPseudospectralEpsilons[k] * ||J||_2: whether max|lambda| survives a perturbation
+//     of that relative size. docs/numerics.md ("Conditioning of the spectra") explains each.
+#include <array>
+#include <complex>
+
+#include <Eigen/Dense>
+
+namespace npde {
+
+// Relative sizes eps / ||J||_2 of the pseudospectral radii kept for every spectrum.
+inline constexpr std::array<double, 2> kPseudospectralEpsilons = {1e-8, 1e-3};
+// An eigenvalue is counted as set by rounding when kappa_i * n * u * ||J||_2 (its first-order
+// movement under a backward error of n * u * ||J||_2, u = 2^-53) exceeds this share of ||J||_2.
+inline constexpr double kRoundingSetShare = 1e-6;
+// log|det J| is determined when its first-order error under a backward error of n * u * ||J||_2,
+// n^2 * u * ||J||_2 / sigma_min, is at most this (an absolute error in the logarithm).
+inline constexpr double kLogDetTolerance = 1e-6;
+
+struct Spectrum {
+  Eigen::VectorXcd eigenvalues;  // by decreasing modulus, ties by decreasing imaginary part
+  Eigen::VectorXd condition;     // kappa_i of eigenvalues[i]; inf where the eigenvector matrix is singular
+  int rounding_set = 0;          // eigenvalues with kappa_i * n * u > kRoundingSetShare
+  double norm = 0;               // ||J||_2 = sigma_max
+  double sigma_min = 0;          // smallest singular value
+  double log_abs_det = 0;        // sum log sigma_i when determined (kLogDetTolerance), else NaN
+  std::array<double, kPseudospectralEpsilons.size()> pseudospectral_radius{};
+};
+
+// Eigenvalues only, sorted as Spectrum::eigenvalues (NaN if the solver failed).
+Eigen::VectorXcd sorted_eigenvalues(const Eigen::MatrixXd& a);
+
+// Everything above. The eigenvalues are bitwise those of sorted_eigenvalues(a). O(n^3).
+Spectrum analyse_spectrum(const Eigen::MatrixXd& a);
+
+// eps-pseudospectral radius of `a` (absolute eps > 0) by radial search: from each of the
+// eigenvalues with the largest first-order estimate |lambda_i| + kappa_i * eps, the first point
+// along the ray from 0 through lambda_i where sigma_min(z I - a) exceeds eps, to a relative
+// 1e-9. A lower bound on the exact radius, equal to it for normal matrices (disks of radius
+// eps) and wherever the outermost point of a component lies on its eigenvalue's ray
+// (tests/unit/numerics/spectrum.cpp measures the gap against a dense grid).
+double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::VectorXcd& eigenvalues,
+                             const Eigen::VectorXd& condition);
+
+// sigma_min(z I - a) for a complex z, exact to rounding (an SVD; for tests and small matrices).
+double sigma_min_shifted(const Eigen::MatrixXd& a, std::complex<double> z);
+
+}  // namespace npde

@@ -1,0 +1,185 @@
+// Spectra with their conditioning (numerics/spectrum.hpp) against matrices whose answers are
+// known in closed form: a normal matrix (kappa = 1, pseudospectra are disks of radius eps), a
+// 2x2 upper-triangular non-normal matrix (kappa, singular values and pseudospectral radius by
+// hand), Jordan blocks (pseudospectra are disks, condition numbers unbounded), and the radial
+// search against a dense polar grid of exact sigma_min on non-normal matrices without symmetry.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "numerics/spectrum.hpp"
+
+using namespace npde;
+using cplx = std::complex<double>;
+
+namespace {
+
+Eigen::MatrixXd random_matrix(int n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> normal;
+  Eigen::MatrixXd a(n, n);
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) a(i, j) = normal(gen);
+  return a;
+}
+
+Eigen::MatrixXd jordan(int n, double lambda) {
+  Eigen::MatrixXd a = lambda * Eigen::MatrixXd::Identity(n, n);
+  for (int i = 0; i + 1 < n; ++i) a(i, i + 1) = 1.0;
+  return a;
+}
+
+// The largest |z| with sigma_min(z I - a) <= eps over polar grids about each eigenvalue (every
+// component of a pseudospectrum holds one): `rays` directions, radii up to 10 kappa eps + 2 eps
+// (past the first-order size of the component) in `steps` steps; exact SVDs, small matrices only.
+double grid_radius(const Eigen::MatrixXd& a, const Spectrum& s, double eps, int rays, int steps) {
+  double best = 0;
+  for (long i = 0; i < s.eigenvalues.size(); ++i) {
+    const double reach = std::min(s.norm + eps, 10 * s.condition[i] * eps + 2 * eps);
+    for (int k = 0; k < rays; ++k)
+      for (int j = 1; j <= steps; ++j) {
+        const cplx z = s.eigenvalues[i] + std::polar(reach * j / steps, 2 * M_PI * k / rays);
+        if (std::abs(z) > best && sigma_min_shifted(a, z) <= eps) best = std::abs(z);
+      }
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("spectrum: the eigenvalues are bitwise those of sorted_eigenvalues", "[spectrum]") {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    const Eigen::MatrixXd a = random_matrix(37, seed);
+    const Spectrum s = analyse_spectrum(a);
+    const Eigen::VectorXcd plain = sorted_eigenvalues(a);
+    REQUIRE(s.eigenvalues.size() == plain.size());
+    CHECK(std::memcmp(s.eigenvalues.data(), plain.data(), sizeof(cplx) * plain.size()) == 0);
+  }
+}
+
+TEST_CASE("spectrum: a normal matrix has kappa 1 and disks of radius eps as pseudospectra", "[spectrum]") {
+  // Q diag(...) Q^T with rotation blocks: normal, eigenvalues 0.9 e^{+-0.3i}, -0.5, 0.2, 1.1.
+  Eigen::MatrixXd d = Eigen::MatrixXd::Zero(5, 5);
+  d.block(0, 0, 2, 2) << 0.9 * std::cos(0.3), -0.9 * std::sin(0.3), 0.9 * std::sin(0.3), 0.9 * std::cos(0.3);
+  d(2, 2) = -0.5;
+  d(3, 3) = 0.2;
+  d(4, 4) = 1.1;
+  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(random_matrix(5, 7)).householderQ();
+  const Eigen::MatrixXd a = q * d * q.transpose();
+  const Spectrum s = analyse_spectrum(a);
+  CHECK(std::abs(s.eigenvalues[0] - 1.1) < 1e-14);
+  for (long i = 0; i < 5; ++i) CHECK(s.condition[i] == Approx(1.0).margin(1e-12));
+  CHECK(s.rounding_set == 0);
+  CHECK(s.norm == Approx(1.1).epsilon(1e-14));
+  CHECK(s.sigma_min == Approx(0.2).epsilon(1e-13));
+  CHECK(s.log_abs_det == Approx(std::log(0.81 * 0.5 * 0.2 * 1.1)).epsilon(1e-13));
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+    INFO("eps = " << kPseudospectralEpsilons[e] << " ||J||");
+    CHECK(s.pseudospectral_radius[e] == Approx(1.1 + kPseudospectralEpsilons[e] * 1.1).epsilon(1e-8));
+  }
+}
+
+TEST_CASE("spectrum: a 2x2 non-normal matrix matches its closed forms", "[spectrum]") {
+  const double a = 0.9, c = 0.4;
+  for (double b : {0.0, 1.0, 30.0, 1e4}) {
+    INFO("off-diagonal b = " << b);
+    Eigen::MatrixXd m(2, 2);
+    m << a, b, 0, c;
+    const Spectrum s = analyse_spectrum(m);
+    // kappa of either eigenvalue: right (1, 0) / left (1, b/(a-c)) for a, and its twin for c.
+    const double kappa = std::sqrt(1 + b * b / ((a - c) * (a - c)));
+    CHECK(s.eigenvalues[0].real() == Approx(a));
+    CHECK(s.condition[0] == Approx(kappa).epsilon(1e-10));
+    CHECK(s.condition[1] == Approx(kappa).epsilon(1e-10));
+    // Singular values: sigma^2 are the eigenvalues of m^T m (trace a^2 + b^2 + c^2, det (ac)^2).
+    const double t = a * a + b * b + c * c, det = a * c;
+    const double root = std::sqrt(t * t - 4 * det * det);
+    const double smax = std::sqrt((t + root) / 2);
+    CHECK(s.norm == Approx(smax).epsilon(1e-12));
+    CHECK(s.sigma_min == Approx(det / smax).epsilon(1e-10));  // sigma_min sigma_max = |det|
+    CHECK(s.log_abs_det == Approx(std::log(a * c)).epsilon(1e-12));
+    // The pseudospectral radius is a point inside (sigma_min <= eps), the next point of the
+    // search's resolution (relative 1e-9) is outside, and no point of a fine grid beyond it is in.
+    for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+      const double eps = kPseudospectralEpsilons[e] * s.norm, rho = s.pseudospectral_radius[e];
+      CHECK(sigma_min_shifted(m, rho) <= eps * (1 + 1e-12));
+      CHECK(sigma_min_shifted(m, rho * (1 + 2e-9)) > eps);
+      CHECK(grid_radius(m, s, eps, 180, 200) <= rho * (1 + 1e-6));
+    }
+  }
+}
+
+TEST_CASE("spectrum: Jordan blocks have disk pseudospectra of radius sqrt(eps^2 + eps) (n = 2), ~eps^(1/n)",
+          "[spectrum]") {
+  // J_2(lambda): sigma_min(z I - J) = eps on |z - lambda| = r with (r^2 - eps^2)^2 = eps^2, a disk.
+  for (double lambda : {0.0, 0.7, -1.3}) {
+    INFO("lambda = " << lambda);
+    const Eigen::MatrixXd m = jordan(2, lambda);
+    const Spectrum s = analyse_spectrum(m);
+    for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+      const double eps = kPseudospectralEpsilons[e] * s.norm;
+      CHECK(s.pseudospectral_radius[e] == Approx(std::abs(lambda) + std::sqrt(eps * eps + eps)).epsilon(1e-7));
+    }
+  }
+  // J_8(0.5): defective, so the computed condition numbers are set by rounding (unbounded in
+  // exact arithmetic), every eigenvalue counts as rounding-set, and log|det| = 8 log 0.5 is
+  // still determined (sigma_min is not small).
+  const Eigen::MatrixXd m = jordan(8, 0.5);
+  const Spectrum s = analyse_spectrum(m);
+  for (long i = 0; i < 8; ++i) CHECK(s.condition[i] > 1e10);
+  CHECK(s.rounding_set == 8);
+  // Pseudospectra of a Jordan block are disks about lambda (diag(e^{ik theta}) rotates them).
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+    const double eps = kPseudospectralEpsilons[e] * s.norm, rho = s.pseudospectral_radius[e];
+    const double r = rho - 0.5;
+    INFO("eps = " << eps << ", radius about lambda " << r << ", eps^(1/8) " << std::pow(eps, 1.0 / 8));
+    CHECK(r > 0.5 * std::pow(eps, 1.0 / 8));
+    CHECK(r < 1.5 * std::pow(eps, 1.0 / 8));
+    for (double angle : {0.0, 1.0, 2.0, 3.0}) {  // on the circle |z - 0.5| = r: sigma_min = eps
+      CHECK(sigma_min_shifted(m, 0.5 + std::polar(r, angle)) == Approx(eps).epsilon(1e-4));
+    }
+  }
+}
+
+TEST_CASE("spectrum: log|det| is NaN where rounding determines it", "[spectrum]") {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Identity(4, 4);
+  m(3, 3) = 1e-20;
+  CHECK(std::isnan(analyse_spectrum(m).log_abs_det));
+  m(3, 3) = 1e-9;  // n^2 u ||J|| / sigma_min = 1.8e-6: above 1e-6, not determined
+  CHECK(std::isnan(analyse_spectrum(m).log_abs_det));
+  m(3, 3) = 1e-8;  // 1.8e-7: determined
+  CHECK(analyse_spectrum(m).log_abs_det == Approx(std::log(1e-8)).epsilon(1e-14));
+  m(3, 3) = 1e-3;
+  CHECK(analyse_spectrum(m).log_abs_det == Approx(std::log(1e-3)).epsilon(1e-14));
+}
+
+TEST_CASE("spectrum: the radial search against a dense grid on non-normal matrices", "[spectrum]") {
+  // Random upper-triangular-heavy matrices (non-normal, no symmetry but the real axis) and the
+  // Grcar matrix, whose pseudospectra are far from disks. Every point the search accepts is
+  // inside (its sigma_min estimate bounds the exact one from above), so its radius is a lower
+  // bound; here it is also within one grid step of the grid's largest inside point.
+  std::vector<Eigen::MatrixXd> cases;
+  for (unsigned seed : {11u, 12u}) {
+    Eigen::MatrixXd a = random_matrix(12, seed);
+    a.triangularView<Eigen::StrictlyLower>() *= 0.05;
+    a.triangularView<Eigen::StrictlyUpper>() *= 2.0;
+    cases.push_back(a / 4);
+  }
+  Eigen::MatrixXd grcar = Eigen::MatrixXd::Zero(12, 12);
+  for (int i = 0; i < 12; ++i)
+    for (int j = i - 1; j <= i + 3; ++j)
+      if (j >= 0 && j < 12) grcar(i, j) = (j == i - 1) ? -1.0 : 1.0;
+  cases.push_back(grcar);
+  for (size_t c = 0; c < cases.size(); ++c) {
+    const Spectrum s = analyse_spectrum(cases[c]);
+    for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+      const double eps = kPseudospectralEpsilons[e] * s.norm, rho = s.pseudospectral_radius[e];
+      const double grid = grid_radius(cases[c], s, eps, 90, 60);
+      INFO("matrix " << c << ", eps " << eps << ": search " << rho << ", grid " << grid << ", max|lambda| "
+                     << std::abs(s.eigenvalues[0]));
+      CHECK(rho >= std::abs(s.eigenvalues[0]) + eps * (1 - 1e-9));
+      CHECK(rho >= grid * (1 - 1e-3));
+    }
+  }
+}
