@@ -13,6 +13,7 @@ namespace npde::posix {
 class IoError : public Error {
  public:
   IoError(const std::string& call, const std::string& path, int err);
+  IoError(const std::string& call, const std::string& path, const std::string& reason);
   int error() const { return error_number(); }
 };
 
