@@ -84,7 +84,15 @@ int status(int argc, char** argv) {
   std::string writer;
   if (posix::exists(paths.lock)) {
     try {
-      writer = posix::read_file(paths.lock);
+      // The lock names the writer's host and process; anything else in it (a damaged or forged
+      // file) is shown as \xNN, never sent raw to the terminal, and only its first line.
+      const std::string text = posix::read_file(paths.lock);
+      for (unsigned char ch : text.substr(0, std::min(text.find('\n'), size_t{200}))) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", ch);
+        writer += (ch >= 0x20 && ch < 0x7f) ? std::string(1, static_cast<char>(ch)) : std::string(hex);
+      }
+      if (text.find('\n') != std::string::npos && text.find('\n') + 1 < text.size()) writer += " (and more lines)";
     } catch (const std::exception& e) {
       writer = std::string("unknown (") + e.what() + ")";
     }

@@ -120,6 +120,8 @@ void check_value(const StoreContents& store, const std::string& key, const std::
                                 join(std::vector<std::string>(present.begin(), present.end())));
 }
 
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
 // A number, or nothing: the whole text must be one ("inf" is one).
 bool as_number(const std::string& t, double* v) {
   if (t.empty()) return false;
@@ -196,6 +198,13 @@ Condition parse_condition(const std::string& e) {
   } else {
     double x = 0;
     if (!as_number(rest, &x)) throw std::invalid_argument("--where " + e + ": " + rest + " is not a number");
+    // Thresholds no value can pass would silently select nothing (a blown-up rollout's error
+    // is +inf, so KEY>=inf and KEY<inf are meaningful, KEY>inf is not).
+    const bool empty = std::isnan(x) || (x == kInfinity && c.op == Condition::Op::gt) ||
+                       (x == -kInfinity && c.op == Condition::Op::lt);
+    if (empty)
+      throw std::invalid_argument("--where " + e + ": no value is " + e.substr(k) +
+                                  " (nan compares false; nothing is above inf or below -inf)");
     c.values = {rest};
   }
   return c;

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Hostile files and options against a finished store (issue 23, part 4).
+#
 # A FIFO, device or socket in place of one of the store's files (FILE.h5.d/journal, lock,
 # history/0.toml, sweep.toml, a truth-cache entry) must not hang any tool: opening a FIFO
 # blocks until a writer comes, which on a cluster means until SLURM kills the job. Each tool
@@ -37,3 +39,20 @@ code=0; timeout 120 mpirun -np 3 "$bin" run "$smoke" --store s.h5 --quiet > out.
   fail "the rerun's statuses differ: $(grep '^cells' before.txt) / $(grep '^cells' after.txt)"
 for entry in s.h5.d/truth/*.bin; do [[ -f $entry ]] || fail "$entry is still not a regular file"; done
 echo "ok: FIFOs as truth-cache entries are recomputed and replaced"
+
+# A lock file holding escape codes and newlines is not printed raw by status.
+restore
+printf 'host\033[31mRED\nforged line\a' > s.h5.d/lock
+"$bin" status s.h5 > status.txt
+grep -q 'last writer: host\\x1b\[31mRED (and more lines)' status.txt || fail "status printed the lock as: $(grep 'last writer' status.txt | cat -v)"
+! grep -q $'\033' status.txt || fail "status sent an escape code to the terminal"
+echo "ok: a lock with escape codes and newlines is shown escaped, first line only"
+
+# --where thresholds no value can pass are refused, not silently empty.
+for where in 'rollout_error<nan' 'rollout_error>=nan' 'rollout_error>inf' 'max_lambda<-inf'; do
+  code=0; "$bin" query s.h5 --where "$where" --metric rollout_error > out.txt 2>&1 || code=$?
+  [[ $code -eq 2 ]] && grep -q "no value is" out.txt || fail "--where $where: exit $code, $(head -1 out.txt)"
+done
+"$bin" query s.h5 --where 'rollout_error<inf' --metric rollout_error > /dev/null || fail "--where rollout_error<inf refused"
+"$bin" query s.h5 --where 'rollout_error>=inf' --metric rollout_error > /dev/null || fail "--where rollout_error>=inf refused"
+echo "ok: --where with nan, >inf or <-inf is refused (exit 2); <inf and >=inf are kept"
