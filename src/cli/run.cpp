@@ -1,6 +1,7 @@
 // `npdesweep run SWEEP.toml --store FILE.h5` under mpirun/srun: run or resume a sweep.
-//   1. every rank parses the options; rank 0 validates the sweep and the store (nothing is
-//      touched on bad input) and broadcasts the verdict
+//   1. every rank parses the options; rank 0 alone reads and validates the sweep and the store
+//      (nothing is touched on bad input) and broadcasts the verdict with the sweep's canonical
+//      text, which is all the other ranks know of the sweep file
 //   2. rank 0 plans the resume (store/resume.hpp): whose store, lock, journal, what is pending
 //   3. all ranks create or open the store together; rank 0 rewrites rows the file lost
 //   4. rank 0 schedules, the others compute; all close the store together
@@ -107,9 +108,10 @@ struct Verdict {
   int code = 0;  // 0 go, otherwise the exit code every rank returns
   std::string message;
   bool create = false;
+  std::string canonical;  // the sweep as rank 0 read it: the only copy the other ranks use
   template <class A>
   void serialize(A& ar, unsigned) {
-    ar& code& message& create;
+    ar& code& message& create& canonical;
   }
 };
 
@@ -140,7 +142,9 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   const bool master = world.rank() == 0;
   const auto entered = std::chrono::steady_clock::now();
 
-  // 1. Options and sweep (every rank reads them; rank 0 speaks).
+  // 1. Options (every rank parses them; rank 0 speaks) and the sweep (rank 0 alone reads it and
+  //    sends its canonical text: ranks on other nodes may see another file, a stale cache of
+  //    it, or no stdin at all).
   sched::RunSettings settings;
   Verdict verdict;
   SweepSpec sweep;
@@ -189,13 +193,14 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    sweep = read_sweep_file(sweep_file);
+    if (master) sweep = read_sweep_file(sweep_file);
     if (world.size() < 2) throw UsageError("needs at least 2 ranks (1 master + workers): mpirun -np 3 ...");
   } catch (const Error& e) {  // UsageError or InputError
-    verdict = {error_exit_code(e, ErrorKind::input), error_message("run", e)};
+    verdict.code = error_exit_code(e, ErrorKind::input);
+    verdict.message = error_message("run", e);
   }
-  const std::string canonical = verdict.code ? "" : canonical_sweep_toml(sweep);
-  const std::string sweep_hash = verdict.code ? "" : content_hash(canonical);
+  if (master && verdict.code == 0) verdict.canonical = canonical_sweep_toml(sweep);
+  std::string canonical = verdict.canonical, sweep_hash = verdict.code ? "" : content_hash(canonical);
   const StorePaths paths(posix::resolve_link(store_path));
 
   // 2. Rank 0: store checks (before touching anything), lock, journal, pending list.
@@ -212,10 +217,12 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       // bad input or a held lock: 2; a failing file system (and a damaged store file that
       // cannot be rebuilt) while preparing: stopped by the system, 4
       const bool system = e.kind() == ErrorKind::io || e.kind() == ErrorKind::bad_file;
-      verdict = {system ? kExitAborted : exit_code(e.kind()),
-                 system ? std::string("npdesweep run: cannot prepare the store: ") + e.what() : error_message("run", e)};
+      verdict.code = system ? kExitAborted : exit_code(e.kind());
+      verdict.message =
+          system ? std::string("npdesweep run: cannot prepare the store: ") + e.what() : error_message("run", e);
     } catch (const std::exception& e) {
-      verdict = {kExitAborted, std::string("npdesweep run: cannot prepare the store: ") + e.what()};
+      verdict.code = kExitAborted;
+      verdict.message = std::string("npdesweep run: cannot prepare the store: ") + e.what();
     }
   }
   boost::mpi::broadcast(world, verdict, 0);
@@ -223,6 +230,8 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
     if (master) std::cerr << verdict.message << "\n";
     return verdict.code;
   }
+  canonical = verdict.canonical;
+  sweep_hash = content_hash(canonical);
 
   // Every rank knows the store's cells (this sweep's and earlier ones'): the master's history,
   // sent rather than read, so that no rank depends on when the shared file system shows it.
