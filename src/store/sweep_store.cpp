@@ -399,7 +399,7 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
 SweepStore::SweepStore(const std::string& path, MPI_Comm comm)
     : path_(path), file_(h5::open_parallel_file(path, comm)) {}
 
-std::string shard_problem(const std::string& path, const std::string& hash) {
+std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec* spec) {
   if (!posix::exists(path)) return "its shard " + path + " is missing";
   try {
     h5::Object shard = h5::open_file_read_only(path);
@@ -407,6 +407,27 @@ std::string shard_problem(const std::string& path, const std::string& hash) {
     if (stored != hash)
       return "its shard " + path + " holds another cell (content hash " + stored + ", expected " + hash + ")";
     status_from_name(h5::read_string_attribute(shard.id(), ".", "status"));
+    const double schema = h5::read_double_attribute(shard.id(), ".", "schema_version");
+    if (!(schema >= 1 && schema <= kSchemaVersion))
+      return "its shard " + path + " claims schema version " + std::to_string(schema) + " (this npdesweep writes " +
+             std::to_string(kSchemaVersion) + ")";
+    // Every result dataset fits the row its cell reserves: same rank and type, no axis longer
+    // (shorter is a result: a loss curve cut by divergence). A longer one is damage, and writing
+    // it would fail in the middle of a collective store update.
+    if (spec)
+      for (const RowField& field : row_fields(*spec)) {
+        if (!h5::exists(shard.id(), "/" + field.path)) continue;
+        const std::vector<hsize_t> shape = h5::shape_of(shard.id(), "/" + field.path);
+        bool fits = shape.size() == field.item.size();
+        for (size_t k = 0; fits && k < shape.size(); ++k) fits = shape[k] <= field.item[k];
+        if (!fits) {
+          std::string got, want;
+          for (hsize_t n : shape) got += (got.empty() ? "" : ", ") + std::to_string(n);
+          for (hsize_t n : field.item) want += (want.empty() ? "" : ", ") + std::to_string(n);
+          return "its shard " + path + " has " + field.path + " of shape (" + got + "), more than its cell's (" + want +
+                 ")";
+        }
+      }
   } catch (const std::exception& e) {  // h5::Error, or a status that is not one
     return "its shard " + path + " cannot be read (" + e.what() + ")";
   }
@@ -558,7 +579,7 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
     const GridCell& c = cells[static_cast<size_t>(id)];
     const std::string hash = content_hash(canonical_toml(c.spec));
     const std::string shard = paths.shard(id, hash);
-    if (std::string why = shard_problem(shard, hash); !why.empty()) {
+    if (std::string why = shard_problem(shard, hash, &c.spec); !why.empty()) {
       if (lost) lost->push_back({id, why});
       continue;
     }

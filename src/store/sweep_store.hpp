@@ -70,8 +70,9 @@ struct LostShard {
 };
 
 // Why the shard at `path` cannot stand for the cell with content hash `hash`: empty if it can
-// (an HDF5 file that opens and names that hash), else the reason.
-std::string shard_problem(const std::string& path, const std::string& hash);
+// (an HDF5 file that opens, names that hash and a schema version this npdesweep knows, and,
+// given the cell's spec, whose datasets fit the row the cell reserves), else the reason.
+std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec* spec = nullptr);
 
 // Rewrites, from their shards, the rows of committed cells whose status code in the file is not
 // a finished one (a crash lost them, or the file was rebuilt). Each shard is checked first
