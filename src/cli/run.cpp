@@ -319,6 +319,23 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
       if (o.unfinished > 0)
         std::fprintf(stderr, "[%s] %ld cells not run: the same command resumes\n", sweep.name.c_str(), o.unfinished);
     }
+    if (!o.silent_ranks.empty()) {
+      // The store is closed collectively, which a silent rank never joins: end the job here, as
+      // a drain ends (exit 3). Every commit is in the journal and its shard, both durable; the
+      // next run rebuilds the HDF5 file from them if the abort left it incomplete.
+      std::string ranks, held;
+      for (int r : o.silent_ranks) ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+      for (long id : o.silent_cells) held += (held.empty() ? "" : ", ") + std::to_string(id);
+      const bool many = o.silent_ranks.size() > 1;
+      std::fprintf(stderr,
+                   "npdesweep run: rank%s %s did not answer within %.0f s after the drain's deadline (stopped, hung, "
+                   "or the node is gone); the cells %s held stay pending: %s. Ending the run without %s (MPI_Abort, "
+                   "exit %d): every commit is durable, and the same command resumes\n",
+                   many ? "s" : "", ranks.c_str(), sched::kReportAllowance, many ? "they" : "it",
+                   held.empty() ? "none" : held.c_str(), many ? "them" : "it", kExitInterrupted);
+      std::fflush(stderr);
+      world.abort(kExitInterrupted);
+    }
   } else {
     sched::run_worker(world, cells, store, paths, settings, budget);
   }

@@ -41,16 +41,9 @@ int status(int argc, char** argv) {
   } catch (const std::exception& e) {
     return report_error("status", e, ErrorKind::bad_file);
   }
-  std::map<std::string, long> counts;
-  long blown = 0;  // done cells with a test rollout that blew up: a result, not a cell failure
-  for (const ExperimentRow& r : c.rows) {
-    ++counts[r.keys.at("status")];
-    const auto b = r.metrics.find("rollout_blowups");
-    blown += r.keys.at("status") == "done" && b != r.metrics.end() && b->second > 0;
-  }
-
   const StorePaths paths(path);
-  long journaled = -1, ignored = 0, torn = 0;
+  long journaled = -1, ignored = 0, torn = 0, foreign = 0;
+  std::map<long, CellStatus> committed;  // the journal's view, as `run` takes it: last record wins
   std::string journal_problem;
   std::string last_written = "unknown (no journal)";
   struct stat st {};
@@ -59,18 +52,54 @@ int status(int argc, char** argv) {
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&st.st_mtime));
     last_written = buf;
     try {
-      std::set<long> cells;  // a retried cell is journaled again: count cells, not lines
-      for (const JournalRecord& r : read_journal(paths.journal, c.sweep_hash, &ignored, &torn)) cells.insert(r.id);
-      journaled = static_cast<long>(cells.size());
+      for (const JournalRecord& r : read_journal(paths.journal, c.sweep_hash, &ignored, &torn)) {
+        const bool ours =
+            r.id < static_cast<long>(c.cell_hashes.size()) && c.cell_hashes[static_cast<size_t>(r.id)] == r.hash;
+        if (ours)
+          committed[r.id] = r.status;
+        else
+          ++foreign;
+      }
+      journaled = static_cast<long>(committed.size());
     } catch (const std::exception& e) {
       journal_problem = e.what();
     }
   }
+  // Each cell's status: the journal's where it is readable, the file's otherwise. `disagree`:
+  // cells whose finished row in the file says otherwise than the journal.
+  std::map<long, std::string> effective;
+  std::vector<std::string> disagree;
+  for (const ExperimentRow& r : c.rows) {
+    const std::string& in_file = r.keys.at("status");
+    std::string s = in_file;
+    if (journaled >= 0) {
+      const auto it = committed.find(r.id);
+      s = it == committed.end() ? "pending" : status_name(it->second);
+      if (in_file != "pending" && in_file != s)
+        disagree.push_back("cell " + std::to_string(r.id) + ": the journal says " + s + ", the file " + in_file);
+    }
+    effective[r.id] = s;
+  }
+  std::map<std::string, long> counts;
+  long blown = 0;  // done cells with a test rollout that blew up: a result, not a cell failure
+  for (const ExperimentRow& r : c.rows) {
+    const std::string& s = effective[r.id];
+    ++counts[s];
+    const auto b = r.metrics.find("rollout_blowups");
+    blown += s == "done" && r.keys.at("status") == "done" && b != r.metrics.end() && b->second > 0;
+  }
+  long not_in_file = 0;  // committed cells the file does not show yet
+  for (const ExperimentRow& r : c.rows) not_in_file += r.keys.at("status") == "pending" && committed.count(r.id);
+  // The message of a cell the journal counts otherwise than the file shows says where it comes from.
+  auto message_of = [&](const ExperimentRow& r) {
+    const std::string& s = effective[r.id];
+    return r.keys.at("status") == s ? r.message : "(journaled " + s + "; the file shows " + r.keys.at("status") + ")";
+  };
   // The cells that did not finish well, with why.
   Table problems({{"status", ""}, {"id", "cell"}, {"resolution", "N"}, {"train_stencil", "train"},
                   {"infer_stencil", "infer"}, {"ic", ""}, {"message", ""}});
   for (const ExperimentRow& r : c.rows) {
-    const std::string& s = r.keys.at("status");
+    const std::string& s = effective[r.id];
     if (s == "failed" || s == "diverged")
       problems.row()
           .text(s)
@@ -79,7 +108,7 @@ int status(int argc, char** argv) {
           .text(r.keys.at("train_stencil"))
           .text(r.keys.at("infer_stencil"))
           .text(r.keys.at("ic"))
-          .text(r.message);
+          .text(message_of(r));
   }
   std::string writer;
   if (posix::exists(paths.lock)) {
@@ -102,7 +131,6 @@ int status(int argc, char** argv) {
     return kExitOk;
   }
   if (format == Format::json) {
-    const long in_file = counts["done"] + counts["diverged"] + counts["failed"] + c.outside_view;
     Json out = {
         {"sweep", c.sweep_name},
         {"hash", c.sweep_hash},
@@ -113,7 +141,9 @@ int status(int argc, char** argv) {
                     {"pending", counts["pending"]}}},
         {"done_with_rollout_blowups", blown},
         {"journal", {{"committed", journaled >= 0 ? Json(journaled) : Json(nullptr)},
-                     {"not_in_file", journaled > in_file ? journaled - in_file : 0},
+                     {"not_in_file", not_in_file},
+                     {"records_of_no_cell", foreign},
+                     {"disagreements_with_file", disagree},
                      {"torn_lines", torn},
                      {"damaged_lines", ignored - torn},
                      {"problem", journal_problem}}},
@@ -144,9 +174,8 @@ int status(int argc, char** argv) {
                 blown);
   if (!journal_problem.empty()) std::printf("journal: cannot be read: %s\n", journal_problem.c_str());
   if (journaled >= 0) {
-    const long in_file = counts["done"] + counts["diverged"] + counts["failed"] + c.outside_view;
     std::printf("journal: %ld cells committed%s\n", journaled,
-                journaled > in_file ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
+                not_in_file > 0 ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
                                       "`run` or `repair` restores them)"
                                     : "");
     if (torn > 0)
@@ -157,15 +186,23 @@ int status(int argc, char** argv) {
       std::printf("journal: %ld damaged line(s) between intact ones (checksum mismatch: the file was altered or the "
                   "disk corrupted it), ignored; the commits around them count\n",
                   ignored - torn);
+    if (foreign > 0)
+      std::printf("journal: %ld record(s) name no cell of this store (an id out of range, or another content hash: "
+                  "forged or copied from another store), ignored, as `run` ignores them\n",
+                  foreign);
+    for (size_t i = 0; i < disagree.size() && i < 10; ++i)
+      std::printf("journal: %s; the journal decides, as it does for `run`%s\n", disagree[i].c_str(),
+                  i == 0 ? " (a failed cell reruns with --retry-failed; a cell the journal lacks reruns)" : "");
+    if (disagree.size() > 10) std::printf("journal: and %zu more cells where the file disagrees\n", disagree.size() - 10);
   }
   std::printf("last written: %s\n", last_written.c_str());
   if (!writer.empty()) std::printf("last writer: %s\n", writer.c_str());
   for (const ExperimentRow& r : c.rows) {
-    const std::string& s = r.keys.at("status");
+    const std::string& s = effective[r.id];
     if (s == "failed" || s == "diverged")
       std::printf("  %-8s cell %ld (N=%s %s/%s %s): %s\n", s.c_str(), r.id, r.keys.at("resolution").c_str(),
                   r.keys.at("train_stencil").c_str(), r.keys.at("infer_stencil").c_str(), r.keys.at("ic").c_str(),
-                  r.message.c_str());
+                  message_of(r).c_str());
   }
   return kExitOk;
 }

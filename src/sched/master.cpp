@@ -114,19 +114,31 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   TruthAwareQueue queue(cells, pending, settings.truth_cache);
   int active = world.size() - 1;
   std::vector<bool> stopped(static_cast<size_t>(world.size()), false);
+  std::vector<long> holds(static_cast<size_t>(world.size()), -1);  // the cell each worker runs
   bool draining = false;
+  Clock::time_point drain_began;
   const long total = already_finished + static_cast<long>(pending.size());  // the sweep's cells, not the store's
 
   // The master alone decides to drain; workers learn it from the notice, never from a clock.
   auto start_drain = [&](const std::string& why) {
     if (draining) return;
     draining = true;
+    drain_began = Clock::now();
     out.drained = true;
     if (!settings.quiet)
       std::fprintf(stderr, "[%s] %s: no new cells; waiting up to %.0f s for running ones\n", sweep_name.c_str(),
                    why.c_str(), settings.grace_seconds);
     for (int w = 1; w < world.size(); ++w)
       if (!stopped[static_cast<size_t>(w)]) world.send(w, kTagDrain);
+  };
+
+  // Past the deadline plus the allowance, a worker that has not answered will not: it is
+  // stopped (SIGSTOP, a debugger), hung, or its node is gone. Waiting longer would hold the job
+  // past its limit until the scheduler kills it hard.
+  auto silent_after_deadline = [&] {
+    if (!draining) return false;
+    const bool budget_over = budget.limited() && budget.remaining() < -kReportAllowance;
+    return budget_over || seconds_since(drain_began) > settings.grace_seconds + kReportAllowance;
   };
 
   Report report;
@@ -141,6 +153,18 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
       std::snprintf(why, sizeof why, "time limit near after %.1f s", budget.elapsed());
       start_drain(why);
     }
+    if (!st && silent_after_deadline()) {
+      for (int w = 1; w < world.size(); ++w)
+        if (!stopped[static_cast<size_t>(w)]) {
+          out.silent_ranks.push_back(w);
+          if (holds[static_cast<size_t>(w)] >= 0) {
+            out.silent_cells.push_back(holds[static_cast<size_t>(w)]);
+            ++out.unfinished;
+          }
+        }
+      request.cancel();
+      break;
+    }
     if (!st) {
       if (!settings.quiet && seconds_since(last_progress) >= 2.0) {
         print_progress(sweep_name, out, total, already_finished, start, draining);
@@ -151,6 +175,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     }
     const int worker = st->source();
     if (report.signalled) start_drain("signal received by rank " + std::to_string(worker));
+    holds[static_cast<size_t>(worker)] = -1;
     if (report.id >= 0) {
       // a cell that ran to its end (done or diverged) has kept whatever truth it computed
       queue.finished(report.id, report.status == static_cast<int>(CellStatus::done) ||
@@ -164,7 +189,9 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
       }
     }
     if (!draining && !queue.empty()) {
-      world.send(worker, kTagAssign, queue.take());
+      const long id = queue.take();
+      holds[static_cast<size_t>(worker)] = id;
+      world.send(worker, kTagAssign, id);
     } else {
       world.send(worker, kTagAssign, draining ? kStopAfterNotice : kStop);
       stopped[static_cast<size_t>(worker)] = true;

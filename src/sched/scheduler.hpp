@@ -49,14 +49,27 @@ struct MasterOutcome {
   double compute_seconds = 0, store_seconds = 0;        // summed over workers
   double journal_seconds = 0;                           // master time appending commits
   long truth_found = 0, truth_kept = 0, truth_damaged = 0;  // the truth cache, summed over workers
+  // Workers that had not answered kReportAllowance seconds after the drain's deadline (stopped,
+  // hung in I/O, or on a node that is gone), with the cell each held. The master stopped waiting
+  // for them; their cells are uncommitted (pending). The store cannot be closed collectively
+  // without them: the caller ends the run with MPI_Abort.
+  std::vector<int> silent_ranks;
+  std::vector<long> silent_cells;
 };
+
+// How long past the drain's deadline (the end of the budget, or the grace after a drain
+// began) the master still waits for a worker's report. Workers abandon their cells at the
+// deadline themselves; this covers the abandonment and the message, not more work.
+constexpr double kReportAllowance = 2.0;
 
 // "45 s", "3 min 20 s", "2 h 05 min": a duration for progress lines.
 std::string format_duration(double seconds);
 
 // Rank 0. `pending` lists the cell ids to run, in order. It alone decides when the sweep
 // drains: on a signal to itself or to any worker, or when the budget has `grace` seconds left;
-// it then hands out no more cells and sends every running worker the drain notice.
+// it then hands out no more cells and sends every running worker the drain notice. It waits for
+// running workers until the deadline (the end of the budget, or `grace` after the drain began)
+// plus kReportAllowance, never longer: a worker silent by then is listed in silent_ranks.
 MasterOutcome run_master(const boost::mpi::communicator& world, const std::vector<GridCell>& cells,
                          const std::vector<long>& pending, long already_finished, Journal& journal,
                          const StorePaths& paths, const std::string& sweep_name, const RunSettings& settings,

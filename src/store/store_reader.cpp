@@ -288,6 +288,8 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
       const int n = value_at<std::int32_t>(res, static_cast<size_t>(i));
       const int status = value_at<std::int32_t>(code, static_cast<size_t>(i));
       r.in_view = !has_view || value_at<std::int32_t>(view, static_cast<size_t>(i)) != 0;
+      c.cell_hashes.push_back(r.hash);
+      c.cell_in_view.push_back(r.in_view);
       if (!r.in_view && status != 0) ++c.outside_view;
       if (!r.in_view && (!all || status == 0)) continue;  // a cell an earlier sweep dropped before it ran: nothing
       r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},

@@ -33,6 +33,10 @@ struct StoreContents {
   std::vector<ExperimentRow> rows;
   std::vector<std::string> metric_names;  // every metric present, in a stable order
   long outside_view = 0;  // finished cells of earlier sweeps of a grown store (in rows only when read with all)
+  // Every cell of the store by id (rows may leave some out): its content hash and whether it is
+  // in the current sweep. A journal record counts only for the id and hash it names.
+  std::vector<std::string> cell_hashes;
+  std::vector<bool> cell_in_view;
 };
 
 // The keys queries can filter and group on: the experiment's own, then `test_ic`, which makes

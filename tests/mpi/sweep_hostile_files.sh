@@ -90,3 +90,53 @@ for kind in weights loss error schema; do
     fail "after rerunning the damaged ($kind) cell: $("$bin" status s.h5 | grep '^cells')"
 done
 echo "ok: shards with oversized datasets or schema 99 are damaged: repair names them, run recomputes them"
+
+# Forged journal lines with valid checksums. Records naming no cell of the store (an id out of
+# range, another content hash) are ignored by status as by run: the count stays 8 (status used
+# to say "10 cells committed" for an 8-cell store). A duplicate line that makes a done cell
+# "failed" is the journal's word: status counts the cell failed and says the file disagrees
+# (it used to show "0 failed" while `run --retry-failed` recomputed the cell), and after
+# --retry-failed both agree again.
+restore
+cells=$(grep -o '^cells [0-9]*' before.txt | awk '{print $2}')
+read -r -a codes <<< "$(status_codes s.h5)"
+done_cell=-1
+for i in "${!codes[@]}"; do [[ ${codes[$i]} == 1 ]] && { done_cell=$i; break; }; done
+(( done_cell >= 0 )) || fail "the smoke sweep has no done cell"
+other=$(( done_cell == 0 ? 1 : 0 ))
+/usr/bin/python3 - s.h5.d/journal "$cells" "$done_cell" "$other" <<'PY'
+import sys
+import zlib
+path, cells, done_cell, other = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+records = [line.split() for line in open(path).read().splitlines()[1:]]
+hash_of = {int(r[0]): r[1] for r in records}
+def line(fields):
+    return fields + " %08x\n" % zlib.crc32(fields.encode())
+with open(path, "a") as journal:
+    journal.write(line(f"{cells} {hash_of[done_cell]} done"))        # out of range
+    journal.write(line(f"{cells + 1} 0123456789abcdef done"))        # out of range, unknown hash
+    journal.write(line(f"{other} 0123456789abcdef done"))            # a cell's id with another hash
+    journal.write(line(f"{done_cell} {hash_of[done_cell]} failed"))  # a duplicate: done, then failed
+PY
+"$bin" status s.h5 > forged.txt
+grep -q "^journal: $cells cells committed$" forged.txt || fail "forged journal lines: $(grep '^journal' forged.txt | head -1)"
+grep -q "^journal: 3 record(s) name no cell of this store" forged.txt || fail "forged records not reported: $(cat forged.txt)"
+read -r done_before diverged_before failed_before <<< \
+  "$(grep '^cells' before.txt | sed -E 's/.*: ([0-9]+) done, ([0-9]+) diverged, ([0-9]+) failed.*/\1 \2 \3/')"
+expected="cells $cells: $((done_before - 1)) done, $diverged_before diverged, $((failed_before + 1)) failed, 0 pending"
+grep -q "^$expected" forged.txt || fail "status does not count the journal's failed cell: $(grep '^cells' forged.txt)"
+grep -q "^journal: cell $done_cell: the journal says failed, the file done" forged.txt || fail "the disagreement is not shown"
+"$bin" status s.h5 --format json | /usr/bin/python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j["counts"]["failed"] == '$((failed_before + 1))' and j["journal"]["records_of_no_cell"] == 3, j
+assert j["journal"]["disagreements_with_file"] == ["cell '$done_cell': the journal says failed, the file done"], j' ||
+  fail "status --format json on forged journal lines"
+code=0; mpirun -np 3 "$bin" run "$smoke" --store s.h5 --quiet || code=$?
+[[ $code -eq 1 ]] || fail "run with a journaled failed cell: exit $code, expected 1 (failed cells remain)"
+sweep 3 s.h5 --retry-failed || fail "--retry-failed exited $?"
+"$bin" status s.h5 > retried.txt
+diff <(grep "^cells" before.txt) <(grep "^cells" retried.txt) > /dev/null || fail "after --retry-failed: $(grep '^cells' retried.txt)"
+grep -q "the journal says" retried.txt && fail "journal and file still disagree after --retry-failed"
+same_results s.keep.h5 s.h5 || fail "the retried cell differs from its first run"
+echo "ok: forged journal records are ignored by status as by run; a journaled failure counts and is retried"
