@@ -256,9 +256,41 @@ double sigma_min_shifted(const Eigen::MatrixXd& a, cplx z) {
   return Eigen::JacobiSVD<Eigen::MatrixXcd>(shifted).singularValues().minCoeff();
 }
 
-Spectrum analyse_spectrum(const Eigen::MatrixXd& a) {
+double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int* step, double* relative_error) {
+  const long n = a.rows();
+  double growth = norm, bound = static_cast<double>(n) * kUnitRoundoff;
+  int at = 1;
+  Eigen::MatrixXd power = a, gram(n, n);
+  double norm_power = norm;  // ||a||^k
+  for (int k = 2; k <= horizon && std::isfinite(growth); ++k) {
+    power = (a * power).eval();
+    norm_power *= norm;
+    double value = kInf;
+    if (power.allFinite()) {
+      // Scaled by a power of two (exact) near its largest entry, so that the Gram matrix does
+      // not overflow (or underflow) where the power itself does not.
+      const double largest = power.cwiseAbs().maxCoeff();
+      const int shift = largest > 0 ? std::ilogb(largest) : 0;
+      gram.noalias() = std::ldexp(1.0, -shift) * power.transpose() * (std::ldexp(1.0, -shift) * power);
+      const double top =
+          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gram, Eigen::EigenvaluesOnly).eigenvalues()[n - 1];
+      value = std::ldexp(std::sqrt(std::max(top, 0.0)), shift);
+    }
+    if (value > growth) {
+      growth = value;
+      at = k;
+      bound = static_cast<double>(k) * static_cast<double>(n) * kUnitRoundoff * norm_power / value;
+    }
+  }
+  if (step) *step = at;
+  if (relative_error) *relative_error = std::isfinite(growth) ? bound : kNaN;
+  return growth;
+}
+
+Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   const long n = a.rows();
   Spectrum s;
+  s.transient_growth = s.transient_growth_error = kNaN;
   s.eigenvalues = Eigen::VectorXcd::Constant(n, cplx(kNaN, kNaN));
   s.condition = Eigen::VectorXd::Constant(n, kNaN);
   s.norm = s.sigma_min = s.log_abs_det = kNaN;
@@ -281,6 +313,8 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a) {
   for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
     s.pseudospectral_radius[e] =
         radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);
+  s.transient_growth = transient_growth(a, std::max(horizon, 1), s.norm, &s.transient_growth_step,
+                                        &s.transient_growth_error);
   return s;
 }
 

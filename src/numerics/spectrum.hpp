@@ -12,7 +12,11 @@
 //   - log|det J|, only where it is determined (sigma_min well above rounding), else NaN;
 //   - epsilon-pseudospectral radii rho_eps = max{|z| : sigma_min(z I - J) <= eps} at
 //     eps = kPseudospectralEpsilons[k] * ||J||_2: whether max|lambda| survives a perturbation
-//     of that relative size. docs/numerics.md ("Conditioning of the spectra") explains each.
+//     of that relative size;
+//   - the transient growth max_{1<=k<=K} ||J^k||_2 over the rollout horizon K (in applications
+//     of the map), and the k that attains it: what a perturbation can grow to before the
+//     eigenvalues' asymptotics take over. docs/numerics.md ("Conditioning of the spectra")
+//     explains each.
 #include <array>
 #include <complex>
 
@@ -37,13 +41,27 @@ struct Spectrum {
   double sigma_min = 0;          // smallest singular value
   double log_abs_det = 0;        // sum log sigma_i when determined (kLogDetTolerance), else NaN
   std::array<double, kPseudospectralEpsilons.size()> pseudospectral_radius{};
+  double transient_growth = 0;   // max_{1<=k<=horizon} ||J^k||_2 (norm when horizon = 1)
+  int transient_growth_step = 0; // the k attaining it (the first one on ties)
+  // Relative error bound of transient_growth from forming the powers in floating point:
+  // sum_{j<k} ||J||^j ||J^(k-j)|| n u / ||J^k|| <= k n u ||J||^k / ||J^k|| at the attaining k.
+  double transient_growth_error = 0;
 };
 
 // Eigenvalues only, sorted as Spectrum::eigenvalues (NaN if the solver failed).
 Eigen::VectorXcd sorted_eigenvalues(const Eigen::MatrixXd& a);
 
-// Everything above. The eigenvalues are bitwise those of sorted_eigenvalues(a). O(n^3).
-Spectrum analyse_spectrum(const Eigen::MatrixXd& a);
+// Everything above; `horizon` (>= 1) is K of the transient growth. The eigenvalues are bitwise
+// those of sorted_eigenvalues(a). O(n^3) plus O(K n^3) for the growth.
+Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon = 1);
+
+// max_{1<=k<=horizon} ||a^k||_2 with its k (`step`) and the error bound described at
+// Spectrum::transient_growth_error; `norm` is ||a||_2 (k = 1, from the caller's SVD). The powers
+// are formed by multiplication and each ||a^k||_2 is sqrt(lambda_max((a^k)^T a^k)) from a dense
+// symmetric eigensolver: exact to rounding, with no iteration to converge. inf once a power
+// overflows.
+double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int* step = nullptr,
+                        double* relative_error = nullptr);
 
 // eps-pseudospectral radius of `a` (absolute eps > 0) by radial search: from each of the
 // eigenvalues with the largest first-order estimate |lambda_i| + kappa_i * eps, the first point

@@ -46,36 +46,43 @@ bool unpack(const std::vector<double>& v, long n, long columns, TruthTrajectory&
 // A spectrum in the truth cache: eigenvalues (re, im), condition numbers, then the scalars.
 std::vector<double> pack(const Spectrum& s) {
   const long n = s.eigenvalues.size();
-  std::vector<double> v(reinterpret_cast<const double*>(s.eigenvalues.data()),
-                        reinterpret_cast<const double*>(s.eigenvalues.data()) + 2 * n);
+  std::vector<double> v;
+  v.reserve(static_cast<size_t>(3 * n) + 7 + kPseudospectralEpsilons.size());
+  for (long i = 0; i < n; ++i) v.insert(v.end(), {s.eigenvalues[i].real(), s.eigenvalues[i].imag()});
   v.insert(v.end(), s.condition.data(), s.condition.data() + n);
   v.insert(v.end(), {s.norm, s.sigma_min, s.log_abs_det, static_cast<double>(s.rounding_set)});
   v.insert(v.end(), s.pseudospectral_radius.begin(), s.pseudospectral_radius.end());
+  v.insert(v.end(), {s.transient_growth, static_cast<double>(s.transient_growth_step), s.transient_growth_error});
   return v;
 }
 
 bool unpack(const std::vector<double>& v, long n, Spectrum& s) {
-  constexpr size_t scalars = 4 + kPseudospectralEpsilons.size();
+  constexpr size_t scalars = 7 + kPseudospectralEpsilons.size();
   if (v.size() != static_cast<size_t>(3 * n) + scalars) return false;
-  s.eigenvalues = Eigen::Map<const Eigen::VectorXcd>(reinterpret_cast<const std::complex<double>*>(v.data()), n);
+  s.eigenvalues.resize(n);
+  for (long i = 0; i < n; ++i) s.eigenvalues[i] = {v[static_cast<size_t>(2 * i)], v[static_cast<size_t>(2 * i + 1)]};
   s.condition = Eigen::Map<const Vector>(v.data() + 2 * n, n);
   const double* tail = v.data() + 3 * n;
   s.norm = tail[0];
   s.sigma_min = tail[1];
   s.log_abs_det = tail[2];
   s.rounding_set = static_cast<int>(tail[3]);
-  std::copy(tail + 4, tail + scalars, s.pseudospectral_radius.begin());
+  std::copy(tail + 4, tail + 4 + kPseudospectralEpsilons.size(), s.pseudospectral_radius.begin());
+  const double* growth = tail + 4 + kPseudospectralEpsilons.size();
+  s.transient_growth = growth[0];
+  s.transient_growth_step = static_cast<int>(growth[1]);
+  s.transient_growth_error = growth[2];
   return true;
 }
 
 // The truth map's spectrum at one state of a test IC's truth, from the cache when a cell of the
 // sweep computed it already.
 Spectrum truth_spectrum(TruthCache* cache, const std::string& key, const SplitTerms& map, const Vector& state,
-                        double dt, int substeps, int map_steps, const Cancellation& cancel) {
+                        double dt, int substeps, int map_steps, int horizon, const Cancellation& cancel) {
   Spectrum s;
   if (cache)
     if (const auto kept = cache->find(key); kept && unpack(*kept, state.size(), s)) return s;
-  s = analyse_spectrum(terms_flow_jacobian(map.stages, state, dt, substeps, map_steps, cancel, map.stepping));
+  s = analyse_spectrum(terms_flow_jacobian(map.stages, state, dt, substeps, map_steps, cancel, map.stepping), horizon);
   if (cache) cache->keep(key, pack(s));
   return s;
 }
@@ -90,6 +97,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
   r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
   r.jacobian_map_steps = spec.jacobian_map_steps();
   const int states = static_cast<int>(r.jacobian_states.size());
+  const int horizon = spec.growth_horizon();  // the known terms alone get horizon 1: their norm
   r.model.reset(n, tests, states, true);
   r.truth.reset(n, tests, states, true);
   r.known_only.reset(n, tests, states, false);
@@ -108,21 +116,23 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
       const Vector truth_state = truths[t].col(idx);
-      // "spectrum = 2": entries hold the conditioning too (entries of 1 held eigenvalues only).
+      // "spectrum = 3": entries hold the conditioning and the transient growth over `horizon`
+      // maps (entries of 1 held eigenvalues only, of 2 no growth).
       const std::string key = truth_keys[static_cast<size_t>(t)] + "jacobian state = " + std::to_string(idx) +
                               "\nsubsteps = " + std::to_string(r.substeps_truth) +
                               "\nmap_steps = " + std::to_string(r.jacobian_map_steps) + "\n" +
                               (map_stepper == "rk4" ? std::string() : "stepper = " + map_stepper + "\n") +
-                              "spectrum = 2\n";
+                              "spectrum = 3\nhorizon = " + std::to_string(horizon) + "\n";
       r.truth.set(t, s, states,
                   truth_spectrum(cache, key, truth_map, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps,
-                                 cancel));
+                                 horizon, cancel));
 
       const Vector model_state = rollouts[t].states.col(idx);
       if (!model_state.allFinite()) continue;  // the rollout blew up before this state
       r.model.set(t, s, states,
                   analyse_spectrum(model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model,
-                                                       r.jacobian_map_steps, cancel, stepper)));
+                                                       r.jacobian_map_steps, cancel, stepper),
+                                   horizon));
       r.known_only.set(t, s, states,
                        model.known().linear()
                            ? linear_known
@@ -155,6 +165,7 @@ void MapSpectra::reset(long n, long tests, long states, bool with_eigenvalues) {
   eigenvalues = with_eigenvalues ? Eigen::MatrixXcd::Constant(n, tests * states, nan_c) : Eigen::MatrixXcd();
   condition = with_eigenvalues ? Matrix::Constant(n, tests * states, kNaN) : Matrix();
   radius = log_abs_det = norm = sigma_min = rounding_set = Matrix::Constant(tests, states, kNaN);
+  transient_growth = transient_growth_step = transient_growth_error = Matrix::Constant(tests, states, kNaN);
   for (Matrix& m : pseudospectral_radius) m = Matrix::Constant(tests, states, kNaN);
 }
 
@@ -169,6 +180,9 @@ void MapSpectra::set(long test, long state, long states, const Spectrum& s) {
   sigma_min(test, state) = s.sigma_min;
   rounding_set(test, state) = s.rounding_set;
   for (size_t e = 0; e < pseudospectral_radius.size(); ++e) pseudospectral_radius[e](test, state) = s.pseudospectral_radius[e];
+  transient_growth(test, state) = s.transient_growth;
+  transient_growth_step(test, state) = s.transient_growth_step;
+  transient_growth_error(test, state) = s.transient_growth_error;
 }
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {

@@ -29,6 +29,9 @@ struct MapSpectra {
   Matrix norm, sigma_min;        // ||J||_2 and the smallest singular value
   Matrix rounding_set;           // eigenvalues whose position rounding can set (a count)
   std::array<Matrix, kPseudospectralEpsilons.size()> pseudospectral_radius;  // per kPseudospectralEpsilons
+  // max_{k <= horizon} ||J^k||_2, the k attaining it, and its relative error bound (model and
+  // truth; horizon 1, so the norm, for the known terms alone)
+  Matrix transient_growth, transient_growth_step, transient_growth_error;
 
   void reset(long n, long tests, long states, bool with_eigenvalues);
   void set(long test, long state, long states, const Spectrum& s);

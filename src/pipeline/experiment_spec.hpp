@@ -100,6 +100,8 @@ struct ExperimentSpec {
   bool one_shot() const { return training.mode == TrainingMode::one_shot; }
   // Output steps an analysed Jacobian spans: one-shot u(0) -> u(T), else one step.
   int jacobian_map_steps() const { return one_shot() ? steps : 1; }
+  // Applications of that map that span the rollout (K of the transient growth max_k ||J^k||_2).
+  int growth_horizon() const { return steps / jacobian_map_steps(); }
 };
 
 }  // namespace npde

@@ -26,8 +26,9 @@ constexpr int kResultsVersion = 5;
 // a column per dotted grid axis; 6: dimension labels,
 // test-IC scales, group attributes, integer columns as integers, results/<g>/recorded; 7: closure
 // fits, closure/fit/*; 8: the spectra's conditioning: jacobian/*/eigenvalue_condition, norm,
-// sigma_min, rounding_set, pseudospectral_radius). A newer layout than this binary's is refused.
-constexpr int kSchemaVersion = 8;
+// sigma_min, rounding_set, pseudospectral_radius; 9: transient growth, jacobian/*/transient_growth,
+// transient_growth_step, transient_growth_error). A newer layout than this binary's is refused.
+constexpr int kSchemaVersion = 9;
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

@@ -54,6 +54,17 @@ ResultValue eigenvalues(const ExperimentSpec& s, const ExperimentResult& r, cons
                   ev.data(), static_cast<size_t>(ev.size()));
 }
 
+// A per-state count (rounding_set, transient_growth_step) as int32, -1 where not analysed (NaN).
+ResultValue counts_of(const Matrix& m) {
+  std::vector<int> v(static_cast<size_t>(m.size()));
+  for (long i = 0; i < m.rows(); ++i)
+    for (long j = 0; j < m.cols(); ++j) {
+      const double x = m(i, j);
+      v[static_cast<size_t>(i * m.cols() + j)] = std::isnan(x) ? -1 : static_cast<int>(x);
+    }
+  return value_of({static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())}, v.data(), v.size());
+}
+
 // The datasets of one analysed map's spectra (pipeline/experiment.hpp, MapSpectra): `map` is
 // "model", "truth" or "known_only", `metric` the prefix of its query metrics ("" for the model).
 template <MapSpectra ExperimentResult::*M>
@@ -117,16 +128,7 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
   d.push_back({"jacobian/" + map + "/rounding_set", Type::i32, {"test_ic", "state"},
                "eigenvalues of the " + what + " Jacobian whose position rounding can set: kappa n u > 1e-6 "
                "(docs/numerics.md, Conditioning of the spectra); -1 where not analysed",
-               "eigenvalues", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) {
-                 const Matrix& m = (r.*M).rounding_set;
-                 std::vector<int> v(static_cast<size_t>(m.size()));
-                 for (long i = 0; i < m.rows(); ++i)
-                   for (long j = 0; j < m.cols(); ++j) {
-                     const double x = m(i, j);
-                     v[static_cast<size_t>(i * m.cols() + j)] = std::isnan(x) ? -1 : static_cast<int>(x);
-                   }
-                 return value_of({static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())}, v.data(), v.size());
-               },
+               "eigenvalues", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return counts_of((r.*M).rounding_set); },
                {{metric + "rounding_set", "largest count of rounding-set eigenvalues over the analysed states",
                  MetricRead::worst_state, OverTestIcs::worst}}});
   std::vector<QueryMetric> pseudo;
@@ -156,6 +158,28 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
                                  v.data(), v.size());
                },
                pseudo});
+  if (!has_eigenvalues) return;  // the known terms alone: horizon 1, their norm above
+  d.push_back({"jacobian/" + map + "/transient_growth", Type::f64, {"test_ic", "state"},
+               "transient growth max_k ||J^k||_2 of the " + what + " Jacobian for k = 1 .. K, K the applications "
+               "of the map that span the rollout (steps for a one-step map, 1 for a one-shot map): how far a "
+               "perturbation can grow on the way even when every |lambda| < 1; inf where a power overflows",
+               "1", true, per_state,
+               [](const ExperimentSpec&, const ExperimentResult& r) {
+                 return per_state_of<M>(&MapSpectra::transient_growth, r);
+               },
+               {{metric + "max_transient_growth",
+                 "largest transient growth max_k ||J^k||_2 (k up to the rollout horizon) of the " + what +
+                     " Jacobian over the analysed states",
+                 MetricRead::worst_state, OverTestIcs::worst}}});
+  d.push_back({"jacobian/" + map + "/transient_growth_step", Type::i32, {"test_ic", "state"},
+               "the k of transient_growth (the first on ties); -1 where not analysed", "applications of the map", true,
+               per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return counts_of((r.*M).transient_growth_step); }});
+  d.push_back({"jacobian/" + map + "/transient_growth_error", Type::f64, {"test_ic", "state"},
+               "relative error bound of transient_growth from forming the powers in floating point, "
+               "k n u ||J||_2^k / ||J^k||_2 at the attaining k (u = 2^-53)",
+               "1", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) {
+                 return per_state_of<M>(&MapSpectra::transient_growth_error, r);
+               }});
 }
 
 std::vector<ResultDataset> make() {

@@ -183,3 +183,62 @@ TEST_CASE("spectrum: the radial search against a dense grid on non-normal matric
     }
   }
 }
+
+TEST_CASE("spectrum: transient growth of normal matrices is max(rho, rho^K)", "[spectrum]") {
+  // Q diag(d) Q^T with Q orthogonal: ||J^k||_2 = rho^k exactly.
+  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(random_matrix(12, 7)).householderQ();
+  for (double rho : {0.8, 1.0, 1.05}) {
+    Eigen::VectorXd d = Eigen::VectorXd::LinSpaced(12, -0.5, 0.7);
+    d[3] = rho;
+    const Eigen::MatrixXd a = q * d.asDiagonal() * q.transpose();
+    const Spectrum s = analyse_spectrum(a, 20);
+    const double expected = rho > 1 ? std::pow(rho, 20) : rho;
+    CHECK(s.transient_growth == Approx(expected).epsilon(1e-12));
+    CHECK(s.transient_growth_step == (rho > 1 ? 20 : 1));
+    CHECK(s.transient_growth_error < 1e-12);
+  }
+}
+
+TEST_CASE("spectrum: transient growth of a 2x2 non-normal matrix matches its closed form", "[spectrum]") {
+  // J = [[a, b], [0, a]]: J^k = [[a^k, k a^(k-1) b], [0, a^k]], whose largest singular value is
+  // (sqrt(q^2 + 4 p^2) + |q|) / 2 with p = a^k, q = k a^(k-1) b. |lambda| < 1, yet the powers
+  // grow to about 24 before they decay: eigenvalues do not see it.
+  const double a = 0.9, b = 3.0;
+  Eigen::Matrix2d j;
+  j << a, b, 0, a;
+  double best = 0;
+  int at = 0;
+  for (int k = 1; k <= 40; ++k) {
+    const double p = std::pow(a, k), q = k * std::pow(a, k - 1) * b;
+    const double sigma = (std::sqrt(q * q + 4 * p * p) + std::abs(q)) / 2;
+    if (sigma > best) best = sigma, at = k;
+  }
+  const Spectrum s = analyse_spectrum(j, 40);
+  CHECK(std::abs(s.eigenvalues[0]) < 1);
+  CHECK(best > 20);
+  CHECK(s.transient_growth == Approx(best).epsilon(1e-13));
+  CHECK(s.transient_growth_step == at);
+  // horizon 1: the norm itself, bitwise
+  const Spectrum one = analyse_spectrum(j, 1);
+  CHECK(one.transient_growth == one.norm);
+  CHECK(one.transient_growth_step == 1);
+}
+
+TEST_CASE("spectrum: transient growth of a nilpotent Jordan block stops at its index", "[spectrum]") {
+  // N^k (shift by k) has norm 1 for k < n and is 0 from k = n: the growth is 1, at k = 1.
+  const Spectrum s = analyse_spectrum(jordan(6, 0.0), 10);
+  CHECK(s.transient_growth == Approx(1.0).epsilon(1e-14));
+  CHECK(s.transient_growth_step == 1);
+  // 2 N: ||(2N)^k|| = 2^k up to k = 5, so the growth is 32 at k = 5.
+  int step = 0;
+  CHECK(transient_growth(2 * jordan(6, 0.0), 10, 2.0, &step) == Approx(32.0).epsilon(1e-14));
+  CHECK(step == 5);
+}
+
+TEST_CASE("spectrum: transient growth is inf once a power overflows", "[spectrum]") {
+  const Eigen::MatrixXd a = 1e120 * Eigen::MatrixXd::Identity(3, 3);
+  const Spectrum s = analyse_spectrum(a, 4);
+  CHECK(std::isinf(s.transient_growth));
+  CHECK(s.transient_growth_step == 3);
+  CHECK(std::isnan(s.transient_growth_error));
+}
