@@ -256,30 +256,84 @@ double sigma_min_shifted(const Eigen::MatrixXd& a, cplx z) {
   return Eigen::JacobiSVD<Eigen::MatrixXcd>(shifted).singularValues().minCoeff();
 }
 
+namespace {
+
+// ||p||_2 for a finite p: the square root of the largest eigenvalue of p^T p from a dense
+// symmetric eigensolver, after scaling p by a power of two (exact) near its largest entry so
+// that the Gram matrix does not overflow or underflow where p itself does not.
+double two_norm(const Eigen::MatrixXd& p, Eigen::MatrixXd& gram) {
+  const double largest = p.cwiseAbs().maxCoeff();
+  const int shift = largest > 0 ? std::ilogb(largest) : 0;
+  gram.noalias() = std::ldexp(1.0, -shift) * p.transpose() * (std::ldexp(1.0, -shift) * p);
+  const double top =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gram, Eigen::EigenvaluesOnly).eigenvalues()[p.rows() - 1];
+  return std::ldexp(std::sqrt(std::max(top, 0.0)), shift);
+}
+
+// ||p||_F with the same scaling: an upper bound on ||p||_2.
+double frobenius(const Eigen::MatrixXd& p) {
+  const double largest = p.cwiseAbs().maxCoeff();
+  const int shift = largest > 0 ? std::ilogb(largest) : 0;
+  return std::ldexp((std::ldexp(1.0, -shift) * p).norm(), shift);
+}
+
+}  // namespace
+
 double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int* step, double* relative_error) {
   const long n = a.rows();
+  // Every power's exact 2-norm would cost a Gram matrix and a symmetric eigensolve each. Instead
+  // each ||a^k||_2 is bounded from above (Frobenius) and the maximum from below (||a^k v|| for a
+  // vector refined by one step of power iteration per k); the exact solve runs only for the k
+  // whose upper bound reaches that lower bound, since no other k can attain the maximum. The
+  // result is the one solving for every k would give; for growing powers (nearly rank one) only
+  // the last few k are solved. The powers are kept for the second pass while they take at most
+  // kKeptPowersBytes, and formed again otherwise.
+  constexpr double kKeptPowersBytes = 64e6;
+  const bool keep = static_cast<double>(horizon) * static_cast<double>(n * n) * 8 <= kKeptPowersBytes;
+  std::vector<Eigen::MatrixXd> kept;
+  std::vector<double> upper{norm};
+  Eigen::VectorXd v = Eigen::VectorXd::Ones(n) / std::sqrt(static_cast<double>(n));
+  double lower = norm;
+  int overflow = 0;  // the first k whose power is not finite
+  Eigen::MatrixXd power = a, next(n, n);
+  if (keep) kept.push_back(a);
+  for (int k = 2; k <= horizon; ++k) {
+    next.noalias() = a * power;
+    power.swap(next);
+    if (!power.allFinite()) {
+      overflow = k;
+      break;
+    }
+    upper.push_back(frobenius(power) * (1 + 1e-12));  // a margin for the rounding of both norms
+    const Eigen::VectorXd w = power.transpose() * (power * v);
+    if (const double length = w.norm(); length > 0 && std::isfinite(length)) v = w / length;
+    lower = std::max(lower, (power * v).norm());
+    if (keep) kept.push_back(power);
+  }
   double growth = norm, bound = static_cast<double>(n) * kUnitRoundoff;
   int at = 1;
-  Eigen::MatrixXd power = a, gram(n, n);
-  double norm_power = norm;  // ||a||^k
-  for (int k = 2; k <= horizon && std::isfinite(growth); ++k) {
-    power = (a * power).eval();
-    norm_power *= norm;
-    double value = kInf;
-    if (power.allFinite()) {
-      // Scaled by a power of two (exact) near its largest entry, so that the Gram matrix does
-      // not overflow (or underflow) where the power itself does not.
-      const double largest = power.cwiseAbs().maxCoeff();
-      const int shift = largest > 0 ? std::ilogb(largest) : 0;
-      gram.noalias() = std::ldexp(1.0, -shift) * power.transpose() * (std::ldexp(1.0, -shift) * power);
-      const double top =
-          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gram, Eigen::EigenvaluesOnly).eigenvalues()[n - 1];
-      value = std::ldexp(std::sqrt(std::max(top, 0.0)), shift);
+  if (overflow) {
+    growth = kInf;
+    at = overflow;
+  } else {
+    Eigen::MatrixXd gram(n, n);
+    power = a;
+    for (int k = 2; k <= horizon; ++k) {
+      if (!keep) {
+        next.noalias() = a * power;
+        power.swap(next);
+      }
+      if (upper[static_cast<size_t>(k - 1)] < std::max(growth, lower)) continue;  // cannot be the maximum
+      const double value = two_norm(keep ? kept[static_cast<size_t>(k - 1)] : power, gram);
+      if (value > growth) {
+        growth = value;
+        at = k;
+      }
     }
-    if (value > growth) {
-      growth = value;
-      at = k;
-      bound = static_cast<double>(k) * static_cast<double>(n) * kUnitRoundoff * norm_power / value;
+    if (at > 1) {
+      double norm_power = norm;  // ||a||^k, formed as the bound's derivation forms it
+      for (int k = 2; k <= at; ++k) norm_power *= norm;
+      bound = static_cast<double>(at) * static_cast<double>(n) * kUnitRoundoff * norm_power / growth;
     }
   }
   if (step) *step = at;

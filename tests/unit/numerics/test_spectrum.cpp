@@ -194,7 +194,7 @@ TEST_CASE("spectrum: transient growth of normal matrices is max(rho, rho^K)", "[
     const Spectrum s = analyse_spectrum(a, 20);
     const double expected = rho > 1 ? std::pow(rho, 20) : rho;
     CHECK(s.transient_growth == Approx(expected).epsilon(1e-12));
-    CHECK(s.transient_growth_step == (rho > 1 ? 20 : 1));
+    if (rho != 1.0) CHECK(s.transient_growth_step == (rho > 1 ? 20 : 1));  // rho = 1: every k gives 1 to rounding
     CHECK(s.transient_growth_error < 1e-12);
   }
 }
@@ -202,7 +202,7 @@ TEST_CASE("spectrum: transient growth of normal matrices is max(rho, rho^K)", "[
 TEST_CASE("spectrum: transient growth of a 2x2 non-normal matrix matches its closed form", "[spectrum]") {
   // J = [[a, b], [0, a]]: J^k = [[a^k, k a^(k-1) b], [0, a^k]], whose largest singular value is
   // (sqrt(q^2 + 4 p^2) + |q|) / 2 with p = a^k, q = k a^(k-1) b. |lambda| < 1, yet the powers
-  // grow to about 24 before they decay: eigenvalues do not see it.
+  // grow to 11.6 (at k = 9) before they decay: eigenvalues do not see it.
   const double a = 0.9, b = 3.0;
   Eigen::Matrix2d j;
   j << a, b, 0, a;
@@ -215,7 +215,7 @@ TEST_CASE("spectrum: transient growth of a 2x2 non-normal matrix matches its clo
   }
   const Spectrum s = analyse_spectrum(j, 40);
   CHECK(std::abs(s.eigenvalues[0]) < 1);
-  CHECK(best > 20);
+  CHECK(best > 11);
   CHECK(s.transient_growth == Approx(best).epsilon(1e-13));
   CHECK(s.transient_growth_step == at);
   // horizon 1: the norm itself, bitwise
