@@ -4,7 +4,6 @@
 #include <ctime>
 #include <iostream>
 #include <map>
-#include <set>
 #include <sys/stat.h>
 
 #include "cli/args.hpp"
@@ -13,6 +12,7 @@
 #include "spec/canonical.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
+#include "store/resume.hpp"
 #include "store/store_reader.hpp"
 #include "store/sweep_store.hpp"
 
@@ -52,14 +52,9 @@ int status(int argc, char** argv) {
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&st.st_mtime));
     last_written = buf;
     try {
-      for (const JournalRecord& r : read_journal(paths.journal, c.sweep_hash, &ignored, &torn)) {
-        const bool ours =
-            r.id < static_cast<long>(c.cell_hashes.size()) && c.cell_hashes[static_cast<size_t>(r.id)] == r.hash;
-        if (ours)
-          committed[r.id] = r.status;
-        else
-          ++foreign;
-      }
+      committed = committed_cells(read_journal(paths.journal, c.sweep_hash, &ignored, &torn),
+                                  static_cast<long>(c.cell_hashes.size()),
+                                  [&](long id) { return c.cell_hashes[static_cast<size_t>(id)]; }, &foreign);
       journaled = static_cast<long>(committed.size());
     } catch (const std::exception& e) {
       journal_problem = e.what();
@@ -69,6 +64,9 @@ int status(int argc, char** argv) {
   // cells whose finished row in the file says otherwise than the journal.
   std::map<long, std::string> effective;
   std::vector<std::string> disagree;
+  std::map<std::string, long> counts;
+  long blown = 0;        // done cells with a test rollout that blew up: a result, not a cell failure
+  long not_in_file = 0;  // committed cells the file does not show yet
   for (const ExperimentRow& r : c.rows) {
     const std::string& in_file = r.keys.at("status");
     std::string s = in_file;
@@ -79,17 +77,11 @@ int status(int argc, char** argv) {
         disagree.push_back("cell " + std::to_string(r.id) + ": the journal says " + s + ", the file " + in_file);
     }
     effective[r.id] = s;
-  }
-  std::map<std::string, long> counts;
-  long blown = 0;  // done cells with a test rollout that blew up: a result, not a cell failure
-  for (const ExperimentRow& r : c.rows) {
-    const std::string& s = effective[r.id];
     ++counts[s];
     const auto b = r.metrics.find("rollout_blowups");
-    blown += s == "done" && r.keys.at("status") == "done" && b != r.metrics.end() && b->second > 0;
+    blown += s == "done" && in_file == "done" && b != r.metrics.end() && b->second > 0;
+    not_in_file += in_file == "pending" && committed.count(r.id);
   }
-  long not_in_file = 0;  // committed cells the file does not show yet
-  for (const ExperimentRow& r : c.rows) not_in_file += r.keys.at("status") == "pending" && committed.count(r.id);
   // The message of a cell the journal counts otherwise than the file shows says where it comes from.
   auto message_of = [&](const ExperimentRow& r) {
     const std::string& s = effective[r.id];

@@ -13,13 +13,23 @@
 
 namespace npde {
 
-std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, const std::vector<GridCell>& cells) {
+std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, long cells,
+                                           const std::function<std::string(long)>& hash_of, long* ignored) {
   std::map<long, CellStatus> committed;
+  long others = 0;
   for (const JournalRecord& r : records)
-    if (r.id >= 0 && r.id < static_cast<long>(cells.size()) &&
-        r.hash == content_hash(canonical_toml(cells[static_cast<size_t>(r.id)].spec)))
+    if (r.id >= 0 && r.id < cells && r.hash == hash_of(r.id))
       committed[r.id] = r.status;
+    else
+      ++others;
+  if (ignored) *ignored = others;
   return committed;
+}
+
+std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, const std::vector<GridCell>& cells) {
+  return committed_cells(records, static_cast<long>(cells.size()), [&](long id) {
+    return content_hash(canonical_toml(cells[static_cast<size_t>(id)].spec));
+  });
 }
 
 void ResumePlan::rerun(long id) {

@@ -5,6 +5,7 @@
 // layout, or replaced with --force), and which cells are committed, pending or to be
 // rewritten from their shards. Then take the lock and open the journal. Used by `run` on rank 0;
 // `repair` shares committed_cells.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -57,5 +58,9 @@ ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, c
 // The journal's records that belong to these cells (id in range, content hash of that cell),
 // the last record of a cell winning (a retried cell is journaled again).
 std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, const std::vector<GridCell>& cells);
+// The same for `cells` cells whose content hashes `hash_of(id)` gives (a reader takes them from
+// the store's /experiments/hash); `ignored` counts the records that name no cell.
+std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, long cells,
+                                           const std::function<std::string(long)>& hash_of, long* ignored = nullptr);
 
 }  // namespace npde
