@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       for (const std::string& name : split_list(argv[++i])) {
-        if (!is_time_stepper_name(name) || (!model && name != "rk4" && !is_exponential_stepper(name))) {
+        if (!is_time_stepper_name(name)) {
           std::fprintf(stderr, "npdesweep_bench: unknown stepper '%s' for %s\n", name.c_str(), argv[i - 1]);
           return 2;
         }
@@ -159,11 +159,11 @@ int main(int argc, char** argv) {
               "msub", "map_s", "roll_err", "model|l|", "d_truth|l|", "|logdet|");
   std::vector<ExperimentSpec> runs;
   for (const ExperimentSpec& job : specs)
-    for (const std::string& stepper : steppers.empty() ? std::vector<std::string>{job.integrator.model} : steppers)
-      for (const std::string& map : maps.empty() ? std::vector<std::string>{job.integrator.truth_map} : maps) {
+    for (const std::string& stepper : steppers.empty() ? std::vector<std::string>{job.integrator.model.name()} : steppers)
+      for (const std::string& map : maps.empty() ? std::vector<std::string>{job.integrator.truth_map.name()} : maps) {
         ExperimentSpec spec = job;
-        spec.integrator.model = stepper;
-        spec.integrator.truth_map = map;
+        spec.integrator.model = Stepper::named(stepper);
+        spec.integrator.truth_map = Stepper::named(map);
         runs.push_back(spec);
       }
   std::string first_of_job;
@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
     for (long t = 0; t < r.rollout_error.rows(); ++t) final_errors.push_back(r.rollout_error(t, r.rollout_error.cols() - 1));
     const bool analysed = r.truth.radius.size() > 0 && r.truth.radius.size() == first_truth_radius.size();
     std::printf("%-14s %-7s %-7s %6d %5d %9.4f %8.2f %5.1f%% %8.3f %8.3f %8.3f %8.3f %5d %7.3f %9.3g %9.4g %9.2g %9.2g\n",
-                spec.name.c_str(), spec.integrator.model.c_str(), truth_map_stepper(spec).c_str(), spec.training.epochs,
+                spec.name.c_str(), spec.integrator.model.name().c_str(), truth_map_stepper(spec).name().c_str(), spec.training.epochs,
                 r.substeps_model, epoch * 1e3, flops / epoch * 1e-9, 100.0 * flops / epoch * 1e-9 / peak,
                 r.truth_seconds, r.training_seconds, r.analysis_seconds, total, r.substeps_truth,
                 r.substeps_truth > 0 ? time_truth_map(spec, r.substeps_truth) : 0.0, median(final_errors),

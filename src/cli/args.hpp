@@ -9,15 +9,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "pipeline/kind_names.hpp"
 #include "spec/error.hpp"
 
 namespace npde::cli {
 
-// A wrong option or argument count; reported with a pointer to the command's --help.
-class UsageError : public Error {
- public:
-  explicit UsageError(const std::string& message) : Error(ErrorKind::input, message) {}
-};
+using npde::UsageError;  // spec/error.hpp
 
 class CommandLine {
  public:
@@ -37,6 +34,23 @@ class CommandLine {
     return app_.add_option(name, value, wrap(help))->type_name(what);
   }
   CLI::Option* flag(const std::string& name, bool& value, const std::string& help);
+  // An option whose value is one of a closed set E, spelled by kind_names<E>()
+  // (pipeline/experiment_spec.hpp): a wrong value is a UsageError naming the allowed ones.
+  template <class E>
+  CLI::Option* kind_option(const std::string& name, E& value, const std::string& help, const std::string& what) {
+    return app_
+        .add_option_function<std::string>(
+            name,
+            [&value, name](const std::string& text) {
+              try {
+                value = kind_from_name<E>(text);
+              } catch (const std::invalid_argument& e) {
+                throw UsageError(name + ": " + e.what());
+              }
+            },
+            wrap(help))
+        ->type_name(what);
+  }
 
   static std::string wrap(const std::string& text);
 

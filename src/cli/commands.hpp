@@ -7,14 +7,7 @@
 
 namespace npde::cli {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInterrupted = 3;
-// Stopped by a failure of the system, not of the input: `run` by an error outside the cells
-// (file system, MPI, a lost rank; what was committed is kept, rerunning resumes; batch scripts
-// requeue on it, not on 1), a reader (status, query, summarize) by an I/O error on its file.
-constexpr int kExitAborted = 4;
+// The exit codes (kExitOk .. kExitAborted) are spec/error.hpp's, with its table of error kinds.
 // Appended to the message of an I/O error (exit kExitAborted).
 constexpr const char* kIoErrorHint = " (an I/O error, not bad input: run again once the file system is back)";
 

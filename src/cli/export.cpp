@@ -13,6 +13,18 @@
 #include "store/query.hpp"
 
 namespace npde::cli {
+enum class ExportFormat { csv, jsonl };
+}
+namespace npde {
+template <>
+const std::vector<KindName<cli::ExportFormat>>& kind_names<cli::ExportFormat>() {
+  static const std::vector<KindName<cli::ExportFormat>> n = {{cli::ExportFormat::csv, "csv"},
+                                                             {cli::ExportFormat::jsonl, "jsonl"}};
+  return n;
+}
+}  // namespace npde
+
+namespace npde::cli {
 namespace {
 
 const char* kDescription = R"(Writes the experiments of a sweep store as a table on stdout, one row per experiment (with
@@ -53,13 +65,13 @@ std::string json_number_text(double v) {
 }  // namespace
 
 int export_store(int argc, char** argv) {
-  std::string store_file, format = "csv";
+  std::string store_file;
+  ExportFormat format = ExportFormat::csv;
   std::vector<std::string> wheres;
   bool per_test_ic = false, all = false;
   CommandLine cl("export", kDescription, kFooter);
   cl.positional("STORE.h5", store_file, "the sweep store");
-  cl.option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT")
-      ->check(CLI::IsMember({"csv", "jsonl"}));
+  cl.kind_option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT");
   cl.option("--where", wheres,
             "keep experiments meeting a condition on a key or metric, as in query (KEY=A,B KEY!=A KEY<X ...); "
             "repeat to require several",
@@ -71,13 +83,7 @@ int export_store(int argc, char** argv) {
   if (auto code = cl.parse(argc, argv)) return *code;
   std::vector<Condition> where;
   try {
-    for (const std::string& w : wheres) {
-      try {
-        where.push_back(parse_condition(w));
-      } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
-      }
-    }
+    for (const std::string& w : wheres) where.push_back(parse_condition(w));
   } catch (const UsageError& e) {
     return report_error("export", e, ErrorKind::input);
   }
@@ -101,7 +107,7 @@ int export_store(int argc, char** argv) {
   }
   for (const std::string& m : store.metric_names) columns.push_back({m, ""});
   Table table(columns);
-  const bool csv = format == "csv";
+  const bool csv = format == ExportFormat::csv;
   for (const ExperimentRow& r : store.rows) {
     const size_t units = per_test_ic ? store.test_ics.size() : 1;
     for (size_t t = 0; t < units; ++t) {

@@ -179,7 +179,7 @@ int query(int argc, char** argv) {
   cl.option("--where", wheres, "keep experiments meeting a condition (below); repeat to require several", "COND");
   cl.option("--group-by", group_by, "group by these keys (comma-separated)", "KEY,KEY");
   cl.option("--metric", q.metric, "the metric to aggregate (--list shows them; default rollout_error)", "NAME");
-  cl.option("--stat", q.stat, "the statistic: " + joined(query_stats()) + " (default mean)", "STAT");
+  cl.kind_option("--stat", q.stat, "the statistic: " + joined(names_of<Statistic>()) + " (default mean)", "STAT");
   cl.option("--versus", q.versus, "with --stat spearman: the metric to rank-correlate with; with --stat auc: the predictor", "NAME");
   cl.option("--threshold", q.threshold, "with --stat auc: --metric above X is a failure too (besides a rollout blow-up)", "X");
   cl.option("--compare", q.compare, "paired comparison of B against A: units equal in every other key, seed included", "KEY=A,B");
@@ -194,21 +194,16 @@ int query(int argc, char** argv) {
   if (auto code = cl.parse(argc, argv)) return *code;
   std::vector<std::string> pivot_by;  // --pivot: one matrix per value of these
   try {
-    for (const std::string& w : wheres) {
-      try {
-        q.where.push_back(parse_condition(w));
-      } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
-      }
-    }
+    for (const std::string& w : wheres) q.where.push_back(parse_condition(w));
     q.group_by = split(group_by, ',');
     if (!per.empty() && !pivot) throw UsageError("--per goes with --pivot (without it, use --group-by)");
     if ((desc || top >= 0) && sort.empty()) throw UsageError("--desc and --top go with --sort METRIC");
     if (!sort.empty() && (pivot || !q.group_by.empty()))
       throw UsageError("--sort lists experiments: it does not go with --group-by or --pivot");
-    const bool interval = q.stat == "mean_ci" || q.stat == "median_ci" || q.stat == "auc" || !q.compare.empty();
+    const bool interval = has_interval(q.stat) || !q.compare.empty();
     if (interval && pivot) throw UsageError("--pivot shows one number per cell: use --group-by for intervals and --compare");
-    if (!q.compare.empty() && q.stat != "mean" && q.stat != "mean_ci" && q.stat != "median_ci")
+    if (!q.compare.empty() && q.stat != Statistic::mean && q.stat != Statistic::mean_ci &&
+        q.stat != Statistic::median_ci)
       throw UsageError("--compare gives the paired difference with its interval: its --stat is mean_ci (the "
                        "default) or median_ci");
     if (pivot) {
@@ -239,7 +234,7 @@ int query(int argc, char** argv) {
     if (!sort.empty()) {
       check_conditions(store, q.where);
       if (std::find(store.metric_names.begin(), store.metric_names.end(), sort) == store.metric_names.end())
-        throw std::invalid_argument("unknown metric '" + sort + "' for --sort; metrics: " + joined(store.metric_names));
+        throw UsageError("unknown metric '" + sort + "' for --sort; metrics: " + joined(store.metric_names));
       bool per_test = false;
       for (const Condition& c : q.where) per_test = per_test || c.key == "test_ic";
       return print_sorted(store, q, sort, desc, top, per_test, format);
@@ -249,16 +244,18 @@ int query(int argc, char** argv) {
     return report_error("query", e, ErrorKind::bad_file);
   }
 
-  std::string label = q.stat == "count"      ? "count"
-                      : q.stat == "spearman" ? "spearman(" + q.metric + "," + q.versus + ")"
-                      : q.stat == "auc"      ? "auc(" + q.versus + " predicts failure)"
-                                             : q.stat + "(" + q.metric + ")";
-  if (!q.compare.empty()) {
+  const std::string stat = name_of(q.stat);
+  std::string label = q.stat == Statistic::count      ? stat
+                      : q.stat == Statistic::spearman ? "spearman(" + q.metric + "," + q.versus + ")"
+                      : q.stat == Statistic::auc      ? "auc(" + q.versus + " predicts failure)"
+                                                      : stat + "(" + q.metric + ")";
+  if (!q.compare.empty()) {  // the paired difference's centre: its median with median_ci, else its mean
     const Comparison c = parse_comparison(q.compare);
-    label = "mean(" + q.metric + ": " + c.key + "=" + c.b + " minus " + c.key + "=" + c.a + ")";
+    label = std::string(name_of(q.stat == Statistic::median_ci ? Statistic::median : Statistic::mean)) + "(" + q.metric + ": " + c.key + "=" +
+            c.b + " minus " + c.key + "=" + c.a + ")";
   }
-  const bool interval = q.stat == "mean_ci" || q.stat == "median_ci" || q.stat == "auc" || !q.compare.empty();
-  const bool arg = q.stat == "argmin" || q.stat == "argmax";
+  const bool interval = has_interval(q.stat) || !q.compare.empty();
+  const bool arg = names_a_unit(q.stat);
   std::map<long, const ExperimentRow*> by_id;
   for (const ExperimentRow& r : store.rows) by_id[r.id] = &r;
   // argmin/argmax: the attaining experiment's keys that set it apart within its group.
@@ -320,7 +317,7 @@ int query(int argc, char** argv) {
           for (const auto& i : infers) row.push_back(json_number(value(t, i)));
           values.push_back(row);
         }
-        Json o = {{"metric", q.metric}, {"stat", q.stat}};
+        Json o = {{"metric", q.metric}, {"stat", stat}};
         for (size_t k = 0; k < np; ++k) o[pivot_by[k]] = per_values[k];
         o.update({{"aggregated_over", over}, {"rows", "train_stencil"}, {"columns", "infer_stencil"},
                   {"train_stencil", trains}, {"infer_stencil", infers}, {"values", values}});
@@ -356,7 +353,7 @@ int query(int argc, char** argv) {
   columns.push_back({"value", label});
   if (interval) columns.insert(columns.end(), {{"low", "95% low"}, {"high", "95% high"}});
   if (!q.compare.empty()) columns.insert(columns.end(), {{"share_greater", "share B>A"}, {"p_value", "Wilcoxon p"}});
-  if (q.stat == "auc") columns.push_back({"failures", ""});
+  if (q.stat == Statistic::auc) columns.push_back({"failures", ""});
   if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
   if (!q.compare.empty())
     columns.insert(columns.end(), {{"n", "pairs"}, {"n_value", "with both"}});
@@ -368,11 +365,11 @@ int query(int argc, char** argv) {
     table.row();
     for (const auto& k : g.key_values) table.text(k);
     if (wide && versus) table.text(q.versus);
-    if (wide) table.text(q.metric).text(q.stat);
+    if (wide) table.text(q.metric).text(stat);
     table.number(g.value);
     if (interval) table.number(g.low).number(g.high);
     if (!q.compare.empty()) table.number(g.share_greater).number(g.p_value);
-    if (q.stat == "auc") table.integer(g.failures);
+    if (q.stat == Statistic::auc) table.integer(g.failures);
     if (arg) {
       if (g.at >= 0)
         table.integer(g.at);

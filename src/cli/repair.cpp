@@ -67,15 +67,15 @@ int repair(int argc, char** argv) {
     bool rebuilt = false;
     try {
       const StoreIdentity identity = stored_identity(paths.file);
-      if (identity.sweep_hash != hash) throw h5::Error("hash mismatch");
+      if (identity.sweep_hash != hash) throw BadFileError("hash mismatch");
       if (identity.schema_version > kSchemaVersion)
         throw InputError(paths.file, 0, "schema_version",
                          "was written by a newer npdesweep (store schema " + std::to_string(identity.schema_version) +
                              ", this one writes " + std::to_string(kSchemaVersion) + "); repair it with that version");
       if (identity.schema_version < kSchemaVersion)
-        throw h5::Error("store schema " + std::to_string(identity.schema_version) + ", an older layout than " +
+        throw BadFileError("store schema " + std::to_string(identity.schema_version) + ", an older layout than " +
                         std::to_string(kSchemaVersion));
-    } catch (const h5::Error& e) {
+    } catch (const BadFileError& e) {
       std::printf("%s cannot be used (%s): recreating it\n", paths.file.c_str(), e.what());
       SweepStore::create(paths.file, store_cells_, canonical, hash, MPI_COMM_SELF);
       rebuilt = true;

@@ -244,8 +244,8 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv) {
   if (verdict.create) {
     try {
       SweepStore::create(paths.file, store_cells_, canonical, sweep_hash, world);
-    } catch (const std::exception& e) {  // on to run()'s abort; a rerun makes the file again
-      throw std::runtime_error("cannot create the store " + paths.file + ": " + e.what());
+    } catch (const Error& e) {  // on to run()'s abort; a rerun makes the file again
+      throw Error(e.kind(), "cannot create the store " + paths.file + ": " + e.what(), e.error_number());
     }
   }
   SweepStore store(paths.file, world);

@@ -126,7 +126,7 @@ int run_one(int argc, char** argv) {
     try {
       write_result_file(out, spec, canonical, hash, result);
       std::cout << "result file: " << out << "\n";
-    } catch (const std::exception& e) {  // h5::Error or posix::IoError (a full disk); OUT.h5 is untouched
+    } catch (const std::exception& e) {  // BadFileError or IoError (a full disk); OUT.h5 is untouched
       std::cerr << "npdesweep run-one: cannot write the result file " << out << ": " << e.what() << "\n";
       return kExitFailed;
     }

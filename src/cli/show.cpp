@@ -62,9 +62,7 @@ int show(int argc, char** argv) {
     cell = find_stored_cell(store_file, which);
     store = read_store(store_file, /*all=*/true);
     job = stored_job_text(store_file, cell);
-  } catch (const std::invalid_argument& e) {
-    return report_error("show", InputError(store_file, 0, "", e.what()), ErrorKind::input);
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // no such cell: 2, not a store: 2, an I/O error: 4
     return report_error("show", e, ErrorKind::bad_file);
   }
   const ExperimentRow* r = row_of(store, cell.id);
@@ -133,19 +131,14 @@ int extract(int argc, char** argv) {
   if (out.empty() && job_out.empty())
     return report_error("extract", UsageError("give --out FILE.h5, --job FILE.toml or both"), ErrorKind::input);
   try {
-    StoredCell cell;
-    try {
-      cell = find_stored_cell(store_file, which);
-    } catch (const std::invalid_argument& e) {
-      throw InputError(store_file, 0, "", e.what());
-    }
+    const StoredCell cell = find_stored_cell(store_file, which);
     const StorePaths paths(store_file);
     const std::string shard = paths.shard(cell.id, cell.hash);
     if (!out.empty()) {
       if (cell.status == 0)
         throw InputError(store_file, 0, "", "cell " + std::to_string(cell.id) + " has not run yet: it has no result");
       if (const std::string why = shard_problem(shard, cell.hash); !why.empty())
-        throw std::runtime_error("cell " + std::to_string(cell.id) + ": " + why + " (`npdesweep run` computes it again)");
+        throw BadFileError("cell " + std::to_string(cell.id) + ": " + why + " (`npdesweep run` computes it again)");
       posix::write_file_atomic(out, posix::read_file(shard));
     }
     if (!job_out.empty()) posix::write_file_atomic(job_out, stored_job_text(store_file, cell));

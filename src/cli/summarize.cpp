@@ -103,9 +103,10 @@ int summarize(int argc, char** argv) {
     try {
       h5::Object f = h5::open_file_read_only(files[0]);
       is_store = h5::exists(f.id(), "/experiments");
-    } catch (const h5::Error& e) {
-      if (e.kind() == ErrorKind::io) return report_error("summarize", e, ErrorKind::io);
+    } catch (const BadFileError&) {
       // not a store: the result-file path below gives the message
+    } catch (const IoError& e) {
+      return report_error("summarize", e, ErrorKind::io);
     }
     if (is_store) {
       try {
@@ -141,8 +142,9 @@ int summarize(int argc, char** argv) {
           .range(err.lo, err.hi, "{:.3g}")
           .range(model.lo, model.hi, "{:.3f}")
           .range(truth.lo, truth.hi, "{:.3f}");
-    } catch (const h5::Error& e) {
-      if (e.kind() == ErrorKind::io) return report_error("summarize", e, ErrorKind::io, path + ": ");
+    } catch (const IoError& e) {
+      return report_error("summarize", e, ErrorKind::io, path + ": ");
+    } catch (const BadFileError& e) {
       return report_error("summarize", Error(ErrorKind::bad_file, "not a run-one result file (" + std::string(e.what()) + ")"),
                           ErrorKind::bad_file, path + ": ");
     }

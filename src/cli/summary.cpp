@@ -20,8 +20,8 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
   os << "== " << spec.name << "  [" << hash << "]\n";
   os << "truth:  " << r.truth_formula << "\nmodel:  " << r.model_formula << "\n";
   os << "grid N=" << spec.pde.resolution << ", dt=" << spec.dt << ", steps=" << spec.steps << "; substeps model "
-     << r.substeps_model << " (" << spec.integrator.model << "), truth map " << r.substeps_truth << " ("
-     << truth_map_stepper(spec) << ")" << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
+     << r.substeps_model << " (" << spec.integrator.model.name() << "), truth map " << r.substeps_truth << " ("
+     << truth_map_stepper(spec).name() << ")" << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
      << "\n";
   os << "status: " << status_name(r.status) << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
   const auto& h = r.history;

@@ -7,21 +7,19 @@
 
 #include "cli/args.hpp"
 
+namespace npde {
+template <>
+const std::vector<KindName<cli::Format>>& kind_names<cli::Format>() {
+  static const std::vector<KindName<cli::Format>> n = {
+      {cli::Format::table, "table"}, {cli::Format::csv, "csv"}, {cli::Format::json, "json"}};
+  return n;
+}
+}  // namespace npde
+
 namespace npde::cli {
 
-Format format_from_name(const std::string& name) {
-  if (name == "table") return Format::table;
-  if (name == "csv") return Format::csv;
-  if (name == "json") return Format::json;
-  throw UsageError("--format must be table, csv or json, not '" + name + "'");
-}
-
 void add_format_option(CommandLine& cl, Format& format, const std::string& help) {
-  // The parser calls this with the value; a wrong one is a UsageError (exit 2) from parse().
-  cl.app()
-      .add_option_function<std::string>(
-          "--format", [&format](const std::string& name) { format = format_from_name(name); }, CommandLine::wrap(help))
-      ->type_name("FORMAT");
+  cl.kind_option("--format", format, help, "FORMAT");
 }
 
 Json json_number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }

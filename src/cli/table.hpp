@@ -10,14 +10,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/kind_names.hpp"
+
+namespace npde::cli {
+enum class Format;
+}
+namespace npde {
+template <>
+const std::vector<KindName<cli::Format>>& kind_names<cli::Format>();  // "table", "csv", "json"
+}
+
 namespace npde::cli {
 
 // JSON objects keep their keys in the order written (columns in table order).
 using Json = nlohmann::ordered_json;
 
 enum class Format { table, csv, json };
-// "table", "csv" or "json"; throws UsageError naming the allowed values otherwise.
-Format format_from_name(const std::string& name);
 
 // Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
 // `help` says what each format prints for this command.

@@ -36,8 +36,8 @@ KnownTerms KnownTerms::without_linear() const {
   return t;
 }
 
-SplitTerms split_for_stepper(const KnownTerms& terms, const std::string& stepper) {
-  if (!is_exponential_stepper(stepper)) return {terms, {stepper, std::nullopt}};
+SplitTerms split_for_stepper(const KnownTerms& terms, const Stepper& stepper) {
+  if (!stepper.exponential()) return {terms, {stepper, std::nullopt}};
   return {terms.without_linear(), {stepper, terms.linear_stencil()}};
 }
 

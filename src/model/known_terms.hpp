@@ -70,6 +70,6 @@ struct SplitTerms {
   KnownTerms stages;
   Stepping stepping;
 };
-SplitTerms split_for_stepper(const KnownTerms& terms, const std::string& stepper);
+SplitTerms split_for_stepper(const KnownTerms& terms, const Stepper& stepper);
 
 }  // namespace npde

@@ -53,7 +53,9 @@ const std::vector<ExponentialTable>& tables() {
                   {{}, {}, half_exp}},
                  {[](C z) { return std::exp(z) / 6.0; }, [](C z) { return std::exp(0.5 * z) / 3.0; },
                   [](C z) { return std::exp(0.5 * z) / 3.0; }, constant(1.0 / 6.0)},
-                 2.5});
+                 2.5,
+                 "",
+                 1.0});
     // Cox and Matthews (2002), eq. (26)-(29) with phi functions:
     //   a = e^(z/2) u + h/2 phi1(z/2) N(u),  b = e^(z/2) u + h/2 phi1(z/2) N(a),
     //   c = e^(z/2) a + h/2 phi1(z/2) (2 N(b) - N(u)),
@@ -72,7 +74,11 @@ const std::vector<ExponentialTable>& tables() {
                   [](C z) { return 2.0 * phi(2, z) - 4.0 * phi(3, z); },
                   [](C z) { return 2.0 * phi(2, z) - 4.0 * phi(3, z); },
                   [](C z) { return 4.0 * phi(3, z) - phi(2, z); }},
-                 2.5});
+                 2.5,
+                 "",
+                 // as a truth map it needs two to three times IF-RK4's substeps for the same
+                 // spectrum (docs/numerics.md, measured): 1/81 of the tolerance, three times
+                 1.0 / 81});
     return t;
   }();
   return all;

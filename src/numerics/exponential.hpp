@@ -46,6 +46,11 @@ struct ExponentialTable {
   // The substep rule (pipeline/substeps.hpp) keeps h times the bound on N's eigenvalues inside
   // this radius: with L = 0 both tables are RK4, whose stable half-disk has radius 2.5.
   double stable_radius = 2.5;
+  std::string label;                            // how result texts name it, when not by `name`
+  // As a truth map, its accuracy rule's tolerance is this share of an exponential map's
+  // (pipeline/substeps.hpp): 1/81 is three times the substeps, for a table that needs that many
+  // more for the same spectrum (measured, docs/numerics.md).
+  double map_tolerance_share = 1.0;
 
   int stages() const { return static_cast<int>(b.size()); }
 };
@@ -67,7 +72,6 @@ class ExponentialStepper {
 
   const ExponentialTable& table() const { return table_; }
   int size() const { return n_; }
-  double step_size() const { return h_; }
 
   // nonlinear(tape_index, y, k) writes k = N(y). Advances u in place by one step.
   template <class Rhs>

@@ -35,7 +35,7 @@ ButcherTable tsit5() {
   ButcherTable t{"tsit5", "Tsitouras 5(4), fixed step (6 stages; the FSAL stage is not needed)", 5, a, {},
                  {0.09646076681806523, 0.01, 0.4798896504144996, 1.379008574103742, -3.290069515436081,
                   2.324710524099774},
-                 1.0, {}, 0.45, 0.0};
+                 1.0, {}, 0.45, 0.0, ""};
   return with_c(t);
 }
 
@@ -51,16 +51,16 @@ std::vector<std::vector<double>> dopri5_rows() {
 const std::vector<ButcherTable>& tables() {
   static const std::vector<ButcherTable> all = [] {
     std::vector<ButcherTable> t;
-    t.push_back(with_c({"rk4", "classical Runge-Kutta, order 4", 4,
-                        {{}, {0.5}, {0.0, 0.5}, {0.0, 0.0, 1.0}}, {}, {1.0, 2.0, 2.0, 1.0}, 6.0, {}, 2.5, 0.0}));
+    t.push_back(with_c({"rk4", "classical RK4", 4, {{}, {0.5}, {0.0, 0.5}, {0.0, 0.0, 1.0}}, {}, {1.0, 2.0, 2.0, 1.0},
+                        6.0, {}, 2.5, 0.0, "RK4"}));
     t.push_back(with_c({"ssprk3", "strong-stability-preserving RK3 of Shu and Osher, order 3", 3,
-                        {{}, {1.0}, {0.25, 0.25}}, {}, {1.0, 1.0, 4.0}, 6.0, {}, 1.7, 0.0}));
+                        {{}, {1.0}, {0.25, 0.25}}, {}, {1.0, 1.0, 4.0}, 6.0, {}, 1.7, 0.0, ""}));
     t.push_back(with_c({"heun", "Heun's method (explicit trapezoid), order 2", 2, {{}, {1.0}}, {}, {1.0, 1.0}, 2.0, {},
-                        0.25, 1e-3}));
+                        0.25, 1e-3, ""}));
     t.push_back(tsit5());
     t.push_back(with_c({"dp5", "Dormand-Prince 5, fixed step (6 stages; the FSAL stage is not needed)", 5,
                         dopri5_rows(), {}, {35.0 / 384, 0.0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84},
-                        1.0, {}, 0.95, 0.0}));
+                        1.0, {}, 0.95, 0.0, ""}));
     return t;
   }();
   return all;
@@ -77,11 +77,6 @@ const std::vector<std::string>& stepper_names() {
   return names;
 }
 
-bool is_stepper_name(const std::string& name) {
-  const auto& n = stepper_names();
-  return std::find(n.begin(), n.end(), name) != n.end();
-}
-
 const ButcherTable& butcher_table(const std::string& name) {
   for (const ButcherTable& t : tables())
     if (t.name == name) return t;
@@ -95,7 +90,7 @@ const ButcherTable& dopri5_pair() {
     return with_c({"dopri5", "Dormand-Prince 5(4) with FSAL, adaptive", 5, a, {},
                    {35.0 / 384, 0.0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0.0}, 1.0,
                    {5179.0 / 57600, 0.0, 7571.0 / 16695, 393.0 / 640, -92097.0 / 339200, 187.0 / 2100, 1.0 / 40},
-                   0.95, 0.0});
+                   0.95, 0.0, ""});
   }();
   return t;
 }

@@ -35,14 +35,14 @@ struct ButcherTable {
   // for heun, whose region contains no part of the imaginary axis.
   double stable_radius = 0.0;
   double growth = 0.0;
+  std::string label;                   // how result texts name it, when not by `name` (RK4)
 
   int stages() const { return static_cast<int>(weights.size()); }
   double b(int s) const { return weights[static_cast<size_t>(s)] / denominator; }
 };
 
-// The steppers a job may name (integrator.model), in a fixed order.
+// The Runge-Kutta tables, in a fixed order (time_stepper_names() lists every stepper).
 const std::vector<std::string>& stepper_names();
-bool is_stepper_name(const std::string& name);
 // Throws std::invalid_argument for an unknown name.
 const ButcherTable& butcher_table(const std::string& name);
 // The Dormand-Prince 5(4) pair with its FSAL stage, for the adaptive truth integrator.

@@ -19,25 +19,50 @@ bool is_time_stepper_name(const std::string& name) {
   return std::find(n.begin(), n.end(), name) != n.end();
 }
 
-namespace {
-template <class Table>
-StepperInfo info_of(const Table& t) {
-  return {t.stages(), t.order, t.stable_radius, t.description};
-}
-}  // namespace
+Stepper::Stepper() : rk_(&npde::butcher_table("rk4")) {}
 
-StepperInfo stepper_info(const std::string& name) {
-  return is_exponential_stepper(name) ? info_of(exponential_table(name)) : info_of(butcher_table(name));
+Stepper Stepper::named(const std::string& name) {
+  Stepper s;
+  if (is_exponential_stepper(name)) {
+    s.rk_ = nullptr;
+    s.exp_ = &npde::exponential_table(name);
+  } else if (std::find(stepper_names().begin(), stepper_names().end(), name) != stepper_names().end()) {
+    s.rk_ = &npde::butcher_table(name);
+  } else {
+    std::string known;
+    for (const std::string& n : time_stepper_names()) known += (known.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("unknown stepper '" + name + "' (steppers: " + known + ")");
+  }
+  return s;
+}
+
+const std::string& Stepper::name() const { return rk_ ? rk_->name : exp_->name; }
+const std::string& Stepper::description() const { return rk_ ? rk_->description : exp_->description; }
+const std::string& Stepper::label() const {
+  const std::string& l = rk_ ? rk_->label : exp_->label;
+  return l.empty() ? name() : l;
+}
+int Stepper::stages() const { return rk_ ? rk_->stages() : exp_->stages(); }
+int Stepper::order() const { return rk_ ? rk_->order : exp_->order; }
+double Stepper::stable_radius() const { return rk_ ? rk_->stable_radius : exp_->stable_radius; }
+double Stepper::map_tolerance_share() const { return rk_ ? 1.0 : exp_->map_tolerance_share; }
+const ButcherTable& Stepper::butcher_table() const {
+  if (!rk_) throw std::logic_error(name() + " is not a Runge-Kutta table");
+  return *rk_;
+}
+const ExponentialTable& Stepper::exponential_table() const {
+  if (!exp_) throw std::logic_error(name() + " is not an exponential table");
+  return *exp_;
 }
 
 TimeStepper::TimeStepper(const Stepping& s, int n, double h, int directions) : h_(h) {
   if (s.exponential()) {
     const Stencil zero{"zero", 1, {0}, {0.0}};
-    exp_ = std::make_unique<ExponentialStepper>(exponential_table(s.stepper), s.linear ? *s.linear : zero, n, h,
+    exp_ = std::make_unique<ExponentialStepper>(s.stepper.exponential_table(), s.linear ? *s.linear : zero, n, h,
                                                 directions);
     return;
   }
-  rk_ = &butcher_table(s.stepper);
+  rk_ = &s.stepper.butcher_table();
   rk_work_ = std::make_unique<RkWorkspace>(*rk_, n, directions);
   rk_adjoint_ = std::make_unique<RkAdjointWorkspace>(*rk_, n);
 }

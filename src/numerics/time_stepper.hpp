@@ -18,24 +18,44 @@
 
 namespace npde {
 
-// The steppers a job may name, Runge-Kutta tables first, in a fixed order.
+// The steppers a job may name (integrator.model, integrator.truth, integrator.truth_map),
+// Runge-Kutta tables first, in a fixed order.
 const std::vector<std::string>& time_stepper_names();
 bool is_time_stepper_name(const std::string& name);
-// What the substep rule, the cost model and the result files need of a stepper, whichever its
-// kind: std::invalid_argument for an unknown name. (is_exponential_stepper: exponential.hpp.)
-struct StepperInfo {
-  int stages;            // right-hand-side evaluations per step
-  int order;
-  double stable_radius;  // what the substep rule divides by
-  std::string description;
-};
-StepperInfo stepper_info(const std::string& name);
 
-// A stepper's name and, for an exponential one, the linear operator it takes exactly (none: L = 0).
+// One stepper of the two registries, resolved once from its name: a small value (a pointer to
+// its table) that the spec holds and the pipeline passes along. Everything the substep rule, the
+// cost model, the result files and the steppers need of it is asked of it, whichever its kind.
+class Stepper {
+ public:
+  Stepper();  // rk4, the default
+  // std::invalid_argument naming the steppers there are for an unknown name.
+  static Stepper named(const std::string& name);
+
+  const std::string& name() const;
+  const std::string& description() const;  // in words, as result files describe it
+  const std::string& label() const;        // as result texts name it ("RK4", "ifrk4")
+  bool exponential() const { return exp_ != nullptr; }
+  int stages() const;                      // right-hand-side evaluations per step
+  int order() const;
+  double stable_radius() const;            // what the substep rule divides by
+  double map_tolerance_share() const;      // ExponentialTable::map_tolerance_share (1 for RK tables)
+  const ButcherTable& butcher_table() const;           // a Runge-Kutta stepper's
+  const ExponentialTable& exponential_table() const;   // an exponential stepper's
+
+  friend bool operator==(const Stepper& a, const Stepper& b) { return a.rk_ == b.rk_ && a.exp_ == b.exp_; }
+  friend bool operator!=(const Stepper& a, const Stepper& b) { return !(a == b); }
+
+ private:
+  const ButcherTable* rk_ = nullptr;
+  const ExponentialTable* exp_ = nullptr;
+};
+
+// A stepper and, for an exponential one, the linear operator it takes exactly (none: L = 0).
 struct Stepping {
-  std::string stepper = "rk4";
+  Stepper stepper;
   std::optional<Stencil> linear;
-  bool exponential() const { return is_exponential_stepper(stepper); }
+  bool exponential() const { return stepper.exponential(); }
 };
 
 // A stepper for one step size on N points, with room for `directions` tangent directions.

@@ -70,14 +70,14 @@ int planned_truth_jacobian_substeps(const ExperimentSpec& spec) {
 
 // An exponential stepper's stage adds an inverse and a forward real FFT (about 2.5 N log2 N
 // each) and its combinations of modes (about 8 flops per mode and term).
-double exponential_stage_flops(const std::string& stepper, double n) {
-  return is_exponential_stepper(stepper) ? 5.0 * n * std::log2(n) + 16.0 * (n / 2 + 1) : 0.0;
+double exponential_stage_flops(const Stepper& stepper, double n) {
+  return stepper.exponential() ? 5.0 * n * std::log2(n) + 16.0 * (n / 2 + 1) : 0.0;
 }
 
 // One step of the truth map per direction: its stepper's stages of the truth terms.
 double truth_map_stage_flops(const ExperimentSpec& spec) {
-  const std::string stepper = truth_map_stepper(spec);
-  return stepper_info(stepper).stages * (truth_flops(spec) + exponential_stage_flops(stepper, spec.pde.resolution));
+  const Stepper stepper = truth_map_stepper(spec);
+  return stepper.stages() * (truth_flops(spec) + exponential_stage_flops(stepper, spec.pde.resolution));
 }
 
 }  // namespace
@@ -98,7 +98,7 @@ int planned_substeps(const ExperimentSpec& spec) {
 double epoch_flops(const ExperimentSpec& spec, int substeps) {
   const StageFlops f = stage_flops(spec);
   const int steps = spec.one_shot() ? spec.steps : spec.training.transitions;
-  return static_cast<double>(stepper_info(spec.integrator.model).stages) * substeps * steps * (f.forward + f.backward);
+  return static_cast<double>(spec.integrator.model.stages()) * substeps * steps * (f.forward + f.backward);
 }
 
 double experiment_flops(const ExperimentSpec& spec) {
@@ -108,7 +108,7 @@ double experiment_flops(const ExperimentSpec& spec) {
   const double map_steps = spec.jacobian_map_steps();
   // tangents: N directions through every stage of the model's map (network and known terms),
   // of the known terms alone, and of the truth map at its own substep count
-  const double model_stages = stepper_info(spec.integrator.model).stages;
+  const double model_stages = spec.integrator.model.stages();
   const double per_direction = substeps * model_stages * (stage_flops(spec).forward + known_flops(spec)) +
                                planned_truth_jacobian_substeps(spec) * truth_map_stage_flops(spec);
   const double tangent = maps * map_steps * n * per_direction;
@@ -146,7 +146,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const Part parts[] = {
       // theta, gradient, Adam m and v, initial and final weights, workspaces; activations and
       // their adjoints for the stepper's stages of N states
-      {12 * parameters + 4.0 * stepper_info(spec.integrator.model).stages * n * hidden, "network.hidden", params_text},
+      {12 * parameters + 4.0 * spec.integrator.model.stages() * n * hidden, "network.hidden", params_text},
       {static_cast<double>(spec.training.epochs) * (updates + 1), "training.epochs", loss_text},
       // model, truth and known-only Jacobians with complex eigendecomposition workspace
       {12 * n * n, "pde.resolution", grid_text},

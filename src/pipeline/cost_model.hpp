@@ -14,7 +14,7 @@ struct StageFlops {
 
 StageFlops stage_flops(const ExperimentSpec& spec);
 
-// RK4 substeps per output step the experiment will use: fixed, or the automatic rule applied
+// Substeps of the model's stepper per output step the experiment will use: fixed, or the automatic rule applied
 // to its initial conditions (the run refines it with the truth data).
 int planned_substeps(const ExperimentSpec& spec);
 

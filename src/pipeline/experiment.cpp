@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "model/pde_case.hpp"
 #include "pipeline/analysis.hpp"
@@ -10,8 +11,7 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/canonical.hpp"
-#include "store/truth_cache.hpp"
+#include "pipeline/truth_memo.hpp"
 
 namespace npde {
 namespace {
@@ -25,72 +25,22 @@ constexpr double kBlowupFactor = 100.0;
 
 double max_abs(const Matrix& m) { return m.cwiseAbs().maxCoeff(); }
 
-// The truth cache's entries (store/truth_cache.hpp): a trajectory is its accepted and rejected
-// step counts, then its states column by column; a spectrum its eigenvalues' (re, im) pairs.
-// Values are the computed doubles themselves, so a cell that finds them is bitwise the cell
-// that computed them.
-std::vector<double> pack(const TruthTrajectory& t) {
-  std::vector<double> v{static_cast<double>(t.accepted_steps), static_cast<double>(t.rejected_steps)};
-  v.insert(v.end(), t.states.data(), t.states.data() + t.states.size());
-  return v;
-}
-
-bool unpack(const std::vector<double>& v, long n, long columns, TruthTrajectory& t) {
-  if (v.size() != static_cast<size_t>(2 + n * columns)) return false;
-  t.accepted_steps = static_cast<long>(v[0]);
-  t.rejected_steps = static_cast<long>(v[1]);
-  t.states = Eigen::Map<const Matrix>(v.data() + 2, n, columns);
-  return true;
-}
-
-// A spectrum in the truth cache: eigenvalues (re, im), condition numbers, then the scalars.
-std::vector<double> pack(const Spectrum& s) {
-  const long n = s.eigenvalues.size();
-  std::vector<double> v;
-  v.reserve(static_cast<size_t>(3 * n) + 7 + kPseudospectralEpsilons.size());
-  for (long i = 0; i < n; ++i) v.insert(v.end(), {s.eigenvalues[i].real(), s.eigenvalues[i].imag()});
-  v.insert(v.end(), s.condition.data(), s.condition.data() + n);
-  v.insert(v.end(), {s.norm, s.sigma_min, s.log_abs_det, static_cast<double>(s.rounding_set)});
-  v.insert(v.end(), s.pseudospectral_radius.begin(), s.pseudospectral_radius.end());
-  v.insert(v.end(), {s.transient_growth, static_cast<double>(s.transient_growth_step), s.transient_growth_error});
-  return v;
-}
-
-bool unpack(const std::vector<double>& v, long n, Spectrum& s) {
-  constexpr size_t scalars = 7 + kPseudospectralEpsilons.size();
-  if (v.size() != static_cast<size_t>(3 * n) + scalars) return false;
-  s.eigenvalues.resize(n);
-  for (long i = 0; i < n; ++i) s.eigenvalues[i] = {v[static_cast<size_t>(2 * i)], v[static_cast<size_t>(2 * i + 1)]};
-  s.condition = Eigen::Map<const Vector>(v.data() + 2 * n, n);
-  const double* tail = v.data() + 3 * n;
-  s.norm = tail[0];
-  s.sigma_min = tail[1];
-  s.log_abs_det = tail[2];
-  s.rounding_set = static_cast<int>(tail[3]);
-  std::copy(tail + 4, tail + 4 + kPseudospectralEpsilons.size(), s.pseudospectral_radius.begin());
-  const double* growth = tail + 4 + kPseudospectralEpsilons.size();
-  s.transient_growth = growth[0];
-  s.transient_growth_step = static_cast<int>(growth[1]);
-  s.transient_growth_error = growth[2];
-  return true;
-}
-
-// The truth map's spectrum at one state of a test IC's truth, from the cache when a cell of the
+// The truth map's spectrum at one state of a test IC's truth, from the memo when a cell of the
 // sweep computed it already.
-Spectrum truth_spectrum(TruthCache* cache, const std::string& key, const SplitTerms& map, const Vector& state,
-                        double dt, int substeps, int map_steps, int horizon, const Cancellation& cancel) {
-  Spectrum s;
-  if (cache)
-    if (const auto kept = cache->find(key); kept && unpack(*kept, state.size(), s)) return s;
-  s = analyse_spectrum(terms_flow_jacobian(map.stages, state, dt, substeps, map_steps, cancel, map.stepping), horizon);
-  if (cache) cache->keep(key, pack(s));
+Spectrum truth_spectrum(TruthMemo* memo, const TruthSpectrumKey& key, const SplitTerms& map, const Vector& state,
+                        double dt, const Cancellation& cancel) {
+  if (memo)
+    if (auto kept = memo->find(key)) return std::move(*kept);
+  Spectrum s = analyse_spectrum(
+      terms_flow_jacobian(map.stages, state, dt, key.substeps, key.map_steps, cancel, map.stepping), key.horizon);
+  if (memo) memo->keep(key, s);
   return s;
 }
 
 void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepping& model_stepping,
                        const KnownTerms& truth_terms,
                        const Vector& theta, const std::vector<Matrix>& truths, const std::vector<Rollout>& rollouts,
-                       const std::vector<std::string>& truth_keys, TruthCache* cache, const Cancellation& cancel,
+                       const std::vector<TruthTrajectoryKey>& truth_keys, TruthMemo* memo, const Cancellation& cancel,
                        ExperimentResult& r) {
   const int tests = static_cast<int>(truths.size());
   const int n = spec.pde.resolution;
@@ -106,7 +56,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
   // The model's map and the known terms alone step with the model's stepper; the truth map
   // with its own (pipeline/substeps.hpp: the data's stepper, or integrator.truth_map).
   const Stepping& stepper = model_stepping;
-  const std::string map_stepper = truth_map_stepper(spec);
+  const Stepper map_stepper = truth_map_stepper(spec);
   const SplitTerms truth_map = split_for_stepper(truth_terms, map_stepper);
   Spectrum linear_known;
   if (model.known().linear())
@@ -116,16 +66,9 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
       const Vector truth_state = truths[t].col(idx);
-      // "spectrum = 3": entries hold the conditioning and the transient growth over `horizon`
-      // maps (entries of 1 held eigenvalues only, of 2 no growth).
-      const std::string key = truth_keys[static_cast<size_t>(t)] + "jacobian state = " + std::to_string(idx) +
-                              "\nsubsteps = " + std::to_string(r.substeps_truth) +
-                              "\nmap_steps = " + std::to_string(r.jacobian_map_steps) + "\n" +
-                              (map_stepper == "rk4" ? std::string() : "stepper = " + map_stepper + "\n") +
-                              "spectrum = 3\nhorizon = " + std::to_string(horizon) + "\n";
-      r.truth.set(t, s, states,
-                  truth_spectrum(cache, key, truth_map, truth_state, spec.dt, r.substeps_truth, r.jacobian_map_steps,
-                                 horizon, cancel));
+      const TruthSpectrumKey key{truth_keys[static_cast<size_t>(t)], idx, r.substeps_truth, r.jacobian_map_steps,
+                                 map_stepper, horizon};
+      r.truth.set(t, s, states, truth_spectrum(memo, key, truth_map, truth_state, spec.dt, cancel));
 
       const Vector model_state = rollouts[t].states.col(idx);
       if (!model_state.allFinite()) continue;  // the rollout blew up before this state
@@ -144,15 +87,15 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
 
 // A cell whose states need more than kMaxSubsteps substeps per output step ends here as
 // diverged (bounded time for any amplitude or dt).
-// The message names an exponential stepper; every other keeps the text it always had ("RK4").
-bool too_many_substeps(int substeps, const char* what, const std::string& stepper, const Matrix& states,
+// The message names the stepper (RK4's text is the one it always had).
+bool too_many_substeps(int substeps, const char* what, const Stepper& stepper, const Matrix& states,
                        ExperimentResult& r) {
   if (substeps <= kMaxSubsteps) return false;
   char text[240];
   std::snprintf(text, sizeof text,
                 "%s would need more than %d %s substeps per output step (states up to |u| = %.3g): "
                 "too large for this dt",
-                what, kMaxSubsteps, is_exponential_stepper(stepper) ? stepper.c_str() : "RK4", max_abs(states));
+                what, kMaxSubsteps, stepper.label().c_str(), max_abs(states));
   r.status = CellStatus::diverged;
   r.message = text;
   return true;
@@ -209,23 +152,17 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   std::vector<Matrix> truths;
   // Each trajectory's key: everything it depends on (a fixed-step integrator's substep count
   // follows from every IC of the cell, so it is named; the adaptive integrator does not use it).
-  const std::string truth_text = "npdesweep truth trajectory\n" + canonical_truth_toml(spec);
-  std::vector<std::string> truth_keys;
+  std::vector<TruthTrajectoryKey> truth_keys;
   for (const InitialCondition& ic : ics)
-    truth_keys.push_back(truth_text + "ic = " + initial_condition_toml(ic) + "\n" +
-                         (spec.integrator.truth == TruthIntegrator::dopri5
-                              ? std::string()
-                              : std::string(name_of(spec.integrator.truth)) + "_substeps = " +
-                                    std::to_string(truth_substeps) + "\n"));
+    truth_keys.push_back({spec, ic, spec.integrator.adaptive_truth() ? 0 : truth_substeps});
   for (size_t i = 0; i < ics.size(); ++i) {
     const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
-    TruthTrajectory tr;
-    const auto kept = options.truth_cache ? options.truth_cache->find(truth_keys[i]) : std::nullopt;
-    if (!kept || !unpack(*kept, pde.resolution, spec.steps + 1, tr)) {
-      tr = generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator, truth_substeps, bound,
-                          options.cancel);
-      if (options.truth_cache && tr.ok) options.truth_cache->keep(truth_keys[i], pack(tr));
-    }
+    std::optional<TruthTrajectory> kept;
+    if (options.truth_memo) kept = options.truth_memo->find(truth_keys[i]);
+    TruthTrajectory tr = kept ? std::move(*kept)
+                              : generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator,
+                                               truth_substeps, bound, options.cancel);
+    if (!kept && options.truth_memo && tr.ok) options.truth_memo->keep(truth_keys[i], tr);
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
     if (!tr.ok) {
@@ -291,7 +228,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   r.closure_fit = fit_closure(pde, spec.train_stencil, spec.infer_stencil, trained_on,
                               network_outputs(model, theta, trained_on));
   analyse_jacobians(spec, model, stepper, truth_terms, theta, test_truths, rollouts,
-                    std::vector<std::string>(truth_keys.begin() + 1, truth_keys.end()), options.truth_cache,
+                    std::vector<TruthTrajectoryKey>(truth_keys.begin() + 1, truth_keys.end()), options.truth_memo,
                     options.cancel, r);
   r.analysis_seconds = seconds_since(t0);
   return r;

@@ -1,6 +1,8 @@
 #pragma once
 // One experiment end to end: truth data -> training -> analysis. Pure computation: no files,
-// no MPI, no global state; the same spec gives bitwise the same result.
+// no MPI, no global state; the same spec gives bitwise the same result. Truth results may come
+// from a memo the caller passes (pipeline/truth_memo.hpp: the sweep's truth cache is one), which
+// returns exactly what an earlier cell computed.
 #include <array>
 #include <string>
 #include <vector>
@@ -73,11 +75,11 @@ struct ExperimentResult {
   double truth_seconds = 0, training_seconds = 0, analysis_seconds = 0;
 };
 
-class TruthCache;  // store/truth_cache.hpp
+class TruthMemo;  // pipeline/truth_memo.hpp
 
 struct RunOptions {
   const Vector* initial_weights = nullptr;  // instead of the seeded Glorot draw
-  TruthCache* truth_cache = nullptr;        // truth trajectories and truth-map spectra computed once
+  TruthMemo* truth_memo = nullptr;          // truth trajectories and truth-map spectra computed once
   EpochCallback on_epoch;                   // progress
   Cancellation cancel;                      // checked in every phase; run_experiment throws Cancelled
 };

@@ -2,66 +2,43 @@
 // Everything that defines one experiment (one grid cell), already validated. Plain data: the
 // spec layer builds it from TOML, the pipeline computes from it, the store records it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/pde_case.hpp"
+#include "numerics/time_stepper.hpp"
+#include "pipeline/kind_names.hpp"
 
 namespace npde {
 
+// The initial-condition families: each is one entry of the table in
+// pipeline/initial_condition.cpp (its spelling, its own parameter, its profile).
+enum class IcKind { step, sine, soliton, kink };
+
 struct InitialCondition {
-  std::string kind;        // "step": 1 everywhere, `amplitude` on j = 1..N/2-1
-                           // "sine": -amplitude * sin(x / wavelength + pi)  (gKdV family)
-                           // "soliton": A sech^2(sqrt(A/2) (x - L/2)), the KdV soliton of
-                           //            u_t = -6 u u_x - u_xxx that travels at speed 2A
-                           // "kink": A (tanh((x - L/4)/w) - tanh((x - 3L/4)/w) - 1), two fronts
-                           //            (Allen-Cahn's stationary profile for A = 1, w = sqrt(2 eps))
+  IcKind kind = IcKind::step;
   double amplitude = 0.0;
-  double wavelength = 0.0; // "sine" only: the paper's c
-  double width = 0.0;      // "kink" only: w
+  double shape = 0.0;  // the family's own parameter (sine: the paper's c, kink: the width w), else unused
 
   std::string label() const;  // e.g. "step(A=10)", "sine(A=5,c=2.5)", "kink(A=1,w=0.1)"
 };
 
 // The kinds a job chooses among. Each is spelled once, in the table of kind_names<E>()
-// (experiment_spec.cpp): job files are read, canonical text and result files written, with it.
+// (pipeline/kind_names.hpp; experiment_spec.cpp): job files are read, canonical text and result
+// files written, with it.
 enum class TrainingMode { autoregressive, one_shot };
 enum class UpdateRule { per_transition, summed };   // autoregressive: Adam step per transition, or one per epoch
 enum class OneShotLoss { final, trajectory };        // one-shot: MSE at u(T) only, or summed over every output step
-// adaptive Dormand-Prince, or a fixed-step stepper (numerics/time_stepper.hpp) with substeps
-enum class TruthIntegrator { dopri5, rk4, ifrk4, etdrk4 };
 
-template <class E>
-struct KindName {
-  E kind;
-  const char* name;
-};
-template <class E>
-const std::vector<KindName<E>>& kind_names();
 template <>
 const std::vector<KindName<TrainingMode>>& kind_names<TrainingMode>();
 template <>
 const std::vector<KindName<UpdateRule>>& kind_names<UpdateRule>();
 template <>
-const std::vector<KindName<TruthIntegrator>>& kind_names<TruthIntegrator>();
-template <>
 const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>();
-
-template <class E>
-const char* name_of(E kind) {
-  for (const auto& k : kind_names<E>())
-    if (k.kind == kind) return k.name;
-  return "?";
-}
-template <class E>
-std::vector<std::string> names_of() {
-  std::vector<std::string> v;
-  for (const auto& k : kind_names<E>()) v.push_back(k.name);
-  return v;
-}
-// The kind spelled `name`; std::invalid_argument naming the allowed spellings otherwise.
-template <class E>
-E kind_from_name(const std::string& name);
+template <>
+const std::vector<KindName<IcKind>>& kind_names<IcKind>();  // pipeline/initial_condition.cpp
 
 struct TrainingSettings {
   TrainingMode mode = TrainingMode::autoregressive;
@@ -72,13 +49,20 @@ struct TrainingSettings {
   OneShotLoss loss = OneShotLoss::final;  // one-shot only
 };
 
+// How the truth data are integrated when not by a fixed-step stepper: adaptive Dormand-Prince 5(4).
+constexpr const char* kAdaptiveTruth = "dopri5";
+
+// One stepper vocabulary (numerics/time_stepper.hpp) for the model, the truth data and the truth map.
 struct IntegratorSettings {
-  std::string model = "rk4";            // the model's stepper (numerics/time_stepper.hpp), a table's name
+  Stepper model;                        // the model's stepper
   int substeps = 0;                     // model substeps per output step; 0 = automatic (stability bound)
-  TruthIntegrator truth = TruthIntegrator::dopri5;
+  std::optional<Stepper> truth;         // fixed-step truth data with this stepper; none: kAdaptiveTruth
   double truth_rtol = 1e-10;
   double truth_atol = 1e-12;
-  std::string truth_map = "rk4";        // stepper of the truth map's Jacobian for adaptive truth data
+  Stepper truth_map;                    // stepper of the truth map's Jacobian for adaptive truth data
+
+  bool adaptive_truth() const { return !truth; }
+  std::string truth_name() const { return truth ? truth->name() : kAdaptiveTruth; }  // integrator.truth
 };
 
 struct ExperimentSpec {

@@ -22,16 +22,18 @@ constexpr int kMaxSubsteps = 100000;
 // Smallest substep count per output step dt such that dt/substeps times the bound on the terms'
 // eigenvalues over the given states (columns), without L for an exponential stepper, stays
 // inside the stepper's stable half-disk (its stable radius; 2.5 for RK4).
-int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt, const std::string& stepper = "rk4");
+int stable_substeps(const KnownTerms& terms, const Matrix& states, double dt, const Stepper& stepper = Stepper());
 
 // Smallest substep count per output step dt for which the amplitude error on the fastest mode,
 // summed over a map of `map_steps` output steps, stays below `tolerance`: with z = h B (B the
-// same bound as above, without L for an exponential stepper), a fourth-order step's error in
-// log|amplification| is at most about |z|^5 / 120 (RK4's). A stable count is not an accurate
+// same bound as above, without L for an exponential stepper), an order-p step's error in
+// log|amplification| is about |z|^(p+1) / (p+1)! (RK4's |z|^5 / 120; the Taylor remainder, which
+// is the leading error of the methods whose stability function is the Taylor polynomial and of
+// the right size for the others). A stable count is not an accurate
 // one: near its stability limit RK4 damps the fastest modes by orders of magnitude, which the
 // data of an accurate integrator do not.
 int accurate_substeps(const KnownTerms& terms, const Matrix& states, double dt, int map_steps, double tolerance,
-                      const std::string& stepper = "rk4");
+                      const Stepper& stepper = Stepper());
 
 // The tolerance the truth map's Jacobian is computed to when the truth data come from the
 // adaptive integrator (a 5% bound on the fastest mode over the whole map; far less in practice).
@@ -49,14 +51,15 @@ constexpr double kExponentialMapTolerance = kTruthJacobianTolerance / 16;
 // stand in for the network.
 int model_substeps(const ExperimentSpec& spec, const KnownTerms& model_known, const Matrix& states);
 
-// The stepper of fixed-step truth data (integrator.truth other than dopri5), and its substeps:
-// integrator.substeps when fixed, else its stable count over the initial conditions.
-std::string truth_data_stepper(const ExperimentSpec& spec);
+// The stepper of fixed-step truth data (integrator.truth other than dopri5; rk4 for adaptive
+// data, where it is not used), and its substeps: integrator.substeps when fixed, else its stable
+// count over the initial conditions.
+Stepper truth_data_stepper(const ExperimentSpec& spec);
 int truth_data_substeps(const ExperimentSpec& spec, const KnownTerms& truth, const Matrix& initial_states);
 
 // The truth map's stepper (its Jacobian's): that of fixed-step truth data, whose own map it is;
-// for adaptive data integrator.truth_map (rk4 unless set; the one exponential choice is ifrk4).
-std::string truth_map_stepper(const ExperimentSpec& spec);
+// for adaptive data integrator.truth_map (rk4 unless set).
+Stepper truth_map_stepper(const ExperimentSpec& spec);
 // Substeps per output step for the truth map's Jacobian: that of the map that made the data for
 // fixed-step data (`data_substeps`); adaptive data follow the semi-discrete flow, which a fixed
 // step matches only with enough substeps (a stable count damps the stiff modes), so the larger

@@ -63,7 +63,7 @@ TrainingHistory train(NeuralRhs& rhs, Vector& theta, const ExperimentSpec& spec,
   const int unrolled = one_shot ? spec.steps : (t.update == UpdateRule::summed ? t.transitions : 1);
   // An RK stepper follows from the spec; an exponential one also needs the linear part, which
   // the caller split off the model's known terms.
-  const Stepping used = is_exponential_stepper(spec.integrator.model) ? stepping : Stepping{spec.integrator.model, {}};
+  const Stepping used = spec.integrator.model.exponential() ? stepping : Stepping{spec.integrator.model, {}};
   if (used.stepper != spec.integrator.model)
     throw std::logic_error("train: the exponential stepper needs its linear part (split_for_stepper)");
   UnrolledLoss loss(rhs, spec.dt, substeps, unrolled, used);

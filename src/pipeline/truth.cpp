@@ -23,7 +23,7 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
                                std::to_string(u.cwiseAbs().maxCoeff()) + ")");
   };
   try {
-    if (settings.truth == TruthIntegrator::dopri5) {
+    if (settings.adaptive_truth()) {
       AdaptiveOptions opt;
       opt.rtol = settings.truth_rtol;
       opt.atol = settings.truth_atol;
@@ -36,7 +36,7 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
       out.accepted_steps = stats.accepted;
       out.rejected_steps = stats.rejected;
     } else {
-      const SplitTerms split = split_for_stepper(terms, name_of(settings.truth));
+      const SplitTerms split = split_for_stepper(terms, *settings.truth);
       TimeStepper stepper(split.stepping, n, dt / substeps);
       auto staged = [&](int, const Eigen::VectorXd& y, Eigen::VectorXd& k) { split.stages.eval(y.data(), k.data()); };
       for (int s = 1; s <= steps; ++s) {

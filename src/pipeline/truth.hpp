@@ -19,8 +19,8 @@ struct TruthTrajectory {
   std::string message;     // why the truth failed (blow-up), when !ok
 };
 
-// Integrates with the adaptive pair (settings.truth == dopri5) or with the fixed-step stepper
-// settings.truth names (rk4, ifrk4, etdrk4) at `substeps` per output step.
+// Integrates with the adaptive pair (settings.adaptive_truth()) or with the fixed-step stepper
+// settings.truth at `substeps` per output step.
 // A state that is not finite or exceeds `blowup_bound` in magnitude ends it with ok = false.
 // `cancel` is checked after every output step.
 TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u0, double dt, int steps,

@@ -10,7 +10,7 @@ namespace npde::sched {
 std::string truth_group_text(const ExperimentSpec& spec) {
   std::string text = canonical_truth_toml(spec) + "ic = " + initial_condition_toml(spec.train_ic) + "\n";
   for (const InitialCondition& ic : spec.test_ics) text += "test = " + initial_condition_toml(ic) + "\n";
-  return text + "truth_map = " + spec.integrator.truth_map + "\n";
+  return text + "truth_map = " + spec.integrator.truth_map.name() + "\n";
 }
 
 TruthAwareQueue::TruthAwareQueue(const std::vector<GridCell>& cells, const std::vector<long>& pending, bool truth_cache)

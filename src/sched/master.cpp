@@ -81,7 +81,7 @@ void record(const Report& report, const std::vector<GridCell>& cells, Journal& j
     // error, handled above); a shard that vanished since is an I/O error like any other.
     make_durable(shard, paths.shards);
     journal.append({report.id, hash, status});
-  } catch (const posix::IoError& e) {
+  } catch (const IoError& e) {
     ++out.unfinished;
     if (out.store_error.empty()) out.store_error = "committing cell " + std::to_string(report.id) + ": " + e.what();
     return;

@@ -27,7 +27,7 @@ constexpr int kStoreError = -4;
 
 struct Report {
   long id = -1;     // cell id, -1 for "ready"
-  int status = 0;   // CellStatus, or kCancelled
+  int status = 0;   // CellStatus, or kCancelled or kStoreError
   std::string message;
   double compute_seconds = 0;  // running the experiment
   double store_seconds = 0;    // writing its shard and row

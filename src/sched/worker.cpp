@@ -85,7 +85,7 @@ void run_worker(const boost::mpi::communicator& world, const std::vector<GridCel
     // next run does it again.
     RunOptions options;
     options.cancel = Cancellation([&] { return deadline.passed(); });
-    if (settings.truth_cache) options.truth_cache = &truth_cache;
+    if (settings.truth_cache) options.truth_memo = &truth_cache;
     const TruthCache before = truth_cache;
     ExperimentResult result;
     report = Report{id, static_cast<int>(CellStatus::done), "", 0, 0};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "pipeline/initial_condition.hpp"
 #include "spec/case_file.hpp"
 
 namespace npde {
@@ -88,11 +89,11 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
   os << "\n[integrator]\n";
   // Written only when not the default: the key came later, and older texts (and their content
   // hashes, the keys of existing stores) must stay what they were.
-  if (in.model != "rk4") os << "model = " << quoted(in.model) << "\n";
+  if (in.model != Stepper()) os << "model = " << quoted(in.model.name()) << "\n";
   os << "substeps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
-     << "\ntruth = " << quoted(name_of(in.truth)) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
+     << "\ntruth = " << quoted(in.truth_name()) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
      << num(in.truth_atol) << "\n";
-  if (in.truth_map != "rk4") os << "truth_map = " << quoted(in.truth_map) << "\n";  // also a later key
+  if (in.truth_map != Stepper()) os << "truth_map = " << quoted(in.truth_map.name()) << "\n";  // also a later key
   os << "\n";
 }
 
@@ -106,16 +107,16 @@ std::string canonical_truth_toml(const ExperimentSpec& spec) {
   write_pde(os, spec, true);
   os << "[stencils]\ntrain = " << quoted(spec.train_stencil) << "\n\n";
   const IntegratorSettings& in = spec.integrator;
-  os << "[integrator]\ntruth = " << quoted(name_of(in.truth)) << "\ntruth_rtol = " << num(in.truth_rtol)
+  os << "[integrator]\ntruth = " << quoted(in.truth_name()) << "\ntruth_rtol = " << num(in.truth_rtol)
      << "\ntruth_atol = " << num(in.truth_atol) << "\n";
   write_case(os, spec.pde);
   return os.str();
 }
 
 std::string initial_condition_toml(const InitialCondition& ic) {
-  std::string s = "{ kind = " + quoted(ic.kind) + ", amplitude = " + num(ic.amplitude);
-  if (ic.kind == "sine") s += ", c = " + num(ic.wavelength);
-  if (ic.kind == "kink") s += ", width = " + num(ic.width);
+  const IcFamily& family = ic_family(ic.kind);
+  std::string s = "{ kind = " + quoted(family.name) + ", amplitude = " + num(ic.amplitude);
+  if (family.parameter) s += ", " + std::string(family.parameter) + " = " + num(ic.shape);
   return s + " }";
 }
 

@@ -1,21 +1,34 @@
 #pragma once
-// One error type with a kind, and one table from kinds to exit codes that every command uses
-// (cli/report.cpp prints the message):
-//   kind       exit  what went wrong
-//   input      2     something the user wrote: a file (FILE:LINE: KEY: ...) or an option
-//   bad_file   2     a file that is not what it should be: not a store or result file, damaged
-//   busy       2     another run holds the store (its lock names the holder)
-//   io         4     the system failed (an errno: a full or failing file system); nothing is
-//                    wrong with the input, running again later may work
+// The program's exit codes, and one error type with a kind whose kind alone decides the exit
+// code; every command reports errors through this table (cli/report.cpp prints the message):
+//   kind       type                        exit  what went wrong
+//   input      InputError (spec/input_error.hpp: FILE:LINE: KEY: ...), UsageError (an option)
+//                                          2     something the user wrote
+//   bad_file   BadFileError                2     a file that is not what it should be: not a
+//                                                store or result file, damaged
+//   busy       StoreLocked (store/store_lock.hpp)
+//                                          2     another run holds the store (the lock names it)
+//   io         IoError                     4     the system failed (an errno: a full or failing
+//                                                file system); nothing is wrong with the input,
+//                                                running again later may work
 // A cell that diverges or fails is a result, not an error (exit 1 where a command reports it).
 #include <stdexcept>
 #include <string>
 
 namespace npde {
 
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;       // an experiment diverged or failed (a result, recorded)
+constexpr int kExitBadInput = 2;     // kinds input, bad_file, busy
+constexpr int kExitInterrupted = 3;  // `run` drained (a signal, a time limit): run again to resume
+// Stopped by a failure of the system, not of the input (kind io): `run` by an error outside the
+// cells (file system, MPI, a lost rank; what was committed is kept, rerunning resumes; batch
+// scripts requeue on it, not on 1), a reader by an I/O error on its file.
+constexpr int kExitAborted = 4;
+
 enum class ErrorKind { input, bad_file, busy, io };
 
-constexpr int exit_code(ErrorKind kind) { return kind == ErrorKind::io ? 4 : 2; }
+constexpr int exit_code(ErrorKind kind) { return kind == ErrorKind::io ? kExitAborted : kExitBadInput; }
 
 class Error : public std::runtime_error {
  public:
@@ -27,6 +40,24 @@ class Error : public std::runtime_error {
  private:
   ErrorKind kind_;
   int errno_;
+};
+
+// A file that is not what it should be: not HDF5, not a store, damaged, another sweep's.
+class BadFileError : public Error {
+ public:
+  explicit BadFileError(const std::string& message) : Error(ErrorKind::bad_file, message) {}
+};
+
+// The system failed: an errno from the file system (the POSIX seam, HDF5's driver) or MPI.
+class IoError : public Error {
+ public:
+  explicit IoError(const std::string& message, int error_number = 0) : Error(ErrorKind::io, message, error_number) {}
+};
+
+// A wrong option or argument count; reported with a pointer to the command's --help.
+class UsageError : public Error {
+ public:
+  explicit UsageError(const std::string& message) : Error(ErrorKind::input, message) {}
 };
 
 }  // namespace npde

@@ -8,6 +8,7 @@
 #include "numerics/time_stepper.hpp"
 #include "numerics/stencil.hpp"
 #include "pipeline/cost_model.hpp"
+#include "pipeline/initial_condition.hpp"
 #include "spec/case_file.hpp"
 #include "spec/field_rules.hpp"
 
@@ -39,11 +40,11 @@ PdeSettings read_pde_section(TomlReader& top, TomlReader& r, double* dt, int* st
 
 InitialCondition read_initial_condition(TomlReader& r) {
   InitialCondition ic;
-  ic.kind = one_of(r, "kind", {"step", "sine", "soliton", "kink"});
-  ic.amplitude = ic.kind == "soliton" ? positive(r, "amplitude") : r.get_number("amplitude");
+  ic.kind = one_of_kinds<IcKind>(r, "kind");
+  const IcFamily& family = ic_family(ic.kind);
+  ic.amplitude = family.positive_amplitude ? positive(r, "amplitude") : r.get_number("amplitude");
   if (!std::isfinite(ic.amplitude)) r.fail("amplitude", "must be finite");
-  if (ic.kind == "sine") ic.wavelength = positive(r, "c");
-  if (ic.kind == "kink") ic.width = positive(r, "width");
+  if (family.parameter) ic.shape = positive(r, family.parameter);
   r.finish();
   return ic;
 }
@@ -78,14 +79,17 @@ IntegratorSettings read_integrator_section(TomlReader& r) {
       r.fail("substeps", "must be \"auto\" or an integer from 1 to 1000000");
     }
   }
-  s.model = one_of(r, "model", time_stepper_names(), std::string("rk4"));
-  s.truth = one_of_kinds<TruthIntegrator>(r, "truth", TruthIntegrator::dopri5);
+  // One vocabulary for all three: the steppers' registry (numerics/time_stepper.hpp).
+  const std::vector<std::string>& steppers = time_stepper_names();
+  std::vector<std::string> truths{kAdaptiveTruth};
+  truths.insert(truths.end(), steppers.begin(), steppers.end());
+  s.model = Stepper::named(one_of(r, "model", steppers, s.model.name()));
+  if (const std::string truth = one_of(r, "truth", truths, std::string(kAdaptiveTruth)); truth != kAdaptiveTruth)
+    s.truth = Stepper::named(truth);
   s.truth_rtol = positive(r, "truth_rtol", 1e-10);
   s.truth_atol = positive(r, "truth_atol", 1e-12);
-  // ETDRK4 is not offered for the truth map: on dispersive maps it needs several times IF-RK4's
-  // substeps for the same spectrum (docs/numerics.md, measured).
-  s.truth_map = one_of(r, "truth_map", {"rk4", "ifrk4"}, std::string("rk4"));
-  if (s.truth_map != "rk4" && s.truth != TruthIntegrator::dopri5)
+  s.truth_map = Stepper::named(one_of(r, "truth_map", steppers, s.truth_map.name()));
+  if (s.truth_map != Stepper() && !s.adaptive_truth())
     r.fail("truth_map", "applies to adaptive truth data (truth = \"dopri5\") only: fixed-step truth data give the "
                         "truth map's stepper themselves");
   r.finish();

@@ -29,7 +29,7 @@ std::string cell_name(const SweepSpec& s, const ExperimentSpec& e, int replicate
   std::ostringstream os;
   os << s.name << ":N" << e.pde.resolution << ":" << e.train_stencil << ":" << e.infer_stencil << ":"
      << e.train_ic.label();
-  if (s.axis("stepper")) os << ":" << e.integrator.model;
+  if (s.axis("stepper")) os << ":" << e.integrator.model.name();
   os << ":r" << replicate;
   return os.str();
 }
@@ -492,7 +492,7 @@ std::vector<GridCell> enumerate_cells(const SweepSpec& s) {
       if (axis.key == "train_stencil") c.spec.train_stencil = v.word;
       if (axis.key == "infer_stencil") c.spec.infer_stencil = v.word;
       if (axis.key == "ic") c.spec.train_ic = v.ic;
-      if (axis.key == "stepper") c.spec.integrator.model = v.word;
+      if (axis.key == "stepper") c.spec.integrator.model = Stepper::named(v.word);
       if (axis.key == kSeedAxis) seed = std::stoull(v.text);
     }
     c.spec.seed = derive_seed(seed, c.spec.network_widths(), r);

@@ -39,7 +39,7 @@ herr_t collect(unsigned n, const H5E_error2_t* e, void* out) {
   H5Eclear2(H5E_DEFAULT);
   const std::string message = call + " failed for '" + path + "'" + (c.top.empty() ? "" : ": " + c.top);
   if (!c.system.empty()) throw IoError(message + " (" + c.system + ")");
-  throw Error(message);
+  throw BadFileError(message);
 }
 
 hid_t check(hid_t id, const char* call, const std::string& path) {
@@ -145,10 +145,6 @@ void Object::close(const std::string& path) {
   check_status(close_(id), (close_ == &H5Fclose || close_ == &close_mpio_file) ? "H5Fclose" : "H5Oclose", path);
 }
 
-Object create_file(const std::string& path) {
-  return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "H5Fcreate", path), H5Fclose);
-}
-
 Object create_memory_file(const std::string& name) {
   Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", name), H5Pclose);
   check_status(H5Pset_fapl_core(fapl.id(), 1 << 16, /*backing_store=*/false), "H5Pset_fapl_core", name);
@@ -166,11 +162,11 @@ std::vector<unsigned char> file_image(hid_t file) {
 
 Object open_file_read_only(const std::string& path) {
   if (const int err = posix::injected_error("h5-open", path))  // test hook: NPDESWEEP_IO_FAULT
-    throw IoError("H5Fopen failed for '" + path + "': " + std::strerror(err) + " (injected)");
+    throw IoError("H5Fopen failed for '" + path + "': " + std::strerror(err) + " (injected)", err);
   // Only regular files: HDF5 would block for ever opening a FIFO, and read a device.
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw Error("H5Fopen refused for '" + path + "': not a regular file");
+    throw BadFileError("H5Fopen refused for '" + path + "': not a regular file");
   // Without HDF5's own file lock: readers must work on a store a running sweep holds open.
   Object fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", path), H5Pclose);
   check_status(H5Pset_file_locking(fapl.id(), false, true), "H5Pset_file_locking", path);
@@ -217,7 +213,7 @@ std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment() 
 
 Object create_parallel_file(const std::string& path, MPI_Comm comm) {
   if (const int err = posix::injected_error("h5-create", path))  // test hook: NPDESWEEP_IO_FAULT
-    throw Error("H5Fcreate failed for '" + path + "': " + std::strerror(err) + " (injected)");
+    throw IoError("H5Fcreate failed for '" + path + "': " + std::strerror(err) + " (injected)", err);
   Object fapl = mpio_access(comm, path);
   mpio_files().insert(path);
   return Object(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), "H5Fcreate", path),
@@ -248,7 +244,7 @@ Object memory_type(Type t, size_t string_size) {
     case Type::c128: return complex_type();
     case Type::str: return string_type(string_size);
   }
-  throw Error("unknown element type");
+  throw BadFileError("unknown element type");
 }
 
 Object create_row_dataset(hid_t loc, const std::string& name, Type type, const std::vector<hsize_t>& shape,
@@ -286,7 +282,7 @@ void write_row(hid_t dataset, Type type, hsize_t row, const std::vector<hsize_t>
                size_t string_size) {
   const std::string where = name_of(dataset) + " row " + std::to_string(row);
   if (const int err = posix::injected_error("h5-write", where))  // test hook: NPDESWEEP_IO_FAULT
-    throw Error("H5Dwrite failed for '" + where + "': " + std::strerror(err) + " (injected)");
+    throw IoError("H5Dwrite failed for '" + where + "': " + std::strerror(err) + " (injected)", err);
   Object file_space(check(H5Dget_space(dataset), "H5Dget_space", "row"), H5Sclose);
   std::vector<hsize_t> start(item_shape.size() + 1, 0), count{1};
   start[0] = row;
@@ -306,7 +302,7 @@ void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& n
 void write_whole(hid_t dataset, Type type, const void* data, size_t string_size) {
   const std::string where = name_of(dataset);
   if (const int err = posix::injected_error("h5-write", where))  // test hook: NPDESWEEP_IO_FAULT
-    throw Error("H5Dwrite failed for '" + where + "': " + std::strerror(err) + " (injected)");
+    throw IoError("H5Dwrite failed for '" + where + "': " + std::strerror(err) + " (injected)", err);
   Object mt = memory_type(type, string_size);
   check_status(H5Dwrite(dataset, mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", where);
 }
@@ -346,18 +342,18 @@ Type element_type(hid_t set, const std::string& path) {
   // type, so a damaged size field would make it allocate gigabytes (fuzzing found it).
   const size_t size = H5Tget_size(type.id());
   auto expect = [&](bool ok, Type t) {
-    if (!ok) throw Error("dataset '" + path + "' has elements of " + std::to_string(size) + " bytes, not a type the store writes");
+    if (!ok) throw BadFileError("dataset '" + path + "' has elements of " + std::to_string(size) + " bytes, not a type the store writes");
     return t;
   };
   const H5T_class_t kind = H5Tget_class(type.id());
   if (kind != H5T_STRING && !standard_type(type.id()))
-    throw Error("dataset '" + path + "' has an element type npdesweep does not write (damaged file?)");
+    throw BadFileError("dataset '" + path + "' has an element type npdesweep does not write (damaged file?)");
   switch (kind) {
     case H5T_FLOAT: return expect(size == 4 || size == 8, Type::f64);
     case H5T_INTEGER: return expect(size >= 1 && size <= 8, size > 4 ? Type::i64 : Type::i32);
     case H5T_COMPOUND: return expect(size == 16, Type::c128);
     case H5T_STRING: return expect(size >= 1 && size <= 65536, Type::str);
-    default: throw Error("dataset '" + path + "' has an element type the store does not use");
+    default: throw BadFileError("dataset '" + path + "' has an element type the store does not use");
   }
 }
 
@@ -387,7 +383,7 @@ static size_t checked_read_size(hid_t set, const std::vector<hsize_t>& dims, siz
   {
     char claim[64];
     std::snprintf(claim, sizeof claim, "%.4g", bytes);
-    throw Error("dataset '" + path + "' claims " + claim + " bytes, more than its file of " + std::to_string(file_size) +
+    throw BadFileError("dataset '" + path + "' claims " + claim + " bytes, more than its file of " + std::to_string(file_size) +
                 " bytes can hold (damaged file?)");
   }
   return static_cast<size_t>(bytes);
@@ -400,7 +396,7 @@ static size_t checked_read_size(hid_t set, const std::vector<hsize_t>& dims, siz
 static void check_storage(hid_t set, const std::string& path) {
   Object dcpl(check(H5Dget_create_plist(set), "H5Dget_create_plist", path), H5Pclose);
   if (H5Pget_layout(dcpl.id()) != H5D_CONTIGUOUS)
-    throw Error("dataset '" + path + "' is not stored as npdesweep stores its datasets (contiguous; damaged file?)");
+    throw BadFileError("dataset '" + path + "' is not stored as npdesweep stores its datasets (contiguous; damaged file?)");
   Object type(check(H5Dget_type(set), "H5Dget_type", path), H5Tclose);
   Object space(check(H5Dget_space(set), "H5Dget_space", path), H5Sclose);
   const hssize_t points = H5Sget_simple_extent_npoints(space.id());
@@ -411,7 +407,7 @@ static void check_storage(hid_t set, const std::string& path) {
   if (points < 0 || stored != expected) {
     char sizes[96];  // doubles, not casts: a damaged shape can exceed every integer type
     std::snprintf(sizes, sizeof sizes, "%.0f bytes in the file for %.4g bytes of elements", stored, expected);
-    throw Error("dataset '" + path + "' has " + sizes + " (damaged file?)");
+    throw BadFileError("dataset '" + path + "' has " + sizes + " (damaged file?)");
   }
 }
 
@@ -435,7 +431,7 @@ RawData read_row(hid_t loc, const std::string& path, hsize_t row) {
   r.type = element_type(set.id(), path);
   std::vector<hsize_t> dims = shape_of(loc, path);
   if (dims.empty() || row >= dims[0])
-    throw Error("row " + std::to_string(row) + " of '" + path + "' does not exist (shape has " +
+    throw BadFileError("row " + std::to_string(row) + " of '" + path + "' does not exist (shape has " +
                 (dims.empty() ? std::string("no rows") : std::to_string(dims[0]) + " rows") + ")");
   r.shape.assign(dims.begin() + 1, dims.end());
   r.bytes.resize(checked_read_size(set.id(), r.shape, element_size(r.type), path));
@@ -509,7 +505,7 @@ Object write_strings(hid_t loc, const std::string& name, const std::vector<std::
 
 bool attribute_exists(hid_t loc, const std::string& object_path, const std::string& name) {
   const htri_t found = H5Aexists_by_name(loc, object_path.c_str(), name.c_str(), H5P_DEFAULT);
-  if (found < 0) throw Error("cannot look up attribute " + name + " of " + object_path);
+  if (found < 0) throw BadFileError("cannot look up attribute " + name + " of " + object_path);
   return found > 0;
 }
 
@@ -546,13 +542,13 @@ namespace {
 // scalar is expected would be written past the end of the caller's buffer).
 Object open_attribute(hid_t loc, const std::string& path, const std::string& name) {
   if (H5Aexists_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
-    throw Error("no attribute '" + name + "' on '" + path + "'");
+    throw BadFileError("no attribute '" + name + "' on '" + path + "'");
   Object attr(check(H5Aopen_by_name(loc, path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "H5Aopen_by_name",
                     path + "@" + name),
               H5Aclose);
   Object space(check(H5Aget_space(attr.id()), "H5Aget_space", name), H5Sclose);
   if (H5Sget_simple_extent_npoints(space.id()) != 1)
-    throw Error("attribute '" + name + "' on '" + path + "' is not a single value");
+    throw BadFileError("attribute '" + name + "' on '" + path + "' is not a single value");
   return attr;
 }
 
@@ -565,7 +561,7 @@ std::string read_string_attribute(hid_t loc, const std::string& path, const std:
   // and segfaults on a damaged one (H5HG_read; fuzzing found it within 1,400 inputs:
   // fuzz/regressions/store/libhdf5-vlen-attribute-global-heap-index). npdesweep writes none.
   if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) > 0 || H5Tget_size(type.id()) > (1u << 20))
-    throw Error("attribute '" + name + "' on '" + path + "' is not a fixed-length string");
+    throw BadFileError("attribute '" + name + "' on '" + path + "' is not a fixed-length string");
   std::string value(H5Tget_size(type.id()), '\0');
   check_status(H5Aread(attr.id(), type.id(), value.data()), "H5Aread", name);
   value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
@@ -577,14 +573,14 @@ double read_double_attribute(hid_t loc, const std::string& path, const std::stri
   Object type(check(H5Aget_type(attr.id()), "H5Aget_type", name), H5Tclose);
   const H5T_class_t kind = H5Tget_class(type.id());
   if ((kind != H5T_FLOAT && kind != H5T_INTEGER) || !standard_type(type.id()))
-    throw Error("attribute '" + name + "' on '" + path + "' is not a number");
+    throw BadFileError("attribute '" + name + "' on '" + path + "' is not a number");
   double v = 0;
   check_status(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "H5Aread", name);
   return v;
 }
 
 std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector<hsize_t>* shape) {
-  if (!exists(loc, path)) throw Error("no dataset '" + path + "'");
+  if (!exists(loc, path)) throw BadFileError("no dataset '" + path + "'");
   Object set(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "H5Dopen2", path), H5Dclose);
   check_storage(set.id(), path);
   Object space(check(H5Dget_space(set.id()), "H5Dget_space", path), H5Sclose);
@@ -594,7 +590,7 @@ std::vector<double> read_doubles(hid_t loc, const std::string& path, std::vector
   H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
   Object type(check(H5Dget_type(set.id()), "H5Dget_type", path), H5Tclose);
   if ((H5Tget_class(type.id()) != H5T_FLOAT && H5Tget_class(type.id()) != H5T_INTEGER) || !standard_type(type.id()))
-    throw Error("dataset '" + path + "' is not numeric");
+    throw BadFileError("dataset '" + path + "' is not numeric");
   std::vector<double> out(checked_read_size(set.id(), dims, sizeof(double), path) / sizeof(double));
   check_status(H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "H5Dread", path);
   if (shape) *shape = dims;

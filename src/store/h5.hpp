@@ -1,7 +1,7 @@
 #pragma once
 // The one thin seam over the HDF5 C API (in the spirit of HighFive): every handle is owned by an
 // RAII object that closes it once, and every call that can fail is checked here and turned into
-// h5::Error carrying the call, the object path and HDF5's own message. Nothing else in npdesweep
+// BadFileError or IoError (spec/error.hpp) carrying the call, the object path and HDF5's own message. Nothing else in npdesweep
 // calls H5* functions directly.
 #include <complex>
 #include <exception>
@@ -17,18 +17,9 @@
 
 namespace npde::h5 {
 
-// An HDF5 call that failed: a damaged or foreign file (kind bad_file) ...
-class Error : public npde::Error {
- public:
-  explicit Error(const std::string& message, ErrorKind kind = ErrorKind::bad_file) : npde::Error(kind, message) {}
-};
-
-// ... or one that failed because the operating system did (the driver reported an errno such
-// as EIO): a failing disk or file system, not a damaged or foreign file.
-class IoError : public Error {
- public:
-  explicit IoError(const std::string& message) : Error(message, ErrorKind::io) {}
-};
+// An HDF5 call that fails throws BadFileError (spec/error.hpp: a damaged or foreign file), or
+// IoError when it failed because the operating system did (the driver reported an errno such as
+// EIO, or a test injected one): a failing disk or file system, not a damaged or foreign file.
 
 // Owns one hid_t and closes it with the matching H5*close.
 //
@@ -64,7 +55,6 @@ class Object {
 // unset; throws std::invalid_argument naming the bad entry.
 std::vector<std::pair<std::string, std::string>> mpiio_hints_from_environment();
 
-Object create_file(const std::string& path);     // truncates
 // A file built in memory (the core driver, no backing store): HDF5 never touches the disk for
 // it, so a full or failing disk surfaces in our own POSIX seam when the image is written out,
 // not as a half-closed HDF5 file (HDF5 1.10 crashes at exit on a file whose close failed).

@@ -30,7 +30,7 @@ std::string hex(std::uint32_t v) {
 void check_header(const std::string& path, const std::string& text, const std::string& sweep_hash) {
   const std::string header = kHeader + sweep_hash + "\n";
   if (text.compare(0, header.size(), header) != 0)
-    throw std::runtime_error("journal '" + path + "' belongs to another sweep (its first line is not '" +
+    throw BadFileError("journal '" + path + "' belongs to another sweep (its first line is not '" +
                              header.substr(0, header.size() - 1) + "')");
 }
 
@@ -60,7 +60,7 @@ std::vector<JournalRecord> parse_records(const std::string& text, long* ignored_
       ok = static_cast<bool>(fields >> r.id >> r.hash >> status) && r.id >= 0 && (fields >> std::ws).eof();
       try {
         if (ok) r.status = status_from_name(status);
-      } catch (const std::runtime_error&) {
+      } catch (const std::exception&) {  // not a status name
         ok = false;
       }
     }
@@ -111,7 +111,7 @@ Journal::Journal(std::string path, const std::string& sweep_hash) : path_(std::m
 
 void retarget_journal(const std::string& path, const std::string& sweep_hash) {
   const std::string text = posix::read_file(path);
-  if (text.compare(0, kHeader.size(), kHeader) != 0) throw std::runtime_error(path + " is not an npdesweep journal");
+  if (text.compare(0, kHeader.size(), kHeader) != 0) throw BadFileError(path + " is not an npdesweep journal");
   const size_t end = text.find('\n');
   posix::write_file_atomic(path, kHeader + sweep_hash + (end == std::string::npos ? std::string("\n") : text.substr(end)));
 }
@@ -149,7 +149,7 @@ void Journal::append(const JournalRecord& record) {
     try {
       file.truncate(before);
       file.fsync();
-    } catch (const posix::IoError&) {  // the reader ignores a torn tail; the first error is the one to report
+    } catch (const IoError&) {  // the reader ignores a torn tail; the first error is the one to report
     }
     throw;
   }

@@ -49,10 +49,12 @@ int errno_named(const std::string& name) {
 
 }  // namespace
 
-IoError::IoError(const std::string& call, const std::string& path, int err)
-    : Error(ErrorKind::io, call + " failed for '" + path + "': " + std::strerror(err), err) {}
-IoError::IoError(const std::string& call, const std::string& path, const std::string& reason)
-    : Error(ErrorKind::io, call + " refused for '" + path + "': " + reason, 0) {}
+IoError io_error(const std::string& call, const std::string& path, int err) {
+  return IoError(call + " failed for '" + path + "': " + std::strerror(err), err);
+}
+IoError io_error(const std::string& call, const std::string& path, const std::string& reason) {
+  return IoError(call + " refused for '" + path + "': " + reason);
+}
 
 void inject_fault(const std::string& call, int err, bool short_write) {
   Fault f;
@@ -113,16 +115,16 @@ const char* kNotRegular = "not a regular file (a FIFO, device or socket in the s
 
 int open_checked(const std::string& path, int flags, int mode) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && !openable(st.st_mode)) throw IoError("open", path, kNotRegular);
+  if (::stat(path.c_str(), &st) == 0 && !openable(st.st_mode)) throw io_error("open", path, kNotRegular);
   int fd;
   // O_NONBLOCK: a FIFO put in place between the stat and here still cannot block the open;
   // on regular files and directories it changes nothing.
   do fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NONBLOCK, mode);
   while (fd < 0 && errno == EINTR);
-  if (fd < 0) throw IoError("open", path, errno);
+  if (fd < 0) throw io_error("open", path, errno);
   if (::fstat(fd, &st) != 0 || !openable(st.st_mode)) {
     ::close(fd);
-    throw IoError("open", path, kNotRegular);
+    throw io_error("open", path, kNotRegular);
   }
   return fd;
 }
@@ -130,7 +132,7 @@ int open_checked(const std::string& path, int flags, int mode) {
 }  // namespace
 
 int open(const std::string& path, int flags, int mode) {
-  if (Fault f = take_fault("open", path); f.err) throw IoError("open", path, f.err);
+  if (Fault f = take_fault("open", path); f.err) throw io_error("open", path, f.err);
   return open_checked(path, flags, mode);
 }
 
@@ -146,21 +148,21 @@ void File::write_all(const void* data, size_t size) { posix::write_all(fd_, data
 void File::fsync() { posix::fsync(fd_, path_); }
 
 void File::truncate(long long length) {
-  if (Fault f = take_fault("ftruncate", path_); f.err) throw IoError("ftruncate", path_, f.err);
-  if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) throw IoError("ftruncate", path_, errno);
+  if (Fault f = take_fault("ftruncate", path_); f.err) throw io_error("ftruncate", path_, f.err);
+  if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) throw io_error("ftruncate", path_, errno);
 }
 
 long long File::size() const {
   const off_t end = ::lseek(fd_, 0, SEEK_END);
-  if (end < 0) throw IoError("lseek", path_, errno);
+  if (end < 0) throw io_error("lseek", path_, errno);
   return static_cast<long long>(end);
 }
 
 bool File::try_lock() {
-  if (Fault f = take_fault("flock", path_); f.err) throw IoError("flock", path_, f.err);
+  if (Fault f = take_fault("flock", path_); f.err) throw io_error("flock", path_, f.err);
   if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
   if (errno == EWOULDBLOCK) return false;
-  throw IoError("flock", path_, errno);
+  throw io_error("flock", path_, errno);
 }
 
 void File::close() {
@@ -170,21 +172,21 @@ void File::close() {
 }
 
 void remove(const std::string& path) {
-  if (Fault f = take_fault("unlink", path); f.err) throw IoError("unlink", path, f.err);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw IoError("unlink", path, errno);
+  if (Fault f = take_fault("unlink", path); f.err) throw io_error("unlink", path, f.err);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw io_error("unlink", path, errno);
 }
 
 void write_all(int fd, const void* data, size_t size, const std::string& path) {
   const char* p = static_cast<const char*>(data);
   if (Fault f = take_fault("write", path); f.err) {
     if (f.short_write && size > 1) (void)::write(fd, p, size / 2);
-    throw IoError("write", path, f.err);
+    throw io_error("write", path, f.err);
   }
   while (size > 0) {
     const ssize_t n = ::write(fd, p, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw IoError("write", path, errno);
+      throw io_error("write", path, errno);
     }
     p += n;
     size -= static_cast<size_t>(n);
@@ -192,33 +194,33 @@ void write_all(int fd, const void* data, size_t size, const std::string& path) {
 }
 
 void fsync(int fd, const std::string& path) {
-  if (Fault f = take_fault("fsync", path); f.err) throw IoError("fsync", path, f.err);
-  if (::fsync(fd) != 0) throw IoError("fsync", path, errno);
+  if (Fault f = take_fault("fsync", path); f.err) throw io_error("fsync", path, f.err);
+  if (::fsync(fd) != 0) throw io_error("fsync", path, errno);
 }
 
 void fsync_directory(const std::string& directory) {
-  if (Fault f = take_fault("fsync-dir", directory); f.err) throw IoError("fsync", directory, f.err);
+  if (Fault f = take_fault("fsync-dir", directory); f.err) throw io_error("fsync", directory, f.err);
   File dir(directory, O_RDONLY | O_DIRECTORY);
   dir.fsync();
   dir.close();
 }
 
 void rename(const std::string& from, const std::string& to) {
-  if (Fault f = take_fault("rename", from); f.err) throw IoError("rename", from + "' -> '" + to, f.err);
-  if (::rename(from.c_str(), to.c_str()) != 0) throw IoError("rename", from + "' -> '" + to, errno);
+  if (Fault f = take_fault("rename", from); f.err) throw io_error("rename", from + "' -> '" + to, f.err);
+  if (::rename(from.c_str(), to.c_str()) != 0) throw io_error("rename", from + "' -> '" + to, errno);
 }
 
 void close(int fd, const std::string& path) {
-  if (::close(fd) != 0 && errno != EINTR) throw IoError("close", path, errno);
+  if (::close(fd) != 0 && errno != EINTR) throw io_error("close", path, errno);
 }
 
 void make_directory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) throw IoError("mkdir", path, errno);
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) throw io_error("mkdir", path, errno);
 }
 
 std::string read_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw IoError("open", path, EISDIR);
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw io_error("open", path, EISDIR);
   // Not through open(): reading is no "open" call of the fault hooks (NPDESWEEP_IO_FAULT).
   const int fd = open_checked(path, O_RDONLY, 0);
   std::string text;
@@ -229,7 +231,7 @@ std::string read_file(const std::string& path) {
     if (got < 0) {
       const int err = errno;
       ::close(fd);
-      throw IoError("read", path, err);
+      throw io_error("read", path, err);
     }
     if (got == 0) break;
     text.append(buffer, static_cast<size_t>(got));
@@ -238,8 +240,16 @@ std::string read_file(const std::string& path) {
   return text;
 }
 
+std::string host_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+
+std::string process_tag() { return host_name() + "." + std::to_string(::getpid()); }
+
 void write_file_atomic(const std::string& path, const void* data, size_t size, bool durable) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string tmp = path + ".tmp." + process_tag();
   try {
     File file(tmp, O_WRONLY | O_CREAT | O_TRUNC);
     file.write_all(data, size);

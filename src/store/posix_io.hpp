@@ -10,12 +10,10 @@
 
 namespace npde::posix {
 
-class IoError : public Error {
- public:
-  IoError(const std::string& call, const std::string& path, int err);
-  IoError(const std::string& call, const std::string& path, const std::string& reason);
-  int error() const { return error_number(); }
-};
+// The IoError (spec/error.hpp) of a failed call: "CALL failed for 'PATH': strerror(err)", with
+// err as its error_number(); or "CALL refused for 'PATH': REASON".
+IoError io_error(const std::string& call, const std::string& path, int err);
+IoError io_error(const std::string& call, const std::string& path, const std::string& reason);
 
 // Test hooks: the next `call` ("write", "fsync", "rename", "open") fails with errno `err`;
 // for "write" with short_write it first writes half of the buffer.
@@ -72,7 +70,11 @@ void rename(const std::string& from, const std::string& to);
 void close(int fd, const std::string& path);
 void make_directory(const std::string& path);  // succeeds if it exists
 std::string read_file(const std::string& path);
-// Replaces `path` atomically: PATH.tmp.<pid> written (and fsync'd when `durable`), renamed over
+// This machine's host name and this process's id, as "HOST.PID": unique among the processes of
+// a cluster sharing a file system (pids alone repeat across nodes).
+std::string host_name();
+std::string process_tag();
+// Replaces `path` atomically: PATH.tmp.<process_tag()> written (and fsync'd when `durable`), renamed over
 // `path` (and the directory fsync'd when `durable`). A crash leaves the old file or the new
 // one, never a mix; on any error the temporary file is removed and `path` is untouched.
 void write_file_atomic(const std::string& path, const void* data, size_t size, bool durable = true);

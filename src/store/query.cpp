@@ -24,21 +24,21 @@ std::string join(const std::vector<std::string>& v) {
 void check_key(const StoreContents& store, const std::string& key) {
   const std::vector<std::string> keys = experiment_keys(store);
   if (std::find(keys.begin(), keys.end(), key) == keys.end())
-    throw std::invalid_argument("unknown key '" + key + "'; keys: " + join(keys));
+    throw UsageError("unknown key '" + key + "'; keys: " + join(keys));
 }
 
-double statistic(std::vector<double> v, const std::string& stat, long n) {
-  if (stat == "count") return static_cast<double>(n);
-  if (v.empty()) return stat == "sum" ? 0.0 : std::numeric_limits<double>::quiet_NaN();
+double statistic(std::vector<double> v, Statistic stat, long n) {
+  if (stat == Statistic::count) return static_cast<double>(n);
+  if (v.empty()) return stat == Statistic::sum ? 0.0 : std::numeric_limits<double>::quiet_NaN();
   std::sort(v.begin(), v.end());
-  if (stat == "min") return v.front();
-  if (stat == "max") return v.back();
-  if (stat == "median") return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  if (stat == Statistic::min) return v.front();
+  if (stat == Statistic::max) return v.back();
+  if (stat == Statistic::median) return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
   double sum = 0;  // summed in sorted order, so the result does not depend on row order
   for (double x : v) sum += x;
-  if (stat == "sum") return sum;
+  if (stat == Statistic::sum) return sum;
   const double mean = sum / static_cast<double>(v.size());
-  if (stat != "std") return mean;
+  if (stat != Statistic::std) return mean;
   if (v.size() < 2) return std::numeric_limits<double>::quiet_NaN();  // the sample deviation needs two
   double squares = 0;
   for (double x : v) squares += (x - mean) * (x - mean);
@@ -103,7 +103,7 @@ bool has_metric(const StoreContents& store, const std::string& metric) {
 
 void check_metric(const StoreContents& store, const std::string& metric) {
   if (std::find(store.metric_names.begin(), store.metric_names.end(), metric) == store.metric_names.end())
-    throw std::invalid_argument("unknown metric '" + metric + "' for this store; metrics: " + join(store.metric_names));
+    throw UsageError("unknown metric '" + metric + "' for this store; metrics: " + join(store.metric_names));
 }
 
 // A --where value no experiment has is almost always a typo: name the values that exist.
@@ -116,7 +116,7 @@ void check_value(const StoreContents& store, const std::string& key, const std::
     for (const ExperimentRow& r : store.rows) present.insert(r.keys.at(key));
   if (key == "status") present.insert({"done", "diverged", "failed", "pending"});
   if (!present.count(value))
-    throw std::invalid_argument("no experiment has " + key + "=" + value + "; values: " +
+    throw UsageError("no experiment has " + key + "=" + value + "; values: " +
                                 join(std::vector<std::string>(present.begin(), present.end())));
 }
 
@@ -132,12 +132,20 @@ bool as_number(const std::string& t, double* v) {
 
 }  // namespace
 
-const std::vector<std::string>& query_stats() {
-  static const std::vector<std::string> s = {"mean",     "median", "min",     "max",       "sum",
-                                             "std",      "count",  "argmin",  "argmax",    "spearman",
-                                             "mean_ci",  "median_ci", "auc"};
-  return s;
+template <>
+const std::vector<KindName<Statistic>>& kind_names<Statistic>() {
+  using S = Statistic;
+  static const std::vector<KindName<Statistic>> n = {
+      {S::mean, "mean"},         {S::median, "median"},     {S::min, "min"},       {S::max, "max"},
+      {S::sum, "sum"},           {S::std, "std"},           {S::count, "count"},   {S::argmin, "argmin"},
+      {S::argmax, "argmax"},     {S::spearman, "spearman"}, {S::mean_ci, "mean_ci"}, {S::median_ci, "median_ci"},
+      {S::auc, "auc"}};
+  return n;
 }
+
+bool has_interval(Statistic s) { return s == Statistic::mean_ci || s == Statistic::median_ci || s == Statistic::auc; }
+bool names_a_unit(Statistic s) { return s == Statistic::argmin || s == Statistic::argmax; }
+bool needs_versus(Statistic s) { return s == Statistic::spearman || s == Statistic::auc; }
 
 Comparison parse_comparison(const std::string& text) {
   const size_t eq = text.find('=');
@@ -152,7 +160,7 @@ Comparison parse_comparison(const std::string& text) {
     }
   }
   if (c.key.empty() || c.a.empty() || c.b.empty() || c.a == c.b)
-    throw std::invalid_argument("--compare takes KEY=A,B (two different values of one key), not '" + text + "'");
+    throw UsageError("--compare takes KEY=A,B (two different values of one key), not '" + text + "'");
   return c;
 }
 
@@ -178,7 +186,7 @@ Condition parse_condition(const std::string& e) {
       break;
     }
   if (c.key.empty() || width == 0)
-    throw std::invalid_argument("--where needs KEY=VALUE, KEY!=VALUE, KEY<VALUE, KEY<=VALUE, KEY>VALUE or KEY>=VALUE, got '" +
+    throw UsageError("--where needs KEY=VALUE, KEY!=VALUE, KEY<VALUE, KEY<=VALUE, KEY>VALUE or KEY>=VALUE, got '" +
                                 e + "'");
   const std::string rest = e.substr(k + width);
   if (c.op == Condition::Op::eq || c.op == Condition::Op::ne) {
@@ -197,13 +205,13 @@ Condition parse_condition(const std::string& e) {
     c.values.push_back(v);
   } else {
     double x = 0;
-    if (!as_number(rest, &x)) throw std::invalid_argument("--where " + e + ": " + rest + " is not a number");
+    if (!as_number(rest, &x)) throw UsageError("--where " + e + ": " + rest + " is not a number");
     // Thresholds no value can pass would silently select nothing (a blown-up rollout's error
     // is +inf, so KEY>=inf and KEY<inf are meaningful, KEY>inf is not).
     const bool empty = std::isnan(x) || (x == kInfinity && c.op == Condition::Op::gt) ||
                        (x == -kInfinity && c.op == Condition::Op::lt);
     if (empty)
-      throw std::invalid_argument("--where " + e + ": no value is " + e.substr(k) +
+      throw UsageError("--where " + e + ": no value is " + e.substr(k) +
                                   " (nan compares false; nothing is above inf or below -inf)");
     c.values = {rest};
   }
@@ -227,13 +235,13 @@ void check_conditions(const StoreContents& store, const std::vector<Condition>& 
     if (has_metric(store, c.key)) {
       for (const std::string& v : c.values) {
         double x = 0;
-        if (!as_number(v, &x)) throw std::invalid_argument("--where " + c.text + ": " + v + " is not a number");
+        if (!as_number(v, &x)) throw UsageError("--where " + c.text + ": " + v + " is not a number");
       }
       continue;
     }
     const std::vector<std::string> keys = experiment_keys(store);
     if (std::find(keys.begin(), keys.end(), c.key) == keys.end())
-      throw std::invalid_argument("unknown key or metric '" + c.key + "'; keys: " + join(keys) + "; metrics: " +
+      throw UsageError("unknown key or metric '" + c.key + "'; keys: " + join(keys) + "; metrics: " +
                                   join(store.metric_names));
     if (c.op == Condition::Op::eq || c.op == Condition::Op::ne)
       for (const std::string& v : c.values) check_value(store, c.key, v);
@@ -251,7 +259,7 @@ bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, con
     numeric = true;
   } else {
     if (c.key == kTestIcKey && (test_ic < 0 || static_cast<size_t>(test_ic) >= store.test_ics.size()))
-      throw std::invalid_argument("a condition on test_ic needs (experiment, test IC) units");
+      throw UsageError("a condition on test_ic needs (experiment, test IC) units");
     text = c.key == kTestIcKey ? store.test_ics[static_cast<size_t>(test_ic)] : r.keys.at(c.key);
     numeric = as_number(text, &x);
   }
@@ -275,29 +283,26 @@ bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, con
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
   check_conditions(store, q.where);
   for (const auto& k : q.group_by) check_key(store, k);
-  const auto& stats = query_stats();
-  if (std::find(stats.begin(), stats.end(), q.stat) == stats.end())
-    throw std::invalid_argument("unknown statistic '" + q.stat + "'; statistics: " + join(stats));
-  if (q.stat != "count") check_metric(store, q.metric);
-  const bool rank_correlation = q.stat == "spearman", auc = q.stat == "auc";
+  if (q.stat != Statistic::count) check_metric(store, q.metric);
+  const bool rank_correlation = q.stat == Statistic::spearman, auc = q.stat == Statistic::auc;
   if ((rank_correlation || auc) && q.versus.empty())
-    throw std::invalid_argument(rank_correlation ? "--stat spearman needs --versus METRIC, the metric to correlate with"
+    throw UsageError(rank_correlation ? "--stat spearman needs --versus METRIC, the metric to correlate with"
                                                  : "--stat auc needs --versus METRIC, the predictor of failure");
   if (!rank_correlation && !auc && !q.versus.empty())
-    throw std::invalid_argument("--versus goes with --stat spearman or --stat auc");
+    throw UsageError("--versus goes with --stat spearman or --stat auc");
   if (rank_correlation || auc) check_metric(store, q.versus);
-  if (!std::isnan(q.threshold) && !auc) throw std::invalid_argument("--threshold goes with --stat auc");
+  if (!std::isnan(q.threshold) && !auc) throw UsageError("--threshold goes with --stat auc");
   if (auc && std::isnan(q.threshold) && !has_metric(store, kBlowupMetric))
-    throw std::invalid_argument("--stat auc: this store has no " + std::string(kBlowupMetric) +
+    throw UsageError("--stat auc: this store has no " + std::string(kBlowupMetric) +
                                 " to tell failures by; give --threshold X (a failure is --metric above X)");
   std::optional<Comparison> compare;
   if (!q.compare.empty()) {
     compare = parse_comparison(q.compare);
     check_key(store, compare->key);
     if (compare->key == kTestIcKey || compare->key == "status")
-      throw std::invalid_argument("--compare pairs experiments over " + compare->key + ": compare a grid key instead");
+      throw UsageError("--compare pairs experiments over " + compare->key + ": compare a grid key instead");
     if (std::find(q.group_by.begin(), q.group_by.end(), compare->key) != q.group_by.end())
-      throw std::invalid_argument("--compare " + compare->key + " cannot also be a --group-by key");
+      throw UsageError("--compare " + compare->key + " cannot also be a --group-by key");
     check_value(store, compare->key, compare->a);
     check_value(store, compare->key, compare->b);
   }
@@ -377,23 +382,24 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
           b.push_back(ab.second);
         }
       const stats::Paired p =
-          stats::compare_paired(a, b, q.stat == "median_ci" ? stats::Center::median : stats::Center::mean);
+          stats::compare_paired(a, b, q.stat == Statistic::median_ci ? stats::Center::median : stats::Center::mean);
       set_interval(p.difference);
       out_group.share_greater = p.share_greater;
       out_group.p_value = p.p_value;
       out_group.n = static_cast<long>(g.pairs.size());
       out_group.with_value = static_cast<long>(a.size());
-    } else if (q.stat == "mean_ci" || q.stat == "median_ci") {
-      set_interval(stats::bootstrap_interval(g.values, q.stat == "mean_ci" ? stats::Center::mean : stats::Center::median));
+    } else if (q.stat == Statistic::mean_ci || q.stat == Statistic::median_ci) {
+      set_interval(
+          stats::bootstrap_interval(g.values, q.stat == Statistic::mean_ci ? stats::Center::mean : stats::Center::median));
     } else if (auc) {
       set_interval(stats::auc_interval(g.versus, g.failed));
       out_group.failures = static_cast<long>(std::count(g.failed.begin(), g.failed.end(), true));
     } else if (rank_correlation) {
       out_group.value = spearman(g.values, g.versus);
-    } else if (q.stat == "argmin" || q.stat == "argmax") {
+    } else if (names_a_unit(q.stat)) {
       out_group.value = std::numeric_limits<double>::quiet_NaN();
       for (size_t i = 0; i < g.values.size(); ++i)  // the first unit attaining it, in id order
-        if (std::isnan(out_group.value) || (q.stat == "argmin" ? g.values[i] < out_group.value : g.values[i] > out_group.value)) {
+        if (std::isnan(out_group.value) || (q.stat == Statistic::argmin ? g.values[i] < out_group.value : g.values[i] > out_group.value)) {
           out_group.value = g.values[i];
           out_group.at = g.units[i].first;
           out_group.at_test_ic = g.units[i].second;

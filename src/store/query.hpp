@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/kind_names.hpp"
 #include "store/store_reader.hpp"
 
 namespace npde {
@@ -21,18 +22,24 @@ struct Condition {
   std::vector<std::string> values;  // eq, ne: a list (commas inside [] or () do not split); others: one
   std::string text;                 // as given, for messages
 };
-// Throws std::invalid_argument for anything that is not KEY OP VALUE.
+// Throws UsageError (spec/error.hpp) for anything that is not KEY OP VALUE.
 Condition parse_condition(const std::string& expression);
 // The keys named by more than one condition (their conditions are ANDed: KEY=A and KEY=B
 // match nothing; KEY=A,B is either).
 std::vector<std::string> repeated_keys(const std::vector<Condition>& conditions);
 
+// The statistics a query computes, spelled once in kind_names<Statistic>() (query.cpp).
+enum class Statistic { mean, median, min, max, sum, std, count, argmin, argmax, spearman, mean_ci, median_ci, auc };
+// What a statistic gives besides one value.
+bool has_interval(Statistic s);   // mean_ci, median_ci, auc: an estimate with its 95% interval
+bool names_a_unit(Statistic s);   // argmin, argmax: the experiment attaining it
+bool needs_versus(Statistic s);   // spearman, auc: a second metric
+
 struct QuerySpec {
   std::vector<Condition> where;  // all must hold
   std::vector<std::string> group_by;
   std::string metric = "rollout_error";
-  // query_stats(): mean median min max sum std count argmin argmax spearman mean_ci median_ci auc
-  std::string stat = "mean";
+  Statistic stat = Statistic::mean;
   std::string versus;         // spearman: the metric `metric` is rank-correlated with; auc: the predictor
   double threshold = std::numeric_limits<double>::quiet_NaN();  // auc: `metric` above it is a failure too
   std::string compare;        // KEY=A,B: paired comparison of B against A (replaces `stat`)
@@ -57,13 +64,13 @@ struct QueryGroup {
   double p_value = std::numeric_limits<double>::quiet_NaN();        // --compare: Wilcoxon signed-rank
 };
 
-// --compare KEY=A,B split into its parts; std::invalid_argument unless exactly two values.
+// --compare KEY=A,B split into its parts; UsageError unless exactly two values.
 struct Comparison {
   std::string key, a, b;
 };
 Comparison parse_comparison(const std::string& text);
 
-// Throws std::invalid_argument naming the unknown key, metric or statistic. `spearman` is
+// Throws UsageError naming the unknown key, metric or statistic. `spearman` is
 // Spearman's rank correlation of `metric` with `versus` over the units having both (ties get
 // their average rank, inf ranks last; NaN for fewer than 3 pairs or a constant metric).
 // mean_ci and median_ci: the estimate with its 95% percentile-bootstrap interval over the group's
@@ -75,11 +82,12 @@ Comparison parse_comparison(const std::string& text);
 // with_value count the pairs.
 std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q);
 
-const std::vector<std::string>& query_stats();
+template <>
+const std::vector<KindName<Statistic>>& kind_names<Statistic>();
 
 // Checks conditions against the store: each key must be one of experiment_keys(store) or a
 // metric it has, and each value of a key's = or != one some experiment has
-// (std::invalid_argument naming those that exist).
+// (UsageError naming those that exist).
 void check_conditions(const StoreContents& store, const std::vector<Condition>& where);
 // Whether experiment `r` (with test_ic >= 0: its pair with that test IC) meets `c`.
 bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, const Condition& c);

@@ -30,7 +30,7 @@ h5::Object write_raw_value(hid_t file, const std::string& path, h5::Type type, c
     case h5::Type::i32: return h5::write(file, path, shape, reinterpret_cast<const int*>(bytes.data()));
     case h5::Type::c128:
       return h5::write(file, path, shape, reinterpret_cast<const std::complex<double>*>(bytes.data()));
-    default: throw h5::Error("result dataset " + path + " has a type the writer does not handle");
+    default: throw BadFileError("result dataset " + path + " has a type the writer does not handle");
   }
 }
 
@@ -133,7 +133,7 @@ Eigen::VectorXd read_stored_cell_weights(const std::string& store, const std::st
   try {
     h5::Object f = h5::open_file_read_only(store);
     d = h5::read_row(f.id(), dataset, static_cast<hsize_t>(cell.row));
-  } catch (const h5::Error& e) {
+  } catch (const BadFileError& e) {
     throw InputError(store, 0, dataset, e.what());
   }
   const long n = static_cast<long>(d.bytes.size() / sizeof(double));
@@ -167,7 +167,7 @@ Eigen::VectorXd read_weights(const std::string& file_and_dataset, long expected_
   try {
     h5::Object f = h5::open_file_read_only(file);
     v = h5::read_doubles(f.id(), dataset, &shape);
-  } catch (const h5::Error& e) {
+  } catch (const BadFileError& e) {
     throw InputError(file, 0, dataset, e.what());
   }
   if (shape.size() == 2 && dataset.rfind("/results/", 0) == 0)

@@ -8,7 +8,7 @@
 
 namespace npde {
 
-// Writes atomically: to PATH.tmp.PID first, renamed over PATH only when complete, so a crash or
+// Writes atomically: to PATH.tmp.HOST.PID first, renamed over PATH only when complete, so a crash or
 // error never leaves a partial file under the final name. `durable` also fsyncs the file before
 // the rename and the directory after it (the sweep's shards).
 void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,

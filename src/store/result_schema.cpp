@@ -312,7 +312,7 @@ std::string weight_layout(const std::vector<int>& widths) {
   return s;
 }
 
-bool adaptive_truth(const ResultContext& c) { return c.spec.integrator.truth == TruthIntegrator::dopri5; }
+bool adaptive_truth(const ResultContext& c) { return c.spec.integrator.adaptive_truth(); }
 
 std::vector<ResultAttribute> make_attributes() {
   using C = const ResultContext&;
@@ -342,20 +342,18 @@ std::vector<ResultAttribute> make_attributes() {
       {"integrator", "description", "", false, false, [](C) { return V{std::string("how the numbers were integrated")}; }},
       {"integrator", "model", "the model's stepper in words", false, false,
        [](C c) {
-         const std::string& name = c.spec.integrator.model;
-         return V{(name == "rk4" ? std::string("classical RK4") : stepper_info(name).description) +
-                  ", fixed substeps per output step"};
+         return V{c.spec.integrator.model.description() + ", fixed substeps per output step"};
        }},
       {"integrator", "stepper", "the model's stepper (integrator.model)", false, false,
-       [](C c) { return V{c.spec.integrator.model}; }},
+       [](C c) { return V{c.spec.integrator.model.name()}; }},
       {"integrator", "substeps_model", "substeps per output step of the model", false, true,
        [](C c) { return V{static_cast<long long>(c.result.substeps_model)}; }},
-      {"integrator", "substeps_truth_jacobian", "RK4 substeps per output step of the truth map", false, true,
+      {"integrator", "substeps_truth_jacobian", "substeps per output step of the truth map's stepper", false, true,
        [](C c) { return V{static_cast<long long>(c.result.substeps_truth)}; }},
       {"integrator", "substep_rule", "how substeps_model was chosen", false, false,
        [](C c) {
          if (c.spec.integrator.substeps > 0) return V{std::string("fixed by the job")};
-         return V{std::string(is_exponential_stepper(c.spec.integrator.model)
+         return V{std::string(c.spec.integrator.model.exponential()
                                   ? "auto: stability bound of the non-stiff terms (the known terms without their "
                                     "linear part, which the stepper takes exactly, and the learned terms as the truth "
                                     "has them) at the truth amplitude"
@@ -367,20 +365,17 @@ std::vector<ResultAttribute> make_attributes() {
       {"integrator", "truth", "the truth data's integrator", false, false,
        [](C c) {
          if (adaptive_truth(c)) return V{std::string("adaptive Dormand-Prince 5(4)")};
-         const std::string name = truth_data_stepper(c.spec);
-         return V{(name == "rk4" ? std::string("classical RK4") : stepper_info(name).description) +
-                  " with substeps_truth_jacobian substeps"};
+         return V{truth_data_stepper(c.spec).description() + " with substeps_truth_jacobian substeps"};
        }},
       {"integrator", "truth_jacobian", "how the truth map's Jacobian was integrated", false, false,
        [](C c) {
-         const std::string map = truth_map_stepper(c.spec);
-         if (!adaptive_truth(c))
-           return V{"the truth data's own " + std::string(map == "rk4" ? "RK4" : map) + " map"};
-         if (map == "rk4")
-           return V{std::string("classical RK4 with substeps_truth_jacobian substeps: the larger of the model's "
-                                "rule and the count whose RK4 error on the fastest mode over the map stays below "
-                                "0.05, since the data follow the semi-discrete flow")};
-         return V{stepper_info(map).description +
+         const Stepper map = truth_map_stepper(c.spec);
+         if (!adaptive_truth(c)) return V{"the truth data's own " + map.label() + " map"};
+         if (!map.exponential())
+           return V{map.description() + " with substeps_truth_jacobian substeps: the larger of the model's rule and "
+                    "the count whose " + map.label() + " error on the fastest mode over the map stays below 0.05, "
+                    "since the data follow the semi-discrete flow"};
+         return V{map.description() +
                   " with substeps_truth_jacobian substeps: the larger of the stable and the accurate count for the "
                   "terms without their linear part (taken exactly), the fastest of their modes in error by less "
                   "than 0.05 over the map, since the data follow the semi-discrete flow"};
@@ -421,19 +416,17 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) {
          return V{std::string(c.spec.one_shot() ? "Jacobian of the flow map u(0) -> u(T) at each test IC"
                                                 : "Jacobian d u_{n+1} / d u_n of the one-step map at state u_n") +
-                  (c.spec.integrator.model == "rk4" && truth_map_stepper(c.spec) == "rk4"
+                  (c.spec.integrator.model == Stepper() && truth_map_stepper(c.spec) == Stepper()
                        ? ", exact by tangent propagation through every RK4 substep"
                        : ", exact by tangent propagation through every substep of the map's stepper")};
        }},
       {"jacobian/model", "integrator", "the model map's stepper and substeps", true, false,
        [](C c) {
-         const std::string name = c.spec.integrator.model == "rk4" ? "RK4" : c.spec.integrator.model;
-         return V{name + ", " + std::to_string(c.result.substeps_model) + " substeps per output step"};
+         return V{c.spec.integrator.model.label() + ", " + std::to_string(c.result.substeps_model) + " substeps per output step"};
        }},
       {"jacobian/truth", "integrator", "the truth map's stepper and substeps", true, false,
        [](C c) {
-         const std::string map = truth_map_stepper(c.spec);
-         return V{(map == "rk4" ? std::string("RK4") : map) + ", " + std::to_string(c.result.substeps_truth) +
+         return V{truth_map_stepper(c.spec).label() + ", " + std::to_string(c.result.substeps_truth) +
                   " substeps per output step"};
        }},
       {"closure", "description", "", true, false,

@@ -66,7 +66,7 @@ ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, c
       const StoreIdentity identity = stored_identity(paths.file);
       file_hash = identity.sweep_hash;
       file_schema = identity.schema_version;
-    } catch (const h5::Error& e) {
+    } catch (const BadFileError& e) {
       if (!journal_exists) throw InputError(paths.file, 0, "--store", "exists but is not an npdesweep store");
       file_damaged = true;  // half-created or damaged: rebuilt from the journal and shards
     }

@@ -50,7 +50,7 @@ struct ResumePlan {
 // belongs to a sweep of the same name: run on an edited sweep, it grows (store/store_cells.hpp):
 // the sweep is appended to its history, the journal is moved to it, the file rebuilt, and only
 // cells it has not finished run. Throws InputError (a store of a sweep of another name, a newer
-// layout, not a store, too little space), StoreLocked (a run holds it), posix::IoError and h5
+// layout, not a store, too little space), StoreLocked (a run holds it), IoError and h5
 // errors (the file system failed).
 ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, const std::string& canonical_sweep,
                        const std::string& sweep_hash, const ResumeOptions& options);

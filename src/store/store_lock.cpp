@@ -19,10 +19,8 @@ StoreLock::StoreLock(const std::string& lock_path) : file_(lock_path, O_RDWR | O
   }
   // Who holds the lock, for the message a second run prints. A lock file that cannot be written
   // is an I/O failure like any other: the run stops before it touches the store.
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
   const char* job = std::getenv("SLURM_JOB_ID");
-  const std::string who = std::string("host ") + host + ", pid " + std::to_string(getpid()) +
+  const std::string who = "host " + posix::host_name() + ", pid " + std::to_string(getpid()) +
                           (job ? std::string(", SLURM job ") + job : std::string());
   file_.truncate(0);
   file_.write_all(who.data(), who.size());

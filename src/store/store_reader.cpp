@@ -30,12 +30,12 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // read below is checked against the data actually read.
 void require_entries(const h5::RawData& d, size_t entries, size_t entry_bytes) {
   if (d.bytes.size() < entries * entry_bytes)
-    throw std::runtime_error("a dataset of the store holds fewer entries than its experiment table (damaged file?)");
+    throw BadFileError("a dataset of the store holds fewer entries than its experiment table (damaged file?)");
 }
 
 std::string string_at(const h5::RawData& d, size_t i) {
   if (d.shape.empty() || i >= d.shape[0])
-    throw std::runtime_error("a string column of the store is shorter than its experiment table (damaged file?)");
+    throw BadFileError("a string column of the store is shorter than its experiment table (damaged file?)");
   const size_t width = d.bytes.size() / std::max<size_t>(1, d.shape[0]);
   if (width == 0) return "";
   std::string v(reinterpret_cast<const char*>(d.bytes.data()) + i * width, width);
@@ -63,7 +63,7 @@ std::string axis_text(const h5::RawData& d, size_t i) {
     case h5::Type::i64: return std::to_string(value_at<std::int64_t>(d, i));
     case h5::Type::f64: return fmt::format("{}", value_at<double>(d, i));
     case h5::Type::str: return string_at(d, i);
-    default: throw h5::Error("an axis column of /experiments has an unexpected type");
+    default: throw BadFileError("an axis column of /experiments has an unexpected type");
   }
 }
 
@@ -160,7 +160,7 @@ class Datasets {
     if (it == data_.end()) it = data_.emplace(path, h5::read_raw(f_, path)).first;
     const h5::RawData& d = it->second;
     if (d.shape.empty() || row < 0 || static_cast<hsize_t>(row) >= d.shape[0])
-      throw h5::Error("row " + std::to_string(row) + " of '" + path + "' does not exist");
+      throw BadFileError("row " + std::to_string(row) + " of '" + path + "' does not exist");
     const size_t width = d.bytes.size() / d.shape[0] / sizeof(double);
     std::vector<double> v(width);
     if (width) std::memcpy(v.data(), d.bytes.data() + static_cast<size_t>(row) * width * sizeof(double), width * sizeof(double));
@@ -176,7 +176,7 @@ class Datasets {
 void add_metrics(Datasets& f, const std::string& g, int row, const std::vector<int>& states, int steps, size_t tests,
                  const std::vector<std::string>& terms, const std::vector<std::string>& wanted, std::map<std::string, double>& m,
                  std::vector<std::map<std::string, double>>& per_test) {
-  if (steps < 1) throw h5::Error(g + "rollout/relative_l2_error has no output steps");
+  if (steps < 1) throw BadFileError(g + "rollout/relative_l2_error has no output steps");
   per_test.assign(tests, {});
   for (const ResultDataset& d : result_datasets()) {
     if (d.metrics.empty() || !f.exists(g + d.path)) continue;
@@ -218,37 +218,41 @@ std::vector<std::string> experiment_keys(const StoreContents& store) {
   return keys;
 }
 
-StoreContents read_store(const std::string& path, bool all, const std::vector<std::string>& wanted) {
+namespace {
+
+// A sweep store opened for reading, or the error that says why not: input (the name is wrong),
+// bad_file (not HDF5, not a store) or io (reading failed).
+h5::Object open_store(const std::string& path) {
   if (access(path.c_str(), R_OK) != 0) {
     const int err = errno;
     const std::string why = path + ": cannot read the file: " + std::strerror(err);
     if (err == ENOENT || err == EACCES || err == ENOTDIR || err == ENAMETOOLONG || err == ELOOP)
-      throw std::runtime_error(why);  // the name given is wrong: bad input
-    throw StoreIoError(why);
+      throw Error(ErrorKind::input, why);  // the name given is wrong
+    throw IoError(why, err);
   }
   try {
-    if (!h5::is_hdf5(path)) throw std::runtime_error(path + ": not an HDF5 file");
-  } catch (const h5::IoError& e) {
-    throw StoreIoError(path + ": cannot read the file: " + e.what());
+    if (!h5::is_hdf5(path)) throw BadFileError(path + ": not an HDF5 file");
+    h5::Object f = h5::open_file_read_only(path);
+    if (!h5::exists(f.id(), "/experiments") || !h5::exists(f.id(), "/status/code"))
+      throw BadFileError(path + ": an HDF5 file, but not an npdesweep sweep store (no /experiments, /status)");
+    return f;
+  } catch (const IoError& e) {
+    throw IoError(path + ": cannot read the file: " + e.what(), e.error_number());
   }
+}
+
+}  // namespace
+
+StoreContents read_store(const std::string& path, bool all, const std::vector<std::string>& wanted) {
   StoreContents c;
-  h5::Object f;
-  try {
-    f = h5::open_file_read_only(path);
-  } catch (const h5::IoError& e) {
-    throw StoreIoError(path + ": cannot open: " + e.what());
-  } catch (const h5::Error& e) {
-    throw std::runtime_error(path + ": cannot open: " + e.what());
-  }
+  const h5::Object f = open_store(path);
   const hid_t id = f.id();
-  if (!h5::exists(id, "/experiments") || !h5::exists(id, "/status/code"))
-    throw std::runtime_error(path + ": an HDF5 file, but not an npdesweep sweep store (no /experiments, /status)");
   try {
     c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
     c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
     const double schema = h5::read_double_attribute(id, ".", "schema_version");
     if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))  // also NaN (fuzzing found the cast)
-      throw h5::Error("attribute schema_version is not a schema number");
+      throw BadFileError("attribute schema_version is not a schema number");
     c.schema_version = static_cast<int>(schema);
     c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
     const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
@@ -269,7 +273,7 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
     if (h5::attribute_exists(id, "/experiments", "axes")) {
       std::istringstream keys(h5::read_string_attribute(id, "/experiments", "axes"));
       for (std::string key; std::getline(keys, key);) {
-        if (key.empty() || key.find('/') != std::string::npos) throw h5::Error("/experiments has a bad axes attribute");
+        if (key.empty() || key.find('/') != std::string::npos) throw BadFileError("/experiments has a bad axes attribute");
         axes.emplace_back(key, h5::read_raw(id, "/experiments/" + key));
         c.axis_keys.push_back(key);
       }
@@ -296,19 +300,19 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
                 {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
                 {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
                 {"status", status_text(status)},
-                {"stepper", has_stepper ? string_at(stepper, i) : std::string("rk4")}};
+                {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()}};
       for (const auto& [key, column] : axes) r.keys[key] = axis_text(column, static_cast<size_t>(i));
       r.message = string_at(msg, static_cast<size_t>(i));
       const std::string name = has_group ? string_at(group, static_cast<size_t>(i)) : "N" + std::to_string(n);
       if (name.empty() || name.find_first_of("/.") != std::string::npos)
-        throw h5::Error("/experiments/group names no results group");
+        throw BadFileError("/experiments/group names no results group");
       const std::string g = "/results/" + name + "/";
       if (!group_info.count(name)) {
         const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
         std::vector<int> states;
         for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
         const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
-        if (outputs > 1'000'000'000) throw h5::Error(g + "rollout/relative_l2_error has an impossible shape");
+        if (outputs > 1'000'000'000) throw BadFileError(g + "rollout/relative_l2_error has an impossible shape");
         group_info[name] = {states, static_cast<int>(outputs) - 1};
         std::vector<std::string>& terms = group_terms[name];
         if (h5::exists(id, g + "closure/fit") && h5::attribute_exists(id, g + "closure/fit", "terms")) {
@@ -328,14 +332,14 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
       for (const auto& [name, v] : r.metrics) (void)v, c.metric_names.push_back(name);
       c.rows.push_back(std::move(r));
     }
-  } catch (const h5::IoError& e) {
-    throw StoreIoError(path + ": reading failed: " + e.what());
-  } catch (const h5::Error& e) {
-    throw std::runtime_error(path + ": not a readable npdesweep store: " + e.what());
+  } catch (const IoError& e) {
+    throw IoError(path + ": reading failed: " + e.what(), e.error_number());
+  } catch (const BadFileError& e) {
+    throw BadFileError(path + ": not a readable npdesweep store: " + e.what());
   } catch (const std::out_of_range& e) {  // a dataset of the wrong rank or length
-    throw std::runtime_error(path + ": not a readable npdesweep store: a dataset has the wrong shape (" + e.what() + ")");
-  } catch (const InputError& e) {
-    throw std::runtime_error(std::string("not a readable npdesweep store: ") + e.what());
+    throw BadFileError(path + ": not a readable npdesweep store: a dataset has the wrong shape (" + e.what() + ")");
+  } catch (const InputError& e) {  // its sweep text does not read back
+    throw BadFileError(std::string("not a readable npdesweep store: ") + e.what());
   }
   std::sort(c.metric_names.begin(), c.metric_names.end());
   c.metric_names.erase(std::unique(c.metric_names.begin(), c.metric_names.end()), c.metric_names.end());
@@ -343,16 +347,9 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
 }
 
 StoredCell find_stored_cell(const std::string& path, const std::string& which) {
-  if (access(path.c_str(), R_OK) != 0) throw std::runtime_error(path + ": cannot read the file: " + std::strerror(errno));
-  h5::Object f;
-  try {
-    f = h5::open_file_read_only(path);
-  } catch (const h5::Error& e) {
-    throw std::runtime_error(path + ": cannot open: " + e.what());
-  }
+  const h5::Object f = open_store(path);
   const hid_t id = f.id();
-  if (!h5::exists(id, "/experiments/hash") || !h5::exists(id, "/status/code"))
-    throw std::runtime_error(path + ": not an npdesweep sweep store (no /experiments, /status)");
+  if (!h5::exists(id, "/experiments/hash")) throw BadFileError(path + ": a store without /experiments/hash");
   const h5::RawData hash = h5::read_raw(id, "/experiments/hash"), code = h5::read_raw(id, "/status/code"),
                     row = h5::read_raw(id, "/experiments/row"), res = h5::read_raw(id, "/experiments/resolution");
   const bool has_group = h5::exists(id, "/experiments/group"), has_view = h5::exists(id, "/experiments/in_view");
@@ -363,16 +360,16 @@ StoredCell find_stored_cell(const std::string& path, const std::string& which) {
     const size_t i = std::stoul(which);
     if (i < cells) hits.push_back(i);
     if (hits.empty())
-      throw std::invalid_argument("no cell " + which + " in " + path + " (ids 0.." + std::to_string(cells - 1) + ")");
+      throw Error(ErrorKind::input, "no cell " + which + " in " + path + " (ids 0.." + std::to_string(cells - 1) + ")");
   } else if (which.size() >= 4 && which.size() <= 16 && which.find_first_not_of("0123456789abcdef") == std::string::npos) {
     for (size_t i = 0; i < cells; ++i)
       if (string_at(hash, i).rfind(which, 0) == 0) hits.push_back(i);
-    if (hits.empty()) throw std::invalid_argument("no cell of " + path + " has a content hash starting " + which);
+    if (hits.empty()) throw Error(ErrorKind::input, "no cell of " + path + " has a content hash starting " + which);
     if (hits.size() > 1)
-      throw std::invalid_argument(std::to_string(hits.size()) + " cells of " + path + " have a hash starting " + which +
+      throw Error(ErrorKind::input, std::to_string(hits.size()) + " cells of " + path + " have a hash starting " + which +
                                   "; give more digits");
   } else {
-    throw std::invalid_argument("'" + which + "' is neither a cell id (an integer) nor a content hash (4-16 hex digits)");
+    throw Error(ErrorKind::input, "'" + which + "' is neither a cell id (an integer) nor a content hash (4-16 hex digits)");
   }
   StoredCell c;
   const size_t i = hits.front();
@@ -401,7 +398,7 @@ std::string stored_job_text(const std::string& path, const StoredCell& cell) {
       if (content_hash(text) == cell.hash) return text;
     }
   }
-  throw std::runtime_error("cell " + std::to_string(cell.id) + " of " + path + ": neither its shard nor the store's sweep "
+  throw BadFileError("cell " + std::to_string(cell.id) + " of " + path + ": neither its shard nor the store's sweep "
                            "history is readable (" + paths.sidecar + ")");
 }
 

@@ -45,15 +45,9 @@ const std::vector<std::string>& experiment_keys();
 // The same with the store's dotted grid axes ("training.learning_rate") before `test_ic`.
 std::vector<std::string> experiment_keys(const StoreContents& store);
 
-// The file could not be read because the system failed (EIO and the like): nothing is wrong
-// with the file name or its contents as far as we know; reading again may work.
-class StoreIoError : public Error {
- public:
-  explicit StoreIoError(const std::string& message) : Error(ErrorKind::io, message) {}
-};
-
-// Throws std::runtime_error with a one-line reason when the file is missing, not HDF5, or not
-// an npdesweep store, and StoreIoError when reading it failed.
+// Throws (spec/error.hpp) with a one-line reason: an input error when the file is missing or
+// unreadable by name, BadFileError when it is not HDF5 or not an npdesweep store, IoError when
+// reading it failed.
 // The rows are the cells of the store's current sweep; with `all`, also the finished cells that
 // only earlier sweeps of a grown store had (docs/store.md, "Growth").
 // `wanted`: metric names a caller will ask for; rollout_error@K among them is computed for any
@@ -61,8 +55,8 @@ class StoreIoError : public Error {
 StoreContents read_store(const std::string& path, bool all = false, const std::vector<std::string>& wanted = {});
 
 // One cell of a store, found by its id or its content hash (`which`: digits, or 4 to 16 hex
-// digits that start exactly one cell's hash). Throws std::invalid_argument naming what exists
-// when no cell (or more than one) matches, std::runtime_error for a file that is not a store.
+// digits that start exactly one cell's hash). Throws an input error naming what exists
+// when no cell (or more than one) matches, and as read_store for the file.
 struct StoredCell {
   long id = -1;
   std::string hash, group;  // its results group under /results
@@ -72,7 +66,7 @@ struct StoredCell {
 StoredCell find_stored_cell(const std::string& path, const std::string& which);
 
 // The canonical job text of a stored cell: from its shard (STORE.h5.d/shards), or else from
-// the store's sweep history; throws std::runtime_error when neither is there.
+// the store's sweep history; throws BadFileError when neither is there.
 std::string stored_job_text(const std::string& path, const StoredCell& cell);
 
 }  // namespace npde

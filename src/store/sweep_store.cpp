@@ -352,7 +352,7 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
       trains[i] = c.spec.train_stencil;
       infers[i] = c.spec.infer_stencil;
       ics[i] = c.spec.train_ic.label();
-      steppers[i] = c.spec.integrator.model;
+      steppers[i] = c.spec.integrator.model.name();
     }
     auto strings = [&](hid_t set, const std::vector<std::string>& v, size_t width) {
       h5::write_whole(set, h5::Type::str, packed_strings(v, width).data(), width);
@@ -428,7 +428,7 @@ std::string shard_problem(const std::string& path, const std::string& hash, cons
                  ")";
         }
       }
-  } catch (const std::exception& e) {  // h5::Error, or a status that is not one
+  } catch (const std::exception& e) {  // BadFileError, or a status that is not one
     return "its shard " + path + " cannot be read (" + e.what() + ")";
   }
   return "";
@@ -445,7 +445,7 @@ void SweepStore::write_row_from_shard(const GridCell& cell, const std::string& h
   const std::string g = "/results/" + groups_.at(static_cast<size_t>(cell.id)) + "/";
   h5::Object shard = h5::open_file_read_only(shard_path);
   if (const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash"); stored != hash)
-    throw h5::Error("shard '" + shard_path + "' holds another cell (content hash " + stored + ", expected " + hash + ")");
+    throw BadFileError("shard '" + shard_path + "' holds another cell (content hash " + stored + ", expected " + hash + ")");
   std::vector<std::int32_t> recorded;  // elements written per dataset
   for (const RowField& field : row_fields(cell.spec)) {
     if (recorded.size() == 4) posix::crash_point("row", cell.id);  // crash tests: die with a half-written row
@@ -525,7 +525,7 @@ long SweepStore::copy_rows_from(const std::string& previous, const std::vector<G
       auto it = from.find(old_path);
       if (it == from.end()) it = from.emplace(old_path, h5::read_raw(o, old_path)).first;
       if (row_bytes(it->second) != width || it->second.type != to.type)
-        throw h5::Error("a row of " + old_path + " in " + previous + " has another shape than in the new file");
+        throw BadFileError("a row of " + old_path + " in " + previous + " has another shape than in the new file");
       std::copy_n(it->second.bytes.data() + at.first * width, width, to.bytes.data() + at.second * width);
     }
     h5::write_whole(dataset(new_path), to.type, to.bytes.data(), to.type == h5::Type::str ? width : 0);
@@ -609,7 +609,7 @@ StoreIdentity stored_identity(const std::string& path) {
   id.sweep_hash = h5::read_string_attribute(f.id(), ".", "sweep_hash");
   const double schema = h5::read_double_attribute(f.id(), ".", "schema_version");
   if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))
-    throw h5::Error("attribute schema_version is not a schema number");
+    throw BadFileError("attribute schema_version is not a schema number");
   id.schema_version = static_cast<int>(schema);
   return id;
 }

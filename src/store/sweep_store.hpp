@@ -86,7 +86,7 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
 double estimated_store_bytes(const std::vector<GridCell>& cells);
 
 // Whose store is this, and in which layout: the sweep hash and schema_version attributes of an
-// existing store file (serial open). Throws h5::Error if either is missing (a file whose
+// existing store file (serial open). Throws BadFileError if either is missing (a file whose
 // creation was cut short has no sweep hash).
 struct StoreIdentity {
   std::string sweep_hash;

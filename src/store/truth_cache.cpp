@@ -1,8 +1,5 @@
 #include "store/truth_cache.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstring>
 
@@ -17,7 +14,9 @@ constexpr char kMagic[] = "npdesweep truth 1\n";
 
 template <class T>
 void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  const size_t at = out.size();
+  out.resize(at + sizeof v);
+  std::memcpy(&out[at], &v, sizeof v);
 }
 
 template <class T>
@@ -28,13 +27,96 @@ bool take(const std::string& in, size_t& pos, T& v) {
   return true;
 }
 
+// Values are the computed doubles themselves, so a cell that finds them is bitwise the cell that
+// computed them.
+std::vector<double> pack(const TruthTrajectory& t) {
+  std::vector<double> v{static_cast<double>(t.accepted_steps), static_cast<double>(t.rejected_steps)};
+  v.insert(v.end(), t.states.data(), t.states.data() + t.states.size());
+  return v;
+}
+
+std::optional<TruthTrajectory> unpack_trajectory(const std::vector<double>& v, long n, long columns) {
+  if (v.size() != static_cast<size_t>(2 + n * columns)) return std::nullopt;
+  TruthTrajectory t;
+  t.accepted_steps = static_cast<long>(v[0]);
+  t.rejected_steps = static_cast<long>(v[1]);
+  t.states = Eigen::Map<const Eigen::MatrixXd>(v.data() + 2, n, columns);
+  return t;
+}
+
+std::vector<double> pack(const Spectrum& s) {
+  const long n = s.eigenvalues.size();
+  std::vector<double> v;
+  v.reserve(static_cast<size_t>(3 * n) + 7 + kPseudospectralEpsilons.size());
+  for (long i = 0; i < n; ++i) v.insert(v.end(), {s.eigenvalues[i].real(), s.eigenvalues[i].imag()});
+  v.insert(v.end(), s.condition.data(), s.condition.data() + n);
+  v.insert(v.end(), {s.norm, s.sigma_min, s.log_abs_det, static_cast<double>(s.rounding_set)});
+  v.insert(v.end(), s.pseudospectral_radius.begin(), s.pseudospectral_radius.end());
+  v.insert(v.end(), {s.transient_growth, static_cast<double>(s.transient_growth_step), s.transient_growth_error});
+  return v;
+}
+
+std::optional<Spectrum> unpack_spectrum(const std::vector<double>& v, long n) {
+  constexpr size_t scalars = 7 + kPseudospectralEpsilons.size();
+  if (v.size() != static_cast<size_t>(3 * n) + scalars) return std::nullopt;
+  Spectrum s;
+  s.eigenvalues.resize(n);
+  for (long i = 0; i < n; ++i) s.eigenvalues[i] = {v[static_cast<size_t>(2 * i)], v[static_cast<size_t>(2 * i + 1)]};
+  s.condition = Eigen::Map<const Eigen::VectorXd>(v.data() + 2 * n, n);
+  const double* tail = v.data() + 3 * n;
+  s.norm = tail[0];
+  s.sigma_min = tail[1];
+  s.log_abs_det = tail[2];
+  s.rounding_set = static_cast<int>(tail[3]);
+  std::copy(tail + 4, tail + 4 + kPseudospectralEpsilons.size(), s.pseudospectral_radius.begin());
+  const double* growth = tail + 4 + kPseudospectralEpsilons.size();
+  s.transient_growth = growth[0];
+  s.transient_growth_step = static_cast<int>(growth[1]);
+  s.transient_growth_error = growth[2];
+  return s;
+}
+
 }  // namespace
+
+std::string TruthCache::text_of(const TruthTrajectoryKey& key) {
+  return "npdesweep truth trajectory\n" + canonical_truth_toml(key.cell) + "ic = " + initial_condition_toml(key.ic) +
+         "\n" +
+         (key.cell.integrator.adaptive_truth()
+              ? std::string()
+              : key.cell.integrator.truth_name() + "_substeps = " + std::to_string(key.fixed_substeps) +
+                    "\n");
+}
+
+// "spectrum = 3": entries hold the conditioning and the transient growth over `horizon` maps
+// (entries of 1 held eigenvalues only, of 2 no growth).
+std::string TruthCache::text_of(const TruthSpectrumKey& key) {
+  return text_of(key.trajectory) + "jacobian state = " + std::to_string(key.state) +
+         "\nsubsteps = " + std::to_string(key.substeps) + "\nmap_steps = " + std::to_string(key.map_steps) + "\n" +
+         (key.stepper == Stepper() ? std::string() : "stepper = " + key.stepper.name() + "\n") +
+         "spectrum = 3\nhorizon = " + std::to_string(key.horizon) + "\n";
+}
+
+std::optional<TruthTrajectory> TruthCache::find(const TruthTrajectoryKey& key) {
+  const auto values = find_values(text_of(key));
+  return values ? unpack_trajectory(*values, key.cell.pde.resolution, key.cell.steps + 1) : std::nullopt;
+}
+
+void TruthCache::keep(const TruthTrajectoryKey& key, const TruthTrajectory& value) {
+  keep_values(text_of(key), pack(value));
+}
+
+std::optional<Spectrum> TruthCache::find(const TruthSpectrumKey& key) {
+  const auto values = find_values(text_of(key));
+  return values ? unpack_spectrum(*values, key.trajectory.cell.pde.resolution) : std::nullopt;
+}
+
+void TruthCache::keep(const TruthSpectrumKey& key, const Spectrum& value) { keep_values(text_of(key), pack(value)); }
 
 std::string TruthCache::path_of(const std::string& key) const { return directory_ + "/" + content_hash(key) + ".bin"; }
 
 // Layout: magic, u64 key length, key, u64 count, count doubles (little-endian, as computed),
 // u32 CRC-32 of everything before it.
-std::optional<std::vector<double>> TruthCache::find(const std::string& key) {
+std::optional<std::vector<double>> TruthCache::find_values(const std::string& key) {
   const std::string path = path_of(key);
   if (!posix::exists(path)) return std::nullopt;
   std::string bytes;
@@ -71,29 +153,20 @@ std::optional<std::vector<double>> TruthCache::find(const std::string& key) {
   return values;
 }
 
-void TruthCache::keep(const std::string& key, const std::vector<double>& values) {
+void TruthCache::keep_values(const std::string& key, const std::vector<double>& values) {
   std::string bytes(kMagic);
   put(bytes, static_cast<std::uint64_t>(key.size()));
   bytes += key;
   put(bytes, static_cast<std::uint64_t>(values.size()));
-  if (!values.empty()) bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
+  const size_t at = bytes.size();
+  bytes.resize(at + values.size() * sizeof(double));
+  if (!values.empty()) std::memcpy(&bytes[at], values.data(), values.size() * sizeof(double));
   put(bytes, crc32(bytes));
   try {
     posix::make_directory(directory_);
-    // A temporary name no other process uses, on any node (pids repeat across nodes), then
-    // rename. Not fsync'd: a lost or torn entry fails its checksum and is recomputed.
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    const std::string path = path_of(key), temporary = path + ".tmp." + host + "." + std::to_string(getpid());
-    try {
-      posix::File f(temporary, O_WRONLY | O_CREAT | O_TRUNC);
-      f.write_all(bytes.data(), bytes.size());
-      f.close();
-      posix::rename(temporary, path);
-    } catch (...) {
-      ::unlink(temporary.c_str());
-      throw;
-    }
+    // Not fsync'd: a lost or torn entry fails its checksum and is recomputed. Two workers
+    // keeping one key write the same bytes; the last rename wins.
+    posix::write_file_atomic(path_of(key), bytes, /*durable=*/false);
     ++kept;
   } catch (const std::exception&) {
     ++unkept;

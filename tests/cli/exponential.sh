@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Exponential steppers end to end (docs/numerics.md, "Exponential steppers"): as the model's
 # stepper, as the truth map's and as the truth data's integrator, on a small gKdV job whose
-# dispersion is stiff. The IF-RK4 truth map's spectrum must agree with a converged RK4 map's
-# (160 substeps); the substep counts, summaries and result attributes name the steppers; a
-# truth_map with fixed-step truth data is refused with exit 2.
+# dispersion is stiff. The IF-RK4 and ETDRK4 truth maps' spectra must agree with a converged RK4
+# map's (160 substeps), ETDRK4's at three times the substeps (its table's map_tolerance_share); the
+# substep counts, summaries and result attributes name the steppers; a truth_map with fixed-step
+# truth data is refused with exit 2.
 set -euo pipefail
 bin=$1 src=$2 dir=$3
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
@@ -26,7 +27,7 @@ PY
 with_integrator 'substeps = 160' > converged.toml  # the truth map takes at least these substeps
 "$bin" run-one converged.toml --out converged.h5 --quiet > converged.txt || fail "the converged RK4 run exited $?"
 for s in etdrk4 ifrk4; do
-  map=ifrk4  # the exponential truth map on offer
+  map=$s
   with_integrator "model = \"$s\"" "truth_map = \"$map\"" > $s.toml
   "$bin" run-one $s.toml --out $s.h5 --quiet > $s.txt || fail "the $s run exited $?"
   grep -q "status: done" $s.txt || fail "$s: $(grep status $s.txt)"
@@ -53,7 +54,11 @@ echo "ok   truth data by ETDRK4"
 with_integrator 'truth = "rk4"' 'truth_map = "ifrk4"' > bad.toml
 code=0; "$bin" run-one bad.toml --no-out > /dev/null 2> bad.err || code=$?
 [[ $code -eq 2 ]] && grep -q "bad.toml.*truth_map.*adaptive" bad.err || fail "truth_map with RK4 data: exit $code, $(cat bad.err)"
-with_integrator 'truth_map = "etdrk4"' > bad2.toml
+with_integrator 'truth_map = "rk5"' > bad2.toml
 code=0; "$bin" run-one bad2.toml --no-out > /dev/null 2> bad2.err || code=$?
-[[ $code -eq 2 ]] && grep -q "truth_map" bad2.err || fail "truth_map = etdrk4: exit $code, $(cat bad2.err)"
-echo "ok   truth_map with fixed-step data, or etdrk4, refused (exit 2)"
+[[ $code -eq 2 ]] && grep -q "bad2.toml:[0-9]*: integrator.truth_map: .*rk4.*etdrk4" bad2.err ||
+  fail "truth_map = rk5: exit $code, $(cat bad2.err)"
+# ETDRK4's map takes three times IF-RK4's substeps (1/81 of the tolerance)
+sub_if=$(grep -o 'truth map [0-9]*' ifrk4.txt | grep -o '[0-9]*$') sub_etd=$(grep -o 'truth map [0-9]*' etdrk4.txt | grep -o '[0-9]*$')
+(( sub_etd >= 3 * sub_if - 2 )) || fail "the ETDRK4 truth map takes $sub_etd substeps, IF-RK4's $sub_if"
+echo "ok   truth_map with fixed-step data, or a stepper that does not exist, refused (exit 2); ETDRK4 map $sub_etd substeps, IF-RK4 $sub_if"

@@ -132,7 +132,7 @@ check(len(summary) == len(keys["status"]) and [r["status"] for r in summary] == 
 for r, want in zip(summary, final_loss):
     check(close(r["final_loss"], want), f"summarize final_loss of cell {r['id']}: {r['final_loss']} vs {want}")
 p = run("query", store, "--format", "yaml", code=2)
-check("--format must be table, csv or json" in p.stderr, f"query --format yaml: {p.stderr!r}")
+check("--format: 'yaml' is not one of table, csv, json" in p.stderr, f"query --format yaml: {p.stderr!r}")
 
 
 def check_grouped(metric, values, group, stat):
@@ -305,7 +305,7 @@ for args, text in ((["status", os.path.join(tmp, "missing.h5")], "cannot read th
                    (["status", other], "not an npdesweep sweep store"),
                    (["query", store, "--group-by", "colour"], "unknown key 'colour'"),
                    (["query", store, "--metric", "beauty"], "unknown metric 'beauty'"),
-                   (["query", store, "--stat", "mode"], "unknown statistic 'mode'"),
+                   (["query", store, "--stat", "mode"], "--stat: 'mode' is not one of mean, median"),
                    (["query", store, "--where", "resolution"], "--where needs KEY=VALUE"),
                    (["query", store, "--where", "colour<3"], "unknown key or metric 'colour'"),
                    (["query", store, "--where", "resolution>big"], "big is not a number"),

@@ -126,7 +126,7 @@ TEST_CASE("A case file the code has never seen (Fisher-KPP) gives terms with a c
 TEST_CASE("Advection-diffusion: the spectral truth is the exact Fourier solution to 1e-10", "[model][cases]") {
   const PdeSettings p = with_defaults("advdiff", 32, "spectral");
   const double a = p.parameter("speed"), nu = p.parameter("viscosity"), k = 3.0, amp = 1.5;
-  const Vector u0 = sample_initial_condition({"sine", amp, 1.0 / k}, p.resolution, p.length);  // A sin(3x)
+  const Vector u0 = sample_initial_condition({IcKind::sine, amp, 1.0 / k}, p.resolution, p.length);  // A sin(3x)
   const TruthTrajectory tr = generate_truth(make_truth_terms(p, "spectral"), u0, 0.1, 10, tight(), 0);
   REQUIRE(tr.ok);
   double worst = 0;
@@ -144,7 +144,7 @@ TEST_CASE("KdV: the soliton travels at speed 2A; the central scheme conserves ma
   const double amp = 1.0, T = 1.0;
   {
     const PdeSettings p = with_defaults("kdv", 256, "spectral");
-    const Vector u0 = sample_initial_condition({"soliton", amp, 0.0}, p.resolution, p.length);
+    const Vector u0 = sample_initial_condition({IcKind::soliton, amp, 0.0}, p.resolution, p.length);
     const TruthTrajectory tr = generate_truth(make_truth_terms(p, "spectral"), u0, T / 10, 10, tight(), 0);
     REQUIRE(tr.ok);
     const double kk = std::sqrt(amp / 2);
@@ -157,7 +157,7 @@ TEST_CASE("KdV: the soliton travels at speed 2A; the central scheme conserves ma
   }
   {
     const PdeSettings p = with_defaults("kdv", 128, "central4");
-    const Vector u0 = sample_initial_condition({"soliton", amp, 0.0}, p.resolution, p.length);
+    const Vector u0 = sample_initial_condition({IcKind::soliton, amp, 0.0}, p.resolution, p.length);
     const TruthTrajectory tr = generate_truth(make_truth_terms(p, "central2"), u0, 0.2, 10, tight(), 0);
     REQUIRE(tr.ok);
     const double mass0 = u0.sum(), energy0 = u0.squaredNorm();
@@ -192,7 +192,7 @@ TEST_CASE("Kuramoto-Sivashinsky: growth rates follow k^2 - k^4; the dynamics sta
 
   // A long run: bounded, not decaying, and two states 1e-8 apart end far apart.
   const PdeSettings p = with_defaults("ks", 128);
-  const Vector u0 = sample_initial_condition({"sine", 1.0, 16.0}, p.resolution, p.length);
+  const Vector u0 = sample_initial_condition({IcKind::sine, 1.0, 16.0}, p.resolution, p.length);
   Vector shifted = u0;
   shifted[5] += 1e-8;
   const KnownTerms terms = make_truth_terms(p, "central4");
@@ -215,7 +215,7 @@ TEST_CASE("Allen-Cahn: the tanh front is stationary and the energy decreases", "
   {
     const PdeSettings p = with_defaults("allen-cahn", 256);
     const double eps = p.parameter("epsilon");
-    const Vector u0 = sample_initial_condition({"kink", 1.0, 0.0, std::sqrt(2 * eps)}, p.resolution, p.length);
+    const Vector u0 = sample_initial_condition({IcKind::kink, 1.0, std::sqrt(2 * eps)}, p.resolution, p.length);
     const TruthTrajectory tr = generate_truth(make_truth_terms(p, "spectral"), u0, 0.5, 10, tight(1e-10), 0);
     REQUIRE(tr.ok);
     CHECK((tr.states.col(10) - u0).cwiseAbs().maxCoeff() < 1e-6);
@@ -223,7 +223,7 @@ TEST_CASE("Allen-Cahn: the tanh front is stationary and the energy decreases", "
   {
     const PdeSettings p = with_defaults("allen-cahn", 64);
     const double eps = p.parameter("epsilon"), dx = p.dx();
-    const Vector u0 = sample_initial_condition({"sine", 0.5, 0.5}, p.resolution, p.length);
+    const Vector u0 = sample_initial_condition({IcKind::sine, 0.5, 0.5}, p.resolution, p.length);
     const TruthTrajectory tr = generate_truth(make_truth_terms(p, "central4"), u0, 0.1, 50, tight(1e-10), 0);
     REQUIRE(tr.ok);
     const Matrix d2 = dense_matrix(make_stencil("central4", 2, p.resolution, dx), p.resolution);

@@ -15,8 +15,8 @@ inline ExperimentSpec small_burgers() {
   s.steps = 6;
   s.train_stencil = "backward1";
   s.infer_stencil = "central4";
-  s.train_ic = {"step", 2.0, 0.0};
-  s.test_ics = {{"step", 3.0, 0.0}};
+  s.train_ic = {IcKind::step, 2.0, 0.0};
+  s.test_ics = {{IcKind::step, 3.0, 0.0}};
   s.hidden = {6, 5};
   s.training.epochs = 5;
   s.training.transitions = 2;
@@ -34,8 +34,8 @@ inline ExperimentSpec small_gkdv() {
   s.steps = 4;
   s.train_stencil = "central2";
   s.infer_stencil = "central6";
-  s.train_ic = {"sine", 1.0, 2.5};
-  s.test_ics = {{"sine", 1.0, 3.0}};
+  s.train_ic = {IcKind::sine, 1.0, 2.5};
+  s.test_ics = {{IcKind::sine, 1.0, 3.0}};
   s.hidden = {5, 4, 3};
   s.training.mode = TrainingMode::one_shot;
   s.training.epochs = 5;

@@ -54,7 +54,7 @@ TEST_CASE("Exponential steppers allocate nothing in training, rollout steps or t
   spec.pde.resolution = 64;
   spec.hidden = {20, 20};
   for (const std::string& name : exponential_stepper_names()) {
-    const SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), name);
+    const SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), Stepper::named(name));
     REQUIRE(split.stepping.linear);  // gKdV's dispersion
     NeuralRhs rhs(split.stages, Mlp(spec.network_widths()));
     const Vector theta = rhs.mlp().glorot_uniform(1);

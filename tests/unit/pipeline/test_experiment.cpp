@@ -53,7 +53,7 @@ TEST_CASE("An unstable training stencil is recorded as diverged, not thrown", "[
   spec.pde.parameters = {1e-4};  // viscosity
   spec.train_ic.amplitude = 10;
   spec.integrator.substeps = 1;
-  spec.integrator.truth = TruthIntegrator::rk4;
+  spec.integrator.truth = Stepper::named("rk4");
   const ExperimentResult r = run_experiment(spec);
   CHECK(r.status == CellStatus::diverged);
   CHECK_THAT(r.message, Catch::Contains("truth data"));
@@ -87,8 +87,8 @@ TEST_CASE("The truth map's Jacobian follows the semi-discrete flow the adaptive 
   ExperimentSpec spec = testing::small_gkdv();
   spec.pde.resolution = 128;  // stiff enough for RK4's stable count to damp
   spec.steps = 20;
-  spec.train_ic = {"sine", 5.0, 2.5};
-  spec.test_ics = {{"sine", 5.0, 2.5}};
+  spec.train_ic = {IcKind::sine, 5.0, 2.5};
+  spec.test_ics = {{IcKind::sine, 5.0, 2.5}};
   spec.training.epochs = 0;
   const ExperimentResult r = run_experiment(spec);
   REQUIRE(r.status == CellStatus::done);

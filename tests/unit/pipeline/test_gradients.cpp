@@ -27,7 +27,7 @@ struct Setup {
 // part, which the stepper takes (split_for_stepper).
 Setup make_setup(const ExperimentSpec& spec, const std::string& stepper = "rk4") {
   const KnownTerms truth_terms = make_truth_terms(spec.pde, spec.train_stencil);
-  SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), stepper);
+  SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), Stepper::named(stepper));
   NeuralRhs rhs(split.stages, Mlp(spec.network_widths()));
   // Scale the weights up so the network term is not negligible next to the known terms.
   Vector theta = 3.0 * rhs.mlp().glorot_uniform(spec.seed);

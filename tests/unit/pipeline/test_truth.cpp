@@ -19,7 +19,7 @@ PdeSettings paper_burgers() { return builtin_pde("burgers", 100, 2 * M_PI, {0.03
 TEST_CASE("Burgers truth matches the reference values of docs/science.md to 1e-5", "[pipeline][truth]") {
   const PdeSettings pde = paper_burgers();
   const KnownTerms terms = make_truth_terms(pde, "backward1");
-  const Vector u0 = sample_initial_condition({"step", 2.0, 0.0}, pde.resolution, pde.length);
+  const Vector u0 = sample_initial_condition({IcKind::step, 2.0, 0.0}, pde.resolution, pde.length);
   IntegratorSettings accurate;
   accurate.truth_rtol = 1e-11;
   accurate.truth_atol = 1e-13;
@@ -37,9 +37,9 @@ TEST_CASE("Burgers truth matches the reference values of docs/science.md to 1e-5
 TEST_CASE("Fixed RK4 truth converges to the adaptive truth", "[pipeline][truth]") {
   const PdeSettings pde = paper_burgers();
   const KnownTerms terms = make_truth_terms(pde, "backward1");
-  const Vector u0 = sample_initial_condition({"step", 2.0, 0.0}, pde.resolution, pde.length);
+  const Vector u0 = sample_initial_condition({IcKind::step, 2.0, 0.0}, pde.resolution, pde.length);
   IntegratorSettings adaptive, rk4;
-  rk4.truth = TruthIntegrator::rk4;
+  rk4.truth = Stepper::named("rk4");
   const Matrix ref = generate_truth(terms, u0, 0.01, 10, adaptive, 0).states;
   const double e10 = (generate_truth(terms, u0, 0.01, 10, rk4, 10).states - ref).norm();
   const double e20 = (generate_truth(terms, u0, 0.01, 10, rk4, 20).states - ref).norm();
@@ -50,11 +50,11 @@ TEST_CASE("The substep rule knows the amplitude-10 Burgers truth needs more than
   // docs/science.md: one RK4 step of 0.01 blows up the amplitude-10 truth; the rule must not pick 1.
   const PdeSettings pde = paper_burgers();
   const KnownTerms terms = make_truth_terms(pde, "backward1");
-  const Vector u0 = sample_initial_condition({"step", 10.0, 0.0}, pde.resolution, pde.length);
+  const Vector u0 = sample_initial_condition({IcKind::step, 10.0, 0.0}, pde.resolution, pde.length);
   const int sub = stable_substeps(terms, u0, 0.01);
   CHECK(sub > 1);
   IntegratorSettings rk4;
-  rk4.truth = TruthIntegrator::rk4;
+  rk4.truth = Stepper::named("rk4");
   CHECK_FALSE(generate_truth(terms, u0, 0.01, 50, rk4, 1).ok);
   const TruthTrajectory tr = generate_truth(terms, u0, 0.01, 50, rk4, sub);
   CHECK(tr.ok);

@@ -113,11 +113,11 @@ TEST_CASE("Injected write and fsync faults fail the append and keep earlier comm
   j.append({1, "a", CellStatus::done});
 
   posix::inject_fault("write", ENOSPC);
-  CHECK_THROWS_AS(j.append({2, "b", CellStatus::done}), posix::IoError);
+  CHECK_THROWS_AS(j.append({2, "b", CellStatus::done}), IoError);
   CHECK(j.read().size() == 1);
 
   posix::inject_fault("write", EIO, /*short_write=*/true);  // half a line reaches the file
-  CHECK_THROWS_AS(j.append({3, "c", CellStatus::done}), posix::IoError);
+  CHECK_THROWS_AS(j.append({3, "c", CellStatus::done}), IoError);
   long ignored = 0;
   CHECK(j.read(&ignored).size() == 1);
   CHECK(ignored == 0);  // the append took its partial line back
@@ -150,7 +150,7 @@ TEST_CASE("A failing disk leaks no descriptor and leaves no half-made journal", 
   // creation: the header write, its fsync, the rename
   for (const char* call : {"write", "fsync", "rename"}) {
     posix::inject_fault(call, EIO);
-    CHECK_THROWS_AS(Journal(path, "s"), posix::IoError);
+    CHECK_THROWS_AS(Journal(path, "s"), IoError);
     CHECK_FALSE(posix::exists(path));
   }
   // appends, and cutting a torn tail on open
@@ -158,12 +158,12 @@ TEST_CASE("A failing disk leaks no descriptor and leaves no half-made journal", 
     Journal j(path, "s");
     for (const char* call : {"open", "write", "fsync"}) {
       posix::inject_fault(call, EIO);
-      CHECK_THROWS_AS(j.append({1, "a", CellStatus::done}), posix::IoError);
+      CHECK_THROWS_AS(j.append({1, "a", CellStatus::done}), IoError);
     }
   }
   { std::ofstream(path, std::ios::app) << "7 torn"; }
   posix::inject_fault("fsync", EIO);
-  CHECK_THROWS_AS(Journal(path, "s"), posix::IoError);
+  CHECK_THROWS_AS(Journal(path, "s"), IoError);
   posix::clear_faults();
   CHECK(open_descriptors() == before);
   std::remove(path.c_str());

@@ -43,7 +43,7 @@ StoreContents store() {
 TEST_CASE("query groups experiments and reduces their worst-test-IC metric", "[query]") {
   QuerySpec q;
   q.group_by = {"infer_stencil"};
-  q.stat = "mean";
+  q.stat = Statistic::mean;
   const auto g = run_query(store(), q);
   REQUIRE(g.size() == 2);
   CHECK(g[0].key_values[0] == "backward1");
@@ -57,7 +57,7 @@ TEST_CASE("query groups experiments and reduces their worst-test-IC metric", "[q
 TEST_CASE("naming test_ic makes (experiment, test IC) pairs the unit, with each IC's own value", "[query]") {
   QuerySpec q;
   q.group_by = {"test_ic", "infer_stencil"};
-  q.stat = "max";
+  q.stat = Statistic::max;
   const auto g = run_query(store(), q);
   REQUIRE(g.size() == 4);
   CHECK(g[0].key_values == std::vector<std::string>{"step(A=10)", "backward1"});
@@ -70,14 +70,14 @@ TEST_CASE("naming test_ic makes (experiment, test IC) pairs the unit, with each 
 
   q.group_by.clear();
   q.where = {parse_condition("test_ic=step(A=3)")};
-  q.stat = "median";
+  q.stat = Statistic::median;
   const auto one = run_query(store(), q);
   REQUIRE(one.size() == 1);
   CHECK(one[0].value == 0.3);  // median of 0.1, 0.3, 0.5
   CHECK(one[0].n == 4);
 
   q.metric = "final_loss";  // not per test IC: each pair carries the experiment's value
-  q.stat = "mean";
+  q.stat = Statistic::mean;
   CHECK(run_query(store(), q)[0].value == Approx(2.0));
 }
 
@@ -89,8 +89,9 @@ TEST_CASE("query rejects unknown keys, metrics and statistics by name", "[query]
   q.metric = "beauty";
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown metric 'beauty'"));
   q.metric = "rollout_error";
-  q.stat = "mode";
-  CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("unknown statistic 'mode'"));
+  // A statistic is a closed set: one that does not exist cannot be named at all.
+  CHECK_THROWS_WITH(kind_from_name<Statistic>("mode"), Catch::Contains("'mode' is not one of mean, median"));
+  CHECK(kind_from_name<Statistic>("median_ci") == Statistic::median_ci);
 }
 
 TEST_CASE("A --where value no experiment has is named; an absent status counts 0", "[query]") {
@@ -101,7 +102,7 @@ TEST_CASE("A --where value no experiment has is named; an absent status counts 0
   q.where = {parse_condition("test_ic=step(A=7)")};
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("values: step(A=10), step(A=3)"));
   q.where = {parse_condition("status=failed")};
-  q.stat = "count";
+  q.stat = Statistic::count;
   const auto g = run_query(store(), q);
   REQUIRE(g.size() == 1);
   CHECK(g[0].value == 0);
@@ -110,7 +111,7 @@ TEST_CASE("A --where value no experiment has is named; an absent status counts 0
 
 TEST_CASE("spearman rank-correlates two metrics over the units that have both", "[query]") {
   QuerySpec q;
-  q.stat = "spearman";
+  q.stat = Statistic::spearman;
   q.versus = "final_loss";
   // worst rollout errors 0.2, 0.4, inf (ranks 1, 2, 3) against losses 1, 3, 2 (ranks 1, 3, 2):
   // 1 - 6 * (0 + 1 + 1) / (3 * 8) = 0.5; the pending experiment has neither
@@ -135,7 +136,7 @@ TEST_CASE("spearman rank-correlates two metrics over the units that have both", 
 
   q.versus.clear();
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("needs --versus"));
-  q.stat = "mean";
+  q.stat = Statistic::mean;
   q.versus = "final_loss";
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("--versus goes with --stat spearman"));
 }
@@ -150,8 +151,8 @@ TEST_CASE("Conditions parse operators and value lists; commas inside brackets st
   CHECK(parse_condition("resolution>=64").op == Condition::Op::ge);
   CHECK(parse_condition("rollout_error@5<0.1").key == "rollout_error@5");
   CHECK(parse_condition("status!=done").op == Condition::Op::ne);
-  CHECK_THROWS_AS(parse_condition("resolution"), std::invalid_argument);
-  CHECK_THROWS_AS(parse_condition("resolution>big"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_condition("resolution"), UsageError);
+  CHECK_THROWS_AS(parse_condition("resolution>big"), UsageError);
   CHECK(repeated_keys({parse_condition("a=1"), parse_condition("b=2"), parse_condition("a=3")}) ==
         std::vector<std::string>{"a"});
 }
@@ -177,29 +178,29 @@ TEST_CASE("Conditions on keys and metrics select the expected experiments", "[qu
   CHECK(ids({"rollout_error!=0.4"}) == std::vector<long>{0, 2, 3});  // missing meets only !=
   CHECK(ids({"resolution>8", "final_loss<=2"}) == std::vector<long>{0, 2});
   CHECK(ids({"infer_stencil=backward1", "infer_stencil=central2"}).empty());  // ANDed
-  CHECK_THROWS_AS(ids({"infer_stencil=centrl2"}), std::invalid_argument);  // a value no experiment has
-  CHECK_THROWS_AS(ids({"speed>1"}), std::invalid_argument);                // neither a key nor a metric
+  CHECK_THROWS_AS(ids({"infer_stencil=centrl2"}), UsageError);  // a value no experiment has
+  CHECK_THROWS_AS(ids({"speed>1"}), UsageError);                // neither a key nor a metric
 }
 
 TEST_CASE("sum, std, argmin and argmax over known values", "[query]") {
   QuerySpec q;
   q.metric = "final_loss";
   q.where = {parse_condition("status=done")};
-  q.stat = "sum";
+  q.stat = Statistic::sum;
   CHECK(run_query(store(), q)[0].value == 6.0);
-  q.stat = "std";  // 1, 3, 2: sample standard deviation 1
+  q.stat = Statistic::std;  // 1, 3, 2: sample standard deviation 1
   CHECK(run_query(store(), q)[0].value == Approx(1.0).epsilon(1e-15));
-  q.stat = "argmin";
+  q.stat = Statistic::argmin;
   CHECK(run_query(store(), q)[0].value == 1.0);
   CHECK(run_query(store(), q)[0].at == 0);
-  q.stat = "argmax";
+  q.stat = Statistic::argmax;
   CHECK(run_query(store(), q)[0].at == 1);
   q.group_by = {"infer_stencil"};
   q.metric = "rollout_error";
   const auto g = run_query(store(), q);
   CHECK(g[1].at == 2);  // central2: the blown-up rollout is the largest
   CHECK(g[1].value == kInf);
-  q.stat = "std";
+  q.stat = Statistic::std;
   q.group_by.clear();
   q.where = {parse_condition("rollout_error<1")};
   CHECK(run_query(store(), q)[0].value == Approx(std::sqrt(0.02)));  // 0.2, 0.4
@@ -259,7 +260,7 @@ TEST_CASE("Paired comparison (query --compare) pairs replicates across one key: 
   // bad comparisons are refused by name
   for (const char* bad : {"infer_stencil=central2", "infer_stencil=a,b,c", "=a,b", "infer_stencil=central2,central2"}) {
     q.compare = bad;
-    CHECK_THROWS_AS(run_query(s, q), std::invalid_argument);
+    CHECK_THROWS_AS(run_query(s, q), UsageError);
   }
   q.compare = "infer_stencil=backward1,central9";
   CHECK_THROWS_WITH(run_query(s, q), Catch::Contains("values: backward1, central2"));
@@ -272,18 +273,18 @@ TEST_CASE("mean_ci, median_ci and auc over replicates", "[query][stats]") {
   const StoreContents s = replicated(8, 0.3);
   QuerySpec q;
   q.group_by = {"infer_stencil"};
-  q.stat = "mean_ci";
+  q.stat = Statistic::mean_ci;
   std::vector<QueryGroup> g = run_query(s, q);
   REQUIRE(g.size() == 2);
   CHECK(g[0].value == Approx(0.45));  // backward1: 0.1 .. 0.8
   CHECK(g[0].low < 0.45);
   CHECK(g[0].high > 0.45);
-  q.stat = "median_ci";
+  q.stat = Statistic::median_ci;
   g = run_query(s, q);
   CHECK(g[0].value == Approx(0.45));
   // max_lambda is 10x the error and failures are errors above 0.45: a perfect predictor
   q.group_by.clear();
-  q.stat = "auc";
+  q.stat = Statistic::auc;
   q.versus = "max_lambda";
   g = run_query(s, q);
   CHECK(g[0].value == 1.0);
