@@ -33,9 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   npde::QuerySpec q;
   if (std::getline(in, line)) q.group_by = split_commas(line);
   if (std::getline(in, line)) q.metric = line;
-  if (std::getline(in, line)) q.stat = line;
+  std::string stat;
+  std::getline(in, stat);
   if (std::getline(in, line)) q.versus = line;
   try {
+    if (!stat.empty()) q.stat = npde::kind_from_name<npde::Statistic>(stat);
     while (std::getline(in, line)) q.where.push_back(npde::parse_condition(line));
     long total = 0;
     for (const npde::QueryGroup& g : npde::run_query(store(), q)) {
@@ -46,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
       total += g.n;
     }
     (void)total;
-  } catch (const std::invalid_argument&) {
+  } catch (const std::invalid_argument&) {  // not a statistic
+  } catch (const npde::UsageError&) {       // what query reports as a usage error (exit 2)
   }
   return 0;
 }

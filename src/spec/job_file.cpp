@@ -68,6 +68,25 @@ TrainingSettings read_training_section(TomlReader& r) {
   return t;
 }
 
+void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, std::vector<int>& hidden,
+                               TrainingSettings& training) {
+  TomlReader network = top.table("network");
+  lines.hidden = network.line_of("hidden");
+  lines.steps = pde.line_of("steps");
+  hidden.clear();
+  for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
+    if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
+    hidden.push_back(static_cast<int>(w));
+  }
+  one_of(network, "activation", {"tanh"}, std::string("tanh"));  // the only activation so far
+  network.finish();
+
+  TomlReader training_section = top.table("training");
+  lines.transitions = training_section.line_of("transitions");
+  lines.epochs = training_section.line_of("epochs");
+  training = read_training_section(training_section);
+}
+
 IntegratorSettings read_integrator_section(TomlReader& r) {
   IntegratorSettings s;
   if (const toml::node* n = r.get_node("substeps")) {
@@ -187,21 +206,7 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path) 
   if (spec.test_ics.empty()) ics.fail("test", "must list at least one test initial condition");
   ics.finish();
 
-  TomlReader network = top.table("network");
-  lines.hidden = network.line_of("hidden");
-  lines.steps = pde.line_of("steps");
-  spec.hidden.clear();
-  for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
-    if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
-    spec.hidden.push_back(static_cast<int>(w));
-  }
-  one_of(network, "activation", {"tanh"}, std::string("tanh"));  // the only activation so far
-  network.finish();
-
-  TomlReader training = top.table("training");
-  lines.transitions = training.line_of("transitions");
-  lines.epochs = training.line_of("epochs");
-  spec.training = read_training_section(training);
+  read_network_and_training(top, pde, lines, spec.hidden, spec.training);
 
   if (auto integrator = top.optional_table("integrator")) spec.integrator = read_integrator_section(*integrator);
 

@@ -2,6 +2,7 @@
 // Single-experiment job files (jobs/*.toml): TOML -> validated ExperimentSpec.
 // The sections and keys are documented in docs/job-file.md; every error names file, line, key.
 #include <string>
+#include <vector>
 
 #include "pipeline/experiment_spec.hpp"
 #include "spec/toml_reader.hpp"
@@ -28,6 +29,12 @@ struct SpecLines {
   std::string file;
   std::string resolution_key = "pde.resolution", train_key = "stencils.train", infer_key = "stencils.infer";
 };
+
+// [network] (the hidden widths; the activation is tanh, the only one so far) and [training],
+// noting in `lines` the lines validation names (hidden, steps of `pde`, transitions, epochs).
+void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, std::vector<int>& hidden,
+                               TrainingSettings& training);
+
 void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines);
 // Part of validate_experiment, for settings changed after it (run-one --epochs): the experiment's
 // estimated memory (pipeline/cost_model.hpp) must fit in half of this machine's, so that two

@@ -81,24 +81,10 @@ Sections read_sections(const toml::table& root, const std::string& path) {
   if (pde.has("resolution")) pde.fail("resolution", "belongs in [grid] resolution = [...] in a sweep file");
   b.pde = read_pde_section(top, pde, &b.dt, &b.steps, /*with_resolution=*/false);
 
-  TomlReader network = top.table("network");
   SpecLines& lines = out.lines;
   lines.file = path;
-  lines.hidden = network.line_of("hidden");
-  lines.steps = pde.line_of("steps");
   lines.fixed_stencil = pde.line_of("fixed_stencil");
-  b.hidden.clear();
-  for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
-    if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
-    b.hidden.push_back(static_cast<int>(w));
-  }
-  one_of(network, "activation", {"tanh"}, std::string("tanh"));
-  network.finish();
-
-  TomlReader training = top.table("training");
-  lines.transitions = training.line_of("transitions");
-  lines.epochs = training.line_of("epochs");
-  b.training = read_training_section(training);
+  read_network_and_training(top, pde, lines, b.hidden, b.training);
   if (auto integrator = top.optional_table("integrator")) {
     out.integrator_model_set = integrator->has("model");
     b.integrator = read_integrator_section(*integrator);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -38,8 +39,13 @@ herr_t collect(unsigned n, const H5E_error2_t* e, void* out) {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &c);
   H5Eclear2(H5E_DEFAULT);
   const std::string message = call + " failed for '" + path + "'" + (c.top.empty() ? "" : ": " + c.top);
-  if (!c.system.empty()) throw IoError(message + " (" + c.system + ")");
-  throw BadFileError(message);
+  if (c.system.empty()) throw BadFileError(message);
+  // A failed system call: the file system failed (EIO, ENOSPC: IoError), unless the name itself
+  // is wrong (no such file, a directory, no permission: the file is not what it should be).
+  const int err = std::atoi(c.system.c_str() + c.system.find("errno = ") + 8);
+  if (err == ENOENT || err == ENOTDIR || err == EISDIR || err == EACCES || err == ENAMETOOLONG || err == ELOOP)
+    throw BadFileError(message + " (" + c.system + ")");
+  throw IoError(message + " (" + c.system + ")", err);
 }
 
 hid_t check(hid_t id, const char* call, const std::string& path) {

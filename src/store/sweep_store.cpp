@@ -165,6 +165,235 @@ T element(const h5::RawData& d, size_t i) {
 
 size_t row_bytes(const h5::RawData& d) { return d.shape.empty() || d.shape[0] == 0 ? 0 : d.bytes.size() / d.shape[0]; }
 
+// One column of /experiments: one value per cell, from what the store knows of it.
+struct CellFacts {
+  const GridCell& cell;
+  const std::string& group;  // its results group
+  int row;                   // its row there
+  bool in_view;              // in the store's current sweep
+};
+using ColumnValue = std::variant<std::int64_t, std::string>;
+struct ExperimentColumn {
+  const char* name;
+  h5::Type type;
+  size_t size;  // of a string
+  const char* description;
+  ColumnValue (*value)(const CellFacts&);
+};
+
+const std::vector<ExperimentColumn>& experiment_columns() {
+  using F = const CellFacts&;
+  using h5::Type;
+  static const std::vector<ExperimentColumn> columns = {
+      {"id", Type::i64, 0,
+       "cell id: its place in the store (the first sweep's enumeration order, then each later sweep's new cells)",
+       [](F c) -> ColumnValue { return std::int64_t{c.cell.id}; }},
+      {"hash", Type::str, 16, "content hash of the cell's canonical experiment (resume key)",
+       [](F c) -> ColumnValue { return content_hash(canonical_toml(c.cell.spec)); }},
+      {"case", Type::str, 16, "PDE case", [](F c) -> ColumnValue { return c.cell.spec.pde.name; }},
+      {"train_stencil", Type::str, 16, "stencil of the varied term in the truth data",
+       [](F c) -> ColumnValue { return c.cell.spec.train_stencil; }},
+      {"infer_stencil", Type::str, 16, "the same term inside the NeuralPDE",
+       [](F c) -> ColumnValue { return c.cell.spec.infer_stencil; }},
+      {"ic", Type::str, kLabelSize, "training initial condition",
+       [](F c) -> ColumnValue { return c.cell.spec.train_ic.label(); }},
+      {"resolution", Type::i32, 0, "N grid points", [](F c) -> ColumnValue { return std::int64_t{c.cell.spec.pde.resolution}; }},
+      {"replicate", Type::i32, 0, "independent initialisation index",
+       [](F c) -> ColumnValue { return std::int64_t{c.cell.replicate}; }},
+      {"seed", Type::i64, 0, "seed of the Glorot initial weights",
+       [](F c) -> ColumnValue { return static_cast<std::int64_t>(c.cell.spec.seed); }},
+      {"row", Type::i32, 0, "row of this cell in /results/N<resolution>", [](F c) -> ColumnValue { return std::int64_t{c.row}; }},
+      {"stepper", Type::str, 16, "the model's time stepper (integrator.model)",
+       [](F c) -> ColumnValue { return c.cell.spec.integrator.model.name(); }},
+      {"group", Type::str, 16, "the group under /results holding this cell's row (cells of one shape share one)",
+       [](F c) -> ColumnValue { return c.group; }},
+      {"in_view", Type::i32, 0, "1 if the cell is in the store's current sweep, 0 if only an earlier sweep had it",
+       [](F c) -> ColumnValue { return std::int64_t{c.in_view ? 1 : 0}; }}};
+  return columns;
+}
+
+// Writes one value per cell into a whole column of type `type` (i32, i64 or a string of `width`).
+void write_column(hid_t set, h5::Type type, size_t width, const std::vector<ColumnValue>& values) {
+  if (type == h5::Type::str) {
+    std::vector<std::string> texts;
+    for (const ColumnValue& v : values) texts.push_back(std::get<std::string>(v));
+    h5::write_whole(set, type, packed_strings(texts, width).data(), width);
+  } else if (type == h5::Type::i32) {
+    std::vector<std::int32_t> numbers;
+    for (const ColumnValue& v : values) numbers.push_back(static_cast<std::int32_t>(std::get<std::int64_t>(v)));
+    h5::write_whole(set, type, numbers.data());
+  } else {
+    std::vector<std::int64_t> numbers;
+    for (const ColumnValue& v : values) numbers.push_back(std::get<std::int64_t>(v));
+    h5::write_whole(set, type, numbers.data());
+  }
+}
+
+// /experiments: the declared columns, then one per dotted grid axis of any sweep of the store
+// (the current sweep's first), named by its job key; the attribute `axes` lists them.
+struct ExperimentTable {
+  std::vector<h5::Object> columns;  // experiment_columns(), in order
+  std::vector<AxisColumn> axes;
+  std::vector<h5::Object> axis_sets;
+};
+
+ExperimentTable create_experiment_table(hid_t f, const StoreCells& store) {
+  const hsize_t e = store.cells.size();
+  ExperimentTable t;
+  h5::Object ex = h5::create_group(f, "experiments");
+  for (const ExperimentColumn& c : experiment_columns()) {
+    t.columns.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
+    h5::describe(t.columns.back().id(), c.description, c.type == h5::Type::str ? "" : "1");
+    h5::label_dimensions(t.columns.back().id(), {"cell"});
+  }
+  std::vector<std::string> keys;
+  for (size_t k = store.sweeps.size(); k-- > 0;)
+    for (const GridAxis& a : store.sweeps[k].axes)
+      if (!a.named() && std::find(keys.begin(), keys.end(), a.key) == keys.end()) keys.push_back(a.key);
+  std::string axis_keys;
+  for (const std::string& key : keys) {
+    t.axes.push_back(axis_column(store, key));
+    const AxisColumn& col = t.axes.back();
+    t.axis_sets.push_back(h5::create_row_dataset(ex.id(), key, col.type, {e}, col.width));
+    h5::describe(t.axis_sets.back().id(), "the grid axis " + key + " (a job key): this cell's value",
+                 col.type == h5::Type::str ? "" : "as in the job file");
+    h5::label_dimensions(t.axis_sets.back().id(), {"cell"});
+    axis_keys += (axis_keys.empty() ? "" : "\n") + key;
+  }
+  if (!axis_keys.empty()) h5::set_attribute(ex.id(), "axes", axis_keys);
+  return t;
+}
+
+// Rank 0: every column's values.
+void write_experiment_table(const ExperimentTable& t, const StoreCells& store, const std::vector<std::string>& groups,
+                            const std::vector<int>& rows) {
+  const size_t n = store.cells.size();
+  for (size_t k = 0; k < experiment_columns().size(); ++k) {
+    const ExperimentColumn& column = experiment_columns()[k];
+    std::vector<ColumnValue> values;
+    for (const GridCell& c : store.cells) {
+      const size_t i = static_cast<size_t>(c.id);
+      values.push_back(column.value(CellFacts{c, groups[i], rows[i], store.in_view[i]}));
+    }
+    write_column(t.columns[k].id(), column.type, column.size, values);
+  }
+  for (size_t k = 0; k < t.axes.size(); ++k) {
+    const AxisColumn& col = t.axes[k];
+    std::vector<std::int64_t> integers(n);
+    std::vector<double> numbers(n);
+    std::vector<std::string> texts(n);
+    for (size_t i = 0; i < n; ++i) {
+      const std::string& text = col.texts[i];
+      const toml::table v = toml::parse("v = " + (text.empty() ? std::string("nan") : text));
+      if (col.type == h5::Type::i64) integers[i] = v["v"].value<std::int64_t>().value();
+      if (col.type == h5::Type::f64) numbers[i] = v["v"].value<double>().value();
+      if (col.type == h5::Type::str) texts[i] = v["v"].is_string() ? v["v"].as_string()->get() : text;
+    }
+    if (col.type == h5::Type::i64) h5::write_whole(t.axis_sets[k].id(), col.type, integers.data());
+    if (col.type == h5::Type::f64) h5::write_whole(t.axis_sets[k].id(), col.type, numbers.data());
+    if (col.type == h5::Type::str) h5::write_whole(t.axis_sets[k].id(), col.type, packed_strings(texts, col.width).data(), col.width);
+  }
+}
+
+// /status (code, message) and /timing/seconds, one entry per cell; returns /status/code.
+h5::Object create_status_and_timing(hid_t f, hsize_t e) {
+  h5::Object st = h5::create_group(f, "status");
+  h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
+  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "1");
+  h5::label_dimensions(code.id(), {"cell"});
+  h5::Object message = h5::create_row_dataset(st.id(), "message", h5::Type::str, {e}, kMessageSize);
+  h5::describe(message.id(), "why a cell failed or diverged", "");
+  h5::label_dimensions(message.id(), {"cell"});
+  h5::Object timing = h5::create_group(f, "timing");
+  h5::Object seconds = h5::create_row_dataset(timing.id(), "seconds", h5::Type::f64, {e, 3});
+  h5::describe(seconds.id(), "wall-clock seconds of truth, training and analysis; not part of the reproducible result",
+               "s");
+  h5::label_dimensions(seconds.id(), {"cell", "phase"});
+  return code;
+}
+
+// One results group: a per-row dataset for every declared result dataset and store column, the
+// group attributes, `recorded`, and the axes (test ICs, output times, analysed states; written
+// by `writer`, shared by the rows) as dimension scales.
+void create_results_group(hid_t f, const std::string& name, const ExperimentSpec& s, hsize_t rows, bool writer) {
+  h5::Object group = h5::create_group(f, "/results/" + name);
+  std::map<std::string, bool> made;
+  std::map<std::string, h5::Object> sets;
+  std::string recorded_paths;
+  for (const RowField& field : row_fields(s)) {
+    create_parents(group.id(), field.path, made);
+    std::vector<hsize_t> shape{rows};
+    shape.insert(shape.end(), field.item.begin(), field.item.end());
+    h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
+    h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
+    std::vector<std::string> dims{"row"};
+    dims.insert(dims.end(), field.dims.begin(), field.dims.end());
+    h5::label_dimensions(d.id(), dims);
+    sets.emplace(field.path, std::move(d));
+    recorded_paths += (recorded_paths.empty() ? "" : "\n") + field.path;
+  }
+  for (const ResultAttribute* a : column_attributes()) {
+    const std::string path = a->group + "/" + a->name;
+    create_parents(group.id(), path, made);
+    h5::Object d = h5::create_row_dataset(group.id(), path, integer_column(*a, s) ? h5::Type::i64 : h5::Type::f64, {rows});
+    h5::describe(d.id(), a->description, a->units);
+    h5::label_dimensions(d.id(), {"row"});
+  }
+  for (const ResultAttribute& a : result_attributes())
+    if (a.store_group)
+      std::visit([&](const auto& v) { h5::set_attribute(h5::open_group(group.id(), a.group).id(), a.name, v); },
+                 job_value(a, s));
+  // Which of a row's datasets its cell wrote: -1 the row is not written yet, 0 the cell has no
+  // such value (no analysis after a blow-up, no weights after a failure), else the number of
+  // elements written (fewer than reserved when training stopped early: the rest is fill).
+  h5::Object recorded = h5::create_row_dataset(group.id(), "recorded", h5::Type::i32, {rows, sets.size()});
+  h5::describe(recorded.id(),
+               "per row and dataset (attribute datasets, in order): elements the cell wrote; -1 row not written, "
+               "0 the cell has no such value; the rest of a dataset's row is fill (NaN, -1), not data",
+               "1");
+  h5::label_dimensions(recorded.id(), {"row", "dataset"});
+  h5::set_attribute(recorded.id(), "datasets", recorded_paths);
+
+  std::vector<std::string> labels;
+  size_t label_width = 1;
+  for (const auto& ic : s.test_ics) labels.push_back(ic.label()), label_width = std::max(label_width, labels.back().size());
+  h5::Object ti = h5::create_row_dataset(group.id(), "rollout/test_ic", h5::Type::str, {labels.size()}, label_width);
+  h5::describe(ti.id(), "test initial conditions, in the order of the test_ic axes", "");
+  const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
+  h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
+  h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "output steps");
+  std::vector<double> time(static_cast<size_t>(s.steps + 1));
+  for (int k = 0; k <= s.steps; ++k) time[static_cast<size_t>(k)] = k * s.dt;
+  h5::Object tm = h5::create_row_dataset(group.id(), "rollout/time", h5::Type::f64, {time.size()});
+  h5::describe(tm.id(), "time of each output step", "PDE time units");
+  h5::label_dimensions(ti.id(), {"test_ic"});
+  h5::label_dimensions(si.id(), {"state"});
+  h5::label_dimensions(tm.id(), {"step"});
+  if (writer) {
+    h5::write_whole(ti.id(), h5::Type::str, packed_strings(labels, label_width).data(), label_width);
+    h5::write_whole(si.id(), h5::Type::i32, states.data());
+    h5::write_whole(tm.id(), h5::Type::f64, time.data());
+  }
+  // Dimension scales (metadata, so created collectively with everything else).
+  attach_axis_scales(sets, ti.id(), tm.id(), si.id(), 1);
+}
+
+// /results: one group per shape of result (cells of one resolution and settings share one),
+// rows in cell order. Returns each cell's row.
+std::vector<int> create_results(hid_t f, const std::vector<GridCell>& cells, const std::vector<std::string>& groups,
+                                bool writer) {
+  h5::Object results = h5::create_group(f, "results");
+  std::map<std::string, std::vector<const GridCell*>> by_group;
+  for (const GridCell& c : cells) by_group[groups[static_cast<size_t>(c.id)]].push_back(&c);
+  std::vector<int> row_of(cells.size(), 0);
+  for (const auto& [name, members] : by_group) {
+    create_results_group(f, name, members.front()->spec, members.size(), writer);
+    for (size_t r = 0; r < members.size(); ++r) row_of[static_cast<size_t>(members[r]->id)] = static_cast<int>(r);
+  }
+  return row_of;
+}
+
+
 
 }  // namespace
 
@@ -185,207 +414,26 @@ std::string StorePaths::shard(long id, const std::string& hash) const {
 
 void SweepStore::create(const std::string& path, const StoreCells& store, const std::string& canonical_text,
                         const std::string& sweep_hash, MPI_Comm comm) {
-  const SweepSpec& sweep = store.current();
-  const std::vector<GridCell>& cells = store.cells;
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   h5::Object file = h5::create_parallel_file(path, comm);
   const hid_t f = file.id();
   h5::set_attribute(f, "schema_version", static_cast<long long>(kSchemaVersion));
   h5::set_attribute(f, "tool", std::string("npdesweep ") + NPDESWEEP_VERSION);
-  h5::set_attribute(f, "sweep_name", sweep.name);
+  h5::set_attribute(f, "sweep_name", store.current().name);
   h5::set_attribute(f, "sweep_toml", canonical_text);
-  h5::set_attribute(f, "cells", static_cast<long long>(cells.size()));
+  h5::set_attribute(f, "cells", static_cast<long long>(store.cells.size()));
 
-  // Experiments table and status: one entry per cell.
-  const hsize_t e = cells.size();
-  h5::Object ex = h5::create_group(f, "experiments");
-  struct Column {
-    const char* name;
-    h5::Type type;
-    size_t size;
-    const char* description;
-  };
-  const std::vector<Column> columns = {
-      {"id", h5::Type::i64, 0, "cell id: its place in the store (the first sweep's enumeration order, then each later sweep's new cells)"},
-      {"hash", h5::Type::str, 16, "content hash of the cell's canonical experiment (resume key)"},
-      {"case", h5::Type::str, 16, "PDE case"},
-      {"train_stencil", h5::Type::str, 16, "stencil of the varied term in the truth data"},
-      {"infer_stencil", h5::Type::str, 16, "the same term inside the NeuralPDE"},
-      {"ic", h5::Type::str, kLabelSize, "training initial condition"},
-      {"resolution", h5::Type::i32, 0, "N grid points"},
-      {"replicate", h5::Type::i32, 0, "independent initialisation index"},
-      {"seed", h5::Type::i64, 0, "seed of the Glorot initial weights"},
-      {"row", h5::Type::i32, 0, "row of this cell in /results/N<resolution>"},
-      {"stepper", h5::Type::str, 16, "the model's time stepper (integrator.model)"},
-      {"group", h5::Type::str, 16, "the group under /results holding this cell's row (cells of one shape share one)"},
-      {"in_view", h5::Type::i32, 0, "1 if the cell is in the store's current sweep, 0 if only an earlier sweep had it"}};
-  std::vector<h5::Object> column_sets;
-  for (const Column& c : columns) {
-    column_sets.push_back(h5::create_row_dataset(ex.id(), c.name, c.type, {e}, c.size));
-    h5::describe(column_sets.back().id(), c.description, c.type == h5::Type::str ? "" : "1");
-    h5::label_dimensions(column_sets.back().id(), {"cell"});
-  }
-  // One column per dotted grid axis of any sweep of the store (the current sweep's first), named
-  // by its job key; the attribute `axes` lists them.
-  std::vector<std::string> keys;
-  for (size_t k = store.sweeps.size(); k-- > 0;)
-    for (const GridAxis& a : store.sweeps[k].axes)
-      if (!a.named() && std::find(keys.begin(), keys.end(), a.key) == keys.end()) keys.push_back(a.key);
-  std::vector<AxisColumn> axis_columns;
-  std::vector<h5::Object> axis_sets;
-  std::string axis_keys;
-  for (const std::string& key : keys) {
-    axis_columns.push_back(axis_column(store, key));
-    axis_sets.push_back(h5::create_row_dataset(ex.id(), key, axis_columns.back().type, {e}, axis_columns.back().width));
-    h5::describe(axis_sets.back().id(), "the grid axis " + key + " (a job key): this cell's value",
-                 axis_columns.back().type == h5::Type::str ? "" : "as in the job file");
-    h5::label_dimensions(axis_sets.back().id(), {"cell"});
-    axis_keys += (axis_keys.empty() ? "" : "\n") + key;
-  }
-  if (!axis_keys.empty()) h5::set_attribute(ex.id(), "axes", axis_keys);
-  const std::vector<std::string> groups = group_names(cells);
-  h5::Object st = h5::create_group(f, "status");
-  h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
-  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "1");
-  h5::label_dimensions(code.id(), {"cell"});
-  h5::Object message = h5::create_row_dataset(st.id(), "message", h5::Type::str, {e}, kMessageSize);
-  h5::describe(message.id(), "why a cell failed or diverged", "");
-  h5::label_dimensions(message.id(), {"cell"});
-  h5::Object timing = h5::create_group(f, "timing");
-  h5::Object seconds = h5::create_row_dataset(timing.id(), "seconds", h5::Type::f64, {e, 3});
-  h5::describe(seconds.id(), "wall-clock seconds of truth, training and analysis; not part of the reproducible result",
-               "s");
-  h5::label_dimensions(seconds.id(), {"cell", "phase"});
-
-  // One group of result datasets per resolution (shapes depend on N), rows in cell order.
-  h5::Object results = h5::create_group(f, "results");
-  std::map<std::string, std::vector<const GridCell*>> by_group;
-  for (const GridCell& c : cells) by_group[groups[static_cast<size_t>(c.id)]].push_back(&c);
-  std::map<long, int> row_of;
-  for (const auto& [name, members] : by_group) {
-    const ExperimentSpec& s = members.front()->spec;
-    const std::string g = "/results/" + name;
-    h5::Object group = h5::create_group(f, g);
-    std::map<std::string, bool> made;
-    const hsize_t rows = members.size();
-    std::map<std::string, h5::Object> sets;
-    std::string recorded_paths;
-    for (const RowField& field : row_fields(s)) {
-      create_parents(group.id(), field.path, made);
-      std::vector<hsize_t> shape{rows};
-      shape.insert(shape.end(), field.item.begin(), field.item.end());
-      h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
-      h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
-      std::vector<std::string> dims{"row"};
-      dims.insert(dims.end(), field.dims.begin(), field.dims.end());
-      h5::label_dimensions(d.id(), dims);
-      sets.emplace(field.path, std::move(d));
-      recorded_paths += (recorded_paths.empty() ? "" : "\n") + field.path;
-    }
-    for (const ResultAttribute* a : column_attributes()) {
-      const std::string path = a->group + "/" + a->name;
-      create_parents(group.id(), path, made);
-      h5::Object d = h5::create_row_dataset(group.id(), path, integer_column(*a, s) ? h5::Type::i64 : h5::Type::f64, {rows});
-      h5::describe(d.id(), a->description, a->units);
-      h5::label_dimensions(d.id(), {"row"});
-    }
-    for (const ResultAttribute& a : result_attributes())
-      if (a.store_group)
-        std::visit([&](const auto& v) { h5::set_attribute(h5::open_group(group.id(), a.group).id(), a.name, v); },
-                   job_value(a, s));
-    // Which of a row's datasets its cell wrote: -1 the row is not written yet, 0 the cell has
-    // no such value (no analysis after a blow-up, no weights after a failure), else the number
-    // of elements written (fewer than reserved when training stopped early: the rest is fill).
-    h5::Object recorded = h5::create_row_dataset(group.id(), "recorded", h5::Type::i32, {rows, sets.size()});
-    h5::describe(recorded.id(),
-                 "per row and dataset (attribute datasets, in order): elements the cell wrote; -1 row not written, "
-                 "0 the cell has no such value; the rest of a dataset's row is fill (NaN, -1), not data",
-                 "1");
-    h5::label_dimensions(recorded.id(), {"row", "dataset"});
-    h5::set_attribute(recorded.id(), "datasets", recorded_paths);
-
-    // The axes: test ICs, output times, analysed states; written by rank 0, shared by the rows.
-    std::vector<std::string> labels;
-    size_t label_width = 1;
-    for (const auto& ic : s.test_ics) labels.push_back(ic.label()), label_width = std::max(label_width, labels.back().size());
-    h5::Object ti = h5::create_row_dataset(group.id(), "rollout/test_ic", h5::Type::str, {labels.size()}, label_width);
-    h5::describe(ti.id(), "test initial conditions, in the order of the test_ic axes", "");
-    const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
-    h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
-    h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "output steps");
-    std::vector<double> time(static_cast<size_t>(s.steps + 1));
-    for (int k = 0; k <= s.steps; ++k) time[static_cast<size_t>(k)] = k * s.dt;
-    h5::Object tm = h5::create_row_dataset(group.id(), "rollout/time", h5::Type::f64, {time.size()});
-    h5::describe(tm.id(), "time of each output step", "PDE time units");
-    h5::label_dimensions(ti.id(), {"test_ic"});
-    h5::label_dimensions(si.id(), {"state"});
-    h5::label_dimensions(tm.id(), {"step"});
-    if (rank == 0) {
-      h5::write_whole(ti.id(), h5::Type::str, packed_strings(labels, label_width).data(), label_width);
-      h5::write_whole(si.id(), h5::Type::i32, states.data());
-      h5::write_whole(tm.id(), h5::Type::f64, time.data());
-    }
-    // Dimension scales (metadata, so created collectively with everything else).
-    attach_axis_scales(sets, ti.id(), tm.id(), si.id(), 1);
-    for (size_t r = 0; r < members.size(); ++r) row_of[members[r]->id] = static_cast<int>(r);
-  }
-
-  // The experiments table is raw data: rank 0 writes it, each column whole (one write per
-  // column, not per cell: a store of thousands of cells is made in well under a second), then
-  // everyone flushes together.
+  // Every object is created collectively; rank 0 alone writes the tables' data, each column
+  // whole (one write per column, not per cell: a store of thousands of cells is made in well
+  // under a second); then everyone flushes together.
+  const std::vector<std::string> groups = group_names(store.cells);
+  ExperimentTable table = create_experiment_table(f, store);
+  const h5::Object code = create_status_and_timing(f, store.cells.size());
+  const std::vector<int> rows = create_results(f, store.cells, groups, rank == 0);
   if (rank == 0) {
-    const size_t n = cells.size();
-    std::vector<std::int64_t> ids(n), seeds(n);
-    std::vector<std::int32_t> resolutions(n), replicates(n), rows(n), in_view(n), pending(n, 0);
-    std::vector<std::string> hashes(n), cases(n), trains(n), infers(n), ics(n), steppers(n);
-    for (const GridCell& c : cells) {
-      const size_t i = static_cast<size_t>(c.id);
-      ids[i] = c.id;
-      seeds[i] = static_cast<std::int64_t>(c.spec.seed);
-      resolutions[i] = c.spec.pde.resolution;
-      replicates[i] = c.replicate;
-      rows[i] = row_of[c.id];
-      in_view[i] = store.in_view[i] ? 1 : 0;
-      hashes[i] = content_hash(canonical_toml(c.spec));
-      cases[i] = c.spec.pde.name;
-      trains[i] = c.spec.train_stencil;
-      infers[i] = c.spec.infer_stencil;
-      ics[i] = c.spec.train_ic.label();
-      steppers[i] = c.spec.integrator.model.name();
-    }
-    auto strings = [&](hid_t set, const std::vector<std::string>& v, size_t width) {
-      h5::write_whole(set, h5::Type::str, packed_strings(v, width).data(), width);
-    };
-    h5::write_whole(column_sets[0].id(), h5::Type::i64, ids.data());
-    strings(column_sets[1].id(), hashes, 16);
-    strings(column_sets[2].id(), cases, 16);
-    strings(column_sets[3].id(), trains, 16);
-    strings(column_sets[4].id(), infers, 16);
-    strings(column_sets[5].id(), ics, kLabelSize);
-    h5::write_whole(column_sets[6].id(), h5::Type::i32, resolutions.data());
-    h5::write_whole(column_sets[7].id(), h5::Type::i32, replicates.data());
-    h5::write_whole(column_sets[8].id(), h5::Type::i64, seeds.data());
-    h5::write_whole(column_sets[9].id(), h5::Type::i32, rows.data());
-    strings(column_sets[10].id(), steppers, 16);
-    strings(column_sets[11].id(), groups, 16);
-    h5::write_whole(column_sets[12].id(), h5::Type::i32, in_view.data());
-    for (size_t k = 0; k < axis_columns.size(); ++k) {
-      const AxisColumn& col = axis_columns[k];
-      std::vector<std::int64_t> integers(n);
-      std::vector<double> numbers(n);
-      std::vector<std::string> texts(n);
-      for (size_t i = 0; i < n; ++i) {
-        const std::string& text = col.texts[i];
-        const toml::table t = toml::parse("v = " + (text.empty() ? std::string("nan") : text));
-        if (col.type == h5::Type::i64) integers[i] = t["v"].value<std::int64_t>().value();
-        if (col.type == h5::Type::f64) numbers[i] = t["v"].value<double>().value();
-        if (col.type == h5::Type::str) texts[i] = t["v"].is_string() ? t["v"].as_string()->get() : text;
-      }
-      if (col.type == h5::Type::i64) h5::write_whole(axis_sets[k].id(), col.type, integers.data());
-      if (col.type == h5::Type::f64) h5::write_whole(axis_sets[k].id(), col.type, numbers.data());
-      if (col.type == h5::Type::str) strings(axis_sets[k].id(), texts, col.width);
-    }
+    write_experiment_table(table, store, groups, rows);
+    const std::vector<std::int32_t> pending(store.cells.size(), 0);
     h5::write_whole(code.id(), h5::Type::i32, pending.data());
   }
   MPI_Barrier(comm);

@@ -40,4 +40,7 @@ TEST_CASE("Each error type has its kind and the one exit code of that kind", "[e
   CHECK_THROWS_AS(h5::open_file_read_only("/no/such/store.h5"), IoError);
   posix::clear_faults();
   CHECK_THROWS_AS(h5::open_file_read_only("/proc/self/status"), BadFileError);
+  // HDF5 reports a missing file as a failed system call (errno = 2): the name is wrong, which is
+  // not a failing file system
+  CHECK_THROWS_AS(h5::open_file_read_only("/no/such/store.h5"), BadFileError);
 }
