@@ -243,33 +243,39 @@ h5::Object open_store(const std::string& path) {
 
 }  // namespace
 
-StoreContents read_store(const std::string& path, bool all, const std::vector<std::string>& wanted) {
-  StoreContents c;
-  const h5::Object f = open_store(path);
-  const hid_t id = f.id();
-  try {
-    c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
-    c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
-    const double schema = h5::read_double_attribute(id, ".", "schema_version");
-    if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))  // also NaN (fuzzing found the cast)
-      throw BadFileError("attribute schema_version is not a schema number");
-    c.schema_version = static_cast<int>(schema);
-    c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
-    const h5::RawData kase = h5::read_raw(id, "/experiments/case"), train = h5::read_raw(id, "/experiments/train_stencil"),
-                      infer = h5::read_raw(id, "/experiments/infer_stencil"), ic = h5::read_raw(id, "/experiments/ic"),
-                      res = h5::read_raw(id, "/experiments/resolution"), rep = h5::read_raw(id, "/experiments/replicate"),
-                      row = h5::read_raw(id, "/experiments/row"), hash = h5::read_raw(id, "/experiments/hash"),
-                      seed = h5::read_raw(id, "/experiments/seed"), code = h5::read_raw(id, "/status/code"),
-                      msg = h5::read_raw(id, "/status/message"), secs = h5::read_raw(id, "/timing/seconds");
+namespace {
+
+// The store's identity: its sweep's name and hash, layout version and test ICs.
+void read_identity(hid_t id, const std::string& path, StoreContents& c) {
+  c.sweep_name = h5::read_string_attribute(id, ".", "sweep_name");
+  c.sweep_hash = h5::read_string_attribute(id, ".", "sweep_hash");
+  const double schema = h5::read_double_attribute(id, ".", "schema_version");
+  if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))  // also NaN (fuzzing found the cast)
+    throw BadFileError("attribute schema_version is not a schema number");
+  c.schema_version = static_cast<int>(schema);
+  c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
+}
+
+// The per-cell tables (/experiments, /status, /timing), read whole; columns older layouts lack
+// are empty.
+struct CellTables {
+  h5::RawData kase, train, infer, ic, res, rep, row, hash, seed, code, msg, secs;
+  bool has_stepper = false, has_group = false, has_view = false;
+  h5::RawData stepper, group, view;
+  std::vector<std::pair<std::string, h5::RawData>> axes;  // a column per dotted grid axis
+
+  CellTables(hid_t id, StoreContents& c) {
+    const auto read = [id](const char* path) { return h5::read_raw(id, path); };
+    kase = read("/experiments/case"), train = read("/experiments/train_stencil");
+    infer = read("/experiments/infer_stencil"), ic = read("/experiments/ic"), res = read("/experiments/resolution");
+    rep = read("/experiments/replicate"), row = read("/experiments/row"), hash = read("/experiments/hash");
+    seed = read("/experiments/seed"), code = read("/status/code"), msg = read("/status/message");
+    secs = read("/timing/seconds");
     // Stores made before the stepper became a grid axis have no column: every cell used RK4.
-    const bool has_stepper = h5::exists(id, "/experiments/stepper");
-    const h5::RawData stepper = has_stepper ? h5::read_raw(id, "/experiments/stepper") : h5::RawData{};
+    if ((has_stepper = h5::exists(id, "/experiments/stepper"))) stepper = read("/experiments/stepper");
     // Stores of schema 5 on: the results group of each cell, and a column per dotted grid axis.
-    const bool has_group = h5::exists(id, "/experiments/group");
-    const bool has_view = h5::exists(id, "/experiments/in_view");
-    const h5::RawData view = has_view ? h5::read_raw(id, "/experiments/in_view") : h5::RawData{};
-    const h5::RawData group = has_group ? h5::read_raw(id, "/experiments/group") : h5::RawData{};
-    std::vector<std::pair<std::string, h5::RawData>> axes;
+    if ((has_group = h5::exists(id, "/experiments/group"))) group = read("/experiments/group");
+    if ((has_view = h5::exists(id, "/experiments/in_view"))) view = read("/experiments/in_view");
     if (h5::attribute_exists(id, "/experiments", "axes")) {
       std::istringstream keys(h5::read_string_attribute(id, "/experiments", "axes"));
       for (std::string key; std::getline(keys, key);) {
@@ -278,58 +284,87 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
         c.axis_keys.push_back(key);
       }
     }
-    c.cells = static_cast<long>(code.shape.at(0));
-    const std::vector<double> seconds = doubles(secs);
-    require_entries(secs, 3 * static_cast<size_t>(c.cells), sizeof(double));
-    std::map<std::string, std::pair<std::vector<int>, int>> group_info;  // group -> (states, steps)
-    std::map<std::string, std::vector<std::string>> group_terms;         // group -> the case's terms (closure fits)
+  }
+
+  // Cell i's row without its metrics: keys, message, and its results group's name.
+  ExperimentRow row_of(size_t i, std::string& group_name) const {
+    ExperimentRow r;
+    r.id = static_cast<long>(i);
+    r.hash = string_at(hash, i);
+    r.seed = value_at<std::int64_t>(seed, i);
+    r.in_view = !has_view || value_at<std::int32_t>(view, i) != 0;
+    const int n = value_at<std::int32_t>(res, i);
+    r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
+              {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
+              {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
+              {"status", status_text(value_at<std::int32_t>(code, i))},
+              {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()}};
+    for (const auto& [key, column] : axes) r.keys[key] = axis_text(column, i);
+    r.message = string_at(msg, i);
+    group_name = has_group ? string_at(group, i) : "N" + std::to_string(n);
+    if (group_name.empty() || group_name.find_first_of("/.") != std::string::npos)
+      throw BadFileError("/experiments/group names no results group");
+    return r;
+  }
+};
+
+// What a results group's metrics need: its analysed states, output steps and the case's terms
+// (closure fits); read once per group.
+struct GroupShape {
+  std::vector<int> states;
+  int steps = 0;
+  std::vector<std::string> terms;
+};
+
+GroupShape read_group_shape(hid_t id, const std::string& g) {
+  GroupShape shape;
+  const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
+  for (size_t s = 0; s < si.bytes.size() / 4; ++s) shape.states.push_back(value_at<std::int32_t>(si, s));
+  const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
+  if (outputs > 1'000'000'000) throw BadFileError(g + "rollout/relative_l2_error has an impossible shape");
+  shape.steps = static_cast<int>(outputs) - 1;
+  if (h5::exists(id, g + "closure/fit") && h5::attribute_exists(id, g + "closure/fit", "terms")) {
+    std::istringstream words(h5::read_string_attribute(id, g + "closure/fit", "terms"));
+    for (std::string w; words >> w;) shape.terms.push_back(w);
+  }
+  return shape;
+}
+
+}  // namespace
+
+StoreContents read_store(const std::string& path, bool all, const std::vector<std::string>& wanted) {
+  StoreContents c;
+  const h5::Object f = open_store(path);
+  const hid_t id = f.id();
+  try {
+    read_identity(id, path, c);
+    const CellTables tables(id, c);
+    c.cells = static_cast<long>(tables.code.shape.at(0));
+    const std::vector<double> seconds = doubles(tables.secs);
+    require_entries(tables.secs, 3 * static_cast<size_t>(c.cells), sizeof(double));
+    std::map<std::string, GroupShape> shapes;
     Datasets datasets(id);
-    for (long i = 0; i < c.cells; ++i) {
-      ExperimentRow r;
-      r.id = i;
-      r.hash = string_at(hash, static_cast<size_t>(i));
-      r.seed = value_at<std::int64_t>(seed, static_cast<size_t>(i));
-      const int n = value_at<std::int32_t>(res, static_cast<size_t>(i));
-      const int status = value_at<std::int32_t>(code, static_cast<size_t>(i));
-      r.in_view = !has_view || value_at<std::int32_t>(view, static_cast<size_t>(i)) != 0;
+    for (size_t i = 0; i < static_cast<size_t>(c.cells); ++i) {
+      std::string name;
+      ExperimentRow r = tables.row_of(i, name);
+      const int status = value_at<std::int32_t>(tables.code, i);
       c.cell_hashes.push_back(r.hash);
       c.cell_in_view.push_back(r.in_view);
       if (!r.in_view && status != 0) ++c.outside_view;
       if (!r.in_view && (!all || status == 0)) continue;  // a cell an earlier sweep dropped before it ran: nothing
-      r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
-                {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
-                {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
-                {"status", status_text(status)},
-                {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()}};
-      for (const auto& [key, column] : axes) r.keys[key] = axis_text(column, static_cast<size_t>(i));
-      r.message = string_at(msg, static_cast<size_t>(i));
-      const std::string name = has_group ? string_at(group, static_cast<size_t>(i)) : "N" + std::to_string(n);
-      if (name.empty() || name.find_first_of("/.") != std::string::npos)
-        throw BadFileError("/experiments/group names no results group");
       const std::string g = "/results/" + name + "/";
-      if (!group_info.count(name)) {
-        const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
-        std::vector<int> states;
-        for (size_t s = 0; s < si.bytes.size() / 4; ++s) states.push_back(value_at<std::int32_t>(si, s));
-        const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
-        if (outputs > 1'000'000'000) throw BadFileError(g + "rollout/relative_l2_error has an impossible shape");
-        group_info[name] = {states, static_cast<int>(outputs) - 1};
-        std::vector<std::string>& terms = group_terms[name];
-        if (h5::exists(id, g + "closure/fit") && h5::attribute_exists(id, g + "closure/fit", "terms")) {
-          std::istringstream words(h5::read_string_attribute(id, g + "closure/fit", "terms"));
-          for (std::string w; words >> w;) terms.push_back(w);
-        }
-      }
+      if (!shapes.count(name)) shapes[name] = read_group_shape(id, g);
+      const GroupShape& shape = shapes[name];
       if (status == 1)
-        add_metrics(datasets, g, value_at<std::int32_t>(row, i), group_info[name].first, group_info[name].second,
-                    c.test_ics.size(), group_terms[name], wanted, r.metrics, r.per_test_ic);
+        add_metrics(datasets, g, value_at<std::int32_t>(tables.row, i), shape.states, shape.steps, c.test_ics.size(),
+                    shape.terms, wanted, r.metrics, r.per_test_ic);
       if (status == 1 || status == 3) {
-        const double* s = &seconds[static_cast<size_t>(3 * i)];
+        const double* s = &seconds[3 * i];
         const std::vector<QueryMetric>& timing = timing_metrics();  // truth, training, analysis, runtime
         for (size_t k = 0; k < 3; ++k) r.metrics[timing[k].name] = s[k];
         r.metrics[timing[3].name] = s[0] + s[1] + s[2];
       }
-      for (const auto& [name, v] : r.metrics) (void)v, c.metric_names.push_back(name);
+      for (const auto& [metric, v] : r.metrics) (void)v, c.metric_names.push_back(metric);
       c.rows.push_back(std::move(r));
     }
   } catch (const IoError& e) {
