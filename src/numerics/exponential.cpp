@@ -86,6 +86,8 @@ const std::vector<ExponentialTable>& tables() {
 
 }  // namespace
 
+const std::vector<ExponentialTable>& exponential_tables() { return tables(); }
+
 C phi(int j, C z) {
   if (j < 0 || j > 3) throw std::invalid_argument("phi_j is defined here for j = 0..3");
   if (j == 0 || std::abs(z) >= 1.0) return phi_closed(j, z);
@@ -97,22 +99,9 @@ C phi(int j, C z) {
   return sum / static_cast<double>(kPoints);
 }
 
-const std::vector<std::string>& exponential_stepper_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const ExponentialTable& t : tables()) n.push_back(t.name);
-    return n;
-  }();
-  return names;
-}
-
-bool is_exponential_stepper(const std::string& name) {
-  const auto& n = exponential_stepper_names();
-  return std::find(n.begin(), n.end(), name) != n.end();
-}
 
 const ExponentialTable& exponential_table(const std::string& name) {
-  for (const ExponentialTable& t : tables())
+  for (const ExponentialTable& t : exponential_tables())
     if (t.name == name) return t;
   throw std::invalid_argument("unknown exponential stepper '" + name + "'");
 }

@@ -55,9 +55,9 @@ struct ExponentialTable {
   int stages() const { return static_cast<int>(b.size()); }
 };
 
-// The exponential steppers a job may name (integrator.model), in a fixed order.
+// The exponential tables a job may name, in a fixed order, and their names (time_stepper.cpp).
+const std::vector<ExponentialTable>& exponential_tables();
 const std::vector<std::string>& exponential_stepper_names();
-bool is_exponential_stepper(const std::string& name);
 // Throws std::invalid_argument for an unknown name.
 const ExponentialTable& exponential_table(const std::string& name);
 

@@ -48,7 +48,9 @@ std::vector<std::vector<double>> dopri5_rows() {
           {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656}};
 }
 
-const std::vector<ButcherTable>& tables() {
+}  // namespace
+
+const std::vector<ButcherTable>& butcher_tables() {
   static const std::vector<ButcherTable> all = [] {
     std::vector<ButcherTable> t;
     t.push_back(with_c({"rk4", "classical RK4", 4, {{}, {0.5}, {0.0, 0.5}, {0.0, 0.0, 1.0}}, {}, {1.0, 2.0, 2.0, 1.0},
@@ -66,19 +68,8 @@ const std::vector<ButcherTable>& tables() {
   return all;
 }
 
-}  // namespace
-
-const std::vector<std::string>& stepper_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const ButcherTable& t : tables()) n.push_back(t.name);
-    return n;
-  }();
-  return names;
-}
-
 const ButcherTable& butcher_table(const std::string& name) {
-  for (const ButcherTable& t : tables())
+  for (const ButcherTable& t : butcher_tables())
     if (t.name == name) return t;
   throw std::invalid_argument("unknown stepper '" + name + "'");
 }

@@ -41,7 +41,9 @@ struct ButcherTable {
   double b(int s) const { return weights[static_cast<size_t>(s)] / denominator; }
 };
 
-// The Runge-Kutta tables, in a fixed order (time_stepper_names() lists every stepper).
+// The Runge-Kutta tables a job may name, in a fixed order, and their names (time_stepper.cpp;
+// time_stepper_names() lists every stepper).
+const std::vector<ButcherTable>& butcher_tables();
 const std::vector<std::string>& stepper_names();
 // Throws std::invalid_argument for an unknown name.
 const ButcherTable& butcher_table(const std::string& name);

@@ -5,6 +5,25 @@
 
 namespace npde {
 
+namespace {
+template <class Table>
+std::vector<std::string> names_of_tables(const std::vector<Table>& tables) {
+  std::vector<std::string> n;
+  for (const Table& t : tables) n.push_back(t.name);
+  return n;
+}
+}  // namespace
+
+const std::vector<std::string>& stepper_names() {
+  static const std::vector<std::string> names = names_of_tables(butcher_tables());
+  return names;
+}
+
+const std::vector<std::string>& exponential_stepper_names() {
+  static const std::vector<std::string> names = names_of_tables(exponential_tables());
+  return names;
+}
+
 const std::vector<std::string>& time_stepper_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n = stepper_names();
@@ -23,17 +42,20 @@ Stepper::Stepper() : rk_(&npde::butcher_table("rk4")) {}
 
 Stepper Stepper::named(const std::string& name) {
   Stepper s;
-  if (is_exponential_stepper(name)) {
-    s.rk_ = nullptr;
-    s.exp_ = &npde::exponential_table(name);
-  } else if (std::find(stepper_names().begin(), stepper_names().end(), name) != stepper_names().end()) {
-    s.rk_ = &npde::butcher_table(name);
-  } else {
-    std::string known;
-    for (const std::string& n : time_stepper_names()) known += (known.empty() ? "" : ", ") + n;
-    throw std::invalid_argument("unknown stepper '" + name + "' (steppers: " + known + ")");
-  }
-  return s;
+  for (const ButcherTable& t : butcher_tables())
+    if (t.name == name) {
+      s.rk_ = &t;
+      return s;
+    }
+  s.rk_ = nullptr;
+  for (const ExponentialTable& t : exponential_tables())
+    if (t.name == name) {
+      s.exp_ = &t;
+      return s;
+    }
+  std::string known;
+  for (const std::string& n : time_stepper_names()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown stepper '" + name + "' (steppers: " + known + ")");
 }
 
 const std::string& Stepper::name() const { return rk_ ? rk_->name : exp_->name; }

@@ -312,6 +312,17 @@ std::string weight_layout(const std::vector<int>& widths) {
   return s;
 }
 
+constexpr const char* kClosureDescription =
+    "relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over the truth states of the "
+    "training window (autoregressive u_0..u_transitions, one-shot the whole path): the discrete closure (truth rhs "
+    "minus the model's known terms) and the physics term (the replaced term with spectral derivatives); entry 0 is "
+    "the training IC's states, entry 1 + t test IC t's";
+constexpr const char* kClosureFitDescription =
+    "NN(u) on the training IC's window fitted by least squares onto each case term's candidates: discrete (the term "
+    "with the data's stencil; for a known term the data's minus the model's stencil), physics (a learned term with "
+    "exact derivatives) and truncation (the stencil's leading Taylor term, whose coefficient tau a network that "
+    "learned the stencil reproduces); docs/numerics.md, Closure fits";
+
 bool adaptive_truth(const ResultContext& c) { return c.spec.integrator.adaptive_truth(); }
 
 std::vector<ResultAttribute> make_attributes() {
@@ -429,22 +440,8 @@ std::vector<ResultAttribute> make_attributes() {
          return V{truth_map_stepper(c.spec).label() + ", " + std::to_string(c.result.substeps_truth) +
                   " substeps per output step"};
        }},
-      {"closure", "description", "", true, false,
-       [](C) {
-         return V{std::string(
-             "relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over the truth "
-             "states of the training window (autoregressive u_0..u_transitions, one-shot the whole path): the "
-             "discrete closure (truth rhs minus the model's known terms) and the physics term (the replaced term "
-             "with spectral derivatives); entry 0 is the training IC's states, entry 1 + t test IC t's")};
-       }},
-      {"closure/fit", "description", "", true, false,
-       [](C) {
-         return V{std::string(
-             "NN(u) on the training IC's window fitted by least squares onto each case term's candidates: "
-             "discrete (the term with the data's stencil; for a known term the data's minus the model's stencil), "
-             "physics (a learned term with exact derivatives) and truncation (the stencil's leading Taylor term, "
-             "whose coefficient tau a network that learned the stencil reproduces); docs/numerics.md, Closure fits")};
-       }},
+      {"closure", "description", "", true, false, [](C) { return V{std::string(kClosureDescription)}; }},
+      {"closure/fit", "description", "", true, false, [](C) { return V{std::string(kClosureFitDescription)}; }},
       {"closure/fit", "terms", "the case's terms, space-separated: the rows of the fit datasets", true, false,
        [](C c) { return V{closure_fit_terms(c.spec.pde)}; }, true},
   };
