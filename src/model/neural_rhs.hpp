@@ -2,7 +2,7 @@
 // The NeuralPDE right-hand side f(u; theta) = known(u) + NN(u; theta).
 //
 // For training, the forward pass records every stage's input and hidden activations on a tape
-// (one column per RK4 stage), the reverse pass reads them back and records each stage's layer
+// (one column per stage of the stepper), the reverse pass reads them back and records each stage's layer
 // deltas; the parameter gradient is then one matrix product per layer over all stages. The
 // tape is sized once, so neither pass allocates.
 #include "model/known_terms.hpp"

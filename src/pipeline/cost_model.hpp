@@ -8,7 +8,7 @@
 namespace npde {
 
 struct StageFlops {
-  double forward = 0;   // one right-hand-side evaluation (network, known terms, RK4 update)
+  double forward = 0;   // one right-hand-side evaluation (network, known terms, the stage update)
   double backward = 0;  // its reverse pass (input cotangents, weight gradients, known-term VJP)
 };
 

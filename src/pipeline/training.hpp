@@ -1,5 +1,5 @@
 #pragma once
-// Training the NeuralPDE through its RK4 solver with exact gradients (discrete adjoint).
+// Training the NeuralPDE through its time stepper with exact gradients (discrete adjoint).
 //
 // All three losses of docs/science.md are one unrolled loss: integrate the model over `steps` output
 // steps from u0 and sum the MSE against targets at output steps >= loss_from_step.
