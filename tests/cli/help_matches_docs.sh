@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Every --help matches the docs, both ways: each option a command's --help offers is explained
-# in docs/ or README.md, and each option the docs give a command on one line (`npdesweep query
+# Every --help matches the docs, both ways (the commands are those `npdesweep --help` lists, each
+# named in README's layout): each option a command's --help offers is explained in docs/ or
+# README.md, and each option the docs give a command on one line (`npdesweep query
 # ... --top 5`) is one its --help offers. The scripts' --help print their usage, not their code.
 set -euo pipefail
 bin=$1 src=$2 dir=$3
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 docs=("$src"/docs/*.md "$src/README.md" "$src/slurm/README.md")
-commands=(run-one summarize plan run repair status query export show extract)
+# The commands are the ones `npdesweep --help` lists (help aside), and README's layout names each.
+mapfile -t commands < <("$bin" --help | sed -n '/^Commands:/,/^$/p' | grep -o '^  [a-z][a-z-]*' | tr -d ' ' | grep -vx help)
+((${#commands[@]} >= 10)) || fail "npdesweep --help lists only ${#commands[@]} commands: ${commands[*]}"
+layout=$(sed -n '/^    src\/cli/,/^    [a-z]*\/ /p' "$src/README.md")
+for c in "${commands[@]}"; do
+  grep -qw -- "$c" <<< "$layout" || { echo "README's layout (src/cli) does not name the command $c"; exit 1; }
+done
 options_of() { grep -o -- '--[a-z][a-z0-9-]*' | sort -u; }
 cat "${docs[@]}" | options_of > documented.txt
 problems=0
@@ -23,7 +30,7 @@ done
 # of the code span or line; every --option on it must be the command's. Lines that continue a
 # command on the next line are joined.
 for f in "${docs[@]}"; do
-  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$f" | { grep -o 'npdesweep \(run-one\|summarize\|plan\|run\|repair\|status\|query\|export\|show\|extract\) [^`|]*' || true; } |
+  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$f" | { grep -o "npdesweep \\($(IFS='|'; echo "${commands[*]}" | sed 's/|/\\|/g')\\) [^\`|]*" || true; } |
     while read -r _ c rest; do
       echo "line" >> command-lines.txt
       for o in $(printf '%s\n' "$rest" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
