@@ -17,16 +17,13 @@
 #include "spec/case_file.hpp"
 #include "store/query.hpp"
 
+#include "../source_text.hpp"
+
 using namespace npde;
 
-namespace {
+using testing::read_text;
 
-std::string read_text(const std::string& relative) {
-  std::ifstream in(std::string(NPDESWEEP_SOURCE_DIR) + "/" + relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+namespace {
 
 // The quoted words ("rk4") of the second column of the table row that starts with `key`.
 std::set<std::string> row_values(const std::string& doc, const std::string& key) {

@@ -16,18 +16,11 @@
 #include "spec/canonical.hpp"
 #include "../pipeline/small_case.hpp"
 
+#include "../source_text.hpp"
+
 using namespace npde;
 
-namespace {
-
-std::string read_text(const std::string& relative) {
-  std::ifstream in(std::string(NPDESWEEP_SOURCE_DIR) + "/" + relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
+using testing::read_text;
 
 TEST_CASE("docs/result-file.md and docs/store.md name every declared result dataset", "[store][schema]") {
   const std::string result_doc = read_text("docs/result-file.md"), store_doc = read_text("docs/store.md");
