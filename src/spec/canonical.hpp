@@ -27,8 +27,10 @@ constexpr int kResultsVersion = 5;
 // test-IC scales, group attributes, integer columns as integers, results/<g>/recorded; 7: closure
 // fits, closure/fit/*; 8: the spectra's conditioning: jacobian/*/eigenvalue_condition, norm,
 // sigma_min, rounding_set, pseudospectral_radius; 9: transient growth, jacobian/*/transient_growth,
-// transient_growth_step, transient_growth_error). A newer layout than this binary's is refused.
-constexpr int kSchemaVersion = 9;
+// transient_growth_step, transient_growth_error; 10: a coordinate variable (dimension scale) for
+// every axis in every group that uses it, so netCDF-4 readers open each group). A newer layout
+// than this binary's is refused.
+constexpr int kSchemaVersion = 10;
 
 std::string canonical_toml(const ExperimentSpec& spec);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.

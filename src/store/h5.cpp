@@ -73,6 +73,10 @@ Object write_raw(hid_t loc, const std::string& name, const std::vector<hsize_t>&
   return set;
 }
 
+// netCDF-4's (and so xarray's) mark of a text dataset's encoding: with it xarray reads the
+// fixed-length text as str, without it as bytes.
+void mark_utf8(hid_t dataset) { set_attribute(dataset, "_Encoding", std::string("utf-8")); }
+
 Object complex_type() {
   Object t(check(H5Tcreate(H5T_COMPOUND, sizeof(std::complex<double>)), "H5Tcreate", "complex"), H5Tclose);
   check_status(H5Tinsert(t.id(), "r", 0, H5T_NATIVE_DOUBLE), "H5Tinsert", "complex.r");
@@ -272,9 +276,11 @@ Object create_row_dataset(hid_t loc, const std::string& name, Type type, const s
                      : type == Type::c128 ? static_cast<const void*>(&c)
                                           : nullptr;
   if (fill) check_status(H5Pset_fill_value(dcpl.id(), mt.id(), fill), "H5Pset_fill_value", name);
-  return Object(check(H5Dcreate2(loc, name.c_str(), mt.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
-                      "H5Dcreate2", name),
-                H5Dclose);
+  Object set(check(H5Dcreate2(loc, name.c_str(), mt.id(), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+                   "H5Dcreate2", name),
+             H5Dclose);
+  if (type == Type::str) mark_utf8(set.id());
+  return set;
 }
 
 // "/results/N16/loss/train", for messages.
@@ -506,7 +512,9 @@ Object write_strings(hid_t loc, const std::string& name, const std::vector<std::
   std::vector<char> buf(values.size() * width, '\0');
   for (size_t i = 0; i < values.size(); ++i) values[i].copy(buf.data() + i * width, values[i].size());
   Object type = string_type(width);
-  return write_raw(loc, name, {values.size()}, type.id(), type.id(), buf.data());
+  Object set = write_raw(loc, name, {values.size()}, type.id(), type.id(), buf.data());
+  mark_utf8(set.id());
+  return set;
 }
 
 bool attribute_exists(hid_t loc, const std::string& object_path, const std::string& name) {

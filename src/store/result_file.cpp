@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <tuple>
 #include <variant>
 #include <unistd.h>
@@ -40,16 +42,91 @@ void set_value(hid_t object, const std::string& name, const AttributeValue& valu
 
 }  // namespace
 
-void attach_axis_scales(const std::map<std::string, h5::Object>& datasets, hid_t test_ic, hid_t time, hid_t state,
-                        unsigned first) {
-  for (const ResultDataset& d : result_datasets()) {
-    const auto set = datasets.find(d.path);
-    if (set == datasets.end()) continue;
-    for (size_t k = 0; k < d.dims.size(); ++k) {
-      const std::string& axis = d.dims[k];
-      const hid_t scale = axis == "test_ic" ? test_ic : axis == "step" ? time : axis == "state" ? state : -1;
-      const char* name = axis == "test_ic" ? "test_ic" : axis == "step" ? "time" : "state_index";  // the scale's dataset
-      if (scale >= 0) h5::attach_scale(set->second.id(), scale, first + static_cast<unsigned>(k), name);
+AxisCoordinates declared_coordinates(const ResultAxis& axis, const AxisContext& context) {
+  AxisCoordinates c{axis.description, axis.units, axis.values(context), axis.aux.name, axis.aux.description,
+                    axis.aux.units};
+  if (axis.aux.values) c.aux_values = axis.aux.values(context);
+  return c;
+}
+
+namespace {
+
+// A one-dimensional coordinate dataset `path` (under `root`) labelled `axis`.
+h5::Object write_coordinate(hid_t root, const std::string& path, const std::string& axis, const AxisValues& values,
+                            const std::string& description, const std::string& units, bool write_values) {
+  h5::Object set;
+  if (const auto* text = std::get_if<std::vector<std::string>>(&values)) {
+    size_t width = 1;
+    for (const std::string& t : *text) width = std::max(width, t.size());
+    set = h5::create_row_dataset(root, path, h5::Type::str, {text->size()}, width);
+    if (write_values && !text->empty()) {
+      std::vector<char> packed(text->size() * width, '\0');
+      for (size_t i = 0; i < text->size(); ++i) (*text)[i].copy(packed.data() + i * width, (*text)[i].size());
+      h5::write_whole(set.id(), h5::Type::str, packed.data(), width);
+    }
+  } else if (const auto* ints = std::get_if<std::vector<int>>(&values)) {
+    set = h5::create_row_dataset(root, path, h5::Type::i32, {ints->size()});
+    if (write_values && !ints->empty()) h5::write_whole(set.id(), h5::Type::i32, ints->data());
+  } else {
+    const auto& numbers = std::get<std::vector<double>>(values);
+    set = h5::create_row_dataset(root, path, h5::Type::f64, {numbers.size()});
+    if (write_values && !numbers.empty()) h5::write_whole(set.id(), h5::Type::f64, numbers.data());
+  }
+  h5::describe(set.id(), description, units);
+  h5::label_dimensions(set.id(), {axis});
+  return set;
+}
+
+size_t length_of(const AxisValues& v) {
+  return std::visit([](const auto& x) { return x.size(); }, v);
+}
+
+}  // namespace
+
+void write_axis_scales(hid_t root, const std::vector<AxisUser>& users, const AxisSource& source, bool write_values) {
+  // Per group, its axes in order of first use, with their lengths.
+  std::map<std::string, std::vector<std::pair<std::string, hsize_t>>> axes;
+  const auto parent = [](const std::string& path) {
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  };
+  for (const AxisUser& u : users) {
+    auto& in_group = axes[parent(u.path)];
+    for (size_t k = 0; k < u.dims.size(); ++k) {
+      const auto known = std::find_if(in_group.begin(), in_group.end(), [&](const auto& a) { return a.first == u.dims[k]; });
+      if (known == in_group.end())
+        in_group.emplace_back(u.dims[k], u.shape.at(k));
+      else if (known->second != u.shape.at(k))
+        throw std::logic_error(u.path + ": axis " + u.dims[k] + " has length " + std::to_string(u.shape.at(k)) +
+                               " where another dataset of its group has " + std::to_string(known->second));
+    }
+  }
+  for (const auto& [group, in_group] : axes) {
+    const std::string prefix = group.empty() ? "" : group + "/";
+    std::map<std::string, std::string> aux_of;  // axis -> its aux coordinate's name
+    for (const auto& [axis, length] : in_group) {
+      const AxisCoordinates c = source(axis, length);
+      if (length_of(c.values) != length)
+        throw std::logic_error(prefix + axis + ": " + std::to_string(length_of(c.values)) + " coordinates for an axis of length " +
+                               std::to_string(length));
+      h5::Object scale = write_coordinate(root, prefix + axis, axis, c.values, c.description, c.units, write_values);
+      h5::Object aux;
+      if (!c.aux_name.empty()) {
+        aux = write_coordinate(root, prefix + c.aux_name, axis, c.aux_values, c.aux_description, c.aux_units, write_values);
+        h5::attach_scale(aux.id(), scale.id(), 0, axis);
+        aux_of[axis] = c.aux_name;
+      }
+      for (const AxisUser& u : users)
+        if (parent(u.path) == group)
+          for (size_t k = 0; k < u.dims.size(); ++k)
+            if (u.dims[k] == axis) h5::attach_scale(u.id, scale.id(), static_cast<unsigned>(k), axis);
+    }
+    for (const AxisUser& u : users) {
+      if (parent(u.path) != group) continue;
+      std::string coordinates;
+      for (const std::string& d : u.dims)
+        if (const auto a = aux_of.find(d); a != aux_of.end()) coordinates += (coordinates.empty() ? "" : " ") + a->second;
+      if (!coordinates.empty()) h5::set_attribute(u.id, "coordinates", coordinates);
     }
   }
 }
@@ -69,7 +146,8 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
     if (a.analysis && !analysed) continue;
     set_value(a.group.empty() ? file : groups.at(a.group).id(), a.name, a.value(context));
   }
-  std::map<std::string, Object> sets;
+  std::vector<Object> sets;
+  std::vector<AxisUser> users;
   for (const ResultDataset& d : result_datasets()) {
     if (d.analysis && !analysed) continue;
     const ResultValue v = d.value(spec, r);
@@ -77,25 +155,22 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
     Object set = write_raw_value(file, d.path, d.type, v.shape, v.bytes);
     describe(set.id(), d.description, d.units);
     label_dimensions(set.id(), d.dims);
-    sets.emplace(d.path, std::move(set));
+    users.push_back({d.path, set.id(), d.dims, v.shape});
+    sets.push_back(std::move(set));
   }
-  if (analysed) {  // the axis datasets, as dimension scales of the datasets above
-    std::vector<std::string> labels;
-    for (const auto& ic : spec.test_ics) labels.push_back(ic.label());
-    Object test_ic = write_strings(groups.at("rollout").id(), "test_ic", labels);
-    describe(test_ic.id(), "test initial conditions, in row order", "");
-    std::vector<double> time(static_cast<size_t>(spec.steps + 1));
-    for (int n = 0; n <= spec.steps; ++n) time[n] = n * spec.dt;
-    Object t = write(groups.at("rollout").id(), "time", {time.size()}, time.data());
-    describe(t.id(), "time of each output step", "PDE time units");
-    Object state = write(groups.at("jacobian").id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data());
-    describe(state.id(), "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)",
+  Object state_index;
+  if (analysed) {  // kept where h5py readers find it, beside the state scales
+    state_index = write(groups.at("jacobian").id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data());
+    describe(state_index.id(), "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)",
              "output steps");
-    label_dimensions(test_ic.id(), {"test_ic"});
-    label_dimensions(t.id(), {"step"});
-    label_dimensions(state.id(), {"state"});
-    attach_axis_scales(sets, test_ic.id(), t.id(), state.id(), 0);
+    label_dimensions(state_index.id(), {"state"});
+    users.push_back({"jacobian/state_index", state_index.id(), {"state"}, {r.jacobian_states.size()}});
   }
+  write_axis_scales(file, users, [&](const std::string& axis, hsize_t length) {
+    const ResultAxis* declared = find_result_axis(axis);
+    if (!declared) throw std::logic_error("result axis " + axis + " is not declared in result_schema.cpp");
+    return declared_coordinates(*declared, AxisContext{spec, r.jacobian_states, length});
+  }, true);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #pragma once
 // The single-experiment result file written by `npdesweep run-one` (layout: docs/result-file.md).
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "pipeline/experiment.hpp"
 #include "store/h5.hpp"
+#include "store/result_schema.hpp"
 
 namespace npde {
 
@@ -14,11 +17,31 @@ namespace npde {
 void write_result_file(const std::string& path, const ExperimentSpec& spec, const std::string& canonical_text,
                        const std::string& hash, const ExperimentResult& result, bool durable = false);
 
-// Attaches the axis datasets (rollout/test_ic, rollout/time, jacobian/state_index) as dimension
-// scales to the result datasets in `datasets` (by path) whose axes they label; `first` is the
-// index of a dataset's first declared axis (1 in a store, behind the row axis).
-void attach_axis_scales(const std::map<std::string, h5::Object>& datasets, hid_t test_ic, hid_t time, hid_t state,
-                        unsigned first);
+// A dataset whose axes get coordinates: its path under the root passed below, the names of its
+// axes and its shape.
+struct AxisUser {
+  std::string path;
+  hid_t id;
+  std::vector<std::string> dims;
+  std::vector<hsize_t> shape;
+};
+// One axis's coordinates, and a second coordinate along it (`aux`, named in the `coordinates`
+// attribute of the datasets that use the axis) where aux_name is not empty.
+struct AxisCoordinates {
+  std::string description, units;
+  AxisValues values;
+  std::string aux_name = {}, aux_description = {}, aux_units = {};
+  AxisValues aux_values = {};
+};
+AxisCoordinates declared_coordinates(const ResultAxis& axis, const AxisContext& context);
+using AxisSource = std::function<AxisCoordinates(const std::string& axis, hsize_t length)>;
+
+// In every group holding one of `users`: a dimension scale named after each axis its datasets use
+// (netCDF-4's coordinate variable, so xarray/h5netcdf see named dimensions with values), its aux
+// coordinate, both attached to the datasets along that axis. `write_values` false creates them
+// only (the ranks of a parallel store that do not write; creation is collective). Throws
+// std::logic_error when two datasets of a group disagree on an axis's length.
+void write_axis_scales(hid_t root, const std::vector<AxisUser>& users, const AxisSource& source, bool write_values);
 
 // The default dataset holding a flat parameter vector (in docs/science.md's order).
 constexpr const char* kFinalWeightsDataset = "/weights/final";

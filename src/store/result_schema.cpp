@@ -296,6 +296,74 @@ std::vector<ResultDataset> make() {
 
 }  // namespace
 
+namespace {
+
+std::vector<int> counting(hsize_t length, int first) {
+  std::vector<int> v(static_cast<size_t>(length));
+  for (size_t k = 0; k < v.size(); ++k) v[k] = first + static_cast<int>(k);
+  return v;
+}
+
+std::vector<std::string> test_ic_labels(const ExperimentSpec& s) {
+  std::vector<std::string> labels;
+  for (const auto& ic : s.test_ics) labels.push_back(ic.label());
+  return labels;
+}
+
+std::vector<ResultAxis> make_axes() {
+  using A = AxisContext;
+  return {
+      {"parameter", "index of the flat network parameter (weights@layout spells out the layers)", "1",
+       [](const A& a) -> AxisValues { return counting(a.length, 0); }},
+      {"epoch", "training epoch, from 1", "1", [](const A& a) -> AxisValues { return counting(a.length, 1); }},
+      {"update", "Adam update within the epoch, from 1", "1",
+       [](const A& a) -> AxisValues { return counting(a.length, 1); }},
+      {"test_ic", "test initial conditions, in the order of the test_ic axes", "",
+       [](const A& a) -> AxisValues { return test_ic_labels(a.spec); }},
+      {"step", "output step n of the state u_n (time n dt)", "output steps",
+       [](const A& a) -> AxisValues { return counting(a.length, 0); },
+       {"time", "time of each output step", "PDE time units", [](const A& a) -> AxisValues {
+          std::vector<double> t(static_cast<size_t>(a.length));
+          for (size_t n = 0; n < t.size(); ++n) t[n] = static_cast<double>(n) * a.spec.dt;
+          return t;
+        }}},
+      {"state", "output step n of the state u_n at which each Jacobian is taken (one-shot: the flow map from u(0))",
+       "output steps", [](const A& a) -> AxisValues { return a.states; }},
+      {"mode", "eigenvalue by decreasing modulus, from 0", "1",
+       [](const A& a) -> AxisValues { return counting(a.length, 0); }},
+      {"epsilon", "pseudospectral eps relative to ||J||_2", "1", [](const A&) -> AxisValues {
+         return std::vector<double>(kPseudospectralEpsilons.begin(), kPseudospectralEpsilons.end());
+       }},
+      {"ic", "the training IC, then the test ICs", "", [](const A& a) -> AxisValues {
+         std::vector<std::string> labels{"training: " + a.spec.train_ic.label()};
+         for (std::string& t : test_ic_labels(a.spec)) labels.push_back(std::move(t));
+         return labels;
+       }},
+      {"term", "the case's terms (closure/fit@terms)", "", [](const A& a) -> AxisValues {
+         std::vector<std::string> names;
+         for (const CaseTerm& t : a.spec.pde.pde_case->terms) names.push_back(t.name);
+         return names;
+       }},
+      {"fit_column", "the fit's coefficient: discrete alpha, physics beta, truncation gamma", "",
+       [](const A&) -> AxisValues { return std::vector<std::string>{"discrete", "physics", "truncation"}; }},
+      {"fit", "the discrete fit, then the physics-and-truncation fit", "",
+       [](const A&) -> AxisValues { return std::vector<std::string>{"discrete", "physics_and_truncation"}; }},
+  };
+}
+
+}  // namespace
+
+const std::vector<ResultAxis>& result_axes() {
+  static const std::vector<ResultAxis> a = make_axes();
+  return a;
+}
+
+const ResultAxis* find_result_axis(const std::string& name) {
+  for (const ResultAxis& a : result_axes())
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
 const std::vector<ResultDataset>& result_datasets() {
   static const std::vector<ResultDataset> d = make();
   return d;

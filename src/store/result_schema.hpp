@@ -5,10 +5,10 @@
 // its per-resolution columns and copies shards into rows by it, and a test checks that
 // docs/result-file.md and docs/store.md name exactly these paths. Adding a metric is one entry.
 //
-// The attributes of a result file are declared the same way (result_attributes()); the writer
-// sets every one from the table. Not in either table: the three axis datasets rollout/test_ic,
-// rollout/time and jacobian/state_index, which a store keeps once per resolution group as
-// dimension scales.
+// The attributes of a result file are declared the same way (result_attributes()), and so are
+// the axes the datasets' dims name (result_axes()): each is a coordinate variable, an HDF5
+// dimension scale named after the axis, in every group whose datasets use it.
+#include <array>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,6 +66,28 @@ struct ResultDataset {
 
 const std::vector<ResultDataset>& result_datasets();
 
+// The coordinate values along one axis of the result datasets.
+using AxisValues = std::variant<std::vector<int>, std::vector<double>, std::vector<std::string>>;
+struct AxisContext {
+  const ExperimentSpec& spec;
+  const std::vector<int>& states;  // the analysed states' output steps
+  hsize_t length;                  // the axis's length in the datasets that use it
+};
+// An axis a result dataset's dims name. The writers keep it as a dimension scale named `name` in
+// every group whose datasets use it (a netCDF-4 coordinate variable: xarray and h5netcdf open
+// each group with named dimensions and these values), beside `aux` where it has one: a second
+// coordinate along the axis that the datasets name in their `coordinates` attribute (CF).
+struct ResultAxis {
+  std::string name, description, units;  // units "" for text
+  AxisValues (*values)(const AxisContext&);
+  struct Aux {
+    std::string name, description, units;
+    AxisValues (*values)(const AxisContext&) = nullptr;
+  } aux = {};
+};
+const std::vector<ResultAxis>& result_axes();
+const ResultAxis* find_result_axis(const std::string& name);  // null for an axis only a store has
+
 // What an attribute's value is computed from.
 struct ResultContext {
   const ExperimentSpec& spec;
@@ -91,6 +113,10 @@ struct ResultAttribute {
 const std::vector<ResultAttribute>& result_attributes();
 // The groups a result file has: every dataset's and attribute's parent, parents first.
 std::vector<std::string> result_groups(bool analysed);
+
+// The phases of a cell's work, in the order of /timing/seconds's columns (and of a result file's
+// timing attributes); timing_metrics() names them <phase>_seconds.
+inline constexpr std::array<const char*, 3> kTimingPhases = {"truth", "training", "analysis"};
 
 // Query metrics that come from the store's /timing/seconds (truth, training, analysis) rather
 // than from a result dataset; `runtime` is their sum.

@@ -114,17 +114,21 @@ void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::
     case MetricRead::blowup:
       for (size_t t = 0; t < tests; ++t) per_test[t][q.name] = std::isnan(v.at(t * width + width - 1)) ? 1 : 0;
       break;
-    case MetricRead::worst_state:
+    case MetricRead::worst_state: {
+      // shape (test_ic, state[, column]): entry `column` of each (test IC, state)
+      const size_t columns = tests * ns != 0 ? std::max<size_t>(1, v.size() / (tests * ns)) : 1;
       for (size_t t = 0; t < tests; ++t) {
         double all = kNaN;  // NaN: a state the rollout never reached
         for (size_t s = 0; s < ns; ++s) {
-          const double at = t * ns + s < v.size() ? v[t * ns + s] : kNaN;
+          const size_t at_index = (t * ns + s) * columns + static_cast<size_t>(q.column);
+          const double at = at_index < v.size() ? v[at_index] : kNaN;
           per_test[t][q.name + "@" + std::to_string(states[s])] = at;
           if (!std::isnan(at)) all = std::isnan(all) ? at : std::max(all, at);
         }
         per_test[t][q.name] = all;
       }
       break;
+    }
     case MetricRead::per_ic:
       m[q.name] = v.at(0);
       for (size_t t = 0; t < tests; ++t) per_test[t][q.name] = v.at(t + 1);

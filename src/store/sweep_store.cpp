@@ -237,7 +237,20 @@ struct ExperimentTable {
   std::vector<h5::Object> axis_sets;
 };
 
-ExperimentTable create_experiment_table(hid_t f, const StoreCells& store) {
+// A store's per-cell axes: `cell` (the cell ids) and `phase` (timing's), as dimension scales of
+// `users` (in `root`).
+void write_cell_scales(hid_t root, const std::vector<AxisUser>& users, const StoreCells& store, bool writer) {
+  write_axis_scales(root, users, [&](const std::string& axis, hsize_t) {
+    if (axis == "phase")
+      return AxisCoordinates{"the phase of the cell's work", "",
+                             std::vector<std::string>(kTimingPhases.begin(), kTimingPhases.end())};
+    std::vector<int> ids;
+    for (const GridCell& c : store.cells) ids.push_back(static_cast<int>(c.id));
+    return AxisCoordinates{"the store's cell id (/experiments/id)", "1", ids};
+  }, writer);
+}
+
+ExperimentTable create_experiment_table(hid_t f, const StoreCells& store, bool writer) {
   const hsize_t e = store.cells.size();
   ExperimentTable t;
   h5::Object ex = h5::create_group(f, "experiments");
@@ -261,6 +274,15 @@ ExperimentTable create_experiment_table(hid_t f, const StoreCells& store) {
     axis_keys += (axis_keys.empty() ? "" : "\n") + key;
   }
   if (!axis_keys.empty()) h5::set_attribute(ex.id(), "axes", axis_keys);
+  std::vector<AxisUser> users;
+  const std::vector<std::string> names = [&] {
+    std::vector<std::string> n;
+    for (const ExperimentColumn& c : experiment_columns()) n.push_back(c.name);
+    return n;
+  }();
+  for (size_t k = 0; k < t.columns.size(); ++k) users.push_back({names[k], t.columns[k].id(), {"cell"}, {e}});
+  for (size_t k = 0; k < t.axis_sets.size(); ++k) users.push_back({keys[k], t.axis_sets[k].id(), {"cell"}, {e}});
+  write_cell_scales(ex.id(), users, store, writer);
   return t;
 }
 
@@ -296,7 +318,8 @@ void write_experiment_table(const ExperimentTable& t, const StoreCells& store, c
 }
 
 // /status (code, message) and /timing/seconds, one entry per cell; returns /status/code.
-h5::Object create_status_and_timing(hid_t f, hsize_t e) {
+h5::Object create_status_and_timing(hid_t f, const StoreCells& store, bool writer) {
+  const hsize_t e = store.cells.size();
   h5::Object st = h5::create_group(f, "status");
   h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
   h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "1");
@@ -305,21 +328,29 @@ h5::Object create_status_and_timing(hid_t f, hsize_t e) {
   h5::describe(message.id(), "why a cell failed or diverged", "");
   h5::label_dimensions(message.id(), {"cell"});
   h5::Object timing = h5::create_group(f, "timing");
-  h5::Object seconds = h5::create_row_dataset(timing.id(), "seconds", h5::Type::f64, {e, 3});
+  h5::Object seconds = h5::create_row_dataset(timing.id(), "seconds", h5::Type::f64, {e, kTimingPhases.size()});
   h5::describe(seconds.id(), "wall-clock seconds of truth, training and analysis; not part of the reproducible result",
                "s");
   h5::label_dimensions(seconds.id(), {"cell", "phase"});
+  write_cell_scales(st.id(), {{"code", code.id(), {"cell"}, {e}}, {"message", message.id(), {"cell"}, {e}}}, store,
+                    writer);
+  write_cell_scales(timing.id(), {{"seconds", seconds.id(), {"cell", "phase"}, {e, kTimingPhases.size()}}}, store,
+                    writer);
   return code;
 }
 
 // One results group: a per-row dataset for every declared result dataset and store column, the
 // group attributes, `recorded`, and the axes (test ICs, output times, analysed states; written
 // by `writer`, shared by the rows) as dimension scales.
-void create_results_group(hid_t f, const std::string& name, const ExperimentSpec& s, hsize_t rows, bool writer) {
+void create_results_group(hid_t f, const std::string& name, const ExperimentSpec& s, const std::vector<long>& cells,
+                          bool writer) {
+  const hsize_t rows = cells.size();
   h5::Object group = h5::create_group(f, "/results/" + name);
   std::map<std::string, bool> made;
-  std::map<std::string, h5::Object> sets;
+  std::vector<h5::Object> sets;
+  std::vector<AxisUser> users;
   std::string recorded_paths;
+  std::vector<std::string> recorded_names;
   for (const RowField& field : row_fields(s)) {
     create_parents(group.id(), field.path, made);
     std::vector<hsize_t> shape{rows};
@@ -329,8 +360,10 @@ void create_results_group(hid_t f, const std::string& name, const ExperimentSpec
     std::vector<std::string> dims{"row"};
     dims.insert(dims.end(), field.dims.begin(), field.dims.end());
     h5::label_dimensions(d.id(), dims);
-    sets.emplace(field.path, std::move(d));
+    users.push_back({field.path, d.id(), dims, shape});
+    sets.push_back(std::move(d));
     recorded_paths += (recorded_paths.empty() ? "" : "\n") + field.path;
+    recorded_names.push_back(field.path);
   }
   for (const ResultAttribute* a : column_attributes()) {
     const std::string path = a->group + "/" + a->name;
@@ -338,6 +371,8 @@ void create_results_group(hid_t f, const std::string& name, const ExperimentSpec
     h5::Object d = h5::create_row_dataset(group.id(), path, integer_column(*a, s) ? h5::Type::i64 : h5::Type::f64, {rows});
     h5::describe(d.id(), a->description, a->units);
     h5::label_dimensions(d.id(), {"row"});
+    users.push_back({path, d.id(), {"row"}, {rows}});
+    sets.push_back(std::move(d));
   }
   for (const ResultAttribute& a : result_attributes())
     if (a.store_group)
@@ -346,36 +381,40 @@ void create_results_group(hid_t f, const std::string& name, const ExperimentSpec
   // Which of a row's datasets its cell wrote: -1 the row is not written yet, 0 the cell has no
   // such value (no analysis after a blow-up, no weights after a failure), else the number of
   // elements written (fewer than reserved when training stopped early: the rest is fill).
-  h5::Object recorded = h5::create_row_dataset(group.id(), "recorded", h5::Type::i32, {rows, sets.size()});
+  const hsize_t recorded_datasets = recorded_names.size();
+  h5::Object recorded = h5::create_row_dataset(group.id(), "recorded", h5::Type::i32, {rows, recorded_datasets});
   h5::describe(recorded.id(),
                "per row and dataset (attribute datasets, in order): elements the cell wrote; -1 row not written, "
                "0 the cell has no such value; the rest of a dataset's row is fill (NaN, -1), not data",
                "1");
   h5::label_dimensions(recorded.id(), {"row", "dataset"});
   h5::set_attribute(recorded.id(), "datasets", recorded_paths);
+  users.push_back({"recorded", recorded.id(), {"row", "dataset"}, {rows, recorded_datasets}});
 
-  std::vector<std::string> labels;
-  size_t label_width = 1;
-  for (const auto& ic : s.test_ics) labels.push_back(ic.label()), label_width = std::max(label_width, labels.back().size());
-  h5::Object ti = h5::create_row_dataset(group.id(), "rollout/test_ic", h5::Type::str, {labels.size()}, label_width);
-  h5::describe(ti.id(), "test initial conditions, in the order of the test_ic axes", "");
+  // Kept where h5py readers find it, beside the state scales.
   const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
   h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
   h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "output steps");
-  std::vector<double> time(static_cast<size_t>(s.steps + 1));
-  for (int k = 0; k <= s.steps; ++k) time[static_cast<size_t>(k)] = k * s.dt;
-  h5::Object tm = h5::create_row_dataset(group.id(), "rollout/time", h5::Type::f64, {time.size()});
-  h5::describe(tm.id(), "time of each output step", "PDE time units");
-  h5::label_dimensions(ti.id(), {"test_ic"});
   h5::label_dimensions(si.id(), {"state"});
-  h5::label_dimensions(tm.id(), {"step"});
-  if (writer) {
-    h5::write_whole(ti.id(), h5::Type::str, packed_strings(labels, label_width).data(), label_width);
-    h5::write_whole(si.id(), h5::Type::i32, states.data());
-    h5::write_whole(tm.id(), h5::Type::f64, time.data());
-  }
-  // Dimension scales (metadata, so created collectively with everything else).
-  attach_axis_scales(sets, ti.id(), tm.id(), si.id(), 1);
+  if (writer) h5::write_whole(si.id(), h5::Type::i32, states.data());
+  users.push_back({"jacobian/state_index", si.id(), {"state"}, {states.size()}});
+
+  // The axes' coordinates, as dimension scales in every group that uses them (metadata, so
+  // created collectively with everything else). The store's own: row (with each row's cell)
+  // and dataset (recorded's columns).
+  write_axis_scales(group.id(), users, [&](const std::string& axis, hsize_t length) {
+    if (axis == "row") {
+      std::vector<int> index(rows);
+      for (size_t r = 0; r < index.size(); ++r) index[r] = static_cast<int>(r);
+      return AxisCoordinates{"row of the group, from 0 (/experiments/row)", "1", index, "cell",
+                             "the store's cell id of each row (/experiments/id)", "1",
+                             std::vector<int>(cells.begin(), cells.end())};
+    }
+    if (axis == "dataset") return AxisCoordinates{"the group's datasets recorded counts", "", recorded_names};
+    const ResultAxis* declared = find_result_axis(axis);
+    if (!declared) throw std::logic_error("result axis " + axis + " is not declared in result_schema.cpp");
+    return declared_coordinates(*declared, AxisContext{s, states, length});
+  }, writer);
 }
 
 // /results: one group per shape of result (cells of one resolution and settings share one),
@@ -387,7 +426,9 @@ std::vector<int> create_results(hid_t f, const std::vector<GridCell>& cells, con
   for (const GridCell& c : cells) by_group[groups[static_cast<size_t>(c.id)]].push_back(&c);
   std::vector<int> row_of(cells.size(), 0);
   for (const auto& [name, members] : by_group) {
-    create_results_group(f, name, members.front()->spec, members.size(), writer);
+    std::vector<long> ids;
+    for (const GridCell* c : members) ids.push_back(c->id);
+    create_results_group(f, name, members.front()->spec, ids, writer);
     for (size_t r = 0; r < members.size(); ++r) row_of[static_cast<size_t>(members[r]->id)] = static_cast<int>(r);
   }
   return row_of;
@@ -428,8 +469,8 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
   // whole (one write per column, not per cell: a store of thousands of cells is made in well
   // under a second); then everyone flushes together.
   const std::vector<std::string> groups = group_names(store.cells);
-  ExperimentTable table = create_experiment_table(f, store);
-  const h5::Object code = create_status_and_timing(f, store.cells.size());
+  ExperimentTable table = create_experiment_table(f, store, rank == 0);
+  const h5::Object code = create_status_and_timing(f, store, rank == 0);
   const std::vector<int> rows = create_results(f, store.cells, groups, rank == 0);
   if (rank == 0) {
     write_experiment_table(table, store, groups, rows);

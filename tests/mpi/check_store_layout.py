@@ -22,18 +22,34 @@ import numpy as np
 # Attributes HDF5's dimension-scale API keeps (h5py reads CLASS and NAME as bytes: HDF5 writes
 # them, not npdesweep); allowed on any dataset in addition to the documented ones.
 HDF5_OWN = {"DIMENSION_LABELS", "DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME"}
+# netCDF-4's (CF's) attributes, allowed on any dataset and checked below: `_Encoding` on text
+# (xarray then reads str, not bytes), `coordinates` naming an axis's second coordinate.
+NETCDF_OWN = {"_Encoding", "coordinates"}
 
 
-def documented(doc_path):
+def table(doc_path, heading, first):
+    """The rows of the first table under `heading` whose first cell starts with `first`, as lists of cells."""
     text = open(doc_path).read()
-    section = text[text.index("### Every object"):]
+    section = text[text.index(heading):]
     rows = []
     for line in section.splitlines():
-        if not line.startswith("| `/"):
+        if not line.startswith("| `" + first):
             if rows and not line.startswith("|"):
                 break
             continue
-        cells = [c.strip().replace("\0", "|") for c in line.replace("\\|", "\0").split("|")[1:-1]]
+        rows.append([c.strip().replace("\0", "|") for c in line.replace("\\|", "\0").split("|")[1:-1]])
+    return rows
+
+
+def coordinates(doc_path):
+    """The table "### Coordinates": (name, along) -> {type, units}."""
+    return {(c[0].strip("`"), c[3].strip("`")): {"type": c[1], "units": c[2]}
+            for c in table(doc_path, "### Coordinates", "")}
+
+
+def documented(doc_path):
+    rows = []
+    for cells in table(doc_path, "### Every object", "/"):
         path, kind, axes, units, attributes = (cells + [""] * 5)[:5]
         rows.append({
             "path": path.strip("`"),
@@ -60,6 +76,13 @@ def dtype_name(d):
 def main():
     store, doc = sys.argv[1], sys.argv[2]
     rows = documented(doc)
+    coords = coordinates(doc)
+    if len(coords) < 10:
+        print(f"{doc}: found only {len(coords)} rows under 'Coordinates'")
+        return 1
+    aux_of = {along: name for name, along in coords if along != name}
+    axes_documented = {along for _, along in coords}
+    coordinate_names = {name for name, _ in coords}
     if len(rows) < 40:
         print(f"{doc}: found only {len(rows)} rows under 'Every object'")
         return 1
@@ -82,6 +105,8 @@ def main():
 
     def check_attributes(path, obj, row):
         allowed = set(row["attributes"]) | {"description", "units"} | (HDF5_OWN if isinstance(obj, h5py.Dataset) else set())
+        if isinstance(obj, h5py.Dataset):
+            allowed |= NETCDF_OWN
         for name in obj.attrs:
             if name not in allowed:
                 problems.append(f"{path}: attribute {name} is not documented")
@@ -91,15 +116,45 @@ def main():
             if name not in obj.attrs and not (path == "/experiments" and not axes_listed):
                 problems.append(f"{path}: attribute {name} missing")
         for name, value in obj.attrs.items():
-            if name in HDF5_OWN:
+            if name in HDF5_OWN or name in NETCDF_OWN:
                 continue
             info = h5py.check_string_dtype(obj.attrs.get_id(name).dtype)
             if info is not None and (info.length is None or info.encoding != "utf-8"):
                 problems.append(f"{path}: attribute {name} is not fixed-length UTF-8 text ({info})")
 
+    used = {}  # group -> axes its datasets use (coordinates excluded)
+    coordinate_sets = []
+
+    def check_coordinate(path, obj):
+        """A coordinate of the table "Coordinates": type, units, axis, and a dimension scale if it names its axis."""
+        name = path.rsplit("/", 1)[1]
+        along = obj.dims[0].label if obj.ndim == 1 else None
+        if (name, along) not in coords:
+            problems.append(f"{path}: a coordinate along {along!r}, which the table Coordinates does not list")
+            return
+        c = coords[(name, along)]
+        kind = dtype_name(obj)
+        if kind != c["type"]:
+            problems.append(f"{path}: type {kind}, documented {c['type']}")
+        units = obj.attrs.get("units")
+        units = units.decode() if isinstance(units, bytes) else units
+        if (c["units"] or None) != units:
+            problems.append(f"{path}: units {units!r}, documented {c['units']!r}")
+        is_scale = obj.attrs.get("CLASS") == b"DIMENSION_SCALE"
+        if is_scale != (along == name):
+            problems.append(f"{path}: {'a' if is_scale else 'not a'} dimension scale")
+        if not obj.attrs.get("description"):
+            problems.append(f"{path}: no description")
+        coordinate_sets.append((path, along))
+
     def visit(name, obj):
         path = "/" + name
         row = row_of(path)
+        if row is None and isinstance(obj, h5py.Dataset) and path.rsplit("/", 1)[1] in coordinate_names:
+            check_coordinate(path, obj)
+            return
+        if isinstance(obj, h5py.Dataset):
+            used.setdefault(obj.parent.name, set()).update(d.label for d in obj.dims)
         if row is None:
             problems.append(f"{path}: not in the table of {doc}")
             return
@@ -124,10 +179,40 @@ def main():
             problems.append(f"{path}: units {units!r}, documented {want!r}")
         if not want and units is not None:
             problems.append(f"{path}: units {units!r} on text (text has none)")
+        if kind == "text" and obj.attrs.get("_Encoding") != b"utf-8":
+            problems.append(f"{path}: text without _Encoding utf-8 (xarray would read bytes)")
+        # Every axis has its coordinate variable in the dataset's own group, attached as its scale,
+        # and the dataset names the axis's second coordinate (time, cell) in `coordinates`.
+        group = obj.parent.name.rstrip("/")
+        expected_aux = []
+        for k, label in enumerate(labels):
+            if label not in axes_documented:
+                problems.append(f"{path}: axis {label} has no row in the table Coordinates")
+                continue
+            scale = obj.dims[k]
+            if len(scale) != 1 or scale[0].name != f"{group}/{label}":
+                problems.append(f"{path}: axis {k} ({label}) has no {group}/{label} scale attached")
+            if label in aux_of:
+                expected_aux.append(aux_of[label])
+        got = obj.attrs.get("coordinates")
+        got = got.decode().split() if got is not None else []
+        if got != expected_aux:
+            problems.append(f"{path}: attribute coordinates {got}, expected {expected_aux}")
 
     check_attributes("/", f, row_of("/"))
     seen["/"] += 1
     f.visititems(visit)
+
+    # Both ways: a coordinate for each axis a group uses (and its second coordinate), and none that no dataset uses.
+    for group, axes in used.items():
+        for axis in axes:
+            for name in [axis] + ([aux_of[axis]] if axis in aux_of else []):
+                if axis in axes_documented and (f"{group.rstrip('/')}/{name}", axis) not in coordinate_sets:
+                    problems.append(f"{group}: its datasets use the axis {axis} but it has no coordinate {name}")
+    for path, along in coordinate_sets:
+        group = path.rsplit("/", 1)[0]
+        if along not in used.get(group or "/", set()):
+            problems.append(f"{path}: a coordinate no dataset of its group uses")
 
     for r in rows:
         expected = len(groups) if r["path"].startswith("/results/<group>") else len(axes_listed) if "<axis>" in r["path"] else 1
@@ -154,13 +239,7 @@ def main():
                 problems.append(f"cell {i}: recorded {recorded[k]} elements of {path}, whose row has {np.prod(g[path].shape[1:])}")
     for name in groups:
         g = f["results/" + name]
-        for path in ("rollout/relative_l2_error", "jacobian/model/spectral_radius"):
-            scale = g[path].dims[1]
-            if len(scale) != 1 or scale[0].name != g["rollout/test_ic"].name:
-                problems.append(f"{g[path].name}: its test_ic axis has no rollout/test_ic scale")
-        if len(g["rollout/relative_l2_error"].dims[2]) != 1:
-            problems.append(f"{g.name}/rollout/relative_l2_error: its step axis has no time scale")
-        if g["rollout/test_ic"].shape[0] != g["rollout/relative_l2_error"].shape[1]:
+        if "rollout/test_ic" in g and g["rollout/test_ic"].shape[0] != g["rollout/relative_l2_error"].shape[1]:
             problems.append(f"{g.name}/rollout/test_ic: {g['rollout/test_ic'].shape[0]} labels for the test_ic axis")
         widths = list(g["weights"].attrs["widths"])
         if widths[0] != int(name[1:].split("-")[0]) or g["weights/final"].shape[1] != sum(
