@@ -55,6 +55,28 @@ shards=(hostile.h5.d/shards/*.h5)
 # cell and metric by metric (tests/mpi/check_reader.py).
 /usr/bin/python3 "$src/tests/mpi/check_reader.py" "$bin" "$src" smoke.h5 hostile.h5 axes.h5 ||
   fail "open_store and export disagree"
+# docs/python.md's examples run as written (a.h5, b.h5: two stores), and its pivot is query's.
+ln -sf smoke.h5 a.h5 && ln -sf hostile.h5 b.h5
+PYTHONPATH="$src/python" /usr/bin/python3 - "$src/docs/python.md" <<'PY' > examples.txt || fail "docs/python.md's examples failed: $(tail -5 examples.txt)"
+import re, sys
+text = open(sys.argv[1]).read()
+blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+assert len(blocks) >= 4, f"only {len(blocks)} examples in docs/python.md"
+for block in blocks:
+    scope = {}
+    exec(block, scope)
+    if "pivot" in scope:
+        scope["pivot"].to_csv("pivot.csv")
+PY
+"$bin" query a.h5 --pivot --format csv > query-pivot.csv || fail "query --pivot exited $?"
+/usr/bin/python3 - <<'PY' || fail "docs/python.md's pivot is not query --pivot's"
+import pandas as pd, numpy as np
+mine = pd.read_csv("pivot.csv", index_col=0, float_precision="round_trip")
+theirs = pd.read_csv("query-pivot.csv", index_col=0, float_precision="round_trip").dropna(how="all")
+theirs = theirs.loc[mine.index, mine.columns]
+assert np.allclose(mine.to_numpy(), theirs.to_numpy(), rtol=1e-15, equal_nan=True), (mine, theirs)
+PY
+
 # The check can fail: a store whose axes lost their coordinate variables (as before schema 10).
 cp smoke.h5 bare.h5
 /usr/bin/python3 - <<'PY'
