@@ -66,15 +66,13 @@ def _metrics(group, terms):
             m[f"closure_{kind}"] = group[f"closure/relative_error_{kind}"].values[:, 0]
     if "closure/fit/coefficient" in group:
         coefficient = group["closure/fit/coefficient"].values
-        for column, name in enumerate(FIT_COLUMNS):
+        for column, name in enumerate(FIT_COLUMNS):  # every term: NaN where it has no such candidate
             for t, term in enumerate(terms):
-                if np.isfinite(coefficient[:, t, column]).any():
-                    m[f"{name}@{term}"] = coefficient[:, t, column]
+                m[f"{name}@{term}"] = coefficient[:, t, column]
         for dataset, name in (("closure/fit/taylor", "fit_taylor"), ("closure/fit/truncation_share", "truncation_share")):
             values = group[dataset].values
             for t, term in enumerate(terms):
-                if np.isfinite(values[:, t]).any():
-                    m[f"{name}@{term}"] = values[:, t]
+                m[f"{name}@{term}"] = values[:, t]
         residual = group["closure/fit/residual_share"].values
         m["fit_residual_discrete"], m["fit_residual_physics"] = residual[:, 0], residual[:, 1]
     for jacobian, prefix in (("model", ""), ("truth", "truth_"), ("known_only", "known_only_")):

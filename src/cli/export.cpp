@@ -27,10 +27,11 @@ const std::vector<KindName<cli::ExportFormat>>& kind_names<cli::ExportFormat>() 
 namespace npde::cli {
 namespace {
 
-const char* kDescription = R"(Writes the experiments of a sweep store as a table on stdout, one row per experiment (with
---per-test-ic: one per experiment and test IC): id, content hash, status, message, every key
-(case, stencils, IC, stepper, resolution, replicate, seed and the sweep's dotted axes) and every
-scalar metric of `query --list`, numbers at round-trip precision. Read-only.
+const char* kDescription = R"(Writes the experiments of one or more sweep stores as a table on stdout, one row per experiment
+(with --per-test-ic: one per experiment and test IC): id, content hash, status, message, every
+key (store, sweep, case, stencils, IC, stepper, resolution, replicate, seed and the sweeps'
+dotted axes) and every scalar metric of `query --list`, numbers at round-trip precision. The
+columns follow from the stores' sweeps, not from how far they ran. Read-only.
 
   pandas.read_csv("cells.csv")                  # npdesweep export STORE.h5 > cells.csv
   pandas.read_json("cells.jsonl", lines=True)   # ... --format jsonl > cells.jsonl)";
@@ -65,12 +66,13 @@ std::string json_number_text(double v) {
 }  // namespace
 
 int export_store(int argc, char** argv) {
-  std::string store_file;
+  std::vector<std::string> store_files;
   ExportFormat format = ExportFormat::csv;
   std::vector<std::string> wheres;
   bool per_test_ic = false, all = false;
   CommandLine cl("export", kDescription, kFooter);
-  cl.positional("STORE.h5", store_file, "the sweep store");
+  cl.positional("STORE.h5", store_files,
+                "the sweep store; several are read as one, each row keyed by store (its path) and sweep");
   cl.kind_option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT");
   cl.option("--where", wheres,
             "keep experiments meeting a condition on a key or metric, as in query (KEY=A,B KEY!=A KEY<X ...); "
@@ -89,7 +91,7 @@ int export_store(int argc, char** argv) {
   }
   StoreContents store;
   try {
-    store = read_store(store_file, all);
+    store = read_stores(store_files, all);
     check_conditions(store, where);
   } catch (const std::exception& e) {
     return report_error("export", e, ErrorKind::bad_file);

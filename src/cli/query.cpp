@@ -27,7 +27,9 @@ const char* kDescription = R"(Aggregates one per-experiment metric of a sweep st
 --pivot prints a training-stencil x inference-stencil matrix of the statistic, one per value of
 --per KEY (or of the --group-by keys), each titled with what it aggregated over. --sort METRIC
 lists the matching experiments themselves, sorted. --list prints the keys with their values in
-this store and every metric with its meaning. Read-only.)";
+this store and every metric with its meaning. Several stores are read as one, each experiment
+keyed by store (its path) and sweep; --compare store=A.h5,B.h5 pairs each cell of one store with
+the same cell of the other. Read-only.)";
 
 const char* kFooter = R"(Conditions (--where, repeatable, all must hold): KEY=A or KEY=A,B (any of the values), KEY!=A,B,
 KEY<X, KEY<=X, KEY>X, KEY>=X, on keys (numbers compare as numbers: resolution>=64) and on
@@ -169,13 +171,15 @@ int print_sorted(const StoreContents& store, const QuerySpec& q, const std::stri
 
 int query(int argc, char** argv) {
   QuerySpec q;
-  std::string store_file, group_by, sort, per;
+  std::vector<std::string> store_files;
+  std::string group_by, sort, per;
   Format format = Format::table;
   std::vector<std::string> wheres;
   bool pivot = false, list = false, all = false, desc = false;
   long top = -1;
   CommandLine cl("query", kDescription, kFooter);
-  cl.positional("STORE.h5", store_file, "the sweep store");
+  cl.positional("STORE.h5", store_files,
+                "the sweep store; several are read as one, each row keyed by store (its path) and sweep");
   cl.option("--where", wheres, "keep experiments meeting a condition (below); repeat to require several", "COND");
   cl.option("--group-by", group_by, "group by these keys (comma-separated)", "KEY,KEY");
   cl.option("--metric", q.metric, "the metric to aggregate (--list shows them; default rollout_error)", "NAME");
@@ -226,7 +230,7 @@ int query(int argc, char** argv) {
   try {
     std::vector<std::string> wanted = {q.metric, q.versus, sort, kBlowupMetric};
     for (const Condition& c : q.where) wanted.push_back(c.key);
-    store = read_store(store_file, all, wanted);
+    store = read_stores(store_files, all, wanted);
     if (list) {
       print_list(store);
       return kExitOk;

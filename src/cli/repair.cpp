@@ -77,6 +77,7 @@ int repair(int argc, char** argv) {
                         std::to_string(kSchemaVersion));
     } catch (const BadFileError& e) {
       std::printf("%s cannot be used (%s): recreating it\n", paths.file.c_str(), e.what());
+      mark_rebuilding(paths);  // readers wait until the rows are back
       SweepStore::create(paths.file, store_cells_, canonical, hash, MPI_COMM_SELF);
       rebuilt = true;
     }
@@ -85,6 +86,7 @@ int repair(int argc, char** argv) {
     const long restored =
         restore_committed_rows(store, cells, committed, paths, &missing);
     store.close();
+    if (rebuilt || posix::exists(paths.rebuilding)) unmark_rebuilding(paths);  // also a mark a cut-short run left
     std::printf("sweep %s: %zu cells in the store, %zu committed in the journal (%ld damaged lines cut), %ld rows rewritten from "
                 "shards%s, %zu committed cells without a usable shard\n",
                 sweep.name.c_str(), cells.size(), committed.size(), ignored, restored, rebuilt ? " into a new file" : "",

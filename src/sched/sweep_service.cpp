@@ -198,7 +198,11 @@ int run_sweep(boost::mpi::communicator& world, const SweepRequest& request) {
     }
   }
   SweepStore store(paths.file, world);
-  if (master) restore_on_master(request, paths, store_cells_, world.size() - 1, store, plan);
+  if (master) {
+    restore_on_master(request, paths, store_cells_, world.size() - 1, store, plan);
+    // Every finished row is back (a mark a cut-short rebuild left included): readers may read.
+    if (posix::exists(paths.rebuilding)) unmark_rebuilding(paths);
+  }
   // Where the ranks run (one line, so a multi-node job shows its layout in the log).
   std::vector<std::string> hosts;
   boost::mpi::gather(world, boost::mpi::environment::processor_name(), hosts, 0);

@@ -335,7 +335,10 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
         if (side != compare->a && side != compare->b) continue;
         std::vector<std::string> pairing;  // every other key, the replicate (seed) included
         for (const std::string& k : all_keys) {
-          if (k == compare->key || k == "status" || (k == kTestIcKey && !per_test)) continue;
+          // Not the store and sweep: pairs span stores when the other keys match (and
+          // --compare store=A.h5,B.h5 pairs each cell of one store with the same cell of the other).
+          if (k == compare->key || k == "status" || (k == kTestIcKey && !per_test) || k == "store" || k == "sweep")
+            continue;
           const auto it = r.keys.find(k);
           pairing.push_back(k == kTestIcKey ? key_of(k) : it == r.keys.end() ? std::string() : it->second);
         }

@@ -165,6 +165,7 @@ ResumePlan plan_resume(const StorePaths& paths, const std::string& sweep_name, c
   // its rows in bulk instead of restoring each from its shard. (A previous file left by a run
   // that was killed is still a source; one no longer needed is removed.)
   const std::string previous = paths.sidecar + "/previous.h5";
+  if (plan.create) mark_rebuilding(paths);  // readers wait until the run has restored every row
   if (plan.create && file_exists && !file_damaged && !foreign) posix::rename(paths.file, previous);
   if (foreign || !plan.create) posix::remove(previous);
   if (plan.create && posix::exists(previous)) plan.previous = previous;

@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -18,6 +20,7 @@
 #include "store/result_schema.hpp"
 #include "store/store_cells.hpp"
 #include "store/posix_io.hpp"
+#include "store/sweep_store.hpp"
 #include "spec/canonical.hpp"
 
 namespace npde {
@@ -211,8 +214,8 @@ std::vector<std::string> test_ic_labels(const std::string& path, const std::stri
 }  // namespace
 
 const std::vector<std::string>& experiment_keys() {
-  static const std::vector<std::string> k = {"case", "train_stencil", "infer_stencil", "ic", "stepper", "resolution",
-                                             "replicate", "status", "test_ic"};
+  static const std::vector<std::string> k = {"store",      "sweep",     "case",   "train_stencil", "infer_stencil", "ic",
+                                             "stepper",    "resolution", "replicate", "status",     "test_ic"};
   return k;
 }
 
@@ -226,7 +229,7 @@ namespace {
 
 // A sweep store opened for reading, or the error that says why not: input (the name is wrong),
 // bad_file (not HDF5, not a store) or io (reading failed).
-h5::Object open_store(const std::string& path) {
+h5::Object open_store_file(const std::string& path) {
   if (access(path.c_str(), R_OK) != 0) {
     const int err = errno;
     const std::string why = path + ": cannot read the file: " + std::strerror(err);
@@ -239,9 +242,43 @@ h5::Object open_store(const std::string& path) {
     h5::Object f = h5::open_file_read_only(path);
     if (!h5::exists(f.id(), "/experiments") || !h5::exists(f.id(), "/status/code"))
       throw BadFileError(path + ": an HDF5 file, but not an npdesweep sweep store (no /experiments, /status)");
+    if (!h5::attribute_exists(f.id(), ".", "sweep_hash"))  // written last by SweepStore::create
+      throw BadFileError(path + ": an incomplete store (its creation was cut short; `npdesweep run` or `repair` "
+                         "makes it again)");
     return f;
   } catch (const IoError& e) {
     throw IoError(path + ": cannot read the file: " + e.what(), e.error_number());
+  }
+}
+
+// How long a reader waits for a run (or repair) that is rebuilding the store's file:
+// NPDESWEEP_REBUILD_WAIT seconds, 60 by default.
+double rebuild_wait_seconds() {
+  const char* v = std::getenv("NPDESWEEP_REBUILD_WAIT");
+  char* end = nullptr;
+  const double s = v ? std::strtod(v, &end) : 60.0;
+  return v && (end == v || *end != '\0' || !(s >= 0)) ? 60.0 : s;
+}
+
+// The store, opened once no run is rebuilding its file: readers wait for the rebuild (a grown
+// sweep, a layout upgrade) instead of meeting a missing, half-made or not yet restored file, and
+// say so with exit 4 (not "bad input") when it takes longer than they wait.
+h5::Object open_store(const std::string& path) {
+  const StorePaths paths(path);
+  for (int attempt = 0;; ++attempt) {
+    if (posix::exists(paths.rebuilding) && attempt == 0)
+      std::fprintf(stderr, "npdesweep: %s is being rebuilt by a running sweep; waiting up to %g s\n", path.c_str(),
+                   rebuild_wait_seconds());
+    if (const std::string mark = wait_while_rebuilding(paths, rebuild_wait_seconds()); !mark.empty())
+      throw IoError(path + ": its file is being rebuilt (" + paths.rebuilding + ": " + mark +
+                    "); read it again when the run has restored it, or, if no run is active, finish the rebuild "
+                    "with `npdesweep run` or `npdesweep repair`", EAGAIN);
+    try {
+      return open_store_file(path);
+    } catch (const Error&) {
+      if (attempt < 2 && posix::exists(paths.rebuilding)) continue;  // a rebuild began as we opened it
+      throw;
+    }
   }
 }
 
@@ -334,6 +371,31 @@ GroupShape read_group_shape(hid_t id, const std::string& g) {
   return shape;
 }
 
+// The metrics a results group offers, from its datasets and axes alone (not from which cells are
+// done): what a reader may ask of a store follows from its sweep, not from its progress.
+void add_offered_metrics(Datasets& f, const std::string& g, const GroupShape& shape, std::vector<std::string>& names) {
+  for (const ResultDataset& d : result_datasets()) {
+    if (d.metrics.empty() || !f.exists(g + d.path)) continue;
+    for (const QueryMetric& q : d.metrics) {
+      switch (q.read) {
+        case MetricRead::per_term:
+          for (const std::string& term : shape.terms) names.push_back(q.name + "@" + term);
+          break;
+        case MetricRead::horizon:
+          names.push_back(q.name);
+          for (int k : {1, shape.steps / 2, shape.steps}) names.push_back(q.name + "@" + std::to_string(k));
+          break;
+        case MetricRead::worst_state:
+          names.push_back(q.name);
+          for (int s : shape.states) names.push_back(q.name + "@" + std::to_string(s));
+          break;
+        default: names.push_back(q.name);
+      }
+    }
+  }
+  for (const QueryMetric& q : timing_metrics()) names.push_back(q.name);
+}
+
 }  // namespace
 
 StoreContents read_store(const std::string& path, bool all, const std::vector<std::string>& wanted) {
@@ -351,13 +413,18 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
     for (size_t i = 0; i < static_cast<size_t>(c.cells); ++i) {
       std::string name;
       ExperimentRow r = tables.row_of(i, name);
+      r.keys["store"] = path;
+      r.keys["sweep"] = c.sweep_name;
       const int status = value_at<std::int32_t>(tables.code, i);
       c.cell_hashes.push_back(r.hash);
       c.cell_in_view.push_back(r.in_view);
       if (!r.in_view && status != 0) ++c.outside_view;
       if (!r.in_view && (!all || status == 0)) continue;  // a cell an earlier sweep dropped before it ran: nothing
       const std::string g = "/results/" + name + "/";
-      if (!shapes.count(name)) shapes[name] = read_group_shape(id, g);
+      if (!shapes.count(name)) {
+        shapes[name] = read_group_shape(id, g);
+        add_offered_metrics(datasets, g, shapes[name], c.metric_names);
+      }
       const GroupShape& shape = shapes[name];
       if (status == 1)
         add_metrics(datasets, g, value_at<std::int32_t>(tables.row, i), shape.states, shape.steps, c.test_ics.size(),
@@ -383,6 +450,48 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
   std::sort(c.metric_names.begin(), c.metric_names.end());
   c.metric_names.erase(std::unique(c.metric_names.begin(), c.metric_names.end()), c.metric_names.end());
   return c;
+}
+
+StoreContents read_stores(const std::vector<std::string>& paths, bool all, const std::vector<std::string>& wanted) {
+  if (paths.empty()) throw Error(ErrorKind::input, "no store given");
+  StoreContents merged = read_store(paths[0], all, wanted);
+  for (size_t k = 1; k < paths.size(); ++k) {
+    if (std::find(paths.begin(), paths.begin() + static_cast<long>(k), paths[k]) != paths.begin() + static_cast<long>(k))
+      throw Error(ErrorKind::input, paths[k] + ": given twice");
+    StoreContents c = read_store(paths[k], all, wanted);
+    if (c.sweep_name != merged.sweep_name && merged.sweep_name.find(" + " + c.sweep_name) == std::string::npos)
+      merged.sweep_name += " + " + c.sweep_name;
+    merged.schema_version = std::min(merged.schema_version, c.schema_version);
+    merged.cells += c.cells;
+    merged.outside_view += c.outside_view;
+    for (const std::string& key : c.axis_keys)
+      if (std::find(merged.axis_keys.begin(), merged.axis_keys.end(), key) == merged.axis_keys.end())
+        merged.axis_keys.push_back(key);
+    // This store's test IC t is the merged list's position[t].
+    std::vector<size_t> position;
+    for (const std::string& label : c.test_ics) {
+      auto it = std::find(merged.test_ics.begin(), merged.test_ics.end(), label);
+      if (it == merged.test_ics.end()) it = merged.test_ics.insert(merged.test_ics.end(), label);
+      position.push_back(static_cast<size_t>(it - merged.test_ics.begin()));
+    }
+    for (ExperimentRow& r : c.rows) {
+      if (!r.per_test_ic.empty()) {
+        std::vector<std::map<std::string, double>> remapped(merged.test_ics.size());
+        for (size_t t = 0; t < r.per_test_ic.size(); ++t) remapped[position[t]] = std::move(r.per_test_ic[t]);
+        r.per_test_ic = std::move(remapped);
+      }
+      merged.rows.push_back(std::move(r));
+    }
+    merged.metric_names.insert(merged.metric_names.end(), c.metric_names.begin(), c.metric_names.end());
+  }
+  // Every row has every key and as many test ICs as the union (the first store's rows included).
+  for (ExperimentRow& r : merged.rows) {
+    for (const std::string& key : merged.axis_keys) r.keys.emplace(key, "");
+    if (!r.per_test_ic.empty()) r.per_test_ic.resize(merged.test_ics.size());
+  }
+  std::sort(merged.metric_names.begin(), merged.metric_names.end());
+  merged.metric_names.erase(std::unique(merged.metric_names.begin(), merged.metric_names.end()), merged.metric_names.end());
+  return merged;
 }
 
 StoredCell find_stored_cell(const std::string& path, const std::string& which) {

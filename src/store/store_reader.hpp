@@ -16,7 +16,7 @@ struct ExperimentRow {
   bool in_view = true;     // in the store's current sweep (false: kept from an earlier sweep)
   std::string hash;        // content hash of the cell's canonical job
   long long seed = 0;      // seed of its initial weights
-  std::map<std::string, std::string> keys;  // case, train_stencil, infer_stencil, ic, resolution, replicate, status
+  std::map<std::string, std::string> keys;  // store, sweep, case, train_stencil, ..., replicate, status, dotted axes
   std::string message;
   std::map<std::string, double> metrics;    // NaN when the experiment has no such value
   // The metrics that depend on the test IC, once per test IC (empty unless the cell is done);
@@ -53,6 +53,13 @@ std::vector<std::string> experiment_keys(const StoreContents& store);
 // `wanted`: metric names a caller will ask for; rollout_error@K among them is computed for any
 // output step K (the reader's own are K = 1, steps/2, steps).
 StoreContents read_store(const std::string& path, bool all = false, const std::vector<std::string>& wanted = {});
+
+// Several stores read as one (query, export): the rows of each in turn. Every row has the keys
+// `store` (its path as given) and `sweep` (its sweep's name), one store or many. The test ICs,
+// dotted axes and metrics are the union: a row lacks a dotted axis another store has (empty
+// text) or a test IC its store lacks (no values).
+StoreContents read_stores(const std::vector<std::string>& paths, bool all = false,
+                          const std::vector<std::string>& wanted = {});
 
 // One cell of a store, found by its id or its content hash (`which`: digits, or 4 to 16 hex
 // digits that start exactly one cell's hash). Throws an input error naming what exists

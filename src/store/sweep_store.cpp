@@ -1,9 +1,13 @@
 #include "store/sweep_store.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 #include <variant>
 
@@ -14,6 +18,9 @@
 #include "store/result_file.hpp"
 #include "store/result_schema.hpp"
 #include "store/store_cells.hpp"
+
+#include <signal.h>
+#include <unistd.h>
 
 namespace npde {
 namespace {
@@ -445,7 +452,36 @@ StorePaths::StorePaths(const std::string& store_file)
       lock(sidecar + "/lock"),
       shards(sidecar + "/shards"),
       sweep_toml(sidecar + "/sweep.toml"),
-      history(sidecar + "/history") {}
+      history(sidecar + "/history"),
+      rebuilding(sidecar + "/rebuilding") {}
+
+void mark_rebuilding(const StorePaths& paths) {
+  posix::write_file_atomic(paths.rebuilding, "host " + posix::host_name() + " pid " + std::to_string(getpid()) + "\n");
+}
+
+void unmark_rebuilding(const StorePaths& paths) { posix::remove(paths.rebuilding); }
+
+std::string wait_while_rebuilding(const StorePaths& paths, double seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    if (!posix::exists(paths.rebuilding)) return "";
+    std::string mark;
+    try {
+      mark = posix::read_file(paths.rebuilding);
+    } catch (const Error& e) {  // it went between the look and the read (looked at again below), or cannot be read
+      mark = std::string("(unreadable: ") + e.what() + ")";
+    }
+    while (!mark.empty() && mark.back() == '\n') mark.pop_back();
+    std::istringstream words(mark);
+    std::string host_word, host, pid_word;
+    long pid = 0;
+    words >> host_word >> host >> pid_word >> pid;
+    if (host == posix::host_name() && pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      return mark + ", a process that is gone: the rebuild was cut short";
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds) return mark;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
 
 std::string StorePaths::history_entry(int n) const { return history + "/" + std::to_string(n) + ".toml"; }
 

@@ -23,10 +23,20 @@ namespace npde {
 
 struct StorePaths {
   std::string file, sidecar, journal, lock, shards, sweep_toml, history;
+  std::string rebuilding;  // FILE.h5.d/rebuilding: present while a run or repair rebuilds the file
   explicit StorePaths(const std::string& store_file);
   std::string shard(long id, const std::string& hash) const;
   std::string history_entry(int n) const;  // history/<n>.toml: the n-th sweep run on the store
 };
+
+// A run rebuilding a store's file (growth, a layout upgrade, a damaged file) or `repair` marks it
+// from before the old file is moved aside until every finished row is back, so that readers wait
+// instead of meeting a missing, half-made or not yet restored file. The mark names host and pid.
+void mark_rebuilding(const StorePaths& paths);
+void unmark_rebuilding(const StorePaths& paths);
+// Readers: waits while the mark exists, up to `seconds` (none when it names a process of this
+// host that is gone: a rebuild cut short). Returns "" once there is no mark, else what it says.
+std::string wait_while_rebuilding(const StorePaths& paths, double seconds);
 
 struct StoreCells;  // store/store_cells.hpp
 

@@ -3,8 +3,8 @@
 
   check_reader.py NPDESWEEP SRC STORE.h5 ...
 
-Opens all the stores at once with npdesweep.open_store and each with `npdesweep export` (CSV:
-empty is missing, nan, inf), then checks: the same cells (by store and id), in the same order;
+Opens all the stores at once with npdesweep.open_store and with `npdesweep export` (CSV: empty
+is missing, nan, inf; several stores read as one), then checks: the same cells (by store and id), in the same order;
 the same keys (status, stencils, IC, resolution, replicate, dotted axes); every metric column of
 export that is not a parameterised NAME@K/NAME@N form is a column of to_dataframe() and equal to
 it (NaN where export has nothing; bitwise: both read the same doubles, except runtime, a sum,
@@ -28,21 +28,17 @@ def main():
 
     ds = npdesweep.open_store(*stores)
     got = npdesweep.to_dataframe(ds)
-    frames = []
-    for store in stores:
-        out = subprocess.run([binary, "export", store], check=True, capture_output=True, text=True).stdout
-        frame = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""], dtype={"message": str},
-                            float_precision="round_trip")
-        frame.insert(0, "store", store)
-        frames.append(frame)
-    want = pd.concat(frames, ignore_index=True)
+    # export reads several stores as one too, each row keyed by store and sweep.
+    out = subprocess.run([binary, "export"] + stores, check=True, capture_output=True, text=True).stdout
+    want = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""], dtype={"message": str},
+                       float_precision="round_trip")
     problems = []
     if len(got) != len(want):
         problems.append(f"{len(got)} cells from open_store, {len(want)} from export")
         return report(problems)
     if list(got["store"]) != list(want["store"]) or list(got["id"]) != list(want["id"]):
         problems.append("open_store's cells are not export's, in export's order (store, then id)")
-    for key in ["hash", "status", "case", "train_stencil", "infer_stencil", "ic", "stepper", "resolution",
+    for key in ["sweep", "hash", "status", "case", "train_stencil", "infer_stencil", "ic", "stepper", "resolution",
                 "replicate", "seed"] + [c for c in want.columns if "." in c]:
         if key not in got:
             problems.append(f"key {key}: not a column of to_dataframe()")
@@ -52,7 +48,7 @@ def main():
         b = ["" if pd.isna(v) else str(v) for v in want[key]]
         if a != b:
             problems.append(f"key {key}: {a[:4]} ... != export's {b[:4]} ...")
-    metrics = [c for c in want.columns if c not in ("store", "id", "hash", "status", "message", "case", "train_stencil",
+    metrics = [c for c in want.columns if c not in ("store", "sweep", "id", "hash", "status", "message", "case", "train_stencil",
                                                      "infer_stencil", "ic", "stepper", "resolution", "replicate", "seed")
                and "." not in c and not re.search(r"@\d+$", c)]
     if len(metrics) < 20:

@@ -29,4 +29,34 @@ sum=$(cat live.h5 live.h5.d/journal | md5sum)
 "$bin" status live.h5 > torn.txt || fail "status on a torn journal exited $?"
 grep -q "1 trailing line(s) torn" torn.txt || fail "status did not report the torn line: $(cat torn.txt)"
 [[ $(cat live.h5 live.h5.d/journal | md5sum) == "$sum" ]] || fail "status changed a store with a torn journal"
+# What a store offers follows from its sweep, not from its progress: on a store where every cell
+# diverged (forward1's truth blows up), query, --pivot and export work and export has the same
+# columns as on a store of the same grid whose cells are done (the metrics of no cell are empty).
+sed -e 's/train_stencil = \["backward1", "forward1"\]/train_stencil = ["forward1"]/' -e 's/name = "smoke"/name = "all-diverged"/' \
+  "$src/sweeps/smoke.toml" > all-diverged.toml
+sed -e 's/train_stencil = \["backward1", "forward1"\]/train_stencil = ["backward1"]/' -e 's/name = "smoke"/name = "all-done"/' \
+  "$src/sweeps/smoke.toml" > all-done.toml
+SWEEP=all-diverged.toml sweep 2 diverged.h5 || [[ $? -eq 1 ]] || fail "the all-diverged sweep crashed"
+SWEEP=all-done.toml sweep 2 done.h5 || fail "the all-done sweep exited $?"
+"$bin" status diverged.h5 | grep -q "cells 4: 0 done, 4 diverged" || fail "not all diverged: $("$bin" status diverged.h5)"
+"$bin" query diverged.h5 > /dev/null || fail "query on an all-diverged store exited $?"
+"$bin" query diverged.h5 --pivot > /dev/null || fail "query --pivot on an all-diverged store exited $?"
+"$bin" query diverged.h5 --metric max_lambda --stat median > /dev/null || fail "query --metric max_lambda exited $?"
+[[ $("$bin" export diverged.h5 | head -1) == $("$bin" export done.h5 | head -1) ]] ||
+  fail "export's columns follow the cells' progress: $("$bin" export diverged.h5 | head -1 | cut -c1-200)"
+# Several stores as one: two separate runs of one sweep. export keys each row by store (the ids
+# repeat), and --compare store=A,B pairs each cell with its twin: the same numbers, difference 0.
+SWEEP=all-done.toml sweep 2 again.h5 || fail "the second all-done run exited $?"
+"$bin" export done.h5 again.h5 > both.csv || fail "export of two stores exited $?"
+[[ $(tail -n +2 both.csv | wc -l) -eq 8 && $(grep -c ',again.h5,all-done,' both.csv) -eq 4 ]] ||
+  fail "export of two stores: $(cut -c1-80 both.csv)"
+"$bin" query done.h5 again.h5 --compare store=done.h5,again.h5 --format csv > pair.csv || fail "--compare store exited $?"
+/usr/bin/python3 - <<'PY' || fail "--compare across two stores: $(cat pair.csv)"
+import csv
+row = next(csv.DictReader(open("pair.csv")))
+difference = next(v for k, v in row.items() if k.startswith("mean("))
+assert float(difference) == 0 and row["pairs"] == "4", row
+PY
+code=0; "$bin" query done.h5 done.h5 > /dev/null 2> twice.txt || code=$?
+[[ $code -eq 2 ]] && grep -q "given twice" twice.txt || fail "a store given twice: exit $code, $(cat twice.txt)"
 echo "sweep_query: all checks passed"
