@@ -47,22 +47,6 @@ Examples:
   npdesweep export paper-burgers.h5 --format jsonl --where resolution=100 --per-test-ic
 Exit codes: 0, 2 (bad option, unknown key or value, not a store), 4 (reading failed: I/O error).)";
 
-// A key's text as a JSON value: a number when it is one (resolution, a learning rate), else a string.
-std::string json_key_value(const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(v) &&
-      text.find_first_not_of("0123456789.eE+-") == std::string::npos)
-    return text;
-  return Json(text).dump();
-}
-
-std::string json_number_text(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  return fmt::format("{}", v);
-}
-
 }  // namespace
 
 int export_store(int argc, char** argv) {
@@ -109,7 +93,6 @@ int export_store(int argc, char** argv) {
   }
   for (const std::string& m : store.metric_names) columns.push_back({m, ""});
   Table table(columns);
-  const bool csv = format == ExportFormat::csv;
   for (const ExperimentRow& r : store.rows) {
     const size_t units = per_test_ic ? store.test_ics.size() : 1;
     for (size_t t = 0; t < units; ++t) {
@@ -124,37 +107,20 @@ int export_store(int argc, char** argv) {
         auto it = r.metrics.find(m);
         return it == r.metrics.end() ? nullptr : &it->second;
       };
-      if (csv) {
-        table.row().integer(r.id).text(r.hash).text(r.keys.at("status")).text(r.message);
-        if (all) table.integer(r.in_view ? 1 : 0);
-        for (const std::string& k : keys) {
-          table.text(key_of(k));
-          if (k == "replicate") table.integer(r.seed);
-        }
-        for (const std::string& m : store.metric_names) {
-          const double* v = metric(m);
-          if (v)
-            table.number(*v, "{}", "nan");
-          else
-            table.text("");
-        }
-        continue;
-      }
-      std::string line = fmt::format("{{\"id\": {}, \"hash\": {}, \"status\": {}, \"message\": {}", r.id,
-                                     Json(r.hash).dump(), Json(r.keys.at("status")).dump(), Json(r.message).dump());
-      if (all) line += fmt::format(", \"in_sweep\": {}", r.in_view ? 1 : 0);
+      table.row().integer(r.id).text(r.hash).text(r.keys.at("status")).text(r.message);
+      if (all) table.integer(r.in_view ? 1 : 0);
       for (const std::string& k : keys) {
-        line += ", " + Json(k).dump() + ": " + json_key_value(key_of(k));
-        if (k == "replicate") line += fmt::format(", \"seed\": {}", r.seed);
+        table.key(key_of(k));
+        if (k == "replicate") table.integer(r.seed);
       }
-      for (const std::string& m : store.metric_names) {
-        const double* v = metric(m);
-        line += ", " + Json(m).dump() + ": " + (v ? json_number_text(*v) : std::string("null"));
-      }
-      std::cout << line << "}\n";
+      for (const std::string& m : store.metric_names)
+        if (const double* v = metric(m))
+          table.value(*v);
+        else
+          table.missing();
     }
   }
-  if (csv) table.print(std::cout, Format::csv);
+  table.print(std::cout, format == ExportFormat::csv ? Format::csv : Format::jsonl);
   std::cout.flush();
   if (!std::cout) return report_error("export", std::runtime_error("cannot write the output"), ErrorKind::io);
   return kExitOk;

@@ -159,7 +159,7 @@ int print_sorted(const StoreContents& store, const QuerySpec& q, const std::stri
   for (const Unit& u : units) {
     table.row().integer(u.r->id);
     if (per_test) table.text(store.test_ics[static_cast<size_t>(u.t)]);
-    for (const std::string& k : keys) table.text(u.r->keys.at(k));
+    for (const std::string& k : keys) table.key(u.r->keys.at(k));
     table.number(u.v);
     if (also) table.number(unit_metric(*u.r, u.t, q.metric));
   }
@@ -344,7 +344,7 @@ int query(int argc, char** argv) {
       first = false;
       table.print(std::cout, format);
     }
-    if (format == Format::json) std::cout << (np == 0 ? all_tables.at(0) : all_tables).dump(1) << "\n";
+    if (format == Format::json) write_json(std::cout, np == 0 ? all_tables.at(0) : all_tables), std::cout << "\n";
     return kExitOk;
   }
 
@@ -367,7 +367,7 @@ int query(int argc, char** argv) {
   Table table(columns);
   for (const auto& g : groups) {
     table.row();
-    for (const auto& k : g.key_values) table.text(k);
+    for (const auto& k : g.key_values) table.key(k);
     if (wide && versus) table.text(q.versus);
     if (wide) table.text(q.metric).text(stat);
     table.number(g.value);

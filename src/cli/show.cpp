@@ -91,7 +91,8 @@ int show(int argc, char** argv) {
     const Json out = {{"id", cell.id},         {"hash", cell.hash},           {"status", status_name(cell.status)},
                       {"in_sweep", cell.in_view}, {"message", message},         {"keys", keys},
                       {"metrics", metrics.to_json()}, {"per_test_ic", per.to_json()}, {"job_toml", job}};
-    std::cout << out.dump(1) << "\n";
+    write_json(std::cout, out);
+    std::cout << "\n";
     return kExitOk;
   }
   if (format == Format::csv) {

@@ -142,7 +142,8 @@ int status(int argc, char** argv) {
         {"last_written", last_written},
         {"last_writer", writer},
         {"problems", problems.to_json()}};
-    std::cout << out.dump(1) << "\n";
+    write_json(std::cout, out);
+    std::cout << "\n";
     return kExitOk;
   }
   std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);

@@ -24,7 +24,9 @@ store: the experiment, its stencils, its status, the final training loss, the ro
 L2 error at the horizon (worst test IC; a range over test ICs for result files) and the spectral
 radius max|lambda| of the model's and the truth's Jacobians (range over test ICs and analysed
 states). Opens files read-only: safe on a store a sweep is writing.
-Give it result files, or one store.)";
+Give it result files, or stores (several are read as one). A store's table has a column for every
+key that varies among its cells: the store and sweep of several, each dotted grid axis, the
+replicate.)";
 
 const char* kFooter = R"(Exit codes: 0, 2 a file that is not a readable result file or store, 4 an I/O error (run again).)";
 
@@ -44,6 +46,13 @@ Range range_of(hid_t file, const std::string& path) {
   return r;
 }
 
+// The last finite entry (final_loss's reading, store_reader.cpp), NaN if none.
+double last_finite(const std::vector<double>& v) {
+  for (auto it = v.rbegin(); it != v.rend(); ++it)
+    if (std::isfinite(*it)) return *it;
+  return std::nan("");
+}
+
 // The range over analysed states of the metrics named prefix@<state>.
 Range state_range(const ExperimentRow& r, const std::string& prefix) {
   Range range;
@@ -58,7 +67,22 @@ const std::vector<Table::Column> kRangeColumns = {
 
 // One row per cell of a sweep store, from the shared read-only store reader.
 Table store_table(const StoreContents& c) {
-  std::vector<Table::Column> columns = {{"id", ""}, {"N", ""}, {"case", ""}, {"train", ""}, {"infer", ""}};
+  // Every key that varies among the rows (the store and sweep of several, each dotted axis, the
+  // replicate) has its own column: no two rows look alike unless they are.
+  std::vector<std::string> varying;
+  for (const std::string& k : experiment_keys(c)) {
+    if (k == "case" || k == "train_stencil" || k == "infer_stencil" || k == "resolution" || k == "status" ||
+        k == "test_ic")
+      continue;
+    for (const ExperimentRow& r : c.rows)
+      if (r.keys.at(k) != c.rows.front().keys.at(k)) {
+        varying.push_back(k);
+        break;
+      }
+  }
+  std::vector<Table::Column> columns = {{"id", ""}, {"resolution", "N"}, {"case", ""}, {"train_stencil", "train"},
+                                        {"infer_stencil", "infer"}};
+  for (const std::string& k : varying) columns.push_back({k, ""});
   columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
   Table t(columns);
   for (const ExperimentRow& r : c.rows) {
@@ -72,8 +96,9 @@ Table store_table(const StoreContents& c) {
         .integer(std::stol(r.keys.at("resolution")))
         .text(r.keys.at("case"))
         .text(r.keys.at("train_stencil"))
-        .text(r.keys.at("infer_stencil"))
-        .text(r.keys.at("status"))
+        .text(r.keys.at("infer_stencil"));
+    for (const std::string& k : varying) t.key(r.keys.at(k));
+    t.text(r.keys.at("status"))
         .number(metric("final_loss"), "{:.4e}", "-")
         .number(metric("rollout_error"), "{:.3g}", "-", "blew up")
         .range(model.lo, model.hi, "{:.3f}")
@@ -88,7 +113,7 @@ int summarize(int argc, char** argv) {
   std::vector<std::string> files;
   Format format = Format::table;
   CommandLine cl("summarize", kDescription, kFooter);
-  cl.positional("FILE.h5", files, "run-one result files, or one sweep store");
+  cl.positional("FILE.h5", files, "run-one result files, or sweep stores");
   add_format_option(cl, format, "output: table (default), csv or json");
   bool all = false;
   cl.flag("--all", all, "a store: also the finished cells of earlier sweeps of a grown store");
@@ -98,7 +123,7 @@ int summarize(int argc, char** argv) {
       std::cerr << "npdesweep summarize: " << path << ": cannot read the file: " << std::strerror(errno) << "\n";
       return kExitBadInput;
     }
-  if (files.size() == 1) {
+  {
     bool is_store = false;
     try {
       h5::Object f = h5::open_file_read_only(files[0]);
@@ -108,16 +133,17 @@ int summarize(int argc, char** argv) {
     } catch (const IoError& e) {
       return report_error("summarize", e, ErrorKind::io);
     }
-    if (is_store) {
+    if (is_store) {  // then all are stores, read as one (a result file among them: read_stores says it is not one)
       try {
-        store_table(read_store(files[0], all)).print(std::cout, format);
+        store_table(read_stores(files, all)).print(std::cout, format);
         return kExitOk;
       } catch (const std::exception& e) {
         return report_error("summarize", e, ErrorKind::bad_file);
       }
     }
   }
-  std::vector<Table::Column> columns = {{"experiment", ""}, {"case", ""}, {"train", ""}, {"infer", ""}};
+  std::vector<Table::Column> columns = {{"experiment", ""}, {"case", ""}, {"train_stencil", "train"},
+                                        {"infer_stencil", "infer"}};
   columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
   Table table(columns);
   for (const std::string& path : files) {
@@ -128,7 +154,10 @@ int summarize(int argc, char** argv) {
       if (h5::exists(f.id(), "/rollout/relative_l2_error")) {
         std::vector<hsize_t> shape;
         const std::vector<double> e = h5::read_doubles(f.id(), "/rollout/relative_l2_error", &shape);
-        for (hsize_t t = 0; t < shape[0]; ++t) err.add(e[(t + 1) * shape[1] - 1]);
+        for (hsize_t t = 0; t < shape[0]; ++t) {  // a blow-up (NaN at the horizon) is inf, as the store reader reads it
+          const double x = e[(t + 1) * shape[1] - 1];
+          err.add(std::isnan(x) ? std::numeric_limits<double>::infinity() : x);
+        }
       }
       const Range model = range_of(f.id(), "/jacobian/model/spectral_radius"),
                   truth = range_of(f.id(), "/jacobian/truth/spectral_radius");
@@ -138,7 +167,7 @@ int summarize(int argc, char** argv) {
           .text(h5::read_string_attribute(f.id(), ".", "train_stencil"))
           .text(h5::read_string_attribute(f.id(), ".", "infer_stencil"))
           .text(h5::read_string_attribute(f.id(), ".", "status"))
-          .number(loss.empty() ? std::nan("") : loss.back(), "{:.4e}", "-")
+          .number(last_finite(loss), "{:.4e}", "-")
           .range(err.lo, err.hi, "{:.3g}")
           .range(model.lo, model.hi, "{:.3f}")
           .range(truth.lo, truth.hi, "{:.3f}");

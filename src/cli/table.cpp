@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,7 @@ namespace npde {
 template <>
 const std::vector<KindName<cli::Format>>& kind_names<cli::Format>() {
   static const std::vector<KindName<cli::Format>> n = {
-      {cli::Format::table, "table"}, {cli::Format::csv, "csv"}, {cli::Format::json, "json"}};
+      {cli::Format::table, "table"}, {cli::Format::csv, "csv"}, {cli::Format::json, "json"}};  // jsonl: export's own
   return n;
 }
 }  // namespace npde
@@ -22,7 +23,75 @@ void add_format_option(CommandLine& cl, Format& format, const std::string& help)
   cl.kind_option("--format", format, help, "FORMAT");
 }
 
-Json json_number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+Json json_number(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
+
+namespace {
+
+void write_json_at(std::ostream& out, const Json& j, int indent, int depth) {
+  const std::string pad = indent < 0 ? "" : "\n" + std::string(static_cast<size_t>(indent * (depth + 1)), ' ');
+  const std::string close = indent < 0 ? "" : "\n" + std::string(static_cast<size_t>(indent * depth), ' ');
+  const char* comma = indent < 0 ? ", " : ",";
+  switch (j.type()) {
+    case Json::value_t::object: {
+      if (j.empty()) {
+        out << "{}";
+        return;
+      }
+      out << "{";
+      bool first = true;
+      for (const auto& [k, v] : j.items()) {
+        out << (first ? "" : comma) << pad << Json(k).dump() << ": ";
+        write_json_at(out, v, indent, depth + 1);
+        first = false;
+      }
+      out << close << "}";
+      return;
+    }
+    case Json::value_t::array: {
+      if (j.empty()) {
+        out << "[]";
+        return;
+      }
+      out << "[";
+      bool first = true;
+      for (const Json& v : j) {
+        out << (first ? "" : comma) << pad;
+        write_json_at(out, v, indent, depth + 1);
+        first = false;
+      }
+      out << close << "]";
+      return;
+    }
+    case Json::value_t::number_float: {
+      const double v = j.get<double>();
+      if (std::isnan(v))
+        out << "NaN";
+      else if (std::isinf(v))
+        out << (v > 0 ? "Infinity" : "-Infinity");
+      else
+        out << fmt::format("{}", v);
+      return;
+    }
+    default: out << j.dump();
+  }
+}
+
+// A key's text as JSON: a number when the whole text is one (integers as integers).
+Json key_json(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return text;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v)) return text;
+  if (text.find_first_of(".eE") == std::string::npos) {
+    const long long i = std::strtoll(text.c_str(), &end, 10);
+    if (end == text.c_str() + text.size()) return i;
+  }
+  return v;
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const Json& j, int indent) { write_json_at(out, j, indent, 0); }
 
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
   for (Column& c : columns_)
@@ -36,6 +105,22 @@ Table& Table::row() {
 
 Table& Table::text(const std::string& value) {
   rows_.back().push_back({value, value, value, false});
+  return *this;
+}
+
+Table& Table::key(const std::string& value) {
+  rows_.back().push_back({value, value, key_json(value), false});
+  return *this;
+}
+
+Table& Table::value(double v) {
+  const std::string t = std::isnan(v) ? "nan" : std::isinf(v) ? (v > 0 ? "inf" : "-inf") : fmt::format("{}", v);
+  rows_.back().push_back({t, t, Json(v), true});
+  return *this;
+}
+
+Table& Table::missing() {
+  rows_.back().push_back({"", "", nullptr, true});
   return *this;
 }
 
@@ -91,7 +176,15 @@ std::string csv_field(const std::string& v) {
 
 void Table::print(std::ostream& out, Format format) const {
   if (format == Format::json) {
-    out << to_json().dump(1) << "\n";
+    write_json(out, to_json());
+    out << "\n";
+    return;
+  }
+  if (format == Format::jsonl) {
+    for (const Json& o : to_json()) {
+      write_json(out, o, -1);
+      out << "\n";
+    }
     return;
   }
   if (format == Format::csv) {

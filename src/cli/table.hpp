@@ -1,8 +1,11 @@
 #pragma once
-// The one output formatter of the readers (query, summarize, status): a table of columns whose
-// cells are text, integers, numbers or ranges, printed as aligned text, as CSV (RFC 4180
-// quoting) or as JSON (an array of objects keyed by column; numbers stay numbers, NaN and inf
-// become null, a range becomes [lo, hi]). JSON is Json's and number text fmt's.
+// The one output formatter of the readers (query, summarize, status, show, export): a table of
+// columns whose cells are text, keys, integers, numbers or ranges, printed as aligned text, as
+// CSV (RFC 4180 quoting), as JSON (an array of objects keyed by column) or as JSON lines (one
+// object per line). One spelling everywhere (docs/store.md, "Output formats"): numbers at their
+// shortest round-trip text, keys that are numbers (resolution, a learning rate) as numbers, a
+// missing value "" in CSV and null in JSON, a blow-up inf / Infinity, a computed NaN nan / NaN
+// (JSON's Infinity and NaN as Python's json module and pandas read them).
 #include <optional>
 #include <ostream>
 #include <string>
@@ -25,7 +28,7 @@ namespace npde::cli {
 // JSON objects keep their keys in the order written (columns in table order).
 using Json = nlohmann::ordered_json;
 
-enum class Format { table, csv, json };
+enum class Format { table, csv, json, jsonl };
 
 // Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
 // `help` says what each format prints for this command.
@@ -45,7 +48,12 @@ class Table {
 
   Table& row();  // starts a row; cells follow in column order
   Table& text(const std::string& value);
+  // A key's value (resolution, a dotted axis): JSON has it as a number when it is one.
+  Table& key(const std::string& value);
   Table& integer(long long value);
+  // A metric's value as computed: NaN is a value (nan, JSON NaN), not a missing one.
+  Table& value(double v);
+  Table& missing();  // "" in the table and CSV, null in JSON
   // `spec` formats it in the table; CSV has the shortest text that reads back to the same
   // double. NaN prints as "" (JSON null), +-inf as "inf" / "-inf" (JSON null), unless `missing`
   // or `infinite` say otherwise (e.g. "-", "blew up").
@@ -67,7 +75,10 @@ class Table {
   std::vector<std::vector<Cell>> rows_;
 };
 
-// JSON of a number: the number, or null for NaN and +-inf (JSON has neither).
+// JSON of a number in a reader's output: NaN (no value) null, +-inf kept (written Infinity).
 Json json_number(double v);
+// Writes `j` as JSON with the one spelling above: numbers at shortest round-trip text, +-inf as
+// +-Infinity, a NaN held as a number as NaN; `indent` < 0: one line.
+void write_json(std::ostream& out, const Json& j, int indent = 1);
 
 }  // namespace npde::cli
