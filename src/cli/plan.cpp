@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "cli/args.hpp"
@@ -27,11 +29,29 @@ const char* kFooter = R"(Examples:
   npdesweep plan sweeps/smoke.toml --cells --where resolution=16 --format csv
 Exit codes: 0 valid, 2 not valid (FILE:LINE: KEY: message) or a bad option.)";
 
-// An axis value as a person reads it: strings without their TOML quotes, an IC by its label.
+// The number a text spells, if it is one (all of it).
+bool as_number(const std::string& t, double* v) {
+  if (t.empty() || t.find_first_not_of("0123456789.eE+-") != std::string::npos) return false;
+  char* end = nullptr;
+  *v = std::strtod(t.c_str(), &end);
+  return end == t.c_str() + t.size();
+}
+
+// An axis value as a person reads it (and as the store's columns and query print it): strings
+// without their TOML quotes, an IC by its label, a number in its shortest round-trip form (the
+// canonical text keeps 17 digits: 0.05, not 0.050000000000000003).
 std::string shown(const GridAxis& a, const AxisValue& v) {
   if (a.key == "ic") return v.ic.label();
   const std::string& t = v.text;
+  double x = 0;
+  if (t.find_first_of(".eE") != std::string::npos && as_number(t, &x)) return fmt::format("{}", x);
   return t.size() >= 2 && t.front() == '"' && t.back() == '"' ? t.substr(1, t.size() - 2) : t;
+}
+
+// --where's test, as query's: equal text, or equal numbers (0.1 matches 0.10 and 1e-1).
+bool same_value(const std::string& cell, const std::string& wanted) {
+  double a = 0, b = 0;
+  return cell == wanted || (as_number(cell, &a) && as_number(wanted, &b) && a == b);
 }
 
 }  // namespace
@@ -80,10 +100,10 @@ int plan(int argc, char** argv) {
         return shown(*a, a->values[c.value[static_cast<size_t>(a - sweep.axes.data())]]);
       };
       bool keep = true;
-      for (const auto& [key, value] : conditions) keep = keep && value_of(key) == value;
+      for (const auto& [key, value] : conditions) keep = keep && same_value(value_of(key), value);
       if (!keep) continue;
       table.row().integer(c.id).text(content_hash(canonical_toml(c.spec))).integer(c.replicate);
-      for (const GridAxis& a : sweep.axes) table.text(value_of(a.key));
+      for (const GridAxis& a : sweep.axes) table.key(value_of(a.key));
     }
     table.print(std::cout, format);
     return kExitOk;

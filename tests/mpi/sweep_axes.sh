@@ -52,6 +52,15 @@ grep -q "^  training.learning_rate *2  0.01, 0.001" plan.txt || fail "plan lists
 "$bin" plan axes.toml --cells --format csv > cells.csv || fail "plan --cells exited $?"
 "$bin" plan axes.toml --cells --where resolution=24 --where training.learning_rate=0.001 --format csv > some.csv
 [[ $(tail -n +2 some.csv | wc -l) -eq 2 ]] || fail "plan --cells --where: $(cat some.csv)"
+# Numbers as the store and query print them (shortest round trip, not the canonical 17 digits),
+# and --where matching a number as query does (0.1 = 1e-1 = 0.10000000000000001).
+sed 's/^"training.learning_rate" = .*/"training.learning_rate" = [0.05, 0.1]/' axes.toml > tenths.toml
+"$bin" plan tenths.toml > tenths.txt || fail "plan of tenths.toml exited $?"
+grep -q "^  training.learning_rate *2  0.05, 0.1$" tenths.txt || fail "plan prints the rates as: $(grep learning tenths.txt)"
+for spelling in 0.1 1e-1 0.10000000000000001; do
+  n=$("$bin" plan tenths.toml --cells --where training.learning_rate=$spelling --format csv | tail -n +2 | wc -l)
+  [[ $n -eq 6 ]] || fail "plan --cells --where training.learning_rate=$spelling: $n cells, expected 6"
+done
 
 SWEEP=axes.toml sweep 3 axes.h5 || fail "the axes sweep exited $?"
 # The store is self-describing as docs/store.md says (every object, type, axis, unit), with its
