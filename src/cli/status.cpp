@@ -1,5 +1,7 @@
 // `npdesweep status STORE.h5`: what a sweep has done, read-only (no lock taken, nothing written),
 // so it works while a sweep runs or after one was killed.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -20,9 +22,28 @@ namespace npde::cli {
 namespace {
 
 const char* kDescription = R"(Prints the sweep's name and hash, counts of done, diverged, failed and pending cells, the
-messages of failed and diverged cells, and when the store was last written (the journal's
+messages of failed and diverged cells (grouped by kind with counts; every cell with --all), and
+when the store was last written (the journal's
 modification time). The commit journal is authoritative: cells it holds that the HDF5 file
 does not show yet (a running or killed sweep) are reported as committed. Read-only.)";
+
+// A message with its numbers taken out: messages of one kind differ only in where and when.
+std::string message_shape(const std::string& message) {
+  std::string shape;
+  for (size_t i = 0; i < message.size(); ++i) {
+    const char ch = message[i];
+    if (std::isdigit(static_cast<unsigned char>(ch)) ||
+        (ch == '.' && i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1])))) {
+      if (shape.empty() || shape.back() != '#') shape += '#';
+      continue;
+    }
+    if ((ch == 'e' || ch == '-' || ch == '+') && !shape.empty() && shape.back() == '#' && i + 1 < message.size() &&
+        (std::isdigit(static_cast<unsigned char>(message[i + 1])) || message[i + 1] == '-' || message[i + 1] == '+'))
+      continue;  // an exponent: part of the number
+    shape += ch;
+  }
+  return shape;
+}
 
 }  // namespace
 
@@ -34,6 +55,9 @@ int status(int argc, char** argv) {
   add_format_option(cl, format,
                     "table (default): the report; json: the same facts as one object; csv: the failed and diverged "
                     "cells");
+  bool every_cell = false;
+  cl.flag("--all", every_cell,
+          "list every failed and diverged cell with its message (default: their messages grouped, with counts)");
   if (auto code = cl.parse(argc, argv)) return *code;
   StoreContents c;
   try {
@@ -190,13 +214,41 @@ int status(int argc, char** argv) {
   }
   std::printf("last written: %s\n", last_written.c_str());
   if (!writer.empty()) std::printf("last writer: %s\n", writer.c_str());
+  if (every_cell) {
+    for (const ExperimentRow& r : c.rows) {
+      const std::string& s = effective[r.id];
+      if (s == "failed" || s == "diverged")
+        std::printf("  %-8s cell %ld (N=%s %s/%s %s): %s\n", s.c_str(), r.id, r.keys.at("resolution").c_str(),
+                    r.keys.at("train_stencil").c_str(), r.keys.at("infer_stencil").c_str(), r.keys.at("ic").c_str(),
+                    message_of(r).c_str());
+    }
+    return kExitOk;
+  }
+  // Brief: the failed and diverged cells grouped by what their message says (numbers aside:
+  // "blew up at t = 0.23" and "at t = 0.31" are one kind), each kind with its count, a few ids
+  // and one message as it reads.
+  struct Kind {
+    std::string status, example;
+    std::vector<long> ids;
+  };
+  std::vector<Kind> kinds;
   for (const ExperimentRow& r : c.rows) {
     const std::string& s = effective[r.id];
-    if (s == "failed" || s == "diverged")
-      std::printf("  %-8s cell %ld (N=%s %s/%s %s): %s\n", s.c_str(), r.id, r.keys.at("resolution").c_str(),
-                  r.keys.at("train_stencil").c_str(), r.keys.at("infer_stencil").c_str(), r.keys.at("ic").c_str(),
-                  message_of(r).c_str());
+    if (s != "failed" && s != "diverged") continue;
+    const std::string message = message_of(r);
+    const std::string shape = s + ": " + message_shape(message);
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&](const Kind& k) { return k.status + ": " + message_shape(k.example) == shape; });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), Kind{s, message, {}});
+    it->ids.push_back(r.id);
   }
+  for (const Kind& k : kinds) {
+    std::string ids;
+    for (size_t i = 0; i < k.ids.size() && i < 5; ++i) ids += (i ? ", " : "") + std::to_string(k.ids[i]);
+    if (k.ids.size() > 5) ids += ", ...";
+    std::printf("  %-8s %zu cell%s (%s): %s\n", k.status.c_str(), k.ids.size(), k.ids.size() == 1 ? "" : "s",
+                ids.c_str(), k.example.c_str());
+  }
+  if (!kinds.empty()) std::printf("  (status --all lists every failed and diverged cell; --format csv as a table)\n");
   return kExitOk;
 }
 

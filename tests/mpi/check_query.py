@@ -5,6 +5,7 @@ format with a real CSV or JSON parser.  Usage: check_query.py BIN STORE SRC"""
 import csv
 import io
 import json
+import re
 import math
 import os
 import struct
@@ -113,9 +114,13 @@ p = run("status", store)
 counts = {s: keys["status"].count(s) for s in ("done", "diverged", "failed", "pending")}
 check(f"{counts['done']} done, {counts['diverged']} diverged, {counts['failed']} failed, {counts['pending']} pending" in p.stdout,
       f"status counts: {p.stdout}")
-messages = [line for line in p.stdout.splitlines() if line.strip().startswith("diverged cell")]
+# Brief by default: the messages grouped by kind, each with its count (summing to the cells).
+kinds = [re.match(r"\s*diverged (\d+) cells? \(", line) for line in p.stdout.splitlines()]
+check(sum(int(k.group(1)) for k in kinds if k) == counts["diverged"] and 0 < sum(1 for k in kinds if k) <= counts["diverged"],
+      f"status groups the diverged cells' messages with counts: {p.stdout}")
+messages = [line for line in run("status", store, "--all").stdout.splitlines() if line.strip().startswith("diverged cell")]
 check(len(messages) == counts["diverged"] and all("truth data" in m for m in messages),
-      "status lists every diverged cell with its message")
+      "status --all lists every diverged cell with its message")
 
 # status and summarize through the shared formatter: JSON and CSV parse and agree with the store
 p = run("status", store, "--format", "json")
