@@ -11,7 +11,7 @@ start=$(date +%s)
 code=0; SWEEP=$hostile timeout 120 mpirun -np 2 "$bin" run "$hostile" --store all.h5 --quiet || code=$?
 [[ $code -eq 0 ]] || fail "the hostile sweep exited $code (124: hung)"
 (( $(date +%s) - start < 60 )) || fail "the hostile sweep took $(( $(date +%s) - start )) s"
-"$bin" status all.h5 > status.txt
+"$bin" status all.h5 --all > status.txt
 grep -q "cells 4: 1 done, 3 diverged, 0 failed, 0 pending" status.txt || { cat status.txt; fail "statuses"; }
 grep -q "diverged cell 0 .*truth blew up at output step [0-9]\|diverged cell 0 .*step size underflow at t = " status.txt &&
   grep -q "diverged cell 2 .*training diverged at epoch [0-9]" status.txt || { cat status.txt; fail "no step in the divergence messages"; }
