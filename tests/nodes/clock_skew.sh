@@ -55,7 +55,12 @@ at=$(drain_at b.err)
 (( $(echo "$at >= 3.9 && $at < 4.6" | bc) )) || fail "B: drained at $at s of the budget, expected 4 (limit 6 - grace 2)"
 (( $(echo "$wall < 10" | bc) )) || fail "B: the run took ${wall} s with a 6 s limit"
 n=$(journal_ids b.h5 | wc -l)
-(( n >= 2 && n < 12 )) || fail "B: $n cells committed; expected those finished before the drain (each ~1.5 s)"
+# Every cell the master counted as finished is committed, and not all of them: how many finish
+# in 4 s depends on the machine's load (about two a worker when idle), so the count is compared
+# with the master's own last progress line rather than with a fixed number.
+reported=$(grep -o '^\[slow-smoke\] [0-9]*/12 finished' b.err | tail -n 1 | grep -o '[0-9]*/' | tr -d / || true)
+(( n == ${reported:-0} && n < 12 )) ||
+  fail "B: $n cells committed, the master reported ${reported:-none} finished (expected equal, fewer than 12)"
 sweep 3 b.h5 || fail "B: resume exited $?"
 same_results reference.h5 b.h5 || fail "B: drained and resumed store differs"
 echo "ok B: workers 1 and 2 days ahead: drained at $at s of a 6 s budget, $n cells committed, run ${wall} s; resume identical"

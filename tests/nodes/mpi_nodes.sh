@@ -45,20 +45,32 @@ slow=$src/tests/mpi/slow-smoke.toml
 t0=$SECONDS
 SWEEP=$slow sweep 3 slow-ref.h5 --time-limit 300 || fail "single-node slow-smoke run exited $?"
 # The limit follows this machine's speed: the single-node run (12 cells on 2 workers) took T s,
-# so a cell takes about T/6 s, and 1.5 times that on 3 workers sharing the cores. A limit of T/2
-# with a grace of T/4 (at least 5 and 2 s) stops handing out cells after about two cells' time
-# and lets the running ones finish: some cells are committed, not all. (A fixed 5 s limit
-# committed none on a machine where a cell takes 4.5 s.)
+# so a cell takes about T/6 s, and 1.5 times that on 3 workers sharing the cores. A limit of T
+# with a grace of T/2 stops handing out cells after about half the sweep's time and lets the
+# running ones finish: some cells are committed, not all. A loaded machine (CI runs other tests
+# beside this one) can still make every cell slower than the reference said, so a run that
+# committed none is repeated with twice the limit, one that committed all with half, at most
+# three times: the test checks the drain, not the machine's speed. (A fixed 5 s limit committed
+# none where a cell took 4.5 s; T/2 with a grace of T/4 committed none under CI's load.)
 reference_seconds=$((SECONDS - t0))
-limit=$(( reference_seconds / 2 > 5 ? reference_seconds / 2 : 5 ))
-grace=$(( reference_seconds / 4 > 2 ? reference_seconds / 4 : 2 ))
+limit=$(( reference_seconds > 6 ? reference_seconds : 6 ))
+grace=$(( limit / 2 ))
 t0=$SECONDS
-code=0
-across 4 "$slow" slow.h5 --time-limit $limit --grace $grace 2> slow.err || code=$?
-grep -E 'time limit near|hosts:' slow.err
+for attempt in 1 2 3; do
+  rm -rf slow.h5 slow.h5.d
+  code=0
+  across 4 "$slow" slow.h5 --time-limit $limit --grace $grace 2> slow.err || code=$?
+  grep -E 'time limit near|hosts:' slow.err
+  n=$(journal_ids slow.h5 | wc -l)
+  (( code == 0 && n == 12 )) || [[ $code -eq 3 ]] ||
+    { cat slow.err; fail "time-limited run across nodes exited $code, expected 3"; }
+  (( n >= 1 && n < 12 )) && break
+  echo "attempt $attempt: $n cells committed under a $limit s limit (grace $grace s); $( ((n == 0)) && echo doubling || echo halving) it"
+  if (( n == 0 )); then limit=$((limit * 2)); else limit=$(( limit / 2 > 4 ? limit / 2 : 4 )); fi
+  grace=$((limit / 2))
+done
+(( n >= 1 && n < 12 )) || fail "$n cells committed before the drain in $attempt attempts"
 [[ $code -eq 3 ]] || { cat slow.err; fail "time-limited run across nodes exited $code, expected 3"; }
-n=$(journal_ids slow.h5 | wc -l)
-(( n >= 1 && n < 12 )) || fail "$n cells committed before the drain"
 across 4 "$slow" slow.h5 --time-limit 300 --quiet || fail "resume across nodes exited $?"
 same_results slow-ref.h5 slow.h5 || fail "drained and resumed multi-node store differs from single-node"
 [[ $(journal_ids slow.h5 | sort | uniq -d | wc -l) -eq 0 ]] || fail "a cell was committed twice"
