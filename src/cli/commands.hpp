@@ -25,6 +25,7 @@ int summarize(int argc, char** argv);
 int plan(int argc, char** argv);
 int run(int argc, char** argv);
 int repair(int argc, char** argv);
+int merge(int argc, char** argv);
 int status(int argc, char** argv);
 int query(int argc, char** argv);
 int export_store(int argc, char** argv);

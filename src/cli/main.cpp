@@ -25,9 +25,11 @@ Commands:
   run SWEEP.toml --store FILE.h5
                        run or resume a sweep under mpirun (rank 0 schedules, others compute)
   repair STORE.h5      rebuild what a store's HDF5 file lost from its journal and shards
+  merge STORE.h5... --into NEW.h5
+                       the finished cells of several stores of one sweep in one new store
   status STORE.h5      counts of done, diverged, failed, pending cells; failure messages
-  query STORE.h5       aggregate a metric over experiment keys; --pivot: train x infer matrix
-  export STORE.h5      one CSV (or JSON-lines) row per experiment: keys and every metric
+  query STORE.h5...    aggregate a metric over experiment keys; --pivot: train x infer matrix
+  export STORE.h5...   one CSV (or JSON-lines) row per experiment: keys and every metric
   show STORE.h5 ID     one cell: status, metrics, message and its job
   extract STORE.h5 ID  one cell out: --out a run-one result file, --job its job file
   help [COMMAND]       this text, or a command's options
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
   if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
   if (command == "run") return npde::cli::run(argc - 1, argv + 1);
   if (command == "repair") return npde::cli::repair(argc - 1, argv + 1);
+  if (command == "merge") return npde::cli::merge(argc - 1, argv + 1);
   if (command == "status") return npde::cli::status(argc - 1, argv + 1);
   if (command == "query") return npde::cli::query(argc - 1, argv + 1);
   if (command == "export") return npde::cli::export_store(argc - 1, argv + 1);

@@ -23,29 +23,6 @@ grep -q "32 cells, 4 already finished, 28 to run" grow.out || fail "no plan line
 grep -q "copied 4 finished rows from the previous file" grow.out || fail "rows not copied in bulk: $(cat grow.out)"
 SWEEP=b.toml sweep 3 fresh.h5 || fail "the fresh run of the grown sweep exited $?"
 
-# same_cells A B: every cell of B is in A (by content hash) with equal result datasets, and its
-# status; ids may differ (a grown store numbers its first sweep's cells first)
-same_cells() {
-  /usr/bin/python3 - "$1" "$2" <<'PY'
-import sys, h5py, numpy as np
-a, b = (h5py.File(p, "r") for p in sys.argv[1:3])
-def cells(f):
-    ex = f["experiments"]
-    return {ex["hash"][i].decode(): (i, ex["group"][i].decode(), ex["row"][i]) for i in range(len(ex["hash"]))}
-ca, cb = cells(a), cells(b)
-assert set(cb) <= set(ca), "cells missing from the grown store"
-for h, (ib, gb, rb) in cb.items():
-    ia, ga, ra = ca[h]
-    assert a["status/code"][ia] == b["status/code"][ib] == 1, (h, a["status/code"][ia], b["status/code"][ib])
-    def walk(name, obj):
-        # per-row datasets, not the row coordinates (cell ids differ: the grown store numbers its first sweep's first)
-        if isinstance(obj, h5py.Dataset) and obj.ndim and obj.dims[0].label == "row" and name.split("/")[-1] not in ("row", "cell"):
-            x, y = a[f"results/{ga}/{name}"][ra], obj[rb]
-            assert x.shape == y.shape and np.array_equal(x, y, equal_nan=True), (h, name)
-    b[f"results/{gb}"].visititems(walk)
-print(f"{len(cb)} cells equal")
-PY
-}
 # journal_ok STORE N: N commits, no cell committed twice
 journal_ok() {
   local n dups
