@@ -92,11 +92,27 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 // The keys with the values present in this store, and every declared metric.
-void print_list(const StoreContents& store) {
+void print_list(const StoreContents& store, Format format) {
+  if (format == Format::json) {  // {"keys": {KEY: [values]}, "metrics": [present in the store]}
+    Json keys = Json::object();
+    for (const std::string& k : experiment_keys(store)) {
+      std::set<std::string, decltype(&key_less)> values(&key_less);
+      if (k == "test_ic")
+        values.insert(store.test_ics.begin(), store.test_ics.end());
+      else
+        for (const auto& r : store.rows) values.insert(r.keys.at(k));
+      Json list = Json::array();
+      for (const std::string& v : values) list.push_back(key_json(v));
+      keys[k] = list;
+    }
+    write_json(std::cout, Json{{"keys", keys}, {"metrics", store.metric_names}}, 2);
+    std::cout << "\n";
+    return;
+  }
   std::printf("keys (for --where and --group-by):\n");
   Table keys({{"key", "  key"}, {"values", ""}});
   for (const std::string& k : experiment_keys(store)) {
-    std::set<std::string> values;
+    std::set<std::string, decltype(&key_less)> values(&key_less);
     if (k == "test_ic")
       values.insert(store.test_ics.begin(), store.test_ics.end());
     else
@@ -193,7 +209,9 @@ int query(int argc, char** argv) {
   add_format_option(cl, format, "output: table (default), csv or json");
   cl.flag("--pivot", pivot, "a train_stencil x infer_stencil matrix (one per value of --per or --group-by)");
   cl.option("--per", per, "with --pivot: one matrix per value of these keys (comma-separated)", "KEY,KEY");
-  cl.flag("--list", list, "print keys, their values and the metrics");
+  cl.flag("--list", list,
+          "print keys, their values and the metrics (with --format json: {\"keys\": {KEY: [values]}, \"metrics\": "
+          "[those the stores have]})");
   cl.flag("--all", all, "also the finished cells of earlier sweeps of a grown store (default: the current sweep's)");
   if (auto code = cl.parse(argc, argv)) return *code;
   std::vector<std::string> pivot_by;  // --pivot: one matrix per value of these
@@ -232,7 +250,7 @@ int query(int argc, char** argv) {
     for (const Condition& c : q.where) wanted.push_back(c.key);
     store = read_stores(store_files, all, wanted);
     if (list) {
-      print_list(store);
+      print_list(store, format);
       return kExitOk;
     }
     if (!sort.empty()) {

@@ -76,6 +76,8 @@ void write_json_at(std::ostream& out, const Json& j, int indent, int depth) {
   }
 }
 
+}  // namespace
+
 // A key's text as JSON: a number when the whole text is one (integers as integers).
 Json key_json(const std::string& text) {
   if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return text;
@@ -88,8 +90,6 @@ Json key_json(const std::string& text) {
   }
   return v;
 }
-
-}  // namespace
 
 void write_json(std::ostream& out, const Json& j, int indent) { write_json_at(out, j, indent, 0); }
 

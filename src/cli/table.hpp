@@ -30,6 +30,9 @@ using Json = nlohmann::ordered_json;
 
 enum class Format { table, csv, json, jsonl };
 
+// A key's text as JSON: a number when the whole text is one (integers as integers), else text.
+Json key_json(const std::string& text);
+
 // Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
 // `help` says what each format prints for this command.
 class CommandLine;
