@@ -45,20 +45,11 @@ std::string message_shape(const std::string& message) {
   return shape;
 }
 
-}  // namespace
-
-int status(int argc, char** argv) {
-  std::string path;
-  Format format = Format::table;
-  CommandLine cl("status", kDescription, "Exit codes: 0, 2 not a readable store, 4 an I/O error (run again).");
-  cl.positional("STORE.h5", path, "the sweep store");
-  add_format_option(cl, format,
-                    "table (default): the report; json: the same facts as one object; csv: the failed and diverged "
-                    "cells");
-  bool every_cell = false;
-  cl.flag("--all", every_cell,
-          "list every failed and diverged cell with its message (default: their messages grouped, with counts)");
-  if (auto code = cl.parse(argc, argv)) return *code;
+// One store's report: printed (table), added to `json` (an array, when several stores are read)
+// or its failed and diverged cells added to `problems` (csv). `label`: the store as given, when
+// several are read (each report then names it).
+int status_of(const std::string& path, Format format, bool every_cell, const std::string& label, Json* json,
+              Table& problems) {
   StoreContents c;
   try {
     c = read_store(path);
@@ -112,19 +103,19 @@ int status(int argc, char** argv) {
     return r.keys.at("status") == s ? r.message : "(journaled " + s + "; the file shows " + r.keys.at("status") + ")";
   };
   // The cells that did not finish well, with why.
-  Table problems({{"status", ""}, {"id", "cell"}, {"resolution", "N"}, {"train_stencil", "train"},
-                  {"infer_stencil", "infer"}, {"ic", ""}, {"message", ""}});
   for (const ExperimentRow& r : c.rows) {
     const std::string& s = effective[r.id];
-    if (s == "failed" || s == "diverged")
-      problems.row()
-          .text(s)
+    if (s == "failed" || s == "diverged") {
+      problems.row();
+      if (!label.empty()) problems.text(label);
+      problems.text(s)
           .integer(r.id)
           .integer(std::stol(r.keys.at("resolution")))
           .text(r.keys.at("train_stencil"))
           .text(r.keys.at("infer_stencil"))
           .text(r.keys.at("ic"))
           .text(message_of(r));
+    }
   }
   std::string writer;
   if (posix::exists(paths.lock)) {
@@ -142,10 +133,7 @@ int status(int argc, char** argv) {
       writer = std::string("unknown (") + e.what() + ")";
     }
   }
-  if (format == Format::csv) {
-    problems.print(std::cout, format);
-    return kExitOk;
-  }
+  if (format == Format::csv) return kExitOk;
   if (format == Format::json) {
     Json out = {
         {"sweep", c.sweep_name},
@@ -166,10 +154,17 @@ int status(int argc, char** argv) {
         {"last_written", last_written},
         {"last_writer", writer},
         {"problems", problems.to_json()}};
+    if (json) {
+      Json named = {{"store", label}};
+      named.update(out);
+      json->push_back(named);
+      return kExitOk;
+    }
     write_json(std::cout, out);
     std::cout << "\n";
     return kExitOk;
   }
+  if (!label.empty()) std::printf("store %s\n", label.c_str());
   std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);
   if (c.schema_version < kSchemaVersion)
     std::printf("note: an older layout than this npdesweep writes (schema %d); `run` resumes it, rebuilding the file "
@@ -249,6 +244,42 @@ int status(int argc, char** argv) {
                 ids.c_str(), k.example.c_str());
   }
   if (!kinds.empty()) std::printf("  (status --all lists every failed and diverged cell; --format csv as a table)\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+int status(int argc, char** argv) {
+  std::vector<std::string> paths;
+  Format format = Format::table;
+  CommandLine cl("status", kDescription, "Exit codes: 0, 2 not a readable store, 4 an I/O error (run again).");
+  cl.positional("STORE.h5", paths, "the sweep store(s): several are reported one after the other, each named");
+  add_format_option(cl, format,
+                    "table (default): the report; json: the same facts as one object (an array of them, each with "
+                    "its store, for several stores); csv: the failed and diverged cells (with a store column for "
+                    "several)");
+  bool every_cell = false;
+  cl.flag("--all", every_cell,
+          "list every failed and diverged cell with its message (default: their messages grouped, with counts)");
+  if (auto code = cl.parse(argc, argv)) return *code;
+  const bool several = paths.size() > 1;
+  std::vector<Table::Column> columns = {{"status", ""}, {"id", "cell"}, {"resolution", "N"}, {"train_stencil", "train"},
+                                        {"infer_stencil", "infer"}, {"ic", ""}, {"message", ""}};
+  if (several) columns.insert(columns.begin(), {"store", ""});
+  Json all = Json::array();
+  Table csv(columns);  // every store's failed and diverged cells, printed once
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (several && format == Format::table && i > 0) std::printf("\n");
+    Table problems(columns);
+    const int code = status_of(paths[i], format, every_cell, several ? paths[i] : "", several ? &all : nullptr,
+                               format == Format::csv ? csv : problems);
+    if (code != kExitOk) return code;
+  }
+  if (format == Format::csv) csv.print(std::cout, format);
+  if (several && format == Format::json) {
+    write_json(std::cout, all);
+    std::cout << "\n";
+  }
   return kExitOk;
 }
 

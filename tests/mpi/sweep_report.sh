@@ -35,7 +35,7 @@ grep -q '^Axes that vary: train_stencil (backward1, forward1), infer_stencil (ba
   fail "the smoke store's varying axes are not listed"
 grep -q '^| central4 | central4 | 64 | ' $r || fail "the advdiff table lacks its rows"
 grep -q 'cells 2: 0 done, 2 diverged' $r || fail "the all-diverged store's status is missing"
-for d in smoke advdiff merged; do [[ -s general/$d/rollout_heatmap.png ]] || fail "no heat map for $d"; done
+for d in burgers advdiff merged; do [[ -s general/$d/rollout_heatmap.png ]] || fail "no heat map for $d"; done
 echo "ok 1: smoke, advdiff, all-diverged and merged stores: a general report with 4 sections, no traceback"
 
 # 2. The claims where the store has their cells, transitions=2 as a setting.
