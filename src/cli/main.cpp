@@ -27,7 +27,7 @@ Commands:
   repair STORE.h5      rebuild what a store's HDF5 file lost from its journal and shards
   merge STORE.h5... --into NEW.h5
                        the finished cells of several stores of one sweep in one new store
-  status STORE.h5      counts of done, diverged, failed, pending cells; failure messages
+  status STORE.h5...   counts of done, diverged, failed, pending cells; failure messages
   query STORE.h5...    aggregate a metric over experiment keys; --pivot: train x infer matrix
   export STORE.h5...   one CSV (or JSON-lines) row per experiment: keys and every metric
   show STORE.h5 ID     one cell: status, metrics, message and its job

@@ -45,6 +45,14 @@ SWEEP=grown.toml sweep 3 m.h5 || [[ $? -eq 1 ]] || fail "growing the merged stor
 same_cells m.h5 ref.h5 > cmp.out || fail "the grown merged store lost its merged cells: $(cat cmp.out)"
 echo "ok   the merged store grows: 4 new cells run, the 8 merged kept"
 
+"$bin" status a.h5 b.h5 > both.out || [[ $? -eq 1 ]] || fail "status of two stores exited $?"
+[[ $(grep -c '^store [ab].h5$' both.out) -eq 2 && $(grep -c '^cells 4: ' both.out) -eq 2 ]] || { cat both.out; fail "status of two stores"; }
+"$bin" status a.h5 b.h5 --format json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [x["store"] for x in d] == ["a.h5", "b.h5"] and all(x["cells"] == 4 for x in d), d' || fail "status --format json of two stores"
+echo "ok   status of the two halves: each reported under its name (table and JSON)"
+
 # 2. Overlapping stores: a (resolution 16) and ref (everything); a's 4 cells are in both.
 "$bin" merge a.h5 ref.h5 --into o.h5 > merge.out || { cat merge.out; fail "merging overlapping stores exited $?"; }
 grep -q "4 cells were in several stores: 4 with equal results" merge.out || { cat merge.out; fail "overlap not reported"; }
