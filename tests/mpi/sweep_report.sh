@@ -7,7 +7,8 @@
 #   2. a burgers store whose sweep keeps training.transitions = 2 as a setting, not an axis (as
 #      paper-burgers does): the claims that compare inference stencils are evaluated, the ones
 #      that need other cells are listed as not applicable, with the key they need;
-#   3. a missing store: exit 2, one line.
+#   3. plot-store with --where on a dotted axis, and on two stores at once;
+#   4. a missing store: exit 2, one line.
 source "$(dirname "$0")/common.sh"
 export NPDESWEEP=$bin
 sed -e 's/^infer_stencil = .*/infer_stencil = ["backward1", "central6"]/' -e 's/^train_stencil = .*/train_stencil = ["backward1"]/' \
@@ -47,9 +48,25 @@ grep -q "not applicable: no cells with training.transitions=8 |" $r ||
   fail "the transitions claim is not marked as needing transitions=8"
 echo "ok 2: a store with training.transitions a setting: its claims evaluated, the others marked not applicable"
 
-# 3. A store that is not there.
+# 3. plot-store on a dotted axis (training.learning_rate) and on several stores.
+sed -e 's/^resolution = .*/resolution = [16]/' -e 's/^train_stencil = .*/train_stencil = ["backward1"]/' \
+  -e 's/^name = .*/name = "rates"/' "$smoke" > visc.toml
+printf '"training.learning_rate" = [1e-2, 1e-3]\n' >> visc.toml
+SWEEP=visc.toml sweep 3 visc.h5 || [[ $? -eq 1 ]] || fail "the learning-rate sweep exited $?"
+"$src/scripts/plot-store" visc.h5 --out visc --where training.learning_rate=0.001 > visc.out 2> visc.err || { cat visc.err; fail "plot-store --where training.learning_rate exited $?"; }
+[[ $(wc -l < visc.out) -eq 6 ]] || fail "plot-store --where on a dotted axis drew $(wc -l < visc.out) figures"
+"$src/scripts/plot-store" visc.h5 smoke.h5 --out two > two.out 2> two.err || { cat two.err; fail "plot-store on two stores exited $?"; }
+[[ $(wc -l < two.out) -eq 6 ]] || fail "plot-store on two stores drew $(wc -l < two.out) figures"
+"$src/scripts/plot-store" visc.h5 smoke.h5 --out two --experiments 0 2> ids.err && fail "a bare id with two stores was accepted"
+grep -q "STORE#ID" ids.err || fail "the bare-id refusal does not say how to name a cell: $(cat ids.err)"
+code=0
+"$src/scripts/plot-store" visc.h5 --out x --where colour=red 2> bad.err || code=$?
+[[ $code -eq 2 ]] && grep -q "training.learning_rate" bad.err || { cat bad.err; fail "an unknown --where key: exit $code"; }
+echo "ok 3: plot-store --where on a dotted axis, on two stores; an unknown key refused naming the keys"
+
+# 4. A store that is not there.
 code=0
 "$src/scripts/report" nothere.h5 --out x 2> missing.err || code=$?
 [[ $code -eq 2 && $(wc -l < missing.err) -eq 1 ]] || { cat missing.err; fail "a missing store: exit $code"; }
-echo "ok 3: a missing store: exit 2, $(cat missing.err)"
+echo "ok 4: a missing store: exit 2, $(cat missing.err)"
 echo "report: all checks passed"
