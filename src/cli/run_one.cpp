@@ -65,7 +65,10 @@ int run_one(int argc, char** argv) {
             "previous result file, or from a sweep store's cell (STORE.h5:ID or STORE.h5:HASH: its trained weights), "
             "instead of the seeded Glorot initialisation",
             "F");
-  cl.flag("--quiet", quiet, "no progress lines on stderr");
+  cl.flag("--quiet", quiet,
+          "no progress on stderr (by default: each step as it starts, truth data per IC, training epochs and "
+          "the analysis per test IC and state, with the seconds elapsed; lines at most every two seconds within a "
+          "step)");
   if (auto code = cl.parse(argc, argv)) return *code;
 
   // 2. Job, overrides and initial weights: all input errors surface before any compute.
@@ -109,6 +112,18 @@ int run_one(int argc, char** argv) {
       const double eta = elapsed / (epoch + 1) * (spec.training.epochs - epoch - 1);
       std::fprintf(stderr, "  epoch %d/%d  loss %.4e  elapsed %.1f s  ETA %.1f s\n", epoch + 1, spec.training.epochs,
                    loss, elapsed, eta);
+    };
+  // Each step as it starts; within one step (a Jacobian per state) at most every two seconds.
+  std::string phase_name;
+  auto last_phase = start;
+  if (!quiet)
+    options.on_phase = [&](const std::string& what) {
+      const auto now = std::chrono::steady_clock::now();
+      const std::string name = what.substr(0, what.find(','));
+      if (name == phase_name && now - last_phase < std::chrono::seconds(2)) return;
+      phase_name = name;
+      last_phase = now;
+      std::fprintf(stderr, "  [%.1f s] %s\n", std::chrono::duration<double>(now - start).count(), what.c_str());
     };
   ExperimentResult result;
   try {

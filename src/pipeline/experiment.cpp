@@ -41,7 +41,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
                        const KnownTerms& truth_terms,
                        const Vector& theta, const std::vector<Matrix>& truths, const std::vector<Rollout>& rollouts,
                        const std::vector<TruthTrajectoryKey>& truth_keys, TruthMemo* memo, const Cancellation& cancel,
-                       ExperimentResult& r) {
+                       const std::function<void(const std::string&)>& on_phase, ExperimentResult& r) {
   const int tests = static_cast<int>(truths.size());
   const int n = spec.pde.resolution;
   r.jacobian_states = spec.one_shot() ? std::vector<int>{0} : spec.jacobian_states;
@@ -65,6 +65,9 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
   for (int t = 0; t < tests; ++t)
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
+      if (on_phase)
+        on_phase("analysis: Jacobian spectra, test IC " + std::to_string(t + 1) + " of " + std::to_string(tests) +
+                 ", state " + std::to_string(idx) + " (" + std::to_string(s + 1) + " of " + std::to_string(states) + ")");
       const Vector truth_state = truths[t].col(idx);
       const TruthSpectrumKey key{truth_keys[static_cast<size_t>(t)], idx, r.substeps_truth, r.jacobian_map_steps,
                                  map_stepper, horizon};
@@ -156,6 +159,9 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   for (const InitialCondition& ic : ics)
     truth_keys.push_back({spec, ic, spec.integrator.adaptive_truth() ? 0 : truth_substeps});
   for (size_t i = 0; i < ics.size(); ++i) {
+    if (options.on_phase)
+      options.on_phase("truth data, IC " + std::to_string(i + 1) + " of " + std::to_string(ics.size()) + ": " +
+                       ics[i].label());
     const double bound = kBlowupFactor * std::max(1.0, u0s.col(i).cwiseAbs().maxCoeff());
     std::optional<TruthTrajectory> kept;
     if (options.truth_memo) kept = options.truth_memo->find(truth_keys[i]);
@@ -185,6 +191,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     return r;
 
   // 2. Training.
+  if (options.on_phase) options.on_phase("training: " + std::to_string(spec.training.epochs) + " epochs");
   t0 = Clock::now();
   Vector theta = options.initial_weights ? *options.initial_weights : model.mlp().glorot_uniform(spec.seed);
   r.weights_initial = theta;
@@ -198,6 +205,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   }
 
   // 3. Analysis: rollouts, saturation, Jacobian spectra.
+  if (options.on_phase) options.on_phase("analysis: rollouts, " + std::to_string(spec.test_ics.size()) + " test ICs");
   t0 = Clock::now();
   const int tests = static_cast<int>(spec.test_ics.size());
   std::vector<Matrix> test_truths(truths.begin() + 1, truths.end());
@@ -213,6 +221,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const Rollout train_rollout = rollout(model, theta, truths[0].col(0), spec.dt, r.substeps_model, spec.steps,
                                         kBlowupFactor * std::max(1.0, max_abs(truths[0])), options.cancel, stepper);
   r.saturation = saturation_share(model, theta, train_rollout.states);
+  if (options.on_phase) options.on_phase("analysis: closure errors and fits");
   const KnownTerms physics = make_physics_closure_terms(pde);
   r.closure_error_discrete.resize(static_cast<long>(truths.size()));
   r.closure_error_physics.resize(static_cast<long>(truths.size()));
@@ -229,7 +238,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
                               network_outputs(model, theta, trained_on));
   analyse_jacobians(spec, model, stepper, truth_terms, theta, test_truths, rollouts,
                     std::vector<TruthTrajectoryKey>(truth_keys.begin() + 1, truth_keys.end()), options.truth_memo,
-                    options.cancel, r);
+                    options.cancel, options.on_phase, r);
   r.analysis_seconds = seconds_since(t0);
   return r;
 }

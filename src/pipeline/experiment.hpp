@@ -4,6 +4,7 @@
 // from a memo the caller passes (pipeline/truth_memo.hpp: the sweep's truth cache is one), which
 // returns exactly what an earlier cell computed.
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,10 @@ struct RunOptions {
   const Vector* initial_weights = nullptr;  // instead of the seeded Glorot draw
   TruthMemo* truth_memo = nullptr;          // truth trajectories and truth-map spectra computed once
   EpochCallback on_epoch;                   // progress
+  // Progress through the phases: called with what starts now ("truth data, IC 2 of 3:
+  // step(A=4)", "training: 200 epochs", "analysis: Jacobian spectra, test IC 1 of 2, state 10
+  // (1 of 4)"); the text before the first ',' names the step, the rest says how far it is.
+  std::function<void(const std::string&)> on_phase;
   Cancellation cancel;                      // checked in every phase; run_experiment throws Cancelled
 };
 
