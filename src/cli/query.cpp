@@ -378,7 +378,7 @@ int query(int argc, char** argv) {
   if (q.stat == Statistic::auc) columns.push_back({"failures", ""});
   if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
   if (!q.compare.empty())
-    columns.insert(columns.end(), {{"n", "pairs"}, {"n_value", "with both"}});
+    columns.insert(columns.end(), {{"n", "pairs"}, {"n_value", "pairs with values"}});
   else
     columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
   if (interval) columns.push_back({"note", ""});

@@ -64,7 +64,8 @@ Interval bootstrap_interval(const std::vector<double>& values, Center c, double 
   const long n = static_cast<long>(values.size());
   const double estimate = center(values, c);
   if (n < kMinForInterval)
-    return too_few(estimate, n, "n = " + std::to_string(n) + " < " + std::to_string(kMinForInterval));
+    return too_few(estimate, n,
+                   "only " + std::to_string(n) + " values (an interval needs " + std::to_string(kMinForInterval) + ")");
   SplitMix64 rng(seed);
   std::vector<double> sample(values.size()), estimates;
   estimates.reserve(static_cast<size_t>(resamples));
