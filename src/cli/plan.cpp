@@ -15,6 +15,7 @@
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "spec/sweep_file.hpp"
+#include "store/rerun_preview.hpp"
 #include "store/sweep_store.hpp"
 
 namespace npde::cli {
@@ -27,6 +28,7 @@ replicate and the value of every axis, one row per cell.)";
 const char* kFooter = R"(Examples:
   npdesweep plan sweeps/smoke.toml
   npdesweep plan sweeps/smoke.toml --cells --where resolution=16 --format csv
+  npdesweep plan sweeps/smoke.toml --store smoke.h5     # what a rerun reuses, runs, recomputes
 Exit codes: 0 valid, 2 not valid (FILE:LINE: KEY: message) or a bad option.)";
 
 // The number a text spells, if it is one (all of it).
@@ -67,15 +69,25 @@ int plan(int argc, char** argv) {
   cl.option("--where", where,
             "with --cells: only cells whose axis KEY (or replicate) has this value, as plan prints it; repeatable",
             "KEY=VALUE");
+  std::string store;
+  cl.option("--store", store,
+            "say what `run` on this store would do with each cell: reuse (finished), new, recompute (the store "
+            "finished it under another job: the keys that changed), failed (runs again only with "
+            "--retry-failed); with --cells a column per cell",
+            "FILE.h5");
   add_format_option(cl, format, "how --cells prints: an aligned table, CSV or JSON");
   if (auto code = cl.parse(argc, argv)) return *code;
   SweepSpec sweep;
+  std::vector<GridCell> cells;
+  RerunPreview preview;
   try {
     sweep = read_sweep_file(file);
-  } catch (const InputError& e) {
+    cells = enumerate_cells(sweep);
+    if (!store.empty()) preview = preview_rerun(store, sweep, cells);
+  } catch (const std::exception& e) {
     return report_error("plan", e, ErrorKind::input);
   }
-  const std::vector<GridCell> cells = enumerate_cells(sweep);
+  static const char* const kFate[] = {"reuse", "new", "recompute", "failed"};
 
   if (list_cells) {
     std::vector<std::pair<std::string, std::string>> conditions;
@@ -92,6 +104,7 @@ int plan(int argc, char** argv) {
     }
     std::vector<Table::Column> columns = {{"id", ""}, {"hash", ""}, {"replicate", ""}};
     for (const GridAxis& a : sweep.axes) columns.push_back({a.key, ""});
+    if (!store.empty()) columns.insert(columns.end(), {{"run", ""}, {"changed", ""}});
     Table table(columns);
     for (const GridCell& c : cells) {
       auto value_of = [&](const std::string& key) {
@@ -104,6 +117,8 @@ int plan(int argc, char** argv) {
       if (!keep) continue;
       table.row().integer(c.id).text(content_hash(canonical_toml(c.spec))).integer(c.replicate);
       for (const GridAxis& a : sweep.axes) table.key(value_of(a.key));
+      if (!store.empty())
+        table.text(kFate[static_cast<int>(preview.fate[static_cast<size_t>(c.id)])]).text(preview.why[static_cast<size_t>(c.id)]);
     }
     table.print(std::cout, format);
     return kExitOk;
@@ -169,6 +184,21 @@ int plan(int argc, char** argv) {
                 shared * 1e-9);
   std::printf("store: at least %.3g MB on disk (the HDF5 file and one shard per cell; `run` checks it fits)\n",
               estimated_store_bytes(cells) * 1e-6);
+  if (!store.empty()) {
+    std::printf("run on %s: %s\n", store.c_str(), describe(preview).c_str());
+    if (preview.recompute > 0)
+      std::printf("  recomputed cells (plan --cells --store lists each with what changed), e.g. %s: %s\n",
+                  [&] {
+                    for (size_t i = 0; i < cells.size(); ++i)
+                      if (preview.fate[i] == RerunFate::recompute) return cells[i].spec.name;
+                    return std::string();
+                  }().c_str(),
+                  [&] {
+                    for (size_t i = 0; i < cells.size(); ++i)
+                      if (preview.fate[i] == RerunFate::recompute) return preview.why[i];
+                    return std::string();
+                  }().c_str());
+  }
   return kExitOk;
 }
 

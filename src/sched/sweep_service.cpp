@@ -14,6 +14,7 @@
 #include "spec/canonical.hpp"
 #include "spec/error.hpp"
 #include "store/posix_io.hpp"
+#include "store/rerun_preview.hpp"
 
 namespace npde::sched {
 namespace {
@@ -62,8 +63,24 @@ void plan_on_master(const SweepRequest& request, const StorePaths& paths, const 
     // NPDESWEEP_SKIP_SPACE_CHECK is a test hook: the fault tests fill a file system during
     // creation on purpose.
     resume.check_space = !std::getenv("NPDESWEEP_SKIP_SPACE_CHECK");
+    // What an edit did to finished cells, decided before the store moves to this sweep: said
+    // loudly (even with --quiet) when finished cells run again because their job changed.
+    RerunPreview preview;
+    if (!resume.force) try {
+        preview = preview_rerun(paths.file, request.sweep, enumerate_cells(request.sweep));
+      } catch (const std::exception&) {  // plan_resume says what is wrong with the store
+      }
     plan = plan_resume(paths, request.sweep.name, verdict.canonical, sweep_hash, resume);
     for (const std::string& note : plan.notes) std::fprintf(stderr, "npdesweep run: %s\n", note.c_str());
+    if (preview.recompute > 0) {
+      std::string keys;
+      for (const auto& [key, n] : preview.changed) keys += (keys.empty() ? "" : ", ") + key + " (" + std::to_string(n) + " cells)";
+      std::fprintf(stderr,
+                   "npdesweep run: WARNING: %ld cells the store had finished run again: their job changed (%s). "
+                   "Their earlier results stay in the store outside this sweep (query --all); `npdesweep plan "
+                   "SWEEP.toml --store STORE` shows this before a run.\n",
+                   preview.recompute, keys.c_str());
+    }
     verdict.create = plan.create;
   } catch (const Error& e) {
     // bad input or a held lock: 2; a failing file system (and a damaged store file that cannot
