@@ -7,6 +7,7 @@
 #include <boost/mpi/nonblocking.hpp>
 #include <boost/mpi/request.hpp>
 
+#include "pipeline/cost_model.hpp"
 #include "sched/dispatch_queue.hpp"
 #include "sched/messages.hpp"
 #include "sched/scheduler.hpp"
@@ -49,16 +50,40 @@ std::string format_duration(double seconds) {
 
 namespace {
 
+// The remaining time from the cost model (pipeline/cost_model.hpp), calibrated by the cells
+// measured so far: the done cells' compute seconds over their predicted seconds scale what the
+// model predicts for the cells not yet finished, shared among the workers. (Counting cells would
+// take a cheap diverged cell for a typical one, and the first resolutions for the last.)
+struct EtaModel {
+  std::vector<double> predicted;   // seconds the cost model predicts, per cell id
+  double remaining = 0;            // predicted seconds of this run's cells not yet finished
+  double measured_done = 0, predicted_done = 0;  // over done cells
+  long calibrated_by = 0;
+  int workers = 1;
+  void finished(long id, bool done, double seconds) {
+    remaining -= predicted[static_cast<size_t>(id)];
+    if (!done) return;
+    measured_done += seconds;
+    predicted_done += predicted[static_cast<size_t>(id)];
+    ++calibrated_by;
+  }
+  std::string text() const {
+    if (remaining <= 1e-12) return "";
+    const double ratio = predicted_done > 0 ? measured_done / predicted_done : 1.0;
+    return ", ETA " + format_duration(ratio * std::max(0.0, remaining) / workers) +
+           (calibrated_by ? " (cost model calibrated by " + std::to_string(calibrated_by) + " cells)"
+                          : " (cost model, not yet calibrated)");
+  }
+};
+
 void print_progress(const std::string& name, const MasterOutcome& o, long total, long finished_before,
-                    Clock::time_point start, bool draining) {
+                    Clock::time_point start, bool draining, const EtaModel& eta) {
   const long finished = o.done + o.diverged + o.failed;
   const double elapsed = seconds_since(start);
   const double rate = elapsed > 0 ? finished / elapsed : 0;
-  const long remaining = total - finished_before - finished;
-  const std::string eta = remaining == 0 ? "" : rate > 0 ? ", ETA " + format_duration(remaining / rate) : ", ETA unknown";
   std::fprintf(stderr, "[%s] %ld/%ld finished (this run: %ld done, %ld diverged, %ld failed), %.2f cells/s%s%s\n",
-               name.c_str(), finished_before + finished, total, o.done, o.diverged, o.failed, rate, eta.c_str(),
-               draining ? "  [draining]" : "");
+               name.c_str(), finished_before + finished, total, o.done, o.diverged, o.failed, rate,
+               draining ? "" : eta.text().c_str(), draining ? "  [draining]" : "");
 }
 
 // Commits one worker report: makes its shard durable, then appends it to the journal (the
@@ -118,6 +143,13 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   bool draining = false;
   Clock::time_point drain_began;
   const long total = already_finished + static_cast<long>(pending.size());  // the sweep's cells, not the store's
+  EtaModel eta;
+  eta.workers = std::max(1, world.size() - 1);
+  eta.predicted.assign(cells.size(), 0.0);
+  for (long id : pending) {
+    eta.predicted[static_cast<size_t>(id)] = experiment_flops(cells[static_cast<size_t>(id)].spec) / kMeasuredFlopsPerSecond;
+    eta.remaining += eta.predicted[static_cast<size_t>(id)];
+  }
 
   // The master alone decides to drain; workers learn it from the notice, never from a clock.
   auto start_drain = [&](const std::string& why) {
@@ -167,7 +199,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     }
     if (!st) {
       if (!settings.quiet && seconds_since(last_progress) >= 2.0) {
-        print_progress(sweep_name, out, total, already_finished, start, draining);
+        print_progress(sweep_name, out, total, already_finished, start, draining, eta);
         last_progress = Clock::now();
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -180,6 +212,9 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
       // a cell that ran to its end (done or diverged) has kept whatever truth it computed
       queue.finished(report.id, report.status == static_cast<int>(CellStatus::done) ||
                                     report.status == static_cast<int>(CellStatus::diverged));
+      if (report.status == static_cast<int>(CellStatus::done) || report.status == static_cast<int>(CellStatus::diverged) ||
+          report.status == static_cast<int>(CellStatus::failed))
+        eta.finished(report.id, report.status == static_cast<int>(CellStatus::done), report.compute_seconds);
       record(report, cells, journal, paths, sweep_name, settings, out);
       // A result that cannot be stored (full or failing file system) stops the sweep: every
       // further cell would be computed for nothing. Always said, even with --quiet.
@@ -206,7 +241,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   out.master_cpu_seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
                            1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   if (!settings.quiet && (!pending.empty() || draining)) {  // a finished sweep: run says "nothing to do"
-    print_progress(sweep_name, out, total, already_finished, start, draining);
+    print_progress(sweep_name, out, total, already_finished, start, draining, eta);
     const double worker_total = out.compute_seconds + out.store_seconds;
     std::fprintf(stderr,
                  "[%s] %.2f s wall; master CPU %.2f s (process total); workers %.2f s computing, %.3f s writing "
