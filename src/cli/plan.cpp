@@ -15,6 +15,7 @@
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "spec/sweep_file.hpp"
+#include "store/query.hpp"
 #include "store/rerun_preview.hpp"
 #include "store/sweep_store.hpp"
 
@@ -31,14 +32,6 @@ const char* kFooter = R"(Examples:
   npdesweep plan sweeps/smoke.toml --store smoke.h5     # what a rerun reuses, runs, recomputes
 Exit codes: 0 valid, 2 not valid (FILE:LINE: KEY: message) or a bad option.)";
 
-// The number a text spells, if it is one (all of it).
-bool as_number(const std::string& t, double* v) {
-  if (t.empty() || t.find_first_not_of("0123456789.eE+-") != std::string::npos) return false;
-  char* end = nullptr;
-  *v = std::strtod(t.c_str(), &end);
-  return end == t.c_str() + t.size();
-}
-
 // An axis value as a person reads it (and as the store's columns and query print it): strings
 // without their TOML quotes, an IC by its label, a number in its shortest round-trip form (the
 // canonical text keeps 17 digits: 0.05, not 0.050000000000000003).
@@ -46,14 +39,14 @@ std::string shown(const GridAxis& a, const AxisValue& v) {
   if (a.key == "ic") return v.ic.label();
   const std::string& t = v.text;
   double x = 0;
-  if (t.find_first_of(".eE") != std::string::npos && as_number(t, &x)) return fmt::format("{}", x);
+  if (t.find_first_of(".eE") != std::string::npos && as_decimal(t, &x)) return fmt::format("{}", x);
   return t.size() >= 2 && t.front() == '"' && t.back() == '"' ? t.substr(1, t.size() - 2) : t;
 }
 
 // --where's test, as query's: equal text, or equal numbers (0.1 matches 0.10 and 1e-1).
 bool same_value(const std::string& cell, const std::string& wanted) {
   double a = 0, b = 0;
-  return cell == wanted || (as_number(cell, &a) && as_number(wanted, &b) && a == b);
+  return cell == wanted || (as_decimal(cell, &a) && as_decimal(wanted, &b) && a == b);
 }
 
 }  // namespace

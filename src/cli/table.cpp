@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/args.hpp"
+#include "store/query.hpp"
 
 namespace npde {
 template <>
@@ -80,11 +81,10 @@ void write_json_at(std::ostream& out, const Json& j, int indent, int depth) {
 
 // A key's text as JSON: a number when the whole text is one (integers as integers).
 Json key_json(const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos) return text;
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(v)) return text;
+  double v = 0;
+  if (!as_decimal(text, &v)) return text;
   if (text.find_first_of(".eE") == std::string::npos) {
+    char* end = nullptr;
     const long long i = std::strtoll(text.c_str(), &end, 10);
     if (end == text.c_str() + text.size()) return i;
   }

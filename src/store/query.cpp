@@ -122,15 +122,18 @@ void check_value(const StoreContents& store, const std::string& key, const std::
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// A number, or nothing: the whole text must be one ("inf" is one).
+}  // namespace
+
 bool as_number(const std::string& t, double* v) {
-  if (t.empty()) return false;
+  if (t.empty() || std::isspace(static_cast<unsigned char>(t.front()))) return false;
   char* end = nullptr;
   *v = std::strtod(t.c_str(), &end);
   return end == t.c_str() + t.size();
 }
 
-}  // namespace
+bool as_decimal(const std::string& t, double* v) {
+  return t.find_first_not_of("0123456789.eE+-") == std::string::npos && as_number(t, v) && std::isfinite(*v);
+}
 
 template <>
 const std::vector<KindName<Statistic>>& kind_names<Statistic>() {

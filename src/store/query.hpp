@@ -96,6 +96,12 @@ bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, con
 double unit_metric(const ExperimentRow& r, long test_ic, const std::string& metric);
 // Orders key values as numbers when both are numbers, else as text.
 bool key_less(const std::string& a, const std::string& b);
+// Whether the whole text is a number (strtod's spelling, "inf" and "nan" included; no leading
+// space), and which: --where comparisons and key ordering.
+bool as_number(const std::string& text, double* value);
+// The same for decimal spellings only (digits, point, exponent, sign; finite): a key value such
+// as 0.05 or 100 that JSON writes as a number and --where matches numerically.
+bool as_decimal(const std::string& text, double* value);
 
 
 
