@@ -311,6 +311,13 @@ void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& n
   check_status(H5DSattach_scale(dataset, scale, dim), "H5DSattach_scale", name);
 }
 
+std::string packed_strings(const std::vector<std::string>& values, size_t width) {
+  std::string packed(values.size() * width, '\0');
+  for (size_t i = 0; i < values.size(); ++i)
+    packed.replace(i * width, std::min(width, values[i].size()), values[i].substr(0, width));
+  return packed;
+}
+
 void write_whole(hid_t dataset, Type type, const void* data, size_t string_size) {
   const std::string where = name_of(dataset);
   if (const int err = posix::injected_error("h5-write", where))  // test hook: NPDESWEEP_IO_FAULT

@@ -116,6 +116,9 @@ void attach_scale(hid_t dataset, hid_t scale, unsigned dim, const std::string& n
 
 // Writes a whole dataset at once.
 void write_whole(hid_t dataset, Type type, const void* data, size_t string_size = 0);
+// Strings as one fixed-width buffer (each cut to `width`, zero-padded): a text dataset's bytes,
+// for write_whole and write_row with Type::str.
+std::string packed_strings(const std::vector<std::string>& values, size_t width);
 
 // Bytes per element of a numeric type (8 for f64 and i64, 4 for i32, 16 for c128).
 size_t element_size(Type t);

@@ -60,9 +60,7 @@ h5::Object write_coordinate(hid_t root, const std::string& path, const std::stri
     for (const std::string& t : *text) width = std::max(width, t.size());
     set = h5::create_row_dataset(root, path, h5::Type::str, {text->size()}, width);
     if (write_values && !text->empty()) {
-      std::vector<char> packed(text->size() * width, '\0');
-      for (size_t i = 0; i < text->size(); ++i) (*text)[i].copy(packed.data() + i * width, (*text)[i].size());
-      h5::write_whole(set.id(), h5::Type::str, packed.data(), width);
+      h5::write_whole(set.id(), h5::Type::str, h5::packed_strings(*text, width).data(), width);
     }
   } else if (const auto* ints = std::get_if<std::vector<int>>(&values)) {
     set = h5::create_row_dataset(root, path, h5::Type::i32, {ints->size()});

@@ -146,13 +146,6 @@ void create_parents(hid_t loc, const std::string& path, std::map<std::string, bo
   }
 }
 
-// Strings as one fixed-width buffer (each cut to `width`, zero-padded): a text dataset's bytes.
-std::string packed_strings(const std::vector<std::string>& v, size_t width) {
-  std::string packed(v.size() * width, '\0');
-  for (size_t i = 0; i < v.size(); ++i) packed.replace(i * width, std::min(width, v[i].size()), v[i].substr(0, width));
-  return packed;
-}
-
 std::vector<std::string> strings_of(const h5::RawData& d) {
   std::vector<std::string> out;
   const size_t n = d.shape.empty() ? 0 : d.shape[0], width = n ? d.bytes.size() / n : 0;
@@ -224,7 +217,7 @@ void write_column(hid_t set, h5::Type type, size_t width, const std::vector<Colu
   if (type == h5::Type::str) {
     std::vector<std::string> texts;
     for (const ColumnValue& v : values) texts.push_back(std::get<std::string>(v));
-    h5::write_whole(set, type, packed_strings(texts, width).data(), width);
+    h5::write_whole(set, type, h5::packed_strings(texts, width).data(), width);
   } else if (type == h5::Type::i32) {
     std::vector<std::int32_t> numbers;
     for (const ColumnValue& v : values) numbers.push_back(static_cast<std::int32_t>(std::get<std::int64_t>(v)));
@@ -320,7 +313,7 @@ void write_experiment_table(const ExperimentTable& t, const StoreCells& store, c
     }
     if (col.type == h5::Type::i64) h5::write_whole(t.axis_sets[k].id(), col.type, integers.data());
     if (col.type == h5::Type::f64) h5::write_whole(t.axis_sets[k].id(), col.type, numbers.data());
-    if (col.type == h5::Type::str) h5::write_whole(t.axis_sets[k].id(), col.type, packed_strings(texts, col.width).data(), col.width);
+    if (col.type == h5::Type::str) h5::write_whole(t.axis_sets[k].id(), col.type, h5::packed_strings(texts, col.width).data(), col.width);
   }
 }
 
