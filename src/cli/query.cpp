@@ -91,18 +91,23 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+// The values key `k` takes in the store, in key order (numbers as numbers).
+std::vector<std::string> key_values(const StoreContents& store, const std::string& k) {
+  std::set<std::string, decltype(&key_less)> values(&key_less);
+  if (k == "test_ic")
+    values.insert(store.test_ics.begin(), store.test_ics.end());
+  else
+    for (const auto& r : store.rows) values.insert(r.keys.at(k));
+  return {values.begin(), values.end()};
+}
+
 // The keys with the values present in this store, and every declared metric.
 void print_list(const StoreContents& store, Format format) {
   if (format == Format::json) {  // {"keys": {KEY: [values]}, "metrics": [present in the store]}
     Json keys = Json::object();
     for (const std::string& k : experiment_keys(store)) {
-      std::set<std::string, decltype(&key_less)> values(&key_less);
-      if (k == "test_ic")
-        values.insert(store.test_ics.begin(), store.test_ics.end());
-      else
-        for (const auto& r : store.rows) values.insert(r.keys.at(k));
       Json list = Json::array();
-      for (const std::string& v : values) list.push_back(key_json(v));
+      for (const std::string& v : key_values(store, k)) list.push_back(key_json(v));
       keys[k] = list;
     }
     write_json(std::cout, Json{{"keys", keys}, {"metrics", store.metric_names}}, 2);
@@ -111,14 +116,7 @@ void print_list(const StoreContents& store, Format format) {
   }
   std::printf("keys (for --where and --group-by):\n");
   Table keys({{"key", "  key"}, {"values", ""}});
-  for (const std::string& k : experiment_keys(store)) {
-    std::set<std::string, decltype(&key_less)> values(&key_less);
-    if (k == "test_ic")
-      values.insert(store.test_ics.begin(), store.test_ics.end());
-    else
-      for (const auto& r : store.rows) values.insert(r.keys.at(k));
-    keys.row().text("  " + k).text(joined(std::vector<std::string>(values.begin(), values.end())));
-  }
+  for (const std::string& k : experiment_keys(store)) keys.row().text("  " + k).text(joined(key_values(store, k)));
   keys.print(std::cout, Format::table);
   std::printf("metrics (for --metric):\n");
   Table metrics({{"metric", "  metric"}, {"over", "over test ICs"}, {"meaning", "meaning [dataset]"}});
