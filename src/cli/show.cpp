@@ -29,15 +29,6 @@ const char* kFooter = R"(Examples:
   npdesweep extract smoke.h5 3 --out cell3.h5 --job cell3.toml && npdesweep run-one cell3.toml
 Exit codes: 0, 2 (no such cell, not a store, a bad option), 4 (an I/O error: run again).)";
 
-const char* status_name(int code) {
-  switch (code) {
-    case 1: return "done";
-    case 2: return "failed";
-    case 3: return "diverged";
-    default: return "pending";
-  }
-}
-
 // The cell's row of read_store: keys and metrics (out-of-view cells included).
 const ExperimentRow* row_of(const StoreContents& store, long id) {
   for (const ExperimentRow& r : store.rows)
@@ -136,7 +127,7 @@ int extract(int argc, char** argv) {
     const StorePaths paths(store_file);
     const std::string shard = paths.shard(cell.id, cell.hash);
     if (!out.empty()) {
-      if (cell.status == 0)
+      if (cell.status == CellStatus::pending)
         throw InputError(store_file, 0, "", "cell " + std::to_string(cell.id) + " has not run yet: it has no result");
       if (const std::string why = shard_problem(shard, cell.hash); !why.empty())
         throw BadFileError("cell " + std::to_string(cell.id) + ": " + why + " (`npdesweep run` computes it again)");

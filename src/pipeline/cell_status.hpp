@@ -17,6 +17,12 @@ inline const char* status_name(CellStatus s) {
   }
 }
 
+// A store's /status/code value: 1 done, 2 failed, 3 diverged; anything else (0, or a damaged
+// value) is pending, as `run` treats a cell the file does not show finished.
+inline CellStatus status_from_code(int code) {
+  return code == 1 ? CellStatus::done : code == 2 ? CellStatus::failed : code == 3 ? CellStatus::diverged : CellStatus::pending;
+}
+
 // done, diverged or failed: the statuses a finished experiment records. Anything else throws:
 // a damaged status must not read as pending, or the cell would rerun forever instead of being
 // reported (shard readers treat this like any other unreadable shard).

@@ -196,10 +196,9 @@ Eigen::VectorXd read_stored_cell_weights(const std::string& store, const std::st
   } catch (const std::exception& e) {
     throw InputError(store, 0, "--init-weights", e.what());
   }
-  if (cell.status != 1)
+  if (cell.status != CellStatus::done)
     throw InputError(store, 0, "--init-weights",
-                     "cell " + std::to_string(cell.id) + " is " +
-                         (cell.status == 0 ? "pending" : cell.status == 2 ? "failed" : "diverged") +
+                     "cell " + std::to_string(cell.id) + " is " + status_name(cell.status) +
                          ", not done: it has no trained weights");
   const std::string dataset = "/results/" + cell.group + kFinalWeightsDataset;
   h5::RawData d;

@@ -70,15 +70,6 @@ std::string axis_text(const h5::RawData& d, size_t i) {
   }
 }
 
-const char* status_text(int code) {
-  switch (code) {
-    case 1: return "done";
-    case 2: return "failed";
-    case 3: return "diverged";
-    default: return "pending";
-  }
-}
-
 // Values of one declared metric from its dataset's row `v`: the experiment's own value (`m`) and,
 // for per-test-IC metrics, each test IC's (`per_test`), parameterised forms (NAME@K) included.
 void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::vector<int>& states, int steps,
@@ -338,7 +329,7 @@ struct CellTables {
     r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
               {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
               {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
-              {"status", status_text(value_at<std::int32_t>(code, i))},
+              {"status", status_name(status_from_code(value_at<std::int32_t>(code, i)))},
               {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()}};
     for (const auto& [key, column] : axes) r.keys[key] = axis_text(column, i);
     r.message = string_at(msg, i);
@@ -415,21 +406,21 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
       ExperimentRow r = tables.row_of(i, name);
       r.keys["store"] = path;
       r.keys["sweep"] = c.sweep_name;
-      const int status = value_at<std::int32_t>(tables.code, i);
+      const CellStatus status = status_from_code(value_at<std::int32_t>(tables.code, i));
       c.cell_hashes.push_back(r.hash);
       c.cell_in_view.push_back(r.in_view);
-      if (!r.in_view && status != 0) ++c.outside_view;
-      if (!r.in_view && (!all || status == 0)) continue;  // a cell an earlier sweep dropped before it ran: nothing
+      if (!r.in_view && status != CellStatus::pending) ++c.outside_view;
+      if (!r.in_view && (!all || status == CellStatus::pending)) continue;  // a cell an earlier sweep dropped before it ran: nothing
       const std::string g = "/results/" + name + "/";
       if (!shapes.count(name)) {
         shapes[name] = read_group_shape(id, g);
         add_offered_metrics(datasets, g, shapes[name], c.metric_names);
       }
       const GroupShape& shape = shapes[name];
-      if (status == 1)
+      if (status == CellStatus::done)
         add_metrics(datasets, g, value_at<std::int32_t>(tables.row, i), shape.states, shape.steps, c.test_ics.size(),
                     shape.terms, wanted, r.metrics, r.per_test_ic);
-      if (status == 1 || status == 3) {
+      if (status == CellStatus::done || status == CellStatus::diverged) {
         const double* s = &seconds[3 * i];
         const std::vector<QueryMetric>& timing = timing_metrics();  // truth, training, analysis, runtime
         for (size_t k = 0; k < 3; ++k) r.metrics[timing[k].name] = s[k];
@@ -524,7 +515,7 @@ StoredCell find_stored_cell(const std::string& path, const std::string& which) {
   c.id = static_cast<long>(i);
   c.hash = string_at(hash, i);
   c.row = value_at<std::int32_t>(row, i);
-  c.status = value_at<std::int32_t>(code, i);
+  c.status = status_from_code(value_at<std::int32_t>(code, i));
   c.group = has_group ? string_at(h5::read_raw(id, "/experiments/group"), i)
                       : "N" + std::to_string(value_at<std::int32_t>(res, i));
   c.in_view = !has_view || value_at<std::int32_t>(h5::read_raw(id, "/experiments/in_view"), i) != 0;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/cell_status.hpp"
 #include "spec/error.hpp"
 
 namespace npde {
@@ -67,7 +68,8 @@ StoreContents read_stores(const std::vector<std::string>& paths, bool all = fals
 struct StoredCell {
   long id = -1;
   std::string hash, group;  // its results group under /results
-  int row = 0, status = 0;  // status: 0 pending, 1 done, 2 failed, 3 diverged
+  int row = 0;
+  CellStatus status = CellStatus::pending;
   bool in_view = true;
 };
 StoredCell find_stored_cell(const std::string& path, const std::string& which);
