@@ -162,7 +162,20 @@ int print_sorted(const StoreContents& store, const QuerySpec& q, const std::stri
   if (top >= 0 && static_cast<long>(units.size()) > top) units.resize(static_cast<size_t>(top));
   std::vector<const ExperimentRow*> rows;
   for (const Unit& u : units) rows.push_back(u.r);
-  const std::vector<std::string> keys = varying_keys(store, rows, {});
+  // The table shows the keys that differ among the listed rows and says what they share; CSV
+  // and JSON carry every key in every row.
+  std::vector<std::string> keys = varying_keys(store, rows, {});
+  if (format == Format::table && !rows.empty()) {
+    std::string shared;
+    for (const std::string& k : experiment_keys(store))
+      if (k != "test_ic" && std::find(keys.begin(), keys.end(), k) == keys.end())
+        shared += (shared.empty() ? "" : ", ") + k + "=" + rows.front()->keys.at(k);
+    if (!shared.empty()) std::printf("the %zu rows below share %s\n", rows.size(), shared.c_str());
+  } else if (format != Format::table) {
+    keys.clear();
+    for (const std::string& k : experiment_keys(store))
+      if (k != "test_ic") keys.push_back(k);
+  }
   std::vector<Table::Column> columns = {{"id", ""}};
   if (per_test) columns.push_back({"test_ic", ""});
   for (const std::string& k : keys) columns.push_back({k, ""});
