@@ -77,9 +77,11 @@ int merge(int argc, char** argv) {
     for (size_t k = 0; k < plan.inputs.size(); ++k)
       std::printf("  %s: %ld taken from it, of %zu committed there\n", plan.inputs[k].path.c_str(), from[k],
                   plan.inputs[k].committed.size());
-    if (duplicated)
+    if (duplicated && preferred)
       std::printf("  %ld cells were in several stores: %ld with equal results, %ld differed (taken from %s)\n",
                   duplicated, duplicated - preferred, preferred, prefer.c_str());
+    else if (duplicated)
+      std::printf("  %ld cells were in several stores: %ld with equal results\n", duplicated, duplicated);
     if (plan.failed_left)
       std::printf("  %ld failed cells not taken: the merged store runs them again\n", plan.failed_left);
     const long pending = static_cast<long>(plan.cells.view.size()) - (static_cast<long>(plan.taken.size()) - outside);
