@@ -69,5 +69,5 @@ echo "ok   closure fits: per-term coefficients by replicate, the terms named, ta
 sed -e 's/^replicates = 6/replicates = 3/' replicated.toml > three.toml
 SWEEP=three.toml sweep 3 three.h5 || fail "the 3-replicate sweep exited $?"
 "$bin" query three.h5 --compare infer_stencil=backward1,central2 > three.txt || fail "3 replicates: exit $?"
-grep -q "no interval: n = 3 < 5" three.txt || fail "3 replicates: $(cat three.txt)"
+grep -q "no interval: only 3 values (an interval needs 5)" three.txt || fail "3 replicates: $(cat three.txt)"
 echo "ok   three pairs: no interval, said"
