@@ -196,22 +196,26 @@ def open_store(*paths, all_cells=False):
         pieces += _open_one(path)
     # Every piece with every variable (a store without a dotted axis, a group without a dataset):
     # missing ones all NaN (None for text keys), then concatenated along cell, aligned on the rest.
-    template, coordinate = {}, set()
+    template, source, coordinate = {}, {}, set()
     for piece in pieces:
         for name, var in piece.variables.items():
             template.setdefault(name, var)
+            source.setdefault(name, piece)
         coordinate |= set(piece.coords)
     for k, piece in enumerate(pieces):
         n = piece.sizes["cell"]
         for name, var in template.items():
             if name in piece.variables or "cell" not in var.dims:
                 continue
-            shape = [n if d == "cell" else var.sizes[d] for d in var.dims]
+            # Along an axis the piece has, its own length; along one only others have (the
+            # fields' x), the other's, with its coordinate.
+            shape = [n if d == "cell" else piece.sizes[d] if d in piece.dims else var.sizes[d] for d in var.dims]
             filler = np.full(shape, None, dtype=object) if var.dtype.kind == "O" else np.full(shape, np.nan)
+            new_axes = {d: source[name][d].values for d in var.dims if d not in piece.dims and d in source[name].coords}
             if name in coordinate:
                 piece = piece.assign_coords({name: (var.dims, filler)})
             else:
-                piece = piece.assign({name: (var.dims, filler)})
+                piece = piece.assign_coords(new_axes).assign({name: (var.dims, filler)})
         pieces[k] = piece
     ds = xr.concat(pieces, dim="cell", join="outer", coords="different", compat="equals", fill_value=np.nan,
                    combine_attrs="drop")

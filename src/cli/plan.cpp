@@ -17,6 +17,7 @@
 #include "spec/sweep_file.hpp"
 #include "store/query.hpp"
 #include "store/rerun_preview.hpp"
+#include "store/result_schema.hpp"
 #include "store/sweep_store.hpp"
 
 namespace npde::cli {
@@ -177,6 +178,21 @@ int plan(int argc, char** argv) {
                 shared * 1e-9);
   std::printf("store: at least %.3g MB on disk (the HDF5 file and one shard per cell; `run` checks it fits)\n",
               estimated_store_bytes(cells) * 1e-6);
+  // Solution fields: what they take (the row and the shard each hold them), or would take.
+  const auto fields_mb = [&](FieldsKept level) {
+    double bytes = 0;
+    for (const GridCell& c : cells) bytes += 2 * field_bytes(c.spec, level);
+    return bytes * 1e-6;
+  };
+  if (sweep.base.fields != FieldsKept::none)
+    std::printf("  of which %.3g MB solution fields (analysis.fields = \"%s\"%s)\n", fields_mb(sweep.base.fields),
+                name_of(sweep.base.fields),
+                sweep.base.fields == FieldsKept::rollouts
+                    ? fmt::format("; \"all\" would make it {:.3g} MB", fields_mb(FieldsKept::all)).c_str()
+                    : "");
+  else
+    std::printf("  solution fields: none kept (analysis.fields); \"rollouts\" would add %.3g MB, \"all\" %.3g MB\n",
+                fields_mb(FieldsKept::rollouts), fields_mb(FieldsKept::all));
   if (!store.empty()) {
     std::printf("run on %s: %s\n", store.c_str(), describe(preview).c_str());
     if (preview.recompute > 0)

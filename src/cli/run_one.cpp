@@ -52,7 +52,7 @@ static std::string file_name_for(const std::string& name) {
 
 int run_one(int argc, char** argv) {
   // 1. Options.
-  std::string job, out, epochs, init_weights_from;
+  std::string job, out, epochs, init_weights_from, fields;
   bool no_out = false, quiet = false;
   CommandLine cl("run-one", kDescription, kFooter);
   cl.positional("JOB.toml", job, "the job file");
@@ -65,6 +65,11 @@ int run_one(int argc, char** argv) {
             "previous result file, or from a sweep store's cell (STORE.h5:ID or STORE.h5:HASH: its trained weights), "
             "instead of the seeded Glorot initialisation",
             "F");
+  cl.option("--fields", fields,
+            "which solution fields u(x, t) the result file keeps, overriding the job's analysis.fields: none, "
+            "rollouts (each test IC's truth and rollout) or all (the training IC's as well; the default when the job "
+            "does not say)",
+            "WHICH");
   cl.flag("--quiet", quiet,
           "no progress on stderr (by default: each step as it starts, truth data per IC, training epochs and "
           "the analysis per test IC and state, with the seconds elapsed; lines at most every two seconds within a "
@@ -75,7 +80,14 @@ int run_one(int argc, char** argv) {
   ExperimentSpec spec;
   Eigen::VectorXd init_weights;
   try {
-    spec = read_job_file(job);
+    spec = read_job_file(job, FieldsKept::all);
+    if (cl.given("--fields")) {
+      try {
+        spec.fields = kind_from_name<FieldsKept>(fields);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--fields: ") + e.what());
+      }
+    }
     if (cl.given("--epochs")) {
       const long count = parse_count("--epochs", epochs);
       if (count > 1'000'000'000) throw UsageError("--epochs must be at most 1000000000, got " + epochs);

@@ -221,6 +221,15 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const Rollout train_rollout = rollout(model, theta, truths[0].col(0), spec.dt, r.substeps_model, spec.steps,
                                         kBlowupFactor * std::max(1.0, max_abs(truths[0])), options.cancel, stepper);
   r.saturation = saturation_share(model, theta, train_rollout.states);
+  if (spec.fields != FieldsKept::none)
+    for (int t = 0; t < tests; ++t) {
+      r.truth_fields.push_back(test_truths[t]);
+      r.rollout_fields.push_back(rollouts[t].states);
+    }
+  if (spec.fields == FieldsKept::all) {
+    r.training_truth_field = truths[0];
+    r.training_rollout_field = train_rollout.states;
+  }
   if (options.on_phase) options.on_phase("analysis: closure errors and fits");
   const KnownTerms physics = make_physics_closure_terms(pde);
   r.closure_error_discrete.resize(static_cast<long>(truths.size()));

@@ -57,6 +57,10 @@ struct ExperimentResult {
   Matrix rollout_error;
   std::vector<int> rollout_diverged_at;  // per test IC, -1 if the rollout stayed bounded
   double saturation = 0.0;               // share of hidden units with |tanh'| < 1e-3 on the training rollout
+  // The solution fields spec.fields keeps, each N x (steps + 1) (a rollout NaN from its blow-up
+  // on): rollouts and all keep each test IC's truth and rollout, all the training IC's as well.
+  std::vector<Matrix> truth_fields, rollout_fields;
+  Matrix training_truth_field, training_rollout_field;
 
   // What the network learned (pipeline/closure.hpp): relative distance of NN(u) from the
   // discrete closure and from the physics term on the truth states of the training window

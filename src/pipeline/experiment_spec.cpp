@@ -26,6 +26,12 @@ const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>() {
   return n;
 }
 
+template <>
+const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>() {
+  static const std::vector<KindName<FieldsKept>> n = {
+      {FieldsKept::none, "none"}, {FieldsKept::rollouts, "rollouts"}, {FieldsKept::all, "all"}};
+  return n;
+}
 
 std::vector<int> ExperimentSpec::network_widths() const {
   std::vector<int> w{pde.resolution};

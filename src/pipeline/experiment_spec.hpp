@@ -30,6 +30,9 @@ struct InitialCondition {
 enum class TrainingMode { autoregressive, one_shot };
 enum class UpdateRule { per_transition, summed };   // autoregressive: Adam step per transition, or one per epoch
 enum class OneShotLoss { final, trajectory };        // one-shot: MSE at u(T) only, or summed over every output step
+// The solution fields u(x, t) a result keeps at every output step (analysis.fields): none, the
+// test ICs' rollouts beside their truth, or those and the training IC's truth and rollout.
+enum class FieldsKept { none, rollouts, all };
 
 template <>
 const std::vector<KindName<TrainingMode>>& kind_names<TrainingMode>();
@@ -37,6 +40,8 @@ template <>
 const std::vector<KindName<UpdateRule>>& kind_names<UpdateRule>();
 template <>
 const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>();
+template <>
+const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>();
 template <>
 const std::vector<KindName<IcKind>>& kind_names<IcKind>();  // pipeline/initial_condition.cpp
 
@@ -79,6 +84,7 @@ struct ExperimentSpec {
   TrainingSettings training;
   IntegratorSettings integrator;
   std::vector<int> jacobian_states;     // autoregressive: states u_n whose step-map Jacobian is analysed
+  FieldsKept fields = FieldsKept::none; // solution fields kept in the result (a job file's default; run-one keeps all)
 
   std::vector<int> network_widths() const;
   bool one_shot() const { return training.mode == TrainingMode::one_shot; }

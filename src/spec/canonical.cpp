@@ -120,7 +120,9 @@ std::string initial_condition_toml(const InitialCondition& ic) {
   return s + " }";
 }
 
-std::string canonical_toml(const ExperimentSpec& spec) {
+std::string canonical_toml(const ExperimentSpec& spec) { return canonical_toml(spec, false); }
+
+std::string canonical_toml(const ExperimentSpec& spec, bool state_fields) {
   std::ostringstream os;
   os << "[experiment]\nname = " << quoted(spec.name) << "\nseed = " << spec.seed << "\n\n";
   write_pde(os, spec, true);
@@ -128,7 +130,11 @@ std::string canonical_toml(const ExperimentSpec& spec) {
   os << "[initial_conditions]\ntrain = " << initial_condition_toml(spec.train_ic) << "\ntest = " << ic_list(spec.test_ics)
      << "\n\n";
   write_shared_sections(os, spec);
-  if (!spec.one_shot()) os << "[analysis]\njacobian_states = " << list(spec.jacobian_states) << "\n";
+  // analysis.fields only when kept (or asked for): every job before it keeps its content hash.
+  const bool fields = state_fields || spec.fields != FieldsKept::none;
+  if (!spec.one_shot() || fields) os << "[analysis]\n";
+  if (!spec.one_shot()) os << "jacobian_states = " << list(spec.jacobian_states) << "\n";
+  if (fields) os << "fields = " << quoted(name_of(spec.fields)) << "\n";
   write_case(os, spec.pde);
   return os.str();
 }
@@ -176,6 +182,7 @@ std::string canonical_sweep_toml(const SweepSpec& s) {
   write_shared_sections(sections, s.base);
   sections << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
   if (!s.base.one_shot()) sections << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
+  if (s.base.fields != FieldsKept::none) sections << "fields = " << quoted(name_of(s.base.fields)) << "\n";
   os << head.str() << without_axis_keys(sections.str(), s) << "\n[grid]\n";
   int zips = 0;
   for (const GridAxis& a : s.axes) {

@@ -28,11 +28,16 @@ constexpr int kResultsVersion = 5;
 // fits, closure/fit/*; 8: the spectra's conditioning: jacobian/*/eigenvalue_condition, norm,
 // sigma_min, rounding_set, pseudospectral_radius; 9: transient growth, jacobian/*/transient_growth,
 // transient_growth_step, transient_growth_error; 10: a coordinate variable (dimension scale) for
-// every axis in every group that uses it, so netCDF-4 readers open each group). A newer layout
-// than this binary's is refused.
-constexpr int kSchemaVersion = 10;
+// every axis in every group that uses it, so netCDF-4 readers open each group; 11: the solution
+// fields fields/* and the x axis, when analysis.fields keeps them). A newer layout than this
+// binary's is refused.
+constexpr int kSchemaVersion = 11;
 
+// The canonical job text: its content hash identifies the experiment. analysis.fields is written
+// only when it keeps fields, or with `state_fields` also at none: a job file for run-one (whose
+// default is all) that reproduces a cell without fields (`extract --job`).
 std::string canonical_toml(const ExperimentSpec& spec);
+std::string canonical_toml(const ExperimentSpec& spec, bool state_fields);
 // The same for a sweep file: reading it back gives the same sweep, cells and hashes.
 std::string canonical_sweep_toml(const SweepSpec& sweep);
 // What a cell's truth data depend on, as canonical text: the [pde] section, the training

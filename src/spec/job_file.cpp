@@ -173,7 +173,7 @@ void check_memory(const ExperimentSpec& spec, const SpecLines& lines) {
 
 namespace {
 
-ExperimentSpec read_job_table(const toml::table& root, const std::string& path) {
+ExperimentSpec read_job_table(const toml::table& root, const std::string& path, FieldsKept default_fields) {
   TomlReader top(root, path, "");
   ExperimentSpec spec;
   SpecLines lines;
@@ -211,7 +211,9 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path) 
   if (auto integrator = top.optional_table("integrator")) spec.integrator = read_integrator_section(*integrator);
 
   spec.jacobian_states.clear();
+  spec.fields = default_fields;
   if (auto analysis = top.optional_table("analysis")) {
+    spec.fields = read_fields(*analysis, default_fields);
     lines.jacobian_states = analysis->line_of("jacobian_states");
     if (spec.one_shot() && analysis->has("jacobian_states"))
       analysis->fail("jacobian_states", "one-shot models are analysed through the flow map u0 -> u(T); remove this key");
@@ -231,10 +233,16 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path) 
 
 }  // namespace
 
-ExperimentSpec read_job_file(const std::string& path) { return read_job_table(TomlReader::parse_file(path), path); }
+ExperimentSpec read_job_file(const std::string& path, FieldsKept default_fields) {
+  return read_job_table(TomlReader::parse_file(path), path, default_fields);
+}
 
 ExperimentSpec read_job_text(const std::string& text, const std::string& source) {
-  return read_job_table(TomlReader::parse_text(text, source), source);
+  return read_job_table(TomlReader::parse_text(text, source), source, FieldsKept::none);
+}
+
+FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback) {
+  return one_of_kinds<FieldsKept>(analysis, "fields", fallback);
 }
 
 }  // namespace npde

@@ -9,8 +9,10 @@
 
 namespace npde {
 
-ExperimentSpec read_job_file(const std::string& path);
-// The same for job text in memory; `source` names it in errors.
+// A job that does not set analysis.fields keeps `default_fields` (run-one keeps all of them).
+ExperimentSpec read_job_file(const std::string& path, FieldsKept default_fields = FieldsKept::none);
+// The same for job text in memory (canonical text: analysis.fields unset is none); `source`
+// names it in errors.
 ExperimentSpec read_job_text(const std::string& text, const std::string& source);
 
 // Section readers, shared with sweep files. Each consumes its keys and calls finish().
@@ -20,6 +22,8 @@ PdeSettings read_pde_section(TomlReader& top, TomlReader& pde, double* dt, int* 
 InitialCondition read_initial_condition(TomlReader& ic);
 TrainingSettings read_training_section(TomlReader& training);
 IntegratorSettings read_integrator_section(TomlReader& integrator);
+// analysis.fields: which solution fields a result keeps (none, rollouts, all).
+FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback);
 
 // Cross-field checks (stencil widths against N, transitions and Jacobian states against the
 // horizon); `where` names the file for messages, `lines` gives each checked key's line.

@@ -91,6 +91,7 @@ Sections read_sections(const toml::table& root, const std::string& path) {
   }
 
   TomlReader analysis = top.table("analysis");
+  b.fields = read_fields(analysis, FieldsKept::none);
   lines.jacobian_states = analysis.line_of("jacobian_states");
   for (TomlReader& t : analysis.table_list("test_ics")) b.test_ics.push_back(read_initial_condition(t));
   if (b.test_ics.empty()) analysis.fail("test_ics", "must list at least one test initial condition");
@@ -113,7 +114,7 @@ std::vector<std::string> axis_keys(const ExperimentSpec& spec) {
     if (const toml::table* sec = t[section].as_table())
       for (auto&& [k, v] : *sec) {
         const std::string key = section + "." + std::string(k.str());
-        if (!kNamedJobKeys.count(key) && key != "analysis.test_ics") keys.push_back(key);
+        if (!kNamedJobKeys.count(key) && key != "analysis.test_ics" && key != "analysis.fields") keys.push_back(key);
       }
   if (spec.one_shot()) keys.insert(keys.end(), {"training.transitions", "training.update"});
   return keys;
@@ -167,6 +168,8 @@ GridAxis read_axis(TomlReader& t, const std::string& key, int zip) {
       t.fail(key, "an axis is a named axis (" + join(named_axes()) + ") or a job key of [" + join(kAxisSections) +
                       "] by its dotted path, such as \"training.learning_rate\", or \"" + kSeedAxis + "\"");
     if (key == "analysis.test_ics") t.fail(key, "every cell of a sweep has the same test ICs; this key cannot be an axis");
+    if (key == "analysis.fields")
+      t.fail(key, "every cell of a sweep keeps the same solution fields; set [analysis] fields once");
   } else if (std::find(named_axes().begin(), named_axes().end(), key) == named_axes().end()) {
     t.fail(key, "unknown axis; the named axes are " + join(named_axes()) +
                     ", and any job key can be one by its dotted path, such as \"training.learning_rate\"");

@@ -136,7 +136,7 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   using namespace h5;
   const bool analysed = r.status == CellStatus::done;  // no analysis for diverged experiments
   std::map<std::string, Object> groups;
-  for (const std::string& g : result_groups(analysed)) groups.emplace(g, create_group(file, g));
+  for (const std::string& g : result_groups(spec, analysed)) groups.emplace(g, create_group(file, g));
 
   // Every attribute and result dataset, as declared once in result_schema.cpp.
   const ResultContext context{spec, canonical_text, hash, r};
@@ -147,7 +147,7 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   std::vector<Object> sets;
   std::vector<AxisUser> users;
   for (const ResultDataset& d : result_datasets()) {
-    if (d.analysis && !analysed) continue;
+    if ((d.analysis && !analysed) || !kept(d, spec)) continue;
     const ResultValue v = d.value(spec, r);
     if (!v.present) continue;
     Object set = write_raw_value(file, d.path, d.type, v.shape, v.bytes);

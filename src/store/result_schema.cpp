@@ -182,6 +182,59 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
                }});
 }
 
+// Fields, (step, x) row-major, from N x (steps + 1) matrices (one per test IC, or one).
+ResultValue fields_of(const std::vector<Matrix>& per_ic) {
+  if (per_ic.empty()) return {};
+  const long steps = per_ic[0].cols(), n = per_ic[0].rows();
+  std::vector<double> v;
+  v.reserve(static_cast<size_t>(per_ic.size() * steps * n));
+  for (const Matrix& m : per_ic)
+    for (long k = 0; k < steps; ++k)
+      for (long j = 0; j < n; ++j) v.push_back(m(j, k));
+  return value_of({per_ic.size(), static_cast<hsize_t>(steps), static_cast<hsize_t>(n)}, v.data(), v.size());
+}
+ResultValue field_of(const Matrix& m) {
+  if (m.size() == 0) return {};
+  ResultValue v = fields_of({m});
+  v.shape.erase(v.shape.begin());
+  return v;
+}
+
+// The solution fields analysis.fields keeps, at every output step on the grid x_j = j L / N.
+void add_field_datasets(std::vector<ResultDataset>& d) {
+  using h5::Type;
+  const auto per_test = [](const ExperimentSpec& s) {
+    return Shape{tests(s), static_cast<hsize_t>(s.steps + 1), static_cast<hsize_t>(s.pde.resolution)};
+  };
+  const auto one = [](const ExperimentSpec& s) {
+    return Shape{static_cast<hsize_t>(s.steps + 1), static_cast<hsize_t>(s.pde.resolution)};
+  };
+  ResultDataset f{"fields/truth", Type::f64, {"test_ic", "step", "x"},
+                  "truth u(x, t) from each test IC at every output step, shape (test_ic, step, x): the states "
+                  "rollout/relative_l2_error measures the rollout against",
+                  "state units", true, per_test,
+                  [](const ExperimentSpec&, const ExperimentResult& r) { return fields_of(r.truth_fields); }};
+  f.fields = FieldsKept::rollouts;
+  d.push_back(f);
+  f.path = "fields/rollout";
+  f.description = "the NeuralPDE's rollout u(x, t) from each test IC at every output step, shape (test_ic, step, "
+                  "x); NaN from the step it blew up (rollout/diverged_at) on";
+  f.value = [](const ExperimentSpec&, const ExperimentResult& r) { return fields_of(r.rollout_fields); };
+  d.push_back(f);
+  f = {"fields/training_truth", Type::f64, {"step", "x"},
+       "truth u(x, t) from the training IC at every output step, shape (step, x): the data the network was "
+       "trained on (autoregressive: its first training.transitions + 1 steps; one-shot: all)",
+       "state units", true, one,
+       [](const ExperimentSpec&, const ExperimentResult& r) { return field_of(r.training_truth_field); }};
+  f.fields = FieldsKept::all;
+  d.push_back(f);
+  f.path = "fields/training_rollout";
+  f.description = "the NeuralPDE's rollout from the training IC at every output step, shape (step, x), the one "
+                  "rollout/saturation is measured on; NaN from a blow-up on";
+  f.value = [](const ExperimentSpec&, const ExperimentResult& r) { return field_of(r.training_rollout_field); };
+  d.push_back(f);
+}
+
 std::vector<ResultDataset> make() {
   using h5::Type;
   std::vector<ResultDataset> d = {
@@ -288,6 +341,7 @@ std::vector<ResultDataset> make() {
         {"fit_residual_physics", "share of ||NN(u)||^2 the physics-and-truncation fit leaves unexplained",
          MetricRead::scalar, OverTestIcs::none, 1}}},
   };
+  add_field_datasets(d);
   add_map_datasets<&ExperimentResult::model>(d, "model", "", "model");
   add_map_datasets<&ExperimentResult::truth>(d, "truth", "truth_", "truth");
   add_map_datasets<&ExperimentResult::known_only>(d, "known_only", "known_only_", "known-terms-only");
@@ -348,6 +402,12 @@ std::vector<ResultAxis> make_axes() {
        [](const A&) -> AxisValues { return std::vector<std::string>{"discrete", "physics", "truncation"}; }},
       {"fit", "the discrete fit, then the physics-and-truncation fit", "",
        [](const A&) -> AxisValues { return std::vector<std::string>{"discrete", "physics_and_truncation"}; }},
+      {"x", "grid point x_j = j L / N (periodic, L = pde.length)", "PDE length units", [](const A& a) -> AxisValues {
+         std::vector<double> x(static_cast<size_t>(a.length));
+         const double dx = a.spec.pde.length / static_cast<double>(a.spec.pde.resolution);
+         for (size_t j = 0; j < x.size(); ++j) x[j] = static_cast<double>(j) * dx;
+         return x;
+       }},
   };
 }
 
@@ -367,6 +427,23 @@ const ResultAxis* find_result_axis(const std::string& name) {
 const std::vector<ResultDataset>& result_datasets() {
   static const std::vector<ResultDataset> d = make();
   return d;
+}
+
+bool kept(const ResultDataset& d, const ExperimentSpec& spec) {
+  return static_cast<int>(spec.fields) >= static_cast<int>(d.fields);
+}
+
+double field_bytes(const ExperimentSpec& spec, FieldsKept fields) {
+  ExperimentSpec s = spec;
+  s.fields = fields;
+  double bytes = 0;
+  for (const ResultDataset& d : result_datasets()) {
+    if (d.fields == FieldsKept::none || !kept(d, s)) continue;
+    double items = 1;
+    for (hsize_t n : d.reserved_shape(s)) items *= static_cast<double>(n);
+    bytes += items * static_cast<double>(h5::element_size(d.type));
+  }
+  return bytes;
 }
 
 namespace {
@@ -522,7 +599,7 @@ const std::vector<ResultAttribute>& result_attributes() {
   return a;
 }
 
-std::vector<std::string> result_groups(bool analysed) {
+std::vector<std::string> result_groups(const ExperimentSpec& spec, bool analysed) {
   std::vector<std::string> groups;
   auto add = [&](const std::string& path, bool analysis) {
     if (analysis && !analysed) return;
@@ -533,7 +610,8 @@ std::vector<std::string> result_groups(bool analysed) {
     }
   };
   for (const ResultAttribute& a : result_attributes()) add(a.group, a.analysis);
-  for (const ResultDataset& d : result_datasets()) add(d.path.substr(0, d.path.rfind('/')), d.analysis);
+  for (const ResultDataset& d : result_datasets())
+    if (kept(d, spec)) add(d.path.substr(0, d.path.rfind('/')), d.analysis);
   if (analysed) add("rollout", true), add("jacobian/known_only", true);  // the axis datasets' group; known_only's
   return groups;
 }

@@ -62,9 +62,17 @@ struct ResultDataset {
   std::vector<hsize_t> (*reserved_shape)(const ExperimentSpec&);
   ResultValue (*value)(const ExperimentSpec&, const ExperimentResult&);
   std::vector<QueryMetric> metrics = {};  // the scalars queries derive from it
+  // A solution field: kept only when the job's analysis.fields is at least this (none: always).
+  FieldsKept fields = FieldsKept::none;
 };
 
 const std::vector<ResultDataset>& result_datasets();
+// Whether a result of this job has the dataset at all (a solution field the job does not keep
+// has none: no dataset in a result file, no column in a store's results group).
+bool kept(const ResultDataset& d, const ExperimentSpec& spec);
+// Bytes of the solution fields one result of this job holds at the level `fields` (its reserved
+// shapes; `plan` states them before a run).
+double field_bytes(const ExperimentSpec& spec, FieldsKept fields);
 
 // The coordinate values along one axis of the result datasets.
 using AxisValues = std::variant<std::vector<int>, std::vector<double>, std::vector<std::string>>;
@@ -111,8 +119,9 @@ struct ResultAttribute {
 };
 
 const std::vector<ResultAttribute>& result_attributes();
-// The groups a result file has: every dataset's and attribute's parent, parents first.
-std::vector<std::string> result_groups(bool analysed);
+// The groups a result file of this job has: every kept dataset's and attribute's parent,
+// parents first.
+std::vector<std::string> result_groups(const ExperimentSpec& spec, bool analysed);
 
 // The phases of a cell's work, in the order of /timing/seconds's columns (and of a result file's
 // timing attributes); timing_metrics() names them <phase>_seconds.

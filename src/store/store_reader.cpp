@@ -22,6 +22,7 @@
 #include "store/posix_io.hpp"
 #include "store/sweep_store.hpp"
 #include "spec/canonical.hpp"
+#include "spec/job_file.hpp"
 
 namespace npde {
 namespace {
@@ -527,14 +528,15 @@ std::string stored_job_text(const std::string& path, const StoredCell& cell) {
   const std::string shard = paths.shard(cell.id, cell.hash);
   if (shard_problem(shard, cell.hash).empty()) {
     h5::Object f = h5::open_file_read_only(shard);
-    return h5::read_string_attribute(f.id(), ".", "job_toml");
+    const std::string canonical = h5::read_string_attribute(f.id(), ".", "job_toml");
+    return canonical_toml(read_job_text(canonical, shard + ": job_toml"), true);
   }
   const std::vector<std::string> history = read_history(paths);
   if (!history.empty() && posix::exists(paths.sweep_toml)) {
     const StoreCells store = store_cells(history, posix::read_file(paths.sweep_toml), path);
     if (cell.id < static_cast<long>(store.cells.size())) {
-      const std::string text = canonical_toml(store.cells[static_cast<size_t>(cell.id)].spec);
-      if (content_hash(text) == cell.hash) return text;
+      const ExperimentSpec& spec = store.cells[static_cast<size_t>(cell.id)].spec;
+      if (content_hash(canonical_toml(spec)) == cell.hash) return canonical_toml(spec, true);
     }
   }
   throw BadFileError("cell " + std::to_string(cell.id) + " of " + path + ": neither its shard nor the store's sweep "

@@ -74,8 +74,9 @@ struct StoredCell {
 };
 StoredCell find_stored_cell(const std::string& path, const std::string& which);
 
-// The canonical job text of a stored cell: from its shard (STORE.h5.d/shards), or else from
-// the store's sweep history; throws BadFileError when neither is there.
+// The job of a stored cell as a job file that `run-one` reproduces: its canonical text (from its
+// shard, STORE.h5.d/shards, or else from the store's sweep history) with analysis.fields stated
+// even at none, since run-one's default is all; throws BadFileError when neither is there.
 std::string stored_job_text(const std::string& path, const StoredCell& cell);
 
 }  // namespace npde

@@ -41,7 +41,7 @@ struct RowField {
 std::vector<RowField> row_fields(const ExperimentSpec& s) {
   std::vector<RowField> f;
   for (const ResultDataset& d : result_datasets())
-    f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units, d.dims});
+    if (kept(d, s)) f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units, d.dims});
   return f;
 }
 

@@ -19,7 +19,8 @@ grep -q "max|lambda|" a.txt || fail "summary lacks spectral radii"
 
 for d in /weights/initial /weights/final /training/loss /training/update_loss /rollout/relative_l2_error \
          /rollout/time /rollout/test_ic /jacobian/state_index /jacobian/model/eigenvalues \
-         /jacobian/model/spectral_radius /jacobian/truth/eigenvalues /jacobian/known_only/spectral_radius; do
+         /jacobian/model/spectral_radius /jacobian/truth/eigenvalues /jacobian/known_only/spectral_radius \
+         /fields/truth /fields/rollout /fields/training_truth /fields/training_rollout /fields/x; do
   h5ls "a.h5$d" > /dev/null 2>&1 || fail "a.h5 lacks $d"
 done
 h5dump -A -d /rollout/relative_l2_error a.h5 | grep -q '"description"' || fail "datasets lack descriptions"
@@ -29,9 +30,24 @@ h5dump -a /job_toml a.h5 | grep -q 'infer = ' || fail "root lacks the canonical 
 "$bin" run-one "$job" --out b.h5 --quiet > /dev/null
 h5diff --exclude-path /timing a.h5 b.h5 || fail "a rerun changed the results"
 # and bitwise, through a raw dump of every dataset
-for d in /weights/final /training/loss /rollout/relative_l2_error /jacobian/model/spectral_radius; do
+for d in /weights/final /training/loss /rollout/relative_l2_error /jacobian/model/spectral_radius /fields/rollout; do
   same_bits a.h5 "$d" b.h5 "$d" || fail "$d differs bitwise"
 done
+
+# Solution fields: run-one keeps all by default; --fields (or the job's analysis.fields) keeps
+# fewer, and changes nothing else but the job's content hash and text.
+"$bin" run-one "$job" --fields none --out none.h5 --quiet > none.txt || fail "--fields none exited $?"
+! h5ls none.h5/fields > /dev/null 2>&1 || fail "--fields none kept /fields"
+h5diff --exclude-path /timing --exclude-path /fields --exclude-attribute / a.h5 none.h5 > diff.txt ||
+  fail "--fields none changed other results: $(head -5 diff.txt)"
+h5dump -a /job_toml a.h5 | grep -q 'fields = "all"' || fail "the default job text does not say fields = \"all\""
+sed 's/^\[analysis\]/[analysis]\nfields = "rollouts"/' "$job" > rollouts.toml
+grep -q '^fields = "rollouts"' rollouts.toml || fail "the job has no [analysis] to set fields in"
+"$bin" run-one rollouts.toml --out r.h5 --quiet > /dev/null || fail "analysis.fields = rollouts exited $?"
+h5ls r.h5/fields/rollout > /dev/null && ! h5ls r.h5/fields/training_truth > /dev/null 2>&1 ||
+  fail "analysis.fields = rollouts kept the wrong fields: $(h5ls r.h5/fields)"
+code=0; "$bin" run-one "$job" --fields some --no-out > /dev/null 2> fields.err || code=$?
+[[ $code -eq 2 ]] && grep -q "'some' is not one of none, rollouts, all" fields.err || fail "--fields some: $code $(cat fields.err)"
 
 # Re-analyse the trained model without training: same final weights, same analysis.
 "$bin" run-one "$job" --init-weights a.h5 --epochs 0 --out c.h5 --quiet > c.txt

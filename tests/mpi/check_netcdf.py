@@ -12,10 +12,12 @@ labels h5py shows (dataset.dims[k].label). Then what the coordinates say:
   - `row` carries `cell`, the store's cell ids, equal to /experiments/id at /experiments/row;
   - `step` carries `time` = step * dt, and rollout/time is that coordinate;
   - `state` equals jacobian/state_index; `test_ic` equals rollout/test_ic; `term` the terms
-    attribute of closure/fit; `cell` in /experiments, /status and /timing the ids.
+    attribute of closure/fit; `cell` in /experiments, /status and /timing the ids; `x` (the
+    solution fields' grid) is j L / N with L the job's pde.length.
 Exit 0 when all hold, 1 with one line per problem otherwise.
 """
 import sys
+import tomllib
 
 import h5py
 import numpy as np
@@ -101,6 +103,12 @@ def check(path):
         if "term" in ds.dims and (fit := reference(prefix + "/closure/fit")) is not None:
             if text(ds["term"].values) != fit.attrs["terms"].decode().split():
                 problems.append(f"{where}: term {text(ds['term'].values)} != closure/fit@terms")
+        if "x" in ds.dims:  # the grid x_j = j L / N, L the job's pde.length
+            job = f.attrs["sweep_toml" if store else "job_toml"].decode()
+            length = float(tomllib.loads(job)["pde"]["length"])
+            n = ds.sizes["x"]
+            if not np.allclose(ds["x"].values, np.arange(n) * (length / n), rtol=1e-15, atol=0):
+                problems.append(f"{where}: x {ds['x'].values[:3]} is not j L / N with L = {length}, N = {n}")
         if "cell" in ds.dims and not np.array_equal(ds["cell"].values, f["experiments/id"][()]):
             problems.append(f"{where}: cell {ds['cell'].values} != /experiments/id")
         ds.close()

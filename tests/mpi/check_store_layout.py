@@ -57,6 +57,7 @@ def documented(doc_path):
             "axes": [a.strip() for a in axes.split(",")] if axes else [],
             "units": units,
             "attributes": re.findall(r"`([^`]+)`", attributes),
+            "optional": "(only when" in attributes,  # a solution field: in the groups that keep it
         })
     return rows
 
@@ -216,6 +217,8 @@ def main():
 
     for r in rows:
         expected = len(groups) if r["path"].startswith("/results/<group>") else len(axes_listed) if "<axis>" in r["path"] else 1
+        if r["optional"] and seen[r["path"]] <= expected:
+            continue  # the groups that keep solution fields have them: checked below
         if seen[r["path"]] != expected:
             problems.append(f"{r['path']}: documented, found {seen[r['path']]} times in the store (expected {expected})")
 
@@ -241,6 +244,13 @@ def main():
         g = f["results/" + name]
         if "rollout/test_ic" in g and g["rollout/test_ic"].shape[0] != g["rollout/relative_l2_error"].shape[1]:
             problems.append(f"{g.name}/rollout/test_ic: {g['rollout/test_ic'].shape[0]} labels for the test_ic axis")
+        # Solution fields come as pairs (truth beside rollout), and `fields` holds at least one pair.
+        if "fields" in g:
+            for truth, model in (("truth", "rollout"), ("training_truth", "training_rollout")):
+                if (f"fields/{truth}" in g) != (f"fields/{model}" in g):
+                    problems.append(f"{g.name}/fields: has one of {truth} and {model} without the other")
+            if "fields/truth" not in g:
+                problems.append(f"{g.name}/fields: no fields/truth and fields/rollout")
         widths = list(g["weights"].attrs["widths"])
         if widths[0] != int(name[1:].split("-")[0]) or g["weights/final"].shape[1] != sum(
                 widths[k + 1] * (widths[k] + 1) for k in range(len(widths) - 1)):

@@ -2,7 +2,8 @@
 # netCDF-4 readers open every group (docs/store.md, "Reading with xarray"): xarray's h5netcdf
 # engine opens each group of a sweep store, of a store with diverged and failed cells, of their
 # shards (run-one result files with and without an analysis), of a store with dotted axes and
-# replicates and of a run-one file, with a coordinate variable on every axis
+# replicates that keeps every solution field and of a run-one file (which keeps them by default),
+# with a coordinate variable on every axis
 # (tests/mpi/check_netcdf.py says what is checked). Then the Python reader against export.
 source "$(dirname "$0")/common.sh"
 check=$src/tests/mpi/check_netcdf.py
@@ -38,6 +39,7 @@ substeps = 10
 [analysis]
 test_ics = [ { kind = "step", amplitude = 2.0 }, { kind = "step", amplitude = 4.0 } ]
 jacobian_states = [0, 5]
+fields = "all"
 
 [grid]
 resolution = [16]

@@ -94,6 +94,41 @@ TEST_CASE("Canonical text reads back to the same spec and hash", "[spec]") {
         content_hash(canonical_toml(read_job_file(job("burgers-expt2")))));
 }
 
+// analysis.fields is part of the job only when it keeps fields: every job before it keeps its
+// text and hash, a job that keeps fields hashes differently, and a job file for run-one states it
+// even at none (run-one's default is all), reading back to the same hash.
+TEST_CASE("analysis.fields: canonical text, hashes and run-one's default", "[spec][fields]") {
+  const ExperimentSpec plain = read_job_file(job("burgers-expt1"));
+  CHECK(plain.fields == FieldsKept::none);
+  CHECK(read_job_file(job("burgers-expt1"), FieldsKept::all).fields == FieldsKept::all);
+  CHECK(canonical_toml(plain).find("fields") == std::string::npos);
+  const std::string stated = canonical_toml(plain, true);
+  CHECK(stated.find("jacobian_states = [1, 11, 16, 26, 36, 46]\nfields = \"none\"\n") != std::string::npos);
+  const std::string path = write_temp(stated);
+  const ExperimentSpec back = read_job_file(path, FieldsKept::all);  // as run-one reads it
+  std::remove(path.c_str());
+  CHECK(back.fields == FieldsKept::none);
+  CHECK(content_hash(canonical_toml(back)) == content_hash(canonical_toml(plain)));
+  for (FieldsKept kept : {FieldsKept::rollouts, FieldsKept::all}) {
+    ExperimentSpec s = plain;
+    s.fields = kept;
+    const std::string text = canonical_toml(s);
+    INFO(text);
+    CHECK(text.find(std::string("fields = \"") + name_of(kept) + "\"") != std::string::npos);
+    CHECK(content_hash(text) != content_hash(canonical_toml(plain)));
+    CHECK(canonical_toml(read_job_text(text, "canonical")) == text);
+  }
+  // A one-shot job has no jacobian_states but can keep fields: its [analysis] holds fields alone.
+  ExperimentSpec one_shot = read_job_file(job("gkdv-expt1"));
+  REQUIRE(one_shot.one_shot());
+  one_shot.fields = FieldsKept::rollouts;
+  const std::string text = canonical_toml(one_shot);
+  CHECK(text.find("[analysis]\nfields = \"rollouts\"\n") != std::string::npos);
+  CHECK(read_job_text(text, "canonical").fields == FieldsKept::rollouts);
+  expect_error("jacobian_states = [1, 11, 16, 26, 36, 46]", "jacobian_states = [1]\nfields = \"some\"", 44,
+               "analysis.fields", "'some'");
+}
+
 TEST_CASE("Bad job files name the file, line and key", "[spec][errors]") {
   // Line numbers refer to jobs/burgers-expt1.toml.
   expect_error("infer = \"backward1\"", "infer = \"centrall6\"", 18, "stencils.infer", "unknown stencil 'centrall6'");

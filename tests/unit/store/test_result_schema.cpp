@@ -4,12 +4,15 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "pipeline/experiment.hpp"
+#include "pipeline/initial_condition.hpp"
 #include "store/h5.hpp"
 #include "store/result_file.hpp"
 #include "store/result_schema.hpp"
@@ -65,7 +68,8 @@ TEST_CASE("docs/store.md's metric table names every query metric the schema decl
 }
 
 TEST_CASE("A run-one result file holds exactly the declared datasets, in the declared shapes", "[store][schema]") {
-  const ExperimentSpec spec = testing::small_burgers();
+  ExperimentSpec spec = testing::small_burgers();
+  spec.fields = FieldsKept::all;  // every solution field too
   const ExperimentResult r = run_experiment(spec, {});
   REQUIRE(r.status == CellStatus::done);
   const std::string path = "/tmp/npdesweep_schema_test_" + std::to_string(::getpid()) + ".h5";
@@ -84,4 +88,78 @@ TEST_CASE("A run-one result file holds exactly the declared datasets, in the dec
     for (size_t i = 0; i < shape.size(); ++i) CHECK(shape[i] <= reserved[i]);
   }
   std::remove(path.c_str());
+}
+
+// The solution fields are the states the other results were computed from: the stored rollout
+// error is the relative distance of the stored rollout field from the stored truth field, the
+// truth field starts at the IC sampled on the x coordinate, and a setting keeps exactly its
+// datasets without changing any other result.
+TEST_CASE("Stored solution fields agree with the rollout errors and follow analysis.fields", "[store][schema][fields]") {
+  ExperimentSpec spec = testing::small_burgers();
+  spec.test_ics.push_back({IcKind::step, 9.0, 0.0});
+  const std::string base = "/tmp/npdesweep_fields_test_" + std::to_string(::getpid());
+  std::map<FieldsKept, std::string> files;
+  for (FieldsKept kept : {FieldsKept::none, FieldsKept::rollouts, FieldsKept::all}) {
+    spec.fields = kept;
+    const ExperimentResult r = run_experiment(spec, {});
+    REQUIRE(r.status == CellStatus::done);
+    files[kept] = base + "_" + name_of(kept) + ".h5";
+    const std::string text = canonical_toml(spec);
+    write_result_file(files[kept], spec, text, content_hash(text), r, false);
+  }
+  h5::Object none = h5::open_file_read_only(files[FieldsKept::none]);
+  h5::Object rollouts = h5::open_file_read_only(files[FieldsKept::rollouts]);
+  h5::Object all = h5::open_file_read_only(files[FieldsKept::all]);
+  CHECK_FALSE(h5::exists(none.id(), "/fields"));
+  CHECK(h5::exists(rollouts.id(), "/fields/truth"));
+  CHECK(h5::exists(rollouts.id(), "/fields/rollout"));
+  CHECK_FALSE(h5::exists(rollouts.id(), "/fields/training_truth"));
+  CHECK(h5::exists(all.id(), "/fields/training_rollout"));
+  // Every other dataset is the same, bitwise, whatever the setting.
+  for (const ResultDataset& d : result_datasets()) {
+    if (d.fields != FieldsKept::none || !h5::exists(none.id(), "/" + d.path)) continue;
+    INFO(d.path);
+    CHECK(h5::read_raw(none.id(), "/" + d.path).bytes == h5::read_raw(all.id(), "/" + d.path).bytes);
+  }
+
+  std::vector<hsize_t> shape;
+  const std::vector<double> truth = h5::read_doubles(all.id(), "/fields/truth", &shape);
+  const std::vector<double> model = h5::read_doubles(all.id(), "/fields/rollout");
+  const std::vector<double> error = h5::read_doubles(all.id(), "/rollout/relative_l2_error");
+  const std::vector<double> x = h5::read_doubles(all.id(), "/fields/x");
+  REQUIRE(shape == std::vector<hsize_t>{2, static_cast<hsize_t>(spec.steps + 1), 16});
+  REQUIRE(x.size() == 16);
+  CHECK(x[1] == Approx(2 * M_PI / 16).epsilon(1e-15));
+  const size_t steps = shape[1], n = shape[2];
+  int blown_up = 0;
+  for (size_t t = 0; t < shape[0]; ++t) {
+    const Eigen::VectorXd u0 = sample_initial_condition(spec.test_ics[t], 16, spec.pde.length);
+    for (size_t j = 0; j < n; ++j) CHECK(truth[t * steps * n + j] == u0[static_cast<long>(j)]);
+    for (size_t k = 0; k < steps; ++k) {
+      double d2 = 0, t2 = 0;
+      for (size_t j = 0; j < n; ++j) {
+        const size_t i = (t * steps + k) * n + j;
+        d2 += (model[i] - truth[i]) * (model[i] - truth[i]);
+        t2 += truth[i] * truth[i];
+      }
+      const double stored = error[t * steps + k];
+      INFO("test IC " << t << " step " << k);
+      if (std::isnan(stored)) {
+        CHECK(std::isnan(d2));  // a blow-up: NaN from its step on in both
+        ++blown_up;
+      } else {
+        CHECK(std::sqrt(d2 / t2) == Approx(stored).epsilon(1e-12).margin(1e-300));
+      }
+    }
+  }
+  INFO(blown_up << " blown-up steps");
+  // The training IC's truth starts at its IC, and so does the model's rollout from it.
+  const std::vector<double> training_truth = h5::read_doubles(all.id(), "/fields/training_truth");
+  const std::vector<double> training_rollout = h5::read_doubles(all.id(), "/fields/training_rollout");
+  const Eigen::VectorXd u0 = sample_initial_condition(spec.train_ic, 16, spec.pde.length);
+  for (size_t j = 0; j < n; ++j) {
+    CHECK(training_truth[j] == u0[static_cast<long>(j)]);
+    CHECK(training_rollout[j] == u0[static_cast<long>(j)]);
+  }
+  for (const auto& [kept, path] : files) std::remove(path.c_str());
 }
