@@ -58,7 +58,7 @@ shards=(hostile.h5.d/shards/*.h5)
 /usr/bin/python3 "$src/tests/mpi/check_reader.py" "$bin" "$src" smoke.h5 hostile.h5 axes.h5 ||
   fail "open_store and export disagree"
 # docs/python.md's examples run as written (a.h5, b.h5: two stores), and its pivot is query's.
-ln -sf smoke.h5 a.h5 && ln -sf hostile.h5 b.h5
+ln -sf smoke.h5 a.h5 && ln -sf hostile.h5 b.h5 && ln -sf axes.h5 fields.h5
 PYTHONPATH="$src/python" /usr/bin/python3 - "$src/docs/python.md" <<'PY' > examples.txt || fail "docs/python.md's examples failed: $(tail -5 examples.txt)"
 import re, sys
 text = open(sys.argv[1]).read()
@@ -78,6 +78,27 @@ theirs = pd.read_csv("query-pivot.csv", index_col=0, float_precision="round_trip
 theirs = theirs.loc[mine.index, mine.columns]
 assert np.allclose(mine.to_numpy(), theirs.to_numpy(), rtol=1e-15, equal_nan=True), (mine, theirs)
 PY
+
+# Solution fields through the reader: every done cell's stored rollout error is the relative
+# distance of its two stored fields, and plot-store draws the field figures from them.
+PYTHONPATH="$src/python" /usr/bin/python3 - <<'PY' || fail "the reader's solution fields disagree with the stored errors"
+import numpy as np, npdesweep
+ds = npdesweep.open_store("axes.h5")
+done = ds.isel(cell=(ds.status == "done").values)
+assert done.sizes["cell"] == 16 and done.sizes["x"] == 16, done.sizes
+u, truth = done.fields_rollout, done.fields_truth
+error = ((u - truth) ** 2).sum("x") ** 0.5 / (truth ** 2).sum("x") ** 0.5
+stored = done.rollout_relative_l2_error
+assert np.allclose(error, stored, rtol=1e-12, atol=0, equal_nan=True), float(abs(error - stored).max())
+assert np.allclose(done.x, np.arange(16) * 2 * np.pi / 16, rtol=1e-15)
+assert done.fields_training_truth.dims == ("cell", "step", "x")
+PY
+"$src/scripts/plot-store" axes.h5 --out figures --experiments 0,4 > figures.txt 2> figures.err ||
+  fail "plot-store on a store with fields exited $?: $(cat figures.err)"
+grep -q "fields_N16.png" figures.txt && grep -q "spacetime_N16.png" figures.txt ||
+  fail "plot-store drew no field figures: $(cat figures.txt figures.err)"
+"$src/scripts/plot-store" smoke.h5 --out no-fields > /dev/null 2> no-fields.err || fail "plot-store on smoke exited $?"
+grep -q "no solution fields at N=24" no-fields.err || fail "plot-store did not say why it drew no fields: $(cat no-fields.err)"
 
 # The check can fail: a store whose axes lost their coordinate variables (as before schema 10).
 cp smoke.h5 bare.h5
