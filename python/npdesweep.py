@@ -17,7 +17,10 @@ variable named by its path with "_" for "/" (`rollout_relative_l2_error`, dims c
 step), with the store's coordinates on its other axes (the closure's `ic` axis is named
 `closure_ic` here, since `ic` is the cell's training IC); cells of groups of different shapes (two
 resolutions: a different `mode` or `parameter` length) are aligned by coordinate value and padded
-with NaN. The per-cell metrics of `npdesweep query` (same names, same definitions: the largest
+with NaN. A store whose sweep keeps solution fields (`[analysis] fields`) adds `fields_truth` and
+`fields_rollout` (cell, test_ic, step, x), with `all` also `fields_training_truth` and
+`fields_training_rollout` (cell, step, x), the grid `x` as their coordinate; cells without
+fields have NaN there. The per-cell metrics of `npdesweep query` (same names, same definitions: the largest
 over test ICs with a blow-up as inf, and so on; `query --list`) are data variables along `cell`
 alone; they are NaN for cells that are not done (timing also for diverged cells).
 """

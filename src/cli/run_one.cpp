@@ -9,6 +9,8 @@
 #include <iostream>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/summary.hpp"
@@ -17,6 +19,7 @@
 #include "spec/job_file.hpp"
 #include "store/h5.hpp"
 #include "store/result_file.hpp"
+#include "store/result_schema.hpp"
 
 namespace npde::cli {
 namespace {
@@ -152,7 +155,11 @@ int run_one(int argc, char** argv) {
   if (!out.empty()) {
     try {
       write_result_file(out, spec, canonical, hash, result);
-      std::cout << "result file: " << out << "\n";
+      std::cout << "result file: " << out;
+      if (spec.fields != FieldsKept::none && result.status == CellStatus::done)
+        std::cout << fmt::format(" (solution fields: {}, {:.3g} MB under /fields; --fields none leaves them out)",
+                                 name_of(spec.fields), field_bytes(spec, spec.fields) * 1e-6);
+      std::cout << "\n";
     } catch (const std::exception& e) {  // BadFileError or IoError (a full disk); OUT.h5 is untouched
       std::cerr << "npdesweep run-one: cannot write the result file " << out << ": " << e.what() << "\n";
       return kExitFailed;

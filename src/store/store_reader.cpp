@@ -160,9 +160,29 @@ class Datasets {
     const h5::RawData& d = it->second;
     if (d.shape.empty() || row < 0 || static_cast<hsize_t>(row) >= d.shape[0])
       throw BadFileError("row " + std::to_string(row) + " of '" + path + "' does not exist");
-    const size_t width = d.bytes.size() / d.shape[0] / sizeof(double);
+    // As numbers, whatever the element type: a count (rounding_set, int32) is read as its value,
+    // and its fill -1 ("not analysed") as NaN, as the schema declares it.
+    const size_t element = h5::element_size(d.type), width = d.bytes.size() / d.shape[0] / element;
+    const unsigned char* at = d.bytes.data() + static_cast<size_t>(row) * width * element;
     std::vector<double> v(width);
-    if (width) std::memcpy(v.data(), d.bytes.data() + static_cast<size_t>(row) * width * sizeof(double), width * sizeof(double));
+    for (size_t k = 0; k < width; ++k, at += element) {
+      switch (d.type) {
+        case h5::Type::f64: std::memcpy(&v[k], at, sizeof(double)); break;
+        case h5::Type::i32: {
+          std::int32_t x;
+          std::memcpy(&x, at, sizeof x);
+          v[k] = x < 0 ? kNaN : static_cast<double>(x);
+          break;
+        }
+        case h5::Type::i64: {
+          std::int64_t x;
+          std::memcpy(&x, at, sizeof x);
+          v[k] = x < 0 ? kNaN : static_cast<double>(x);
+          break;
+        }
+        default: throw BadFileError("'" + path + "' is not numeric: it has no metric");
+      }
+    }
     return v;
   }
 

@@ -26,6 +26,10 @@ mutate huge_network 's/^hidden = \[8, 8\]/hidden = [100000, 100000, 100000]/'
 expect2 huge_network 'huge_network.toml:17: network.hidden: this experiment needs about [0-9.e+]+ GB of memory' huge_network.toml --store x.h5
 mutate huge_epochs 's/^epochs = 40/epochs = 1000000000/'
 expect2 huge_epochs 'huge_epochs.toml:21: training.epochs: this experiment needs about [0-9.e+]+ GB of memory' huge_epochs.toml --store x.h5
+mutate bad_fields 's/^jacobian_states = \[0, 10\]/jacobian_states = [0, 10]\nfields = "some"/'
+expect2 bad_fields "bad_fields.toml:30: analysis.fields: .*'some'.*none, rollouts, all" bad_fields.toml --store x.h5
+mutate fields_axis 's/^\[grid\]/[grid]\n"analysis.fields" = ["none", "all"]/'
+expect2 fields_axis 'fields_axis.toml:[0-9]+: grid."analysis.fields": every cell of a sweep keeps the same solution fields' fields_axis.toml --store x.h5
 expect2 missing_store '--store FILE.h5 is required' "$smoke"
 [[ ! -e x.h5 && ! -e x.h5.d ]] || { echo "FAIL: bad input left x.h5 behind"; failures=$((failures+1)); }
 
