@@ -20,8 +20,9 @@ namespace npde::cli {
 namespace {
 
 const char* kDescription = R"(Prints one row per result file written by `npdesweep run-one`, or one row per cell of a sweep
-store: the experiment, its stencils, its status, the final training loss, the rollout's relative
-L2 error at the horizon (worst test IC; a range over test ICs for result files) and the spectral
+store: the experiment, its stencils, its status, the final training loss and the rollout's relative
+L2 error at the horizon (both of finished experiments, read as `query` reads them; the error is
+the worst test IC's for stores, a range over test ICs for result files; a blow-up is inf) and the spectral
 radius max|lambda| of the model's and the truth's Jacobians (range over test ICs and analysed
 states). Opens files read-only: safe on a store a sweep is writing.
 Give it result files, or stores (several are read as one). A store's table has a column for every
@@ -39,25 +40,12 @@ struct Range {
   }
 };
 
-Range range_of(hid_t file, const std::string& path) {
-  Range r;
-  if (!h5::exists(file, path)) return r;
-  for (double v : h5::read_doubles(file, path)) r.add(v);
-  return r;
-}
-
-// The last finite entry (final_loss's reading, store_reader.cpp), NaN if none.
-double last_finite(const std::vector<double>& v) {
-  for (auto it = v.rbegin(); it != v.rend(); ++it)
-    if (std::isfinite(*it)) return *it;
-  return std::nan("");
-}
-
-// The range over analysed states of the metrics named prefix@<state>.
+// The range over test ICs and analysed states of the metrics named prefix@<state>.
 Range state_range(const ExperimentRow& r, const std::string& prefix) {
   Range range;
-  for (const auto& [name, v] : r.metrics)
-    if (name.rfind(prefix + "@", 0) == 0) range.add(v);
+  for (const auto& per : r.per_test_ic)
+    for (const auto& [name, v] : per)
+      if (name.rfind(prefix + "@", 0) == 0) range.add(v);
   return range;
 }
 
@@ -142,41 +130,33 @@ int summarize(int argc, char** argv) {
       }
     }
   }
+  // Result files: one row each, read by the store's metric reader (a blow-up is inf there too).
   std::vector<Table::Column> columns = {{"experiment", ""}, {"case", ""}, {"train_stencil", "train"},
                                         {"infer_stencil", "infer"}};
   columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
   Table table(columns);
   for (const std::string& path : files) {
+    ExperimentRow r;
     try {
-      h5::Object f = h5::open_file_read_only(path);
-      const std::vector<double> loss = h5::read_doubles(f.id(), "/training/loss");
-      Range err;
-      if (h5::exists(f.id(), "/rollout/relative_l2_error")) {
-        std::vector<hsize_t> shape;
-        const std::vector<double> e = h5::read_doubles(f.id(), "/rollout/relative_l2_error", &shape);
-        for (hsize_t t = 0; t < shape[0]; ++t) {  // a blow-up (NaN at the horizon) is inf, as the store reader reads it
-          const double x = e[(t + 1) * shape[1] - 1];
-          err.add(std::isnan(x) ? std::numeric_limits<double>::infinity() : x);
-        }
-      }
-      const Range model = range_of(f.id(), "/jacobian/model/spectral_radius"),
-                  truth = range_of(f.id(), "/jacobian/truth/spectral_radius");
-      table.row()
-          .text(h5::read_string_attribute(f.id(), ".", "name"))
-          .text(h5::read_string_attribute(f.id(), ".", "case"))
-          .text(h5::read_string_attribute(f.id(), ".", "train_stencil"))
-          .text(h5::read_string_attribute(f.id(), ".", "infer_stencil"))
-          .text(h5::read_string_attribute(f.id(), ".", "status"))
-          .number(last_finite(loss), "{:.4e}", "-")
-          .range(err.lo, err.hi, "{:.3g}")
-          .range(model.lo, model.hi, "{:.3f}")
-          .range(truth.lo, truth.hi, "{:.3f}");
-    } catch (const IoError& e) {
-      return report_error("summarize", e, ErrorKind::io, path + ": ");
-    } catch (const BadFileError& e) {
-      return report_error("summarize", Error(ErrorKind::bad_file, "not a run-one result file (" + std::string(e.what()) + ")"),
-                          ErrorKind::bad_file, path + ": ");
+      r = read_result_file(path);
+    } catch (const std::exception& e) {
+      return report_error("summarize", e, ErrorKind::bad_file);
     }
+    Range err;  // over test ICs
+    for (const auto& per : r.per_test_ic)
+      if (auto it = per.find("rollout_error"); it != per.end()) err.add(it->second);
+    const Range model = state_range(r, "max_lambda"), truth = state_range(r, "truth_max_lambda");
+    const auto loss = r.metrics.find("final_loss");
+    table.row()
+        .text(r.keys.at("experiment"))
+        .text(r.keys.at("case"))
+        .text(r.keys.at("train_stencil"))
+        .text(r.keys.at("infer_stencil"))
+        .text(r.keys.at("status"))
+        .number(loss == r.metrics.end() ? std::nan("") : loss->second, "{:.4e}", "-")
+        .range(err.lo, err.hi, "{:.3g}")
+        .range(model.lo, model.hi, "{:.3f}")
+        .range(truth.lo, truth.hi, "{:.3f}");
   }
   table.print(std::cout, format);
   return kExitOk;

@@ -148,7 +148,9 @@ void read_metric(const QueryMetric& q, const std::vector<double>& v, const std::
 // (a 10,000-cell store reads in a second instead of many).
 class Datasets {
  public:
-  explicit Datasets(hid_t f) : f_(f) {}
+  // `rows`: a store's results group (a leading row axis); without, a run-one result file, whose
+  // datasets are one row (row 0) each.
+  explicit Datasets(hid_t f, bool rows = true) : f_(f), rows_(rows) {}
   bool exists(const std::string& path) {
     auto it = exists_.find(path);
     if (it == exists_.end()) it = exists_.emplace(path, h5::exists(f_, path)).first;
@@ -158,11 +160,12 @@ class Datasets {
     auto it = data_.find(path);
     if (it == data_.end()) it = data_.emplace(path, h5::read_raw(f_, path)).first;
     const h5::RawData& d = it->second;
-    if (d.shape.empty() || row < 0 || static_cast<hsize_t>(row) >= d.shape[0])
+    const hsize_t rows = rows_ ? (d.shape.empty() ? 0 : d.shape[0]) : 1;
+    if (row < 0 || static_cast<hsize_t>(row) >= rows)
       throw BadFileError("row " + std::to_string(row) + " of '" + path + "' does not exist");
     // As numbers, whatever the element type: a count (rounding_set, int32) is read as its value,
     // and its fill -1 ("not analysed") as NaN, as the schema declares it.
-    const size_t element = h5::element_size(d.type), width = d.bytes.size() / d.shape[0] / element;
+    const size_t element = h5::element_size(d.type), width = d.bytes.size() / rows / element;
     const unsigned char* at = d.bytes.data() + static_cast<size_t>(row) * width * element;
     std::vector<double> v(width);
     for (size_t k = 0; k < width; ++k, at += element) {
@@ -188,6 +191,7 @@ class Datasets {
 
  private:
   hid_t f_;
+  bool rows_;
   std::map<std::string, bool> exists_;
   std::map<std::string, h5::RawData> data_;
 };
@@ -369,11 +373,11 @@ struct GroupShape {
   std::vector<std::string> terms;
 };
 
-GroupShape read_group_shape(hid_t id, const std::string& g) {
+GroupShape read_group_shape(hid_t id, const std::string& g, bool rows = true) {
   GroupShape shape;
   const h5::RawData si = h5::read_raw(id, g + "jacobian/state_index");
   for (size_t s = 0; s < si.bytes.size() / 4; ++s) shape.states.push_back(value_at<std::int32_t>(si, s));
-  const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(2);
+  const hsize_t outputs = h5::shape_of(id, g + "rollout/relative_l2_error").at(rows ? 2 : 1);
   if (outputs > 1'000'000'000) throw BadFileError(g + "rollout/relative_l2_error has an impossible shape");
   shape.steps = static_cast<int>(outputs) - 1;
   if (h5::exists(id, g + "closure/fit") && h5::attribute_exists(id, g + "closure/fit", "terms")) {
@@ -462,6 +466,50 @@ StoreContents read_store(const std::string& path, bool all, const std::vector<st
   std::sort(c.metric_names.begin(), c.metric_names.end());
   c.metric_names.erase(std::unique(c.metric_names.begin(), c.metric_names.end()), c.metric_names.end());
   return c;
+}
+
+ExperimentRow read_result_file(const std::string& path) {
+  if (access(path.c_str(), R_OK) != 0) {
+    const int err = errno;
+    throw Error(err == EIO ? ErrorKind::io : ErrorKind::input, path + ": cannot read the file: " + std::strerror(err));
+  }
+  ExperimentRow r;
+  try {
+    if (!h5::is_hdf5(path)) throw BadFileError("not an HDF5 file");
+    const h5::Object f = h5::open_file_read_only(path);
+    const hid_t id = f.id();
+    const auto attribute = [id](const char* name) { return h5::read_string_attribute(id, ".", name); };
+    const CellStatus status = status_from_name(attribute("status"));
+    r.hash = attribute("content_hash");
+    r.message = attribute("message");
+    r.keys = {{"experiment", attribute("name")},
+              {"case", attribute("case")},
+              {"train_stencil", attribute("train_stencil")},
+              {"infer_stencil", attribute("infer_stencil")},
+              {"resolution", fmt::format("{}", static_cast<long long>(h5::read_double_attribute(id, ".", "resolution")))},
+              {"status", status_name(status)}};
+    if (status == CellStatus::done) {
+      Datasets datasets(id, false);
+      const GroupShape shape = read_group_shape(id, "/", false);
+      const size_t tests = static_cast<size_t>(h5::shape_of(id, "/rollout/relative_l2_error").at(0));
+      add_metrics(datasets, "/", 0, shape.states, shape.steps, tests, shape.terms, {}, r.metrics, r.per_test_ic);
+    }
+    if (status == CellStatus::done || status == CellStatus::diverged) {
+      const std::vector<QueryMetric>& timing = timing_metrics();  // truth, training, analysis, runtime
+      double total = 0;
+      for (size_t k = 0; k < 3; ++k) total += r.metrics[timing[k].name] = h5::read_double_attribute(id, "/timing", timing[k].name);
+      r.metrics[timing[3].name] = total;
+    }
+  } catch (const IoError& e) {
+    throw IoError(path + ": reading failed: " + e.what(), e.error_number());
+  } catch (const BadFileError& e) {
+    throw BadFileError(path + ": not a run-one result file (" + e.what() + ")");
+  } catch (const std::out_of_range& e) {
+    throw BadFileError(path + ": not a run-one result file (a dataset has the wrong shape: " + e.what() + ")");
+  } catch (const std::runtime_error& e) {  // an unknown status
+    throw BadFileError(path + ": not a run-one result file (" + e.what() + ")");
+  }
+  return r;
 }
 
 StoreContents read_stores(const std::vector<std::string>& paths, bool all, const std::vector<std::string>& wanted) {

@@ -62,6 +62,11 @@ StoreContents read_store(const std::string& path, bool all = false, const std::v
 StoreContents read_stores(const std::vector<std::string>& paths, bool all = false,
                           const std::vector<std::string>& wanted = {});
 
+// A run-one result file read as one row by the same metric reader: keys `experiment` (its name),
+// case, train_stencil, infer_stencil, resolution and status, and the metrics (and per test IC)
+// a store's cell with that result has. Throws as read_store.
+ExperimentRow read_result_file(const std::string& path);
+
 // One cell of a store, found by its id or its content hash (`which`: digits, or 4 to 16 hex
 // digits that start exactly one cell's hash). Throws an input error naming what exists
 // when no cell (or more than one) matches, and as read_store for the file.

@@ -49,6 +49,24 @@ h5ls r.h5/fields/rollout > /dev/null && ! h5ls r.h5/fields/training_truth > /dev
 code=0; "$bin" run-one "$job" --fields some --no-out > /dev/null 2> fields.err || code=$?
 [[ $code -eq 2 ]] && grep -q "'some' is not one of none, rollouts, all" fields.err || fail "--fields some: $code $(cat fields.err)"
 
+# summarize reads result files with the store's metric reader: the last loss, the horizon
+# error's range over test ICs, the spectral radii's range over test ICs and states.
+"$bin" summarize a.h5 none.h5 --format json > summary.json || fail "summarize exited $?"
+/usr/bin/python3 - <<'PY' || fail "summarize disagrees with the result file's datasets"
+import h5py, json, numpy as np
+rows = json.load(open("summary.json"))
+assert len(rows) == 2 and rows[0] == rows[1], rows  # fields change nothing summarize shows
+f = h5py.File("a.h5", "r")
+r = rows[0]
+assert r["experiment"] == "tiny-burgers" and r["status"] == "done", r
+assert r["final_loss"] == f["training/loss"][-1], (r["final_loss"], f["training/loss"][-1])
+horizon = f["rollout/relative_l2_error"][:, -1]
+assert r["rollout_error"] == [horizon.min(), horizon.max()], (r["rollout_error"], horizon)
+for which in ("model", "truth"):
+    radius = f[f"jacobian/{which}/spectral_radius"][...]
+    assert r[f"max_lambda_{which}"] == [radius.min(), radius.max()], (which, r[f"max_lambda_{which}"], radius)
+PY
+
 # Re-analyse the trained model without training: same final weights, same analysis.
 "$bin" run-one "$job" --init-weights a.h5 --epochs 0 --out c.h5 --quiet > c.txt
 same_bits a.h5 /weights/final c.h5 /weights/initial || fail "--init-weights did not load /weights/final"
