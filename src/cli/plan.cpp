@@ -109,7 +109,7 @@ int plan(int argc, char** argv) {
       bool keep = true;
       for (const auto& [key, value] : conditions) keep = keep && same_value(value_of(key), value);
       if (!keep) continue;
-      table.row().integer(c.id).text(content_hash(canonical_toml(c.spec))).integer(c.replicate);
+      table.row().integer(c.id).text(c.hash).integer(c.replicate);
       for (const GridAxis& a : sweep.axes) table.key(value_of(a.key));
       if (!store.empty())
         table.text(kFate[static_cast<int>(preview.fate[static_cast<size_t>(c.id)])]).text(preview.why[static_cast<size_t>(c.id)]);
@@ -165,7 +165,7 @@ int plan(int argc, char** argv) {
       if (c.id == 5) std::printf("   ...  (plan --cells lists every cell)\n");
       continue;
     }
-    std::printf("%6ld  %s  %s  %.3g\n", c.id, content_hash(canonical_toml(c.spec)).c_str(), c.spec.name.c_str(),
+    std::printf("%6ld  %s  %s  %.3g\n", c.id, c.hash.c_str(), c.spec.name.c_str(),
                 experiment_flops(c.spec) / kMeasuredFlopsPerSecond);
   }
   std::printf("estimated cost: %.3g GFLOP, about %.3g core-seconds at %.0f GFLOP/s (measured rate of one core);\n"
@@ -195,18 +195,12 @@ int plan(int argc, char** argv) {
                 fields_mb(FieldsKept::rollouts), fields_mb(FieldsKept::all));
   if (!store.empty()) {
     std::printf("run on %s: %s\n", store.c_str(), describe(preview).c_str());
-    if (preview.recompute > 0)
-      std::printf("  recomputed cells (plan --cells --store lists each with what changed), e.g. %s: %s\n",
-                  [&] {
-                    for (size_t i = 0; i < cells.size(); ++i)
-                      if (preview.fate[i] == RerunFate::recompute) return cells[i].spec.name;
-                    return std::string();
-                  }().c_str(),
-                  [&] {
-                    for (size_t i = 0; i < cells.size(); ++i)
-                      if (preview.fate[i] == RerunFate::recompute) return preview.why[i];
-                    return std::string();
-                  }().c_str());
+    for (size_t i = 0; i < cells.size(); ++i)
+      if (preview.fate[i] == RerunFate::recompute) {  // the first, as an example
+        std::printf("  recomputed cells (plan --cells --store lists each with what changed), e.g. %s: %s\n",
+                    cells[i].spec.name.c_str(), preview.why[i].c_str());
+        break;
+      }
   }
   return kExitOk;
 }

@@ -194,6 +194,158 @@ int print_sorted(const StoreContents& store, const QuerySpec& q, const std::stri
   return kExitOk;
 }
 
+// The value column's title: what the statistic is of (a paired difference's centre with --compare).
+std::string value_label(const QuerySpec& q) {
+  const std::string stat = name_of(q.stat);
+  std::string label = q.stat == Statistic::count      ? stat
+                      : q.stat == Statistic::spearman ? "spearman(" + q.metric + "," + q.versus + ")"
+                      : q.stat == Statistic::auc      ? "auc(" + q.versus + " predicts failure)"
+                                                      : stat + "(" + q.metric + ")";
+  if (!q.compare.empty()) {  // the paired difference's centre: its median with median_ci, else its mean
+    const Comparison c = parse_comparison(q.compare);
+    label = std::string(name_of(q.stat == Statistic::median_ci ? Statistic::median : Statistic::mean)) + "(" + q.metric + ": " + c.key + "=" +
+            c.b + " minus " + c.key + "=" + c.a + ")";
+  }
+  return label;
+}
+
+// --pivot: a train_stencil x infer_stencil matrix per value of the leading `pivot_by` keys of
+// the groups, each saying what else it aggregated over.
+void print_pivot(const StoreContents& store, const QuerySpec& q, const std::vector<QueryGroup>& groups,
+                 const std::vector<std::string>& pivot_by, const std::string& label, Format format) {
+  const std::string stat = name_of(q.stat);
+  const size_t np = pivot_by.size();
+  std::map<std::vector<std::string>, std::vector<const QueryGroup*>, bool (*)(const std::vector<std::string>&, const std::vector<std::string>&)>
+      tables([](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+        return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), key_less);
+      });
+  for (const auto& g : groups)
+    tables[std::vector<std::string>(g.key_values.begin(), g.key_values.begin() + static_cast<long>(np))].push_back(&g);
+  if (tables.empty()) tables[std::vector<std::string>(np)];
+  Json all_tables = Json::array();
+  bool first = true;
+  for (const auto& [per_values, members] : tables) {
+    std::vector<std::string> trains, infers;
+    std::map<std::pair<std::string, std::string>, double> cell;
+    for (const QueryGroup* g : members) {
+      const std::string &t = g->key_values[np], &i = g->key_values[np + 1];
+      if (std::find(trains.begin(), trains.end(), t) == trains.end()) trains.push_back(t);
+      if (std::find(infers.begin(), infers.end(), i) == infers.end()) infers.push_back(i);
+      cell[{t, i}] = g->value;
+    }
+    auto value = [&](const std::string& t, const std::string& i) {
+      auto it = cell.find({t, i});
+      return it == cell.end() ? std::nan("") : it->second;
+    };
+    // What this matrix aggregated over: the keys that vary among its experiments.
+    std::vector<const ExperimentRow*> rows;
+    for (const ExperimentRow& r : store.rows) {
+      bool keep = true;
+      for (const Condition& c : q.where) keep = keep && (c.key == "test_ic" || meets(store, r, -1, c));
+      for (size_t k = 0; k < np; ++k) keep = keep && r.keys.at(pivot_by[k]) == per_values[k];
+      if (keep) rows.push_back(&r);
+    }
+    std::vector<std::string> except = pivot_by;
+    except.insert(except.end(), {"train_stencil", "infer_stencil", "status"});
+    std::string over;
+    for (const std::string& k : varying_keys(store, rows, except)) over += (over.empty() ? "" : ", ") + k;
+    std::string title;
+    for (size_t k = 0; k < np; ++k) title += (title.empty() ? "" : ", ") + pivot_by[k] + " = " + per_values[k];
+    if (format == Format::json) {
+      Json values = Json::array();
+      for (const auto& t : trains) {
+        Json row = Json::array();
+        for (const auto& i : infers) row.push_back(json_number(value(t, i)));
+        values.push_back(row);
+      }
+      Json o = {{"metric", q.metric}, {"stat", stat}};
+      for (size_t k = 0; k < np; ++k) o[pivot_by[k]] = per_values[k];
+      o.update({{"aggregated_over", over}, {"rows", "train_stencil"}, {"columns", "infer_stencil"},
+                {"train_stencil", trains}, {"infer_stencil", infers}, {"values", values}});
+      all_tables.push_back(o);
+      continue;
+    }
+    std::vector<Table::Column> columns{{"train_stencil", "train \\ infer"}};
+    for (const auto& i : infers) columns.push_back({i, ""});
+    Table table(columns);
+    for (const auto& t : trains) {
+      table.row().text(t);
+      for (const auto& i : infers) table.number(value(t, i));
+    }
+    if (format == Format::table) {
+      std::printf("%s%s, train stencil x inference stencil%s%s; aggregated over %s\n", first ? "" : "\n",
+                  label.c_str(), title.empty() ? "" : ", ", title.c_str(), over.empty() ? "nothing else" : over.c_str());
+    } else if (np > 0) {
+      std::printf("%s# %s\n", first ? "" : "\n", title.c_str());
+    }
+    first = false;
+    table.print(std::cout, format);
+  }
+  if (format == Format::json) write_json(std::cout, np == 0 ? all_tables.at(0) : all_tables), std::cout << "\n";
+}
+
+// One row per group: its keys, the value (with its interval, pairs, failures or attaining
+// experiment where the statistic has them) and the counts.
+void print_groups(const StoreContents& store, const QuerySpec& q, const std::vector<QueryGroup>& groups,
+                  const std::string& label, Format format) {
+  const std::string stat = name_of(q.stat);
+  const bool interval = has_interval(q.stat) || !q.compare.empty();
+  const bool arg = names_a_unit(q.stat);
+  std::map<long, const ExperimentRow*> by_id;
+  for (const ExperimentRow& r : store.rows) by_id[r.id] = &r;
+  // argmin/argmax: the attaining experiment's keys that set it apart within its group.
+  auto attained = [&](const QueryGroup& g) {
+    if (g.at < 0) return std::string();
+    std::vector<const ExperimentRow*> rows;
+    for (const ExperimentRow& r : store.rows) rows.push_back(&r);
+    std::string t;
+    std::vector<std::string> except = q.group_by;
+    except.push_back("status");
+    for (const std::string& k : varying_keys(store, rows, except))
+      t += (t.empty() ? "" : " ") + k + "=" + by_id.at(g.at)->keys.at(k);
+    return t;
+  };
+
+  // JSON repeats the metric and statistic per row; text and CSV carry them in the value's title.
+  const bool wide = format == Format::json, versus = !q.versus.empty();
+  std::vector<Table::Column> columns;
+  for (const auto& k : q.group_by) columns.push_back({k, ""});
+  if (wide && versus) columns.push_back({"versus", ""});
+  if (wide) columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}});
+  columns.push_back({"value", label});
+  if (interval) columns.insert(columns.end(), {{"low", "95% low"}, {"high", "95% high"}});
+  if (!q.compare.empty()) columns.insert(columns.end(), {{"share_greater", "share B>A"}, {"p_value", "Wilcoxon p"}});
+  if (q.stat == Statistic::auc) columns.push_back({"failures", ""});
+  if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
+  if (!q.compare.empty())
+    columns.insert(columns.end(), {{"n", "pairs"}, {"n_value", "pairs with values"}});
+  else
+    columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
+  if (interval) columns.push_back({"note", ""});
+  Table table(columns);
+  for (const auto& g : groups) {
+    table.row();
+    for (const auto& k : g.key_values) table.key(k);
+    if (wide && versus) table.text(q.versus);
+    if (wide) table.text(q.metric).text(stat);
+    table.number(g.value);
+    if (interval) table.number(g.low).number(g.high);
+    if (!q.compare.empty()) table.number(g.share_greater).number(g.p_value);
+    if (q.stat == Statistic::auc) table.integer(g.failures);
+    if (arg) {
+      if (g.at >= 0)
+        table.integer(g.at);
+      else
+        table.text("");
+      table.text(attained(g));
+    }
+    table.integer(g.n).integer(g.with_value);
+    if (interval) table.text(g.note);
+  }
+  table.print(std::cout, format);
+}
+
+
 }  // namespace
 
 int query(int argc, char** argv) {
@@ -277,143 +429,11 @@ int query(int argc, char** argv) {
     return report_error("query", e, ErrorKind::bad_file);
   }
 
-  const std::string stat = name_of(q.stat);
-  std::string label = q.stat == Statistic::count      ? stat
-                      : q.stat == Statistic::spearman ? "spearman(" + q.metric + "," + q.versus + ")"
-                      : q.stat == Statistic::auc      ? "auc(" + q.versus + " predicts failure)"
-                                                      : stat + "(" + q.metric + ")";
-  if (!q.compare.empty()) {  // the paired difference's centre: its median with median_ci, else its mean
-    const Comparison c = parse_comparison(q.compare);
-    label = std::string(name_of(q.stat == Statistic::median_ci ? Statistic::median : Statistic::mean)) + "(" + q.metric + ": " + c.key + "=" +
-            c.b + " minus " + c.key + "=" + c.a + ")";
-  }
-  const bool interval = has_interval(q.stat) || !q.compare.empty();
-  const bool arg = names_a_unit(q.stat);
-  std::map<long, const ExperimentRow*> by_id;
-  for (const ExperimentRow& r : store.rows) by_id[r.id] = &r;
-  // argmin/argmax: the attaining experiment's keys that set it apart within its group.
-  auto attained = [&](const QueryGroup& g) {
-    if (g.at < 0) return std::string();
-    std::vector<const ExperimentRow*> rows;
-    for (const ExperimentRow& r : store.rows) rows.push_back(&r);
-    std::string t;
-    std::vector<std::string> except = q.group_by;
-    except.push_back("status");
-    for (const std::string& k : varying_keys(store, rows, except))
-      t += (t.empty() ? "" : " ") + k + "=" + by_id.at(g.at)->keys.at(k);
-    return t;
-  };
-
-  if (pivot) {
-    // One matrix per value of the --per keys; each says what else it aggregated over.
-    const size_t np = pivot_by.size();
-    std::map<std::vector<std::string>, std::vector<const QueryGroup*>, bool (*)(const std::vector<std::string>&, const std::vector<std::string>&)>
-        tables([](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-          return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), key_less);
-        });
-    for (const auto& g : groups)
-      tables[std::vector<std::string>(g.key_values.begin(), g.key_values.begin() + static_cast<long>(np))].push_back(&g);
-    if (tables.empty()) tables[std::vector<std::string>(np)];
-    Json all_tables = Json::array();
-    bool first = true;
-    for (const auto& [per_values, members] : tables) {
-      std::vector<std::string> trains, infers;
-      std::map<std::pair<std::string, std::string>, double> cell;
-      for (const QueryGroup* g : members) {
-        const std::string &t = g->key_values[np], &i = g->key_values[np + 1];
-        if (std::find(trains.begin(), trains.end(), t) == trains.end()) trains.push_back(t);
-        if (std::find(infers.begin(), infers.end(), i) == infers.end()) infers.push_back(i);
-        cell[{t, i}] = g->value;
-      }
-      auto value = [&](const std::string& t, const std::string& i) {
-        auto it = cell.find({t, i});
-        return it == cell.end() ? std::nan("") : it->second;
-      };
-      // What this matrix aggregated over: the keys that vary among its experiments.
-      std::vector<const ExperimentRow*> rows;
-      for (const ExperimentRow& r : store.rows) {
-        bool keep = true;
-        for (const Condition& c : q.where) keep = keep && (c.key == "test_ic" || meets(store, r, -1, c));
-        for (size_t k = 0; k < np; ++k) keep = keep && r.keys.at(pivot_by[k]) == per_values[k];
-        if (keep) rows.push_back(&r);
-      }
-      std::vector<std::string> except = pivot_by;
-      except.insert(except.end(), {"train_stencil", "infer_stencil", "status"});
-      std::string over;
-      for (const std::string& k : varying_keys(store, rows, except)) over += (over.empty() ? "" : ", ") + k;
-      std::string title;
-      for (size_t k = 0; k < np; ++k) title += (title.empty() ? "" : ", ") + pivot_by[k] + " = " + per_values[k];
-      if (format == Format::json) {
-        Json values = Json::array();
-        for (const auto& t : trains) {
-          Json row = Json::array();
-          for (const auto& i : infers) row.push_back(json_number(value(t, i)));
-          values.push_back(row);
-        }
-        Json o = {{"metric", q.metric}, {"stat", stat}};
-        for (size_t k = 0; k < np; ++k) o[pivot_by[k]] = per_values[k];
-        o.update({{"aggregated_over", over}, {"rows", "train_stencil"}, {"columns", "infer_stencil"},
-                  {"train_stencil", trains}, {"infer_stencil", infers}, {"values", values}});
-        all_tables.push_back(o);
-        continue;
-      }
-      std::vector<Table::Column> columns{{"train_stencil", "train \\ infer"}};
-      for (const auto& i : infers) columns.push_back({i, ""});
-      Table table(columns);
-      for (const auto& t : trains) {
-        table.row().text(t);
-        for (const auto& i : infers) table.number(value(t, i));
-      }
-      if (format == Format::table) {
-        std::printf("%s%s, train stencil x inference stencil%s%s; aggregated over %s\n", first ? "" : "\n",
-                    label.c_str(), title.empty() ? "" : ", ", title.c_str(), over.empty() ? "nothing else" : over.c_str());
-      } else if (np > 0) {
-        std::printf("%s# %s\n", first ? "" : "\n", title.c_str());
-      }
-      first = false;
-      table.print(std::cout, format);
-    }
-    if (format == Format::json) write_json(std::cout, np == 0 ? all_tables.at(0) : all_tables), std::cout << "\n";
-    return kExitOk;
-  }
-
-  // JSON repeats the metric and statistic per row; text and CSV carry them in the value's title.
-  const bool wide = format == Format::json, versus = !q.versus.empty();
-  std::vector<Table::Column> columns;
-  for (const auto& k : q.group_by) columns.push_back({k, ""});
-  if (wide && versus) columns.push_back({"versus", ""});
-  if (wide) columns.insert(columns.end(), {{"metric", ""}, {"stat", ""}});
-  columns.push_back({"value", label});
-  if (interval) columns.insert(columns.end(), {{"low", "95% low"}, {"high", "95% high"}});
-  if (!q.compare.empty()) columns.insert(columns.end(), {{"share_greater", "share B>A"}, {"p_value", "Wilcoxon p"}});
-  if (q.stat == Statistic::auc) columns.push_back({"failures", ""});
-  if (arg) columns.insert(columns.end(), {{"id", ""}, {"attained_by", ""}});
-  if (!q.compare.empty())
-    columns.insert(columns.end(), {{"n", "pairs"}, {"n_value", "pairs with values"}});
+  const std::string label = value_label(q);
+  if (pivot)
+    print_pivot(store, q, groups, pivot_by, label, format);
   else
-    columns.insert(columns.end(), {{"n", ""}, {"n_value", ""}});
-  if (interval) columns.push_back({"note", ""});
-  Table table(columns);
-  for (const auto& g : groups) {
-    table.row();
-    for (const auto& k : g.key_values) table.key(k);
-    if (wide && versus) table.text(q.versus);
-    if (wide) table.text(q.metric).text(stat);
-    table.number(g.value);
-    if (interval) table.number(g.low).number(g.high);
-    if (!q.compare.empty()) table.number(g.share_greater).number(g.p_value);
-    if (q.stat == Statistic::auc) table.integer(g.failures);
-    if (arg) {
-      if (g.at >= 0)
-        table.integer(g.at);
-      else
-        table.text("");
-      table.text(attained(g));
-    }
-    table.integer(g.n).integer(g.with_value);
-    if (interval) table.text(g.note);
-  }
-  table.print(std::cout, format);
+    print_groups(store, q, groups, label, format);
   return kExitOk;
 }
 

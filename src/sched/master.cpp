@@ -99,7 +99,7 @@ void record(const Report& report, const std::vector<GridCell>& cells, Journal& j
   const GridCell& cell = cells[static_cast<size_t>(report.id)];
   const CellStatus status = static_cast<CellStatus>(report.status);
   const auto t0 = Clock::now();
-  const std::string hash = content_hash(canonical_toml(cell.spec));
+  const std::string& hash = cell.hash;
   const std::string shard = paths.shard(report.id, hash);
   try {
     // Every reported cell has its shard (a worker that could not write one reports a store

@@ -486,6 +486,7 @@ std::vector<GridCell> enumerate_cells(const SweepSpec& s) {
     }
     c.spec.seed = derive_seed(seed, c.spec.network_widths(), r);
     c.spec.name = cell_name(s, c.spec, r);
+    c.hash = content_hash(canonical_toml(c.spec));
     cells.push_back(std::move(c));
   });
   return cells;

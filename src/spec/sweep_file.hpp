@@ -64,6 +64,7 @@ struct GridCell {
   int replicate = 0;
   std::vector<size_t> value;  // index of this cell's value on each axis of the sweep
   ExperimentSpec spec;
+  std::string hash;  // content_hash(canonical_toml(spec)): the cell's identity, its resume key
 };
 
 SweepSpec read_sweep_file(const std::string& path);

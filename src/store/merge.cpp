@@ -131,7 +131,7 @@ MergePlan plan_merge(const std::vector<std::string>& stores, const std::string& 
   for (size_t k = 0; k < plan.inputs.size(); ++k) {
     const MergeInput& in = plan.inputs[k];
     for (const auto& [id, status] : in.committed) {
-      const std::string hash = content_hash(canonical_toml(in.cells.cells[static_cast<size_t>(id)].spec));
+      const std::string& hash = in.cells.cells[static_cast<size_t>(id)].hash;
       if (status == CellStatus::failed) {
         failed.insert(hash);
         continue;
@@ -151,7 +151,7 @@ MergePlan plan_merge(const std::vector<std::string>& stores, const std::string& 
     throw InputError(prefer, 0, "--prefer", "is not one of the stores to merge (name it as given)");
 
   for (const GridCell& c : plan.cells.cells) {
-    const std::string hash = content_hash(canonical_toml(c.spec));
+    const std::string& hash = c.hash;
     const auto it = copies.find(hash);
     if (it == copies.end()) {
       plan.failed_left += failed.count(hash) ? 1 : 0;

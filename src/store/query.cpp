@@ -283,7 +283,11 @@ bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, con
 }
 
 
-std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
+namespace {
+
+// What a query asks must fit the store (keys, metrics, values) and itself (a statistic and the
+// options it needs); returns the --compare pairing, if any.
+std::optional<Comparison> check_query(const StoreContents& store, const QuerySpec& q) {
   check_conditions(store, q.where);
   for (const auto& k : q.group_by) check_key(store, k);
   if (q.stat != Statistic::count) check_metric(store, q.metric);
@@ -309,17 +313,25 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
     check_value(store, compare->key, compare->a);
     check_value(store, compare->key, compare->b);
   }
+  return compare;
+}
 
+// One group's units before its statistic.
+struct Group {
+  std::vector<double> values, versus;  // versus: the paired second metric (spearman, auc)
+  std::vector<bool> failed;            // auc: whether each unit failed
+  std::vector<std::pair<long, size_t>> units;  // (experiment id, test IC) of each value, for argmin/argmax
+  std::map<std::vector<std::string>, std::pair<double, double>> pairs;  // --compare: (A, B) by pairing key
+  long n = 0;
+};
+
+// Every unit that meets the conditions, in its group (--compare: as the A or B of its pair).
+std::map<std::vector<std::string>, Group> collect_groups(const StoreContents& store, const QuerySpec& q,
+                                                        const std::optional<Comparison>& compare) {
+  const bool rank_correlation = q.stat == Statistic::spearman, auc = q.stat == Statistic::auc;
   // The unit of aggregation: an experiment, or an (experiment, test IC) pair once test_ic is
   // named, whose test-IC metrics are then that IC's own values instead of the worst case.
   const bool per_test = is_named(q, kTestIcKey);
-  struct Group {
-    std::vector<double> values, versus;  // versus: the paired second metric (spearman, auc)
-    std::vector<bool> failed;            // auc: whether each unit failed
-    std::vector<std::pair<long, size_t>> units;  // (experiment id, test IC) of each value, for argmin/argmax
-    std::map<std::vector<std::string>, std::pair<double, double>> pairs;  // --compare: (A, B) by pairing key
-    long n = 0;
-  };
   const std::vector<std::string> all_keys = experiment_keys(store);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::map<std::vector<std::string>, Group> groups;
@@ -367,54 +379,66 @@ std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q
       if (rank_correlation) g.versus.push_back(w);
     }
   }
+  return groups;
+}
+
+// A group's statistic (its interval, pairs, failures or attaining unit where it has them).
+QueryGroup reduce_group(const QuerySpec& q, bool compare, const std::vector<std::string>& key, const Group& g) {
+  const bool rank_correlation = q.stat == Statistic::spearman, auc = q.stat == Statistic::auc;
+  QueryGroup out_group;
+  out_group.key_values = key;
+  out_group.n = g.n;
+  out_group.with_value = static_cast<long>(g.values.size());
+  auto set_interval = [&](const stats::Interval& i) {
+    out_group.value = i.estimate;
+    out_group.low = i.low;
+    out_group.high = i.high;
+    out_group.note = i.note;
+  };
+  if (compare) {
+    std::vector<double> a, b;
+    for (const auto& [pairing, ab] : g.pairs)
+      if (!std::isnan(ab.first) && !std::isnan(ab.second)) {
+        a.push_back(ab.first);
+        b.push_back(ab.second);
+      }
+    const stats::Paired p =
+        stats::compare_paired(a, b, q.stat == Statistic::median_ci ? stats::Center::median : stats::Center::mean);
+    set_interval(p.difference);
+    out_group.share_greater = p.share_greater;
+    out_group.p_value = p.p_value;
+    out_group.n = static_cast<long>(g.pairs.size());
+    out_group.with_value = static_cast<long>(a.size());
+  } else if (q.stat == Statistic::mean_ci || q.stat == Statistic::median_ci) {
+    set_interval(
+        stats::bootstrap_interval(g.values, q.stat == Statistic::mean_ci ? stats::Center::mean : stats::Center::median));
+  } else if (auc) {
+    set_interval(stats::auc_interval(g.versus, g.failed));
+    out_group.failures = static_cast<long>(std::count(g.failed.begin(), g.failed.end(), true));
+  } else if (rank_correlation) {
+    out_group.value = spearman(g.values, g.versus);
+  } else if (names_a_unit(q.stat)) {
+    out_group.value = std::numeric_limits<double>::quiet_NaN();
+    for (size_t i = 0; i < g.values.size(); ++i)  // the first unit attaining it, in id order
+      if (std::isnan(out_group.value) || (q.stat == Statistic::argmin ? g.values[i] < out_group.value : g.values[i] > out_group.value)) {
+        out_group.value = g.values[i];
+        out_group.at = g.units[i].first;
+        out_group.at_test_ic = g.units[i].second;
+      }
+  } else {
+    out_group.value = statistic(g.values, q.stat, g.n);
+  }
+  return out_group;
+}
+
+}  // namespace
+
+std::vector<QueryGroup> run_query(const StoreContents& store, const QuerySpec& q) {
+  const std::optional<Comparison> compare = check_query(store, q);
+  std::map<std::vector<std::string>, Group> groups = collect_groups(store, q, compare);
   if (groups.empty() && q.group_by.empty()) groups[{}];  // nothing matched: one empty group, count 0
   std::vector<QueryGroup> out;
-  for (auto& [key, g] : groups) {
-    QueryGroup out_group;
-    out_group.key_values = key;
-    out_group.n = g.n;
-    out_group.with_value = static_cast<long>(g.values.size());
-    auto set_interval = [&](const stats::Interval& i) {
-      out_group.value = i.estimate;
-      out_group.low = i.low;
-      out_group.high = i.high;
-      out_group.note = i.note;
-    };
-    if (compare) {
-      std::vector<double> a, b;
-      for (const auto& [pairing, ab] : g.pairs)
-        if (!std::isnan(ab.first) && !std::isnan(ab.second)) {
-          a.push_back(ab.first);
-          b.push_back(ab.second);
-        }
-      const stats::Paired p =
-          stats::compare_paired(a, b, q.stat == Statistic::median_ci ? stats::Center::median : stats::Center::mean);
-      set_interval(p.difference);
-      out_group.share_greater = p.share_greater;
-      out_group.p_value = p.p_value;
-      out_group.n = static_cast<long>(g.pairs.size());
-      out_group.with_value = static_cast<long>(a.size());
-    } else if (q.stat == Statistic::mean_ci || q.stat == Statistic::median_ci) {
-      set_interval(
-          stats::bootstrap_interval(g.values, q.stat == Statistic::mean_ci ? stats::Center::mean : stats::Center::median));
-    } else if (auc) {
-      set_interval(stats::auc_interval(g.versus, g.failed));
-      out_group.failures = static_cast<long>(std::count(g.failed.begin(), g.failed.end(), true));
-    } else if (rank_correlation) {
-      out_group.value = spearman(g.values, g.versus);
-    } else if (names_a_unit(q.stat)) {
-      out_group.value = std::numeric_limits<double>::quiet_NaN();
-      for (size_t i = 0; i < g.values.size(); ++i)  // the first unit attaining it, in id order
-        if (std::isnan(out_group.value) || (q.stat == Statistic::argmin ? g.values[i] < out_group.value : g.values[i] > out_group.value)) {
-          out_group.value = g.values[i];
-          out_group.at = g.units[i].first;
-          out_group.at_test_ic = g.units[i].second;
-        }
-    } else {
-      out_group.value = statistic(g.values, q.stat, g.n);
-    }
-    out.push_back(std::move(out_group));
-  }
+  for (const auto& [key, g] : groups) out.push_back(reduce_group(q, compare.has_value(), key, g));
   // Numeric keys (resolution, a learning rate) sort as numbers.
   std::sort(out.begin(), out.end(), [](const QueryGroup& a, const QueryGroup& b) {
     for (size_t i = 0; i < a.key_values.size(); ++i)

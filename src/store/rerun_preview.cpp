@@ -70,12 +70,12 @@ RerunPreview preview_rerun(const std::string& store, const SweepSpec& sweep, con
   std::map<std::string, std::vector<long>> finished_by_name;  // its finished cells by name
   for (const auto& [id, status] : committed) {
     const GridCell& c = known.cells[static_cast<size_t>(id)];
-    by_hash[content_hash(canonical_toml(c.spec))] = status;
+    by_hash[c.hash] = status;
     if (status != CellStatus::failed) finished_by_name[c.spec.name].push_back(id);
   }
   std::set<std::string> wanted;
   for (size_t i = 0; i < cells.size(); ++i) {
-    const std::string hash = content_hash(canonical_toml(cells[i].spec));
+    const std::string& hash = cells[i].hash;
     wanted.insert(hash);
     const auto it = by_hash.find(hash);
     if (it != by_hash.end()) {

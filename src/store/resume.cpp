@@ -28,7 +28,7 @@ std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& rec
 
 std::map<long, CellStatus> committed_cells(const std::vector<JournalRecord>& records, const std::vector<GridCell>& cells) {
   return committed_cells(records, static_cast<long>(cells.size()), [&](long id) {
-    return content_hash(canonical_toml(cells[static_cast<size_t>(id)].spec));
+    return cells[static_cast<size_t>(id)].hash;
   });
 }
 

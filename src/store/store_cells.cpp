@@ -17,8 +17,7 @@ StoreCells store_cells(std::vector<std::string> history, const std::string& curr
     const bool current = history[k] == current_text;
     if (current) s.current_index = k;
     for (GridCell& c : enumerate_cells(s.sweeps.back())) {
-      const std::string hash = content_hash(canonical_toml(c.spec));
-      auto [it, fresh] = id_of.emplace(hash, static_cast<long>(s.cells.size()));
+      auto [it, fresh] = id_of.emplace(c.hash, static_cast<long>(s.cells.size()));
       if (fresh) {
         c.id = it->second;
         s.cells.push_back(std::move(c));

@@ -189,7 +189,7 @@ const std::vector<ExperimentColumn>& experiment_columns() {
        "cell id: its place in the store (the first sweep's enumeration order, then each later sweep's new cells)",
        [](F c) -> ColumnValue { return std::int64_t{c.cell.id}; }},
       {"hash", Type::str, 16, "content hash of the cell's canonical experiment (resume key)",
-       [](F c) -> ColumnValue { return content_hash(canonical_toml(c.cell.spec)); }},
+       [](F c) -> ColumnValue { return c.cell.hash; }},
       {"case", Type::str, 16, "PDE case", [](F c) -> ColumnValue { return c.cell.spec.pde.name; }},
       {"train_stencil", Type::str, 16, "stencil of the varied term in the truth data",
        [](F c) -> ColumnValue { return c.cell.spec.train_stencil; }},
@@ -625,7 +625,7 @@ long SweepStore::copy_rows_from(const std::string& previous, const std::vector<G
   std::vector<long> ids;
   for (long id : committed) {
     const size_t i = static_cast<size_t>(id);
-    if (i >= old_hash.size() || i >= cells.size() || old_hash[i] != content_hash(canonical_toml(cells[i].spec))) continue;
+    if (i >= old_hash.size() || i >= cells.size() || old_hash[i] != cells[i].hash) continue;
     const int code = element<std::int32_t>(old_code, i);
     if (code != static_cast<int>(CellStatus::done) && code != static_cast<int>(CellStatus::failed) &&
         code != static_cast<int>(CellStatus::diverged))
@@ -695,7 +695,7 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
   for (long id : committed) {
     if (finished(codes[static_cast<size_t>(id)])) continue;  // the row is there
     const GridCell& c = cells[static_cast<size_t>(id)];
-    const std::string hash = content_hash(canonical_toml(c.spec));
+    const std::string& hash = c.hash;
     const std::string shard = paths.shard(id, hash);
     if (std::string why = shard_problem(shard, hash, &c.spec); !why.empty()) {
       if (lost) lost->push_back({id, why});
