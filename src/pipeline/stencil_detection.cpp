@@ -1,0 +1,102 @@
+#include "pipeline/stencil_detection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "model/known_terms.hpp"
+#include "numerics/fornberg.hpp"
+#include "numerics/stencil.hpp"
+#include "pipeline/closure_fit.hpp"
+
+namespace npde {
+
+Eigen::MatrixXd time_derivative(const Eigen::MatrixXd& states, double dt, int m) {
+  const long steps = states.cols() - 1;
+  if (m < 1 || 2 * m > steps) throw std::invalid_argument("a time difference of order 2m needs 2m + 1 states");
+  std::vector<double> offsets;
+  for (int k = -m; k <= m; ++k) offsets.push_back(k);
+  const std::vector<double> w = fornberg_weights(1, offsets);
+  Eigen::MatrixXd d = Eigen::MatrixXd::Zero(states.rows(), steps + 1 - 2 * m);
+  for (long n = m; n <= steps - m; ++n)
+    for (int k = -m; k <= m; ++k)
+      if (w[static_cast<size_t>(k + m)] != 0) d.col(n - m) += (w[static_cast<size_t>(k + m)] / dt) * states.col(n + k);
+  return d;
+}
+
+StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen::MatrixXd>& trajectories, double dt) {
+  if (trajectories.empty()) throw std::invalid_argument("no trajectories");
+  if (!pde.pde_case || !pde.pde_case->uses(StencilRole::Varied))
+    throw std::invalid_argument("the case '" + pde.name + "' has no term whose stencil varies: no stencil shows in its data");
+  long shortest = trajectories[0].cols() - 1;
+  for (const Eigen::MatrixXd& t : trajectories) {
+    if (t.rows() != pde.resolution)
+      throw std::invalid_argument("a trajectory has " + std::to_string(t.rows()) + " grid points, the case " +
+                                  std::to_string(pde.resolution));
+    if (!t.allFinite()) throw std::invalid_argument("a trajectory has non-finite values");
+    shortest = std::min<long>(shortest, t.cols() - 1);
+  }
+  if (shortest < 2) throw std::invalid_argument("trajectories need at least 3 output steps");
+  StencilDetection out;
+  const int m = static_cast<int>(std::min<long>(4, shortest / 2));
+  out.derivative_order = 2 * m;
+
+  // du/dt at the interior steps of every trajectory, and the states there.
+  Eigen::MatrixXd ut, lower, states;
+  for (const Eigen::MatrixXd& t : trajectories) {
+    const long inner = t.cols() - 2 * m;
+    const Eigen::MatrixXd d = time_derivative(t, dt, m);
+    ut.conservativeResize(t.rows(), ut.cols() + inner);
+    ut.rightCols(inner) = d;
+    states.conservativeResize(t.rows(), states.cols() + inner);
+    states.rightCols(inner) = t.middleCols(m, inner);
+    if (m > 1) {  // the order below, at the same steps
+      const Eigen::MatrixXd l = time_derivative(t, dt, m - 1).middleCols(1, inner);
+      lower.conservativeResize(t.rows(), lower.cols() + inner);
+      lower.rightCols(inner) = l;
+    }
+  }
+  out.states = states.cols();
+  const double norm2 = ut.squaredNorm();
+  if (!(norm2 > 0)) throw std::invalid_argument("the data do not change in time: du/dt = 0");
+  out.floor = m > 1 ? (ut - lower).squaredNorm() / norm2 : 1.0;
+
+  for (const std::string& name : stencil_names()) {
+    KnownTerms f;
+    try {
+      f = make_truth_terms(pde, name);
+    } catch (const std::invalid_argument&) {
+      continue;  // not defined for this derivative, or wider than the grid
+    }
+    Eigen::MatrixXd rhs(states.rows(), states.cols());
+    for (long c = 0; c < states.cols(); ++c) f.eval(states.col(c).data(), rhs.col(c).data());
+    const TermFit fit = least_squares_fit(ut, {rhs});
+    out.candidates.push_back({name, fit.residual_share, fit.coefficients.size() ? fit.coefficients[0] : NAN});
+  }
+  if (out.candidates.empty()) throw std::invalid_argument("no stencil of the catalogue fits this grid");
+  std::sort(out.candidates.begin(), out.candidates.end(), [](const StencilEvidence& a, const StencilEvidence& b) {
+    return a.residual_share < b.residual_share || (a.residual_share == b.residual_share && a.stencil < b.stencil);
+  });
+  const StencilEvidence& best = out.candidates[0];
+  if (out.candidates.size() == 1) {
+    out.named = best.stencil;
+    return out;
+  }
+  const StencilEvidence& next = out.candidates[1];
+  const double level = std::max(best.residual_share, out.floor);
+  if (next.residual_share > kSeparation * level) {
+    out.named = best.stencil;
+  } else {
+    out.undecided = best.stencil + " and " + next.stencil + " fit the data about equally (residual shares " +
+                    fmt::format("{:.3g}", best.residual_share) + " and " + fmt::format("{:.3g}", next.residual_share) +
+                    (out.floor > best.residual_share ? ", at or below the time derivative's own error " +
+                                                           fmt::format("{:.3g}", out.floor)
+                                                     : std::string()) +
+                    ")";
+  }
+  return out;
+}
+
+}  // namespace npde

@@ -1,0 +1,52 @@
+#pragma once
+// Which stencil made a dataset? From truth trajectories alone (no network, no training), the
+// paper's third open question: a large PDE dataset may carry its solver's truncation error.
+//
+// The data are states u_0 .. u_S of the semi-discrete flow du/dt = f_S*(u) at output steps dt
+// (S* the training stencil of the case's varied term, unknown). The detector
+//   1. differentiates each trajectory in time: du/dt at the interior output steps by the central
+//      difference of order 2m (m = 4, fewer for short trajectories), and estimates that
+//      derivative's own error as the difference from order 2m - 2 (an overestimate: the floor);
+//   2. for every candidate stencil S of the catalogue that fits the grid, fits du/dt ~ a f_S(u)
+//      by least squares over all those states: the data's own stencil leaves a residual at the
+//      floor with a = 1, another leaves its truncation difference from S*;
+//   3. names the candidate with the smallest residual share when the runner-up's is more than
+//      kSeparation times larger and above the floor, else says which two it cannot tell apart.
+// docs/numerics.md, "Which stencil made the data", has the measurements.
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "model/pde_case.hpp"
+
+namespace npde {
+
+struct StencilEvidence {
+  std::string stencil;
+  double residual_share = 0;  // ||du/dt - a f_S(u)||^2 / ||du/dt||^2 over the states
+  double coefficient = 0;     // a (1 for the data's stencil)
+};
+
+struct StencilDetection {
+  std::vector<StencilEvidence> candidates;  // by residual share, smallest first
+  double floor = 0;        // the time derivative's error estimate, as a share of ||du/dt||^2
+  int derivative_order = 0;  // 2m, the time difference's order
+  long states = 0;         // the states (columns) the fits use
+  std::string named;       // the stencil that explains the data; empty when undecided
+  std::string undecided;   // else why: the candidates it cannot tell apart
+};
+
+// The runner-up's residual share must exceed the best's by this factor (and the floor).
+constexpr double kSeparation = 100.0;
+
+// `trajectories`: N x (S + 1) each, output step dt, on the grid of `pde` (its resolution and
+// length); S >= 2. The case's varied term must have a derivative (otherwise no stencil shows).
+// Throws std::invalid_argument for data that cannot be read this way.
+StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen::MatrixXd>& trajectories, double dt);
+
+// du/dt at output steps m .. S - m of one trajectory by the central difference of order 2m
+// (columns of the result), from the Fornberg weights.
+Eigen::MatrixXd time_derivative(const Eigen::MatrixXd& states, double dt, int m);
+
+}  // namespace npde
