@@ -22,6 +22,7 @@ int error_exit_code(const std::exception& e, ErrorKind fallback);
 
 int run_one(int argc, char** argv);
 int summarize(int argc, char** argv);
+int identify(int argc, char** argv);
 int plan(int argc, char** argv);
 int run(int argc, char** argv);
 int repair(int argc, char** argv);

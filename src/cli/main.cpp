@@ -32,6 +32,7 @@ Commands:
   export STORE.h5...   one CSV (or JSON-lines) row per experiment: keys and every metric
   show STORE.h5 ID     one cell: status, metrics, message and its job
   extract STORE.h5 ID  one cell out: --out a run-one result file, --job its job file
+  identify FILE.h5...  which stencil made a dataset's truth trajectories (result files, stores)
   help [COMMAND]       this text, or a command's options
 
 Run `npdesweep <command> --help` (or `npdesweep help <command>`) for a command's options.
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
   if (command == "extract") return npde::cli::extract(argc - 1, argv + 1);
   if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
   if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
+  if (command == "identify") return npde::cli::identify(argc - 1, argv + 1);
   std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -112,6 +112,13 @@ grep -q "fields_N16.png" figures.txt && grep -q "spacetime_N16.png" figures.txt 
 "$src/scripts/plot-store" smoke.h5 --out no-fields > /dev/null 2> no-fields.err || fail "plot-store on smoke exited $?"
 grep -q "no solution fields at N=24" no-fields.err || fail "plot-store did not say why it drew no fields: $(cat no-fields.err)"
 
+# identify on a store that keeps fields: one answer per done cell, each the cell's own stencil;
+# a store without fields is refused with one line.
+"$bin" identify axes.h5 --format csv > identify.csv || fail "identify on a store exited $?"
+[[ $(grep -c ',backward1,backward1,yes,' identify.csv) -eq 16 ]] || fail "identify on the axes store: $(head -3 identify.csv)"
+code=0; "$bin" identify smoke.h5 > /dev/null 2> identify.err || code=$?
+[[ $code -eq 2 ]] && grep -q "no done cell keeps truth fields" identify.err || fail "identify on smoke: $code $(cat identify.err)"
+
 # The check can fail: a store whose axes lost their coordinate variables (as before schema 10).
 cp smoke.h5 bare.h5
 /usr/bin/python3 - <<'PY'

@@ -1,0 +1,167 @@
+// `npdesweep identify FILE.h5 ...`: which stencil made these truth data? From the stored
+// trajectories alone (pipeline/stencil_detection.hpp), before any network is trained.
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "pipeline/stencil_detection.hpp"
+#include "spec/job_file.hpp"
+#include "store/h5.hpp"
+#include "store/store_reader.hpp"
+
+namespace npde::cli {
+namespace {
+
+const char* kDescription = R"(Names the stencil that made a dataset's truth trajectories, from the trajectories alone: it
+differentiates them in time (a central difference of order 8 at the interior output steps) and
+fits that derivative by least squares onto the right-hand side of the job's case with every
+stencil of the catalogue in the varied term. The data's own stencil leaves a residual at the
+level of the time derivative's error; another leaves its truncation difference. A stencil is
+named when the runner-up's residual share is over 100 times the best's and above that error;
+otherwise the two it cannot tell apart are said. The job's own training stencil is not used,
+only shown beside the answer. docs/numerics.md, "Which stencil made the data".
+A FILE is a run-one result file with solution fields (run-one keeps them by default: /fields/truth
+and /fields/training_truth, with the job in the job_toml attribute; docs/result-file.md), or a
+sweep store whose sweep keeps them (analysis.fields): one answer per done cell.)";
+const char* kFooter = R"(Examples:
+  npdesweep run-one jobs/burgers-expt1.toml --epochs 0 --out e1.h5 && npdesweep identify e1.h5
+  npdesweep identify store.h5 --format csv
+Exit codes: 0 (every dataset read; named or not), 2 a file without truth fields or not a result file
+or store, 4 an I/O error.)";
+
+struct Dataset {
+  std::string source, experiment, recorded;  // where, which, and the job's own training stencil
+  StencilDetection detection;
+};
+
+StencilDetection detect(const ExperimentSpec& spec, const std::vector<double>& truth, const std::vector<hsize_t>& shape,
+                        const std::vector<double>* training) {
+  // (trajectory, step, x) row-major -> N x (steps + 1) per trajectory
+  const size_t n = static_cast<size_t>(spec.pde.resolution), steps = shape.at(shape.size() - 2);
+  if (shape.back() != n) throw BadFileError("its fields have " + std::to_string(shape.back()) + " grid points, its job " + std::to_string(n));
+  std::vector<Eigen::MatrixXd> trajectories;
+  const auto add = [&](const double* at) {
+    Eigen::MatrixXd t(static_cast<long>(n), static_cast<long>(steps));
+    for (size_t k = 0; k < steps; ++k)
+      for (size_t j = 0; j < n; ++j) t(static_cast<long>(j), static_cast<long>(k)) = at[k * n + j];
+    trajectories.push_back(std::move(t));
+  };
+  for (size_t i = 0; i < truth.size() / (steps * n); ++i) add(truth.data() + i * steps * n);
+  if (training) add(training->data());
+  try {
+    return detect_stencil(spec.pde, trajectories, spec.dt);
+  } catch (const std::invalid_argument& e) {
+    throw BadFileError(e.what());
+  }
+}
+
+void read_result_file_data(const std::string& path, std::vector<Dataset>& out) {
+  h5::Object f = h5::open_file_read_only(path);
+  if (!h5::attribute_exists(f.id(), ".", "job_toml"))
+    throw BadFileError(path + ": not a run-one result file or sweep store (no job_toml attribute, no /experiments)");
+  if (!h5::exists(f.id(), "/fields/truth"))
+    throw BadFileError(path + ": no truth fields (/fields/truth): run-one keeps them unless --fields none; a result whose "
+                       "experiment diverged has none");
+  const ExperimentSpec spec = read_job_text(h5::read_string_attribute(f.id(), ".", "job_toml"), path + ": job_toml");
+  std::vector<hsize_t> shape;
+  const std::vector<double> truth = h5::read_doubles(f.id(), "/fields/truth", &shape);
+  std::vector<double> training;
+  if (h5::exists(f.id(), "/fields/training_truth")) training = h5::read_doubles(f.id(), "/fields/training_truth");
+  out.push_back({path, spec.name, spec.train_stencil, detect(spec, truth, shape, training.empty() ? nullptr : &training)});
+}
+
+void read_store_data(const std::string& path, std::vector<Dataset>& out) {
+  const StoreContents store = read_store(path);
+  long with_fields = 0;
+  for (const ExperimentRow& r : store.rows) {
+    if (r.keys.at("status") != "done") continue;
+    const StoredCell cell = find_stored_cell(path, std::to_string(r.id));
+    h5::Object f = h5::open_file_read_only(path);
+    const std::string g = "/results/" + cell.group + "/fields/";
+    if (!h5::exists(f.id(), g + "truth")) continue;
+    ++with_fields;
+    const ExperimentSpec spec = read_job_text(stored_job_text(path, cell), path + ": cell " + std::to_string(r.id));
+    const h5::RawData truth = h5::read_row(f.id(), g + "truth", static_cast<hsize_t>(cell.row));
+    std::vector<double> values(truth.bytes.size() / sizeof(double)), training;
+    std::memcpy(values.data(), truth.bytes.data(), truth.bytes.size());
+    if (h5::exists(f.id(), g + "training_truth")) {
+      const h5::RawData t = h5::read_row(f.id(), g + "training_truth", static_cast<hsize_t>(cell.row));
+      training.resize(t.bytes.size() / sizeof(double));
+      std::memcpy(training.data(), t.bytes.data(), t.bytes.size());
+    }
+    out.push_back({path + "#" + std::to_string(r.id), spec.name, spec.train_stencil,
+                   detect(spec, values, truth.shape, training.empty() ? nullptr : &training)});
+  }
+  if (with_fields == 0)
+    throw BadFileError(path + ": no done cell keeps truth fields (the sweep's [analysis] fields is \"none\"; set it to "
+                       "\"rollouts\" and run the sweep again)");
+}
+
+}  // namespace
+
+int identify(int argc, char** argv) {
+  std::vector<std::string> files;
+  Format format = Format::table;
+  bool candidates = false;
+  CommandLine cl("identify", kDescription, kFooter);
+  cl.positional("FILE.h5", files, "run-one result files with fields, or sweep stores that keep them");
+  add_format_option(cl, format, "output: table (default), csv or json");
+  cl.flag("--candidates", candidates, "also every candidate's residual share and coefficient, per dataset");
+  if (auto code = cl.parse(argc, argv)) return *code;
+  std::vector<Dataset> data;
+  for (const std::string& path : files) {
+    try {
+      bool store = false;
+      {
+        if (!h5::is_hdf5(path)) throw BadFileError(path + ": not an HDF5 file");
+        h5::Object f = h5::open_file_read_only(path);
+        store = h5::exists(f.id(), "/experiments");
+      }
+      if (store)
+        read_store_data(path, data);
+      else
+        read_result_file_data(path, data);
+    } catch (const std::exception& e) {
+      return report_error("identify", e, ErrorKind::bad_file);
+    }
+  }
+  Table table({{"source", ""}, {"experiment", ""}, {"named", "made by"}, {"job_stencil", "job says"},
+               {"agrees", ""}, {"best_residual_share", "best residual"}, {"runner_up", "runner-up"},
+               {"runner_up_residual_share", "its residual"}, {"floor", "time-derivative error"},
+               {"states", ""}, {"undecided", "why undecided"}});
+  for (const Dataset& d : data) {
+    const StencilDetection& x = d.detection;
+    const bool two = x.candidates.size() > 1;
+    table.row()
+        .text(d.source)
+        .text(d.experiment)
+        .text(x.named.empty() ? "-" : x.named)
+        .text(d.recorded)
+        .text(x.named.empty() ? "-" : x.named == d.recorded ? "yes" : "no")
+        .number(x.candidates[0].residual_share, "{:.3g}")
+        .text(two ? x.candidates[1].stencil : "")
+        .number(two ? x.candidates[1].residual_share : std::nan(""), "{:.3g}")
+        .number(x.floor, "{:.3g}")
+        .integer(x.states)
+        .text(x.undecided);
+  }
+  table.print(std::cout, format);
+  if (candidates)
+    for (const Dataset& d : data) {
+      std::printf("\n%s (%s): time difference of order %d over %ld states\n", d.source.c_str(), d.experiment.c_str(),
+                  d.detection.derivative_order, d.detection.states);
+      Table c({{"stencil", ""}, {"residual_share", "residual share"}, {"coefficient", ""}});
+      for (const StencilEvidence& e : d.detection.candidates)
+        c.row().text(e.stencil).number(e.residual_share, "{:.3g}").number(e.coefficient, "{:.6g}");
+      c.print(std::cout, format);
+    }
+  return kExitOk;
+}
+
+}  // namespace npde::cli
