@@ -18,14 +18,17 @@
 namespace npde::cli {
 namespace {
 
-const char* kDescription = R"(Names the stencil that made a dataset's truth trajectories, from the trajectories alone: it
-differentiates them in time (a central difference of order 8 at the interior output steps) and
-fits that derivative by least squares onto the right-hand side of the job's case with every
-stencil of the catalogue in the varied term. The data's own stencil leaves a residual at the
-level of the time derivative's error; another leaves its truncation difference. A stencil is
-named when the runner-up's residual share is over 100 times the best's and above that error;
-otherwise the two it cannot tell apart are said. The job's own training stencil is not used,
-only shown beside the answer. docs/numerics.md, "Which stencil made the data".
+const char* kDescription = R"(Names the stencil that made a dataset's truth trajectories, from the trajectories alone. For
+every stencil of the catalogue in the varied term of the job's case it integrates that
+right-hand side over one output step from each stored state and measures how far it lands from
+the next one (the flow share: missed / moved, squared norms); the data's own stencil lands within
+the integrator's tolerance, another by its truncation difference. A stencil is named when the
+runner-up's flow share is over 100 times the best's; otherwise the two it cannot tell apart are
+said. Beside it, as evidence that needs no integrator: the time derivative (a central
+difference of order 8 at the interior output steps) fitted by least squares onto each
+candidate's right-hand side, its residual share and coefficient (1 for the data's stencil).
+The job's own training stencil is not used, only shown beside the answer. docs/numerics.md,
+"Which stencil made the data".
 A FILE is a run-one result file with solution fields (run-one keeps them by default: /fields/truth
 and /fields/training_truth, with the job in the job_toml attribute; docs/result-file.md), or a
 sweep store whose sweep keeps them (analysis.fields): one answer per done cell.)";
@@ -132,9 +135,8 @@ int identify(int argc, char** argv) {
     }
   }
   Table table({{"source", ""}, {"experiment", ""}, {"named", "made by"}, {"job_stencil", "job says"},
-               {"agrees", ""}, {"best_residual_share", "best residual"}, {"runner_up", "runner-up"},
-               {"runner_up_residual_share", "its residual"}, {"floor", "time-derivative error"},
-               {"states", ""}, {"undecided", "why undecided"}});
+               {"agrees", ""}, {"best_flow_share", "its flow share"}, {"runner_up", "runner-up"},
+               {"runner_up_flow_share", "its flow share"}, {"undecided", "why undecided"}});
   for (const Dataset& d : data) {
     const StencilDetection& x = d.detection;
     const bool two = x.candidates.size() > 1;
@@ -144,21 +146,22 @@ int identify(int argc, char** argv) {
         .text(x.named.empty() ? "-" : x.named)
         .text(d.recorded)
         .text(x.named.empty() ? "-" : x.named == d.recorded ? "yes" : "no")
-        .number(x.candidates[0].residual_share, "{:.3g}")
+        .number(x.candidates[0].flow_share, "{:.3g}")
         .text(two ? x.candidates[1].stencil : "")
-        .number(two ? x.candidates[1].residual_share : std::nan(""), "{:.3g}")
-        .number(x.floor, "{:.3g}")
-        .integer(x.states)
+        .number(two ? x.candidates[1].flow_share : std::nan(""), "{:.3g}")
         .text(x.undecided);
   }
   table.print(std::cout, format);
   if (candidates)
     for (const Dataset& d : data) {
-      std::printf("\n%s (%s): time difference of order %d over %ld states\n", d.source.c_str(), d.experiment.c_str(),
-                  d.detection.derivative_order, d.detection.states);
-      Table c({{"stencil", ""}, {"residual_share", "residual share"}, {"coefficient", ""}});
+      std::printf("\n%s (%s): %ld states; the time difference of order %d has an error of about %.3g (as a "
+                  "share of ||du/dt||^2)\n",
+                  d.source.c_str(), d.experiment.c_str(), d.detection.states, d.detection.derivative_order,
+                  d.detection.floor);
+      Table c({{"stencil", ""}, {"flow_share", "flow share"}, {"residual_share", "du/dt fit: residual share"},
+               {"coefficient", "coefficient"}});
       for (const StencilEvidence& e : d.detection.candidates)
-        c.row().text(e.stencil).number(e.residual_share, "{:.3g}").number(e.coefficient, "{:.6g}");
+        c.row().text(e.stencil).number(e.flow_share, "{:.3g}").number(e.residual_share, "{:.3g}").number(e.coefficient, "{:.6g}");
       c.print(std::cout, format);
     }
   return kExitOk;

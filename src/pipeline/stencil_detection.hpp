@@ -10,8 +10,15 @@
 //   2. for every candidate stencil S of the catalogue that fits the grid, fits du/dt ~ a f_S(u)
 //      by least squares over all those states: the data's own stencil leaves a residual at the
 //      floor with a = 1, another leaves its truncation difference from S*;
-//   3. names the candidate with the smallest residual share when the runner-up's is more than
-//      kSeparation times larger and above the floor, else says which two it cannot tell apart.
+//   3. integrates du/dt = f_S(u) over one output step from the states u_n (up to kFlowStates of
+//      each trajectory, evenly spaced; adaptive
+//      Dormand-Prince at 1e-10) and measures how far it lands from u_{n+1}: the flow share
+//      sum ||Phi_S(u_n) - u_{n+1}||^2 / sum ||u_{n+1} - u_n||^2. It needs no time derivative, so
+//      it separates stencils where the derivative's own error swamps the fit (stiff data: a
+//      third or fourth derivative on a fine grid, large output steps);
+//   4. names the candidate with the smallest flow share when the runner-up's is more than
+//      kSeparation times larger, else says which two it cannot tell apart (noise at the level
+//      of the stencils' difference makes every candidate land equally far).
 // docs/numerics.md, "Which stencil made the data", has the measurements.
 #include <string>
 #include <vector>
@@ -26,10 +33,11 @@ struct StencilEvidence {
   std::string stencil;
   double residual_share = 0;  // ||du/dt - a f_S(u)||^2 / ||du/dt||^2 over the states
   double coefficient = 0;     // a (1 for the data's stencil)
+  double flow_share = 0;      // one output step of f_S from each state against the next state (+inf: it blew up)
 };
 
 struct StencilDetection {
-  std::vector<StencilEvidence> candidates;  // by residual share, smallest first
+  std::vector<StencilEvidence> candidates;  // by flow share, smallest first
   double floor = 0;        // the time derivative's error estimate, as a share of ||du/dt||^2
   int derivative_order = 0;  // 2m, the time difference's order
   long states = 0;         // the states (columns) the fits use
@@ -37,7 +45,11 @@ struct StencilDetection {
   std::string undecided;   // else why: the candidates it cannot tell apart
 };
 
-// The runner-up's residual share must exceed the best's by this factor (and the floor).
+// The states of each trajectory the flow share steps from, at most (evenly spaced).
+constexpr long kFlowStates = 16;
+// The most Dormand-Prince steps one output step of a candidate may take.
+constexpr long kFlowMaxSteps = 20000;
+// The runner-up's flow share must exceed the best's by this factor.
 constexpr double kSeparation = 100.0;
 
 // `trajectories`: N x (S + 1) each, output step dt, on the grid of `pde` (its resolution and

@@ -43,7 +43,7 @@ lines=$(wc -l < command-lines.txt)
 ((lines > 20)) || fail "found only $lines npdesweep command lines in the docs"
 if [[ -s unknown.txt ]]; then cat unknown.txt; problems=$((problems + $(wc -l < unknown.txt))); fi
 # The scripts print their usage comment and stop before the code.
-for s in slurm/submit scripts/main-job scripts/plot-store scripts/study scripts/report; do
+for s in slurm/submit scripts/main-job scripts/plot-store scripts/study scripts/report scripts/identify-accuracy; do
   "$src/$s" --help > "script-help.txt" 2>&1 || fail "$s --help exited $?"
   grep -qE '^(set -|[a-z_]+=|usage\(\)|import |#!)' script-help.txt && { echo "$s --help prints code:"; cat script-help.txt; problems=$((problems + 1)); }
   for o in $(options_of < script-help.txt); do
@@ -53,4 +53,4 @@ done
 # The check can fail: an option no page names is caught.
 echo "--no-such-option" | options_of | comm -23 - documented.txt | grep -q no-such || fail "the comparison cannot fail"
 ((problems == 0)) || fail "$problems differences between --help and the docs"
-echo "ok: ${#commands[@]} commands' --help and 5 scripts' agree with docs/ and README.md ($lines command lines checked)"
+echo "ok: ${#commands[@]} commands' --help and 6 scripts' agree with docs/ and README.md ($lines command lines checked)"
