@@ -100,7 +100,7 @@ int run_one(int argc, char** argv) {
       check_memory(spec, lines);
     }
     if (cl.given("--init-weights"))
-      init_weights = read_weights(init_weights_from, Mlp(spec.network_widths()).parameter_count());
+      init_weights = read_weights(init_weights_from, spec.network().parameter_count());
     if (no_out) {
       out.clear();
     } else {

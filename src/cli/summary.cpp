@@ -23,6 +23,7 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
      << r.substeps_model << " (" << spec.integrator.model.name() << "), truth map " << r.substeps_truth << " ("
      << truth_map_stepper(spec).name() << ")" << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
      << "\n";
+  os << "network: " << spec.network().describe() << "\n";
   os << "status: " << status_name(r.status) << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
   const auto& h = r.history;
   if (h.epochs_run > 0)

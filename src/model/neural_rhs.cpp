@@ -4,23 +4,23 @@
 
 namespace npde {
 
-NeuralRhs::NeuralRhs(KnownTerms known, Mlp mlp)
-    : known_(std::move(known)), mlp_(std::move(mlp)), hidden_(mlp_.hidden_total()), net_out_(mlp_.output_size()) {
-  if (known_.size() != mlp_.input_size() || mlp_.input_size() != mlp_.output_size())
+NeuralRhs::NeuralRhs(KnownTerms known, Network network)
+    : known_(std::move(known)), net_(std::move(network)), hidden_(net_.hidden_total()), net_out_(net_.output_size()) {
+  if (known_.size() != net_.input_size() || net_.input_size() != net_.output_size())
     throw std::invalid_argument("network input and output width must equal the grid size");
 }
 
 void NeuralRhs::reserve_tape(long stages) {
   if (stages <= X_.cols()) return;
-  X_.resize(mlp_.input_size(), stages);
-  H_.resize(mlp_.hidden_total(), stages);
-  D_.resize(mlp_.delta_total(), stages);
+  X_.resize(net_.input_size(), stages);
+  H_.resize(net_.hidden_total(), stages);
+  D_.resize(net_.delta_total(), stages);
 }
 
 void NeuralRhs::set_parameters(const Vector& theta) {
-  if (theta.size() != mlp_.parameter_count()) throw std::invalid_argument("parameter vector has the wrong length");
+  if (theta.size() != net_.parameter_count()) throw std::invalid_argument("parameter vector has the wrong length");
   theta_ = theta;
-  theta_t_ = mlp_.transposed_weights(theta);
+  theta_t_ = net_.transposed_weights(theta);
 }
 
 void NeuralRhs::eval(long tape, const Vector& y, Vector& k) {
@@ -30,29 +30,29 @@ void NeuralRhs::eval(long tape, const Vector& y, Vector& k) {
     X_.col(tape) = y;
     hidden = H_.col(tape).data();
   }
-  mlp_.forward(theta_, y.data(), hidden, k.data(), &theta_t_);
+  net_.forward(theta_, y.data(), hidden, k.data(), weights_t());
   known_.eval_add(y.data(), k.data());
 }
 
 void NeuralRhs::vjp(long tape, const Vector& kbar, Vector& ybar) {
-  mlp_.vjp_input(theta_, H_.col(tape).data(), kbar.data(), D_.col(tape).data(), ybar.data(), &theta_t_);
+  net_.vjp_input(theta_, H_.col(tape).data(), kbar.data(), D_.col(tape).data(), ybar.data(), weights_t());
   known_.vjp_add(X_.col(tape).data(), kbar.data(), ybar.data());
 }
 
 void NeuralRhs::accumulate_parameter_gradient(long stages, Vector& grad) const {
-  mlp_.accumulate_parameter_gradient(X_, H_, D_, stages, grad);
+  net_.accumulate_parameter_gradient(X_, H_, D_, stages, grad);
 }
 
 void NeuralRhs::tangent(const Vector& y, Vector& k, const Matrix& Y, Matrix& K) {
   const long m = Y.cols();
   if (jvp_work1_.cols() < m) {
-    jvp_work1_.resize(mlp_.max_hidden_width(), m);
-    jvp_work2_.resize(mlp_.max_hidden_width(), m);
+    jvp_work1_.resize(net_.max_hidden_width(), m);
+    jvp_work2_.resize(net_.max_hidden_width(), m);
   }
-  mlp_.forward(theta_, y.data(), hidden_.data(), k.data(), &theta_t_);
+  net_.forward(theta_, y.data(), hidden_.data(), k.data(), weights_t());
   known_.eval_add(y.data(), k.data());
-  net_jvp_.resize(mlp_.output_size(), m);
-  mlp_.jvp(theta_, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_);
+  net_jvp_.resize(net_.output_size(), m);
+  net_.jvp(theta_, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_);
   known_.jvp(y.data(), Y, K);
   K += net_jvp_;
 }

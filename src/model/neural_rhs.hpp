@@ -6,22 +6,22 @@
 // deltas; the parameter gradient is then one matrix product per layer over all stages. The
 // tape is sized once, so neither pass allocates.
 #include "model/known_terms.hpp"
-#include "model/mlp.hpp"
+#include "model/network.hpp"
 
 namespace npde {
 
 class NeuralRhs {
  public:
-  NeuralRhs(KnownTerms known, Mlp mlp);
+  NeuralRhs(KnownTerms known, Network network);
 
-  const Mlp& mlp() const { return mlp_; }
+  const Network& network() const { return net_; }
   const KnownTerms& known() const { return known_; }
-  int size() const { return mlp_.input_size(); }
+  int size() const { return net_.input_size(); }
 
   void reserve_tape(long stages);
 
   // The network parameters every following call uses (copied, with a column-major copy of
-  // each weight matrix for the faster products).
+  // each MLP weight matrix for the faster products).
   void set_parameters(const Vector& theta);
 
   // k = f(y); with tape >= 0 records y and its activations in that column.
@@ -38,9 +38,10 @@ class NeuralRhs {
   const Vector& last_hidden() const { return hidden_; }
 
  private:
+  const Vector* weights_t() const { return theta_t_.size() ? &theta_t_ : nullptr; }
   KnownTerms known_;
-  Mlp mlp_;
-  Vector theta_, theta_t_;  // parameters, and the same with column-major weight matrices
+  Network net_;
+  Vector theta_, theta_t_;  // parameters, and (an MLP's) the same with column-major weight matrices
   Matrix X_, H_, D_;  // tape: stage inputs, hidden activations, deltas (one column per stage)
   Vector hidden_, net_out_;
   Matrix jvp_work1_, jvp_work2_, net_jvp_;

@@ -18,10 +18,15 @@ double width(const std::string& name, int derivative, int n) {
   return w == 0 ? n : w;  // spectral: the whole grid
 }
 
+// One forward pass: an MLP layer's matrix-vector product and bias; a CNN layer's K taps per
+// input and output channel at each of the N points, and its bias.
 double network_flops(const ExperimentSpec& spec) {
-  const std::vector<int> w = spec.network_widths();
+  const Network net = spec.network();
+  const std::vector<int> w = net.widths();
+  const double taps = net.cnn() ? spec.kernel * static_cast<double>(spec.pde.resolution) : 1.0;
+  const double points = net.cnn() ? spec.pde.resolution : 1.0;
   double f = 0;
-  for (size_t l = 0; l + 1 < w.size(); ++l) f += 2.0 * w[l] * w[l + 1] + w[l + 1];
+  for (size_t l = 0; l + 1 < w.size(); ++l) f += 2.0 * taps * w[l] * w[l + 1] + points * w[l + 1];
   return f;
 }
 
@@ -124,10 +129,9 @@ double truth_map_flops(const ExperimentSpec& spec) {
 
 MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution, steps = spec.steps, tests = static_cast<double>(spec.test_ics.size());
-  const std::vector<int> w = spec.network_widths();
-  double parameters = 0, hidden = 0;
-  for (size_t l = 0; l + 1 < w.size(); ++l) parameters += static_cast<double>(w[l]) * w[l + 1] + w[l + 1];
-  for (size_t l = 1; l + 1 < w.size(); ++l) hidden += w[l];
+  const Network net = spec.network();
+  const double parameters = static_cast<double>(net.parameter_count()), hidden = net.hidden_total();
+  const char* network_key = net.cnn() ? "network.channels" : "network.hidden";
   const double updates = spec.one_shot() || spec.training.update == UpdateRule::summed ? 1 : spec.training.transitions;
   struct Part {
     double doubles;
@@ -146,7 +150,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const Part parts[] = {
       // theta, gradient, Adam m and v, initial and final weights, workspaces; activations and
       // their adjoints for the stepper's stages of N states
-      {12 * parameters + 4.0 * spec.integrator.model.stages() * n * hidden, "network.hidden", params_text},
+      {12 * parameters + 4.0 * spec.integrator.model.stages() * n * hidden, network_key, params_text},
       {static_cast<double>(spec.training.epochs) * (updates + 1), "training.epochs", loss_text},
       // model, truth and known-only Jacobians with complex eigendecomposition workspace
       {12 * n * n, "pde.resolution", grid_text},

@@ -140,7 +140,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const KnownTerms model_known = make_model_known_terms(pde, spec.infer_stencil);
   const SplitTerms model_split = split_for_stepper(model_known, spec.integrator.model);
   const Stepping& stepper = model_split.stepping;
-  NeuralRhs model(model_split.stages, Mlp(spec.network_widths()));
+  NeuralRhs model(model_split.stages, spec.network());
   r.truth_formula = truth_formula(pde, spec.train_stencil);
   r.model_formula = model_formula(pde, spec.infer_stencil);
 
@@ -193,7 +193,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   // 2. Training.
   if (options.on_phase) options.on_phase("training: " + std::to_string(spec.training.epochs) + " epochs");
   t0 = Clock::now();
-  Vector theta = options.initial_weights ? *options.initial_weights : model.mlp().glorot_uniform(spec.seed);
+  Vector theta = options.initial_weights ? *options.initial_weights : model.network().glorot_uniform(spec.seed);
   r.weights_initial = theta;
   r.history = train(model, theta, spec, r.substeps_model, truths[0], options.on_epoch, options.cancel, stepper);
   r.weights_final = theta;

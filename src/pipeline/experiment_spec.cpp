@@ -33,10 +33,28 @@ const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>() {
   return n;
 }
 
-std::vector<int> ExperimentSpec::network_widths() const {
+template <>
+const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>() {
+  static const std::vector<KindName<NetworkKind>> n = {{NetworkKind::mlp, "mlp"}, {NetworkKind::cnn, "cnn"}};
+  return n;
+}
+
+Network ExperimentSpec::network() const {
+  if (network_kind == NetworkKind::cnn) return Cnn(pde.resolution, channels, kernel);
   std::vector<int> w{pde.resolution};
   w.insert(w.end(), hidden.begin(), hidden.end());
   w.push_back(pde.resolution);
+  return Mlp(w);
+}
+
+std::vector<int> ExperimentSpec::seed_basis() const {
+  std::vector<int> w{pde.resolution};
+  w.insert(w.end(), hidden.begin(), hidden.end());
+  w.push_back(pde.resolution);
+  if (network_kind == NetworkKind::cnn) {
+    w = {pde.resolution, -1, kernel};
+    w.insert(w.end(), channels.begin(), channels.end());
+  }
   return w;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/network.hpp"
 #include "model/pde_case.hpp"
 #include "numerics/time_stepper.hpp"
 #include "pipeline/kind_names.hpp"
@@ -42,6 +43,8 @@ template <>
 const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>();
 template <>
 const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>();
+template <>
+const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>();  // model/network.hpp
 template <>
 const std::vector<KindName<IcKind>>& kind_names<IcKind>();  // pipeline/initial_condition.cpp
 
@@ -80,13 +83,20 @@ struct ExperimentSpec {
   std::string infer_stencil;            // the same term inside the NeuralPDE
   InitialCondition train_ic;
   std::vector<InitialCondition> test_ics;
-  std::vector<int> hidden = {20, 20};   // hidden widths; input and output width are N
+  NetworkKind network_kind = NetworkKind::mlp;  // network.kind
+  std::vector<int> hidden = {20, 20};   // mlp: hidden widths; input and output width are N
+  std::vector<int> channels = {8, 8};   // cnn: channels of each hidden layer; input and output have one
+  int kernel = 5;                       // cnn: kernel width (odd)
   TrainingSettings training;
   IntegratorSettings integrator;
   std::vector<int> jacobian_states;     // autoregressive: states u_n whose step-map Jacobian is analysed
   FieldsKept fields = FieldsKept::none; // solution fields kept in the result (a job file's default; run-one keeps all)
 
-  std::vector<int> network_widths() const;
+  // The closure network this job trains (its kind's settings; the other kind's are unused).
+  Network network() const;
+  // What a sweep's replicate seeds are derived from: an MLP's layer widths, input to output, and
+  // for a CNN the same list followed by a marker, the kernel width and the channels.
+  std::vector<int> seed_basis() const;
   bool one_shot() const { return training.mode == TrainingMode::one_shot; }
   // Output steps an analysed Jacobian spans: one-shot u(0) -> u(T), else one step.
   int jacobian_map_steps() const { return one_shot() ? steps : 1; }

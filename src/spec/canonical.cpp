@@ -76,8 +76,19 @@ void write_case(std::ostream& os, const PdeSettings& p) {
   if (!p.pde_case->builtin) os << "\n" << case_toml(*p.pde_case);
 }
 
-void write_shared_sections(std::ostream& os, const ExperimentSpec& spec) {
-  os << "[network]\nhidden = " << list(spec.hidden) << "\nactivation = \"tanh\"\n\n";
+// The job's kind's keys; an MLP's section is what it was before network.kind existed (so are its
+// content hashes). With `both_kinds` (a sweep with network.kind on an axis) every kind's keys.
+void write_network(std::ostream& os, const ExperimentSpec& spec, bool both_kinds) {
+  os << "[network]\n";
+  const bool cnn = spec.network_kind == NetworkKind::cnn;
+  if (cnn || both_kinds) os << "kind = " << quoted(name_of(spec.network_kind)) << "\n";
+  if (!cnn || both_kinds) os << "hidden = " << list(spec.hidden) << "\n";
+  if (cnn || both_kinds) os << "channels = " << list(spec.channels) << "\nkernel = " << spec.kernel << "\n";
+  os << "activation = \"tanh\"\n\n";
+}
+
+void write_shared_sections(std::ostream& os, const ExperimentSpec& spec, bool both_network_kinds = false) {
+  write_network(os, spec, both_network_kinds);
   const TrainingSettings& t = spec.training;
   os << "[training]\nmode = " << quoted(name_of(t.mode)) << "\nepochs = " << t.epochs << "\nlearning_rate = " << num(t.learning_rate)
      << "\n";
@@ -179,7 +190,7 @@ std::string canonical_sweep_toml(const SweepSpec& s) {
   if (!s.axis("experiment.seed")) head << "seed = " << s.seed << "\n";
   head << "replicates = " << s.replicates << "\n\n";
   write_pde(sections, s.base, false);
-  write_shared_sections(sections, s.base);
+  write_shared_sections(sections, s.base, s.axis("network.kind") != nullptr);
   sections << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
   if (!s.base.one_shot()) sections << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
   if (s.base.fields != FieldsKept::none) sections << "fields = " << quoted(name_of(s.base.fields)) << "\n";

@@ -29,9 +29,9 @@ constexpr int kResultsVersion = 5;
 // sigma_min, rounding_set, pseudospectral_radius; 9: transient growth, jacobian/*/transient_growth,
 // transient_growth_step, transient_growth_error; 10: a coordinate variable (dimension scale) for
 // every axis in every group that uses it, so netCDF-4 readers open each group; 11: the solution
-// fields fields/* and the x axis, when analysis.fields keeps them). A newer layout than this
-// binary's is refused.
-constexpr int kSchemaVersion = 11;
+// fields fields/* and the x axis, when analysis.fields keeps them; 12: weights@kind, the closure
+// network's kind). A newer layout than this binary's is refused.
+constexpr int kSchemaVersion = 12;
 
 // The canonical job text: its content hash identifies the experiment. analysis.fields is written
 // only when it keeps fields, or with `state_fields` also at none: a job file for run-one (whose

@@ -68,23 +68,36 @@ TrainingSettings read_training_section(TomlReader& r) {
   return t;
 }
 
-void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, std::vector<int>& hidden,
-                               TrainingSettings& training) {
+void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, ExperimentSpec& spec) {
   TomlReader network = top.table("network");
   lines.hidden = network.line_of("hidden");
+  lines.channels = network.line_of("channels");
+  lines.kernel = network.line_of("kernel");
   lines.steps = pde.line_of("steps");
-  hidden.clear();
-  for (long long w : network.get_integer_list("hidden", std::vector<long long>{20, 20})) {
-    if (w < 1 || w > 100000) network.fail("hidden", "hidden widths must be integers from 1 to 100000");
-    hidden.push_back(static_cast<int>(w));
-  }
+  // Both kinds' settings may be given (so that a sweep can put network.kind on an axis); the
+  // job uses its kind's and the canonical text holds only those.
+  spec.network_kind = one_of_kinds<NetworkKind>(network, "kind", NetworkKind::mlp);
+  auto sizes = [&network](const char* key, std::vector<long long> fallback, const char* what) {
+    std::vector<int> out;
+    for (long long w : network.get_integer_list(key, fallback)) {
+      if (w < 1 || w > 100000) network.fail(key, std::string(what) + " must be integers from 1 to 100000");
+      out.push_back(static_cast<int>(w));
+    }
+    return out;
+  };
+  spec.hidden = sizes("hidden", {20, 20}, "hidden widths");
+  spec.channels = sizes("channels", {8, 8}, "channel counts");
+  const long long kernel = network.get_integer("kernel", 5);
+  if (kernel < 1 || kernel > 100001 || kernel % 2 == 0)
+    network.fail("kernel", "the kernel width must be an odd integer (1, 3, 5, ...): the kernel is centred on its point");
+  spec.kernel = static_cast<int>(kernel);
   one_of(network, "activation", {"tanh"}, std::string("tanh"));  // the only activation so far
   network.finish();
 
   TomlReader training_section = top.table("training");
   lines.transitions = training_section.line_of("transitions");
   lines.epochs = training_section.line_of("epochs");
-  training = read_training_section(training_section);
+  spec.training = read_training_section(training_section);
 }
 
 IntegratorSettings read_integrator_section(TomlReader& r) {
@@ -142,6 +155,10 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
         break;
     }
   }
+  if (spec.network_kind == NetworkKind::cnn && spec.kernel > pde.resolution)
+    throw InputError(lines.file, lines.kernel, "network.kernel",
+                     "a kernel of " + std::to_string(spec.kernel) + " points is wider than the grid, N = " +
+                         std::to_string(pde.resolution));
   if (!spec.one_shot() && spec.training.transitions > spec.steps)
     throw InputError(lines.file, lines.transitions, "training.transitions",
                      "must not exceed the horizon pde.steps = " + std::to_string(spec.steps));
@@ -158,7 +175,8 @@ void check_memory(const ExperimentSpec& spec, const SpecLines& lines) {
   if (available <= 0) return;  // unknown: nothing to compare with
   const MemoryEstimate m = experiment_memory(spec);
   if (m.bytes <= 0.5 * available) return;
-  const long line = m.key == "network.hidden"    ? lines.hidden
+  const long line = m.key == "network.hidden"     ? lines.hidden
+                    : m.key == "network.channels" ? lines.channels
                     : m.key == "training.epochs" ? lines.epochs
                     : m.key == "pde.steps"       ? lines.steps
                                                  : lines.resolution;
@@ -206,7 +224,7 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path, 
   if (spec.test_ics.empty()) ics.fail("test", "must list at least one test initial condition");
   ics.finish();
 
-  read_network_and_training(top, pde, lines, spec.hidden, spec.training);
+  read_network_and_training(top, pde, lines, spec);
 
   if (auto integrator = top.optional_table("integrator")) spec.integrator = read_integrator_section(*integrator);
 

@@ -29,15 +29,15 @@ FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback);
 // horizon); `where` names the file for messages, `lines` gives each checked key's line.
 struct SpecLines {
   long resolution = 0, train_stencil = 0, infer_stencil = 0, fixed_stencil = 0, transitions = 0,
-       jacobian_states = 0, hidden = 0, epochs = 0, steps = 0;
+       jacobian_states = 0, hidden = 0, channels = 0, kernel = 0, epochs = 0, steps = 0;
   std::string file;
   std::string resolution_key = "pde.resolution", train_key = "stencils.train", infer_key = "stencils.infer";
 };
 
-// [network] (the hidden widths; the activation is tanh, the only one so far) and [training],
-// noting in `lines` the lines validation names (hidden, steps of `pde`, transitions, epochs).
-void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, std::vector<int>& hidden,
-                               TrainingSettings& training);
+// [network] (kind; an MLP's hidden widths, a CNN's channels and kernel; the activation is tanh,
+// the only one so far) and [training] into `spec`, noting in `lines` the lines validation names
+// (hidden, channels, kernel, steps of `pde`, transitions, epochs).
+void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, ExperimentSpec& spec);
 
 void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines);
 // Part of validate_experiment, for settings changed after it (run-one --epochs): the experiment's

@@ -84,7 +84,7 @@ Sections read_sections(const toml::table& root, const std::string& path) {
   SpecLines& lines = out.lines;
   lines.file = path;
   lines.fixed_stencil = pde.line_of("fixed_stencil");
-  read_network_and_training(top, pde, lines, b.hidden, b.training);
+  read_network_and_training(top, pde, lines, b);
   if (auto integrator = top.optional_table("integrator")) {
     out.integrator_model_set = integrator->has("model");
     b.integrator = read_integrator_section(*integrator);
@@ -117,6 +117,9 @@ std::vector<std::string> axis_keys(const ExperimentSpec& spec) {
         if (!kNamedJobKeys.count(key) && key != "analysis.test_ics" && key != "analysis.fields") keys.push_back(key);
       }
   if (spec.one_shot()) keys.insert(keys.end(), {"training.transitions", "training.update"});
+  // The network keys of either kind (the canonical text holds only its kind's).
+  for (const char* k : {"network.kind", "network.hidden", "network.channels", "network.kernel"})
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   return keys;
 }
 
@@ -427,6 +430,8 @@ SweepSpec read_sweep_table(const std::string& text, const std::string& path) {
     lines.fixed_stencil = line("pde", "fixed_stencil");
     lines.steps = line("pde", "steps");
     lines.hidden = line("network", "hidden");
+    lines.channels = line("network", "channels");
+    lines.kernel = line("network", "kernel");
     lines.transitions = line("training", "transitions");
     lines.epochs = line("training", "epochs");
     lines.jacobian_states = line("analysis", "jacobian_states");
@@ -484,7 +489,7 @@ std::vector<GridCell> enumerate_cells(const SweepSpec& s) {
       if (axis.key == "stepper") c.spec.integrator.model = Stepper::named(v.word);
       if (axis.key == kSeedAxis) seed = std::stoull(v.text);
     }
-    c.spec.seed = derive_seed(seed, c.spec.network_widths(), r);
+    c.spec.seed = derive_seed(seed, c.spec.seed_basis(), r);
     c.spec.name = cell_name(s, c.spec, r);
     c.hash = content_hash(canonical_toml(c.spec));
     cells.push_back(std::move(c));

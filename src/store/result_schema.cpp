@@ -39,7 +39,7 @@ ResultValue weights(const Vector& w) {
   return value_of({static_cast<hsize_t>(w.size())}, w.data(), static_cast<size_t>(w.size()));
 }
 
-hsize_t parameters(const ExperimentSpec& s) { return static_cast<hsize_t>(Mlp(s.network_widths()).parameter_count()); }
+hsize_t parameters(const ExperimentSpec& s) { return static_cast<hsize_t>(s.network().parameter_count()); }
 hsize_t tests(const ExperimentSpec& s) { return s.test_ics.size(); }
 hsize_t case_terms(const ExperimentSpec& s) { return s.pde.pde_case->terms.size(); }
 ResultValue vector_value(const Vector& v) {
@@ -448,15 +448,6 @@ double field_bytes(const ExperimentSpec& spec, FieldsKept fields) {
 
 namespace {
 
-std::string weight_layout(const std::vector<int>& widths) {
-  std::string s;
-  for (size_t l = 0; l + 1 < widths.size(); ++l)
-    s += (l ? ", " : "") + std::string("W") + std::to_string(l + 1) + " (" + std::to_string(widths[l + 1]) + " x " +
-         std::to_string(widths[l]) + ", row-major), b" + std::to_string(l + 1) + " (" + std::to_string(widths[l + 1]) +
-         ")";
-  return s;
-}
-
 constexpr const char* kClosureDescription =
     "relative distance ||NN(u) - c(u)|| / ||c(u)|| of the network from two closures c, over the truth states of the "
     "training window (autoregressive u_0..u_transitions, one-shot the whole path): the discrete closure (truth rhs "
@@ -545,10 +536,13 @@ std::vector<ResultAttribute> make_attributes() {
       {"integrator", "truth_rejected_steps", "rejected steps of the adaptive truth integrator", false, false,
        [](C c) { return V{static_cast<long long>(c.result.truth_rejected_steps)}; }},
 
-      {"weights", "widths", "layer widths, input to output", false, false,
-       [](C c) { return V{c.spec.network_widths()}; }, true},
+      {"weights", "kind", "the closure network: mlp (dense layers over the whole state) or cnn (periodic 1-D "
+                          "convolutions)", false, false,
+       [](C c) { return V{std::string(name_of(c.spec.network_kind))}; }, true},
+      {"weights", "widths", "layer widths, input to output (a cnn: channels per layer)", false, false,
+       [](C c) { return V{c.spec.network().widths()}; }, true},
       {"weights", "layout", "how the flat parameter vectors are laid out", false, false,
-       [](C c) { return V{weight_layout(c.spec.network_widths())}; }, true},
+       [](C c) { return V{c.spec.network().layout()}; }, true},
 
       {"training", "mode", "autoregressive or one_shot", false, false,
        [](C c) { return V{std::string(name_of(c.spec.training.mode))}; }},

@@ -252,9 +252,20 @@ def main():
             if "fields/truth" not in g:
                 problems.append(f"{g.name}/fields: no fields/truth and fields/rollout")
         widths = list(g["weights"].attrs["widths"])
-        if widths[0] != int(name[1:].split("-")[0]) or g["weights/final"].shape[1] != sum(
-                widths[k + 1] * (widths[k] + 1) for k in range(len(widths) - 1)):
-            problems.append(f"{g.name}/weights: widths {widths} do not give its parameters")
+        kind = g["weights"].attrs["kind"].decode() if "kind" in g["weights"].attrs else "?"
+        params = g["weights/final"].shape[1]
+        pairs = range(len(widths) - 1)
+        if kind == "mlp":
+            if widths[0] != int(name[1:].split("-")[0]) or params != sum(widths[k + 1] * (widths[k] + 1) for k in pairs):
+                problems.append(f"{g.name}/weights: widths {widths} do not give its parameters")
+        elif kind == "cnn":
+            # channels per layer; each layer out x in x K weights and out biases, one odd K
+            taps = (params - sum(widths[k + 1] for k in pairs)) / sum(widths[k] * widths[k + 1] for k in pairs)
+            if widths[0] != 1 or widths[-1] != 1 or taps != int(taps) or int(taps) % 2 != 1 or \
+                    f"kernel width {int(taps)} " not in g["weights"].attrs["layout"].decode():
+                problems.append(f"{g.name}/weights: channels {widths} and its layout do not give its parameters")
+        else:
+            problems.append(f"{g.name}/weights@kind: {kind}, not mlp or cnn")
 
     for line in problems:
         print(f"{store}: {line}")

@@ -45,4 +45,13 @@ inline ExperimentSpec small_gkdv() {
   return s;
 }
 
+// The same experiment with a convolutional closure (network.kind = "cnn").
+inline ExperimentSpec with_cnn(ExperimentSpec s, std::vector<int> channels = {3, 2}, int kernel = 5) {
+  s.name += "-cnn";
+  s.network_kind = NetworkKind::cnn;
+  s.channels = std::move(channels);
+  s.kernel = kernel;
+  return s;
+}
+
 }  // namespace npde::testing

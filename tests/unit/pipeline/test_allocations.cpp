@@ -28,11 +28,12 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 using namespace npde;
 
 TEST_CASE("Training loss evaluation allocates nothing after the first call", "[pipeline][allocation]") {
-  for (ExperimentSpec spec : {testing::small_burgers(), testing::small_gkdv()}) {
+  for (ExperimentSpec spec : {testing::small_burgers(), testing::small_gkdv(),
+                              testing::with_cnn(testing::small_burgers(), {8, 8}, 5)}) {
     spec.pde.resolution = 64;  // big enough that Eigen would use the heap for any temporary
     spec.hidden = {20, 20};
-    NeuralRhs rhs(make_model_known_terms(spec.pde, spec.infer_stencil), Mlp(spec.network_widths()));
-    const Vector theta = rhs.mlp().glorot_uniform(1);
+    NeuralRhs rhs(make_model_known_terms(spec.pde, spec.infer_stencil), spec.network());
+    const Vector theta = rhs.network().glorot_uniform(1);
     const Vector u0 = sample_initial_condition(spec.train_ic, spec.pde.resolution, spec.pde.length);
     const Matrix truth =
         generate_truth(make_truth_terms(spec.pde, spec.train_stencil), u0, spec.dt, spec.steps, spec.integrator, 8)
@@ -50,14 +51,14 @@ TEST_CASE("Training loss evaluation allocates nothing after the first call", "[p
 }
 
 TEST_CASE("Exponential steppers allocate nothing in training, rollout steps or tangent steps", "[pipeline][allocation]") {
-  ExperimentSpec spec = testing::small_gkdv();
-  spec.pde.resolution = 64;
-  spec.hidden = {20, 20};
+  for (ExperimentSpec spec : {testing::small_gkdv(), testing::with_cnn(testing::small_gkdv(), {8, 8}, 5)})
   for (const std::string& name : exponential_stepper_names()) {
+    spec.pde.resolution = 64;
+    spec.hidden = {20, 20};
     const SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), Stepper::named(name));
     REQUIRE(split.stepping.linear);  // gKdV's dispersion
-    NeuralRhs rhs(split.stages, Mlp(spec.network_widths()));
-    const Vector theta = rhs.mlp().glorot_uniform(1);
+    NeuralRhs rhs(split.stages, spec.network());
+    const Vector theta = rhs.network().glorot_uniform(1);
     const Vector u0 = sample_initial_condition(spec.train_ic, spec.pde.resolution, spec.pde.length);
     const Matrix targets = Matrix::Zero(spec.pde.resolution, spec.steps);
     UnrolledLoss loss(rhs, spec.dt, 2, spec.steps, split.stepping);
@@ -73,7 +74,7 @@ TEST_CASE("Exponential steppers allocate nothing in training, rollout steps or t
     loss.evaluate(theta, u0, spec.steps, 1, targets, grad);
     for (int i = 0; i < 3; ++i) tangent.tangent_step(jvp, u, U);
     counting = false;
-    INFO(name << ": " << allocations << " allocations");
+    INFO(spec.name << " " << name << ": " << allocations << " allocations");
     CHECK(allocations == 0);
   }
 }
@@ -85,8 +86,8 @@ TEST_CASE("At the paper's gKdV size, allocations do not grow with the number of 
   ExperimentSpec spec = testing::small_gkdv();
   spec.pde.resolution = 256;
   spec.hidden = {20, 20, 20};
-  NeuralRhs rhs(make_model_known_terms(spec.pde, spec.infer_stencil), Mlp(spec.network_widths()));
-  const Vector theta = rhs.mlp().glorot_uniform(1);
+  NeuralRhs rhs(make_model_known_terms(spec.pde, spec.infer_stencil), spec.network());
+  const Vector theta = rhs.network().glorot_uniform(1);
   const Vector u0 = sample_initial_condition(spec.train_ic, spec.pde.resolution, spec.pde.length);
   const int max_steps = 100;
   const Matrix targets = Matrix::Zero(spec.pde.resolution, max_steps);

@@ -50,7 +50,7 @@ TEST_CASE("The physics closure is the replaced term with exact derivatives", "[p
 TEST_CASE("Closure errors: a silent network misses both closures by exactly 1", "[pipeline][closure]") {
   const PdeSettings pde = builtin_pde("burgers", 24, 2 * M_PI, {0.05}, "central6");
   NeuralRhs model(make_model_known_terms(pde, "central2"), Mlp({24, 5, 24}));
-  const Vector zero = Vector::Zero(model.mlp().parameter_count());  // NN(u) = 0
+  const Vector zero = Vector::Zero(model.network().parameter_count());  // NN(u) = 0
   const ClosureErrors e = closure_errors(model, zero, make_truth_terms(pde, "backward1"),
                                          make_physics_closure_terms(pde), sine_states(24, pde.length, 2));
   CHECK(e.discrete == Approx(1.0).epsilon(1e-14));
@@ -62,7 +62,7 @@ TEST_CASE("Closure errors coincide when the data's discretisation is exact", "[p
   // closure is the physics term, so any network is equally far from both.
   const PdeSettings pde = builtin_pde("burgers", 24, 2 * M_PI, {0.05}, "spectral");
   NeuralRhs model(make_model_known_terms(pde, "central4"), Mlp({24, 6, 24}));
-  const Vector theta = model.mlp().glorot_uniform(7);
+  const Vector theta = model.network().glorot_uniform(7);
   const ClosureErrors e = closure_errors(model, theta, make_truth_terms(pde, "central4"),
                                          make_physics_closure_terms(pde), sine_states(24, pde.length, 2));
   CHECK(e.discrete > 0.1);

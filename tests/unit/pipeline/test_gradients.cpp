@@ -28,9 +28,9 @@ struct Setup {
 Setup make_setup(const ExperimentSpec& spec, const std::string& stepper = "rk4") {
   const KnownTerms truth_terms = make_truth_terms(spec.pde, spec.train_stencil);
   SplitTerms split = split_for_stepper(make_model_known_terms(spec.pde, spec.infer_stencil), Stepper::named(stepper));
-  NeuralRhs rhs(split.stages, Mlp(spec.network_widths()));
+  NeuralRhs rhs(split.stages, spec.network());
   // Scale the weights up so the network term is not negligible next to the known terms.
-  Vector theta = 3.0 * rhs.mlp().glorot_uniform(spec.seed);
+  Vector theta = 3.0 * rhs.network().glorot_uniform(spec.seed);
   theta.array() += 0.05;  // non-zero biases too
   const Vector u0 = sample_initial_condition(spec.train_ic, spec.pde.resolution, spec.pde.length);
   Matrix truth = generate_truth(truth_terms, u0, spec.dt, spec.steps, spec.integrator, 4).states;
@@ -71,7 +71,8 @@ TEST_CASE("Autoregressive loss gradient matches central finite differences", "[p
 TEST_CASE("The training gradient through every stepper matches central finite differences",
           "[pipeline][gradient][steppers]") {
   for (const std::string& name : time_stepper_names())
-    for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv()}) {
+    for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv(),
+                                       testing::with_cnn(testing::small_burgers())}) {
       INFO(spec.name << " " << name);
       Setup s = make_setup(spec, name);
       check_gradient(s, 2, 1, s.truth.col(0));
@@ -79,13 +80,17 @@ TEST_CASE("The training gradient through every stepper matches central finite di
 }
 
 TEST_CASE("One-shot loss gradient matches central finite differences", "[pipeline][gradient]") {
-  Setup s = make_setup(testing::small_gkdv());
-  check_gradient(s, s.spec.steps, s.spec.steps, s.truth.col(0));
+  for (const ExperimentSpec& spec : {testing::small_gkdv(), testing::with_cnn(testing::small_gkdv())}) {
+    INFO(spec.name);
+    Setup s = make_setup(spec);
+    check_gradient(s, s.spec.steps, s.spec.steps, s.truth.col(0));
+  }
 }
 
 TEST_CASE("Model step-map Jacobian matches finite differences and the adjoint, for every stepper", "[pipeline][jacobian]") {
   for (const std::string& stepper_name : time_stepper_names())
-  for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv()}) {
+  for (const ExperimentSpec& spec : {testing::small_burgers(), testing::small_gkdv(),
+                                     testing::with_cnn(testing::small_gkdv(), {4}, 3)}) {
     INFO(spec.name << " " << stepper_name);
     Setup s = make_setup(spec, stepper_name);
     const Stepping& stepper = s.stepping;

@@ -55,7 +55,7 @@ TEST_CASE("The time derivative has the order of its difference", "[detect]") {
 TEST_CASE("The detector names the stencil that made Burgers data", "[detect]") {
   const PdeSettings pde = builtin_pde("burgers", 32, 2 * M_PI, {0.03}, "central6");
   int named = 0, undecided = 0;
-  for (const std::string& made_by : {"backward1", "backward2", "central2", "central4", "central6", "forward1", "forward2"}) {
+  for (const char* made_by : {"backward1", "backward2", "central2", "central4", "central6", "forward1", "forward2"}) {
     const StencilDetection d = detect_stencil(pde, burgers_data(pde, made_by, 20, 0.01), 0.01);
     INFO(made_by << ": named '" << d.named << "', " << d.undecided << "; best " << d.candidates[0].stencil << " "
                  << d.candidates[0].residual_share << ", next " << d.candidates[1].stencil << " "

@@ -62,7 +62,7 @@ TEST_CASE("The paper's job files hold the paper's parameters", "[spec]") {
   CHECK(b1.steps == 50);
   CHECK(b1.train_stencil == "backward1");
   CHECK(b1.infer_stencil == "backward1");
-  CHECK(Mlp(b1.network_widths()).parameter_count() == 4540);
+  CHECK(b1.network().parameter_count() == 4540);
   CHECK(b1.training.epochs == 1000);
   CHECK(b1.integrator.substeps == 10);
   CHECK(b1.jacobian_states == std::vector<int>{1, 11, 16, 26, 36, 46});
@@ -75,7 +75,7 @@ TEST_CASE("The paper's job files hold the paper's parameters", "[spec]") {
   CHECK(g1.one_shot());
   CHECK(g1.training.epochs == 10000);
   CHECK(g1.test_ics.size() == 7);
-  CHECK(Mlp(g1.network_widths()).parameter_count() == 11356);
+  CHECK(g1.network().parameter_count() == 11356);
   CHECK(read_job_file(job("gkdv-expt2")).infer_stencil == "central6");
 }
 
