@@ -57,7 +57,7 @@ double peak_rss_mib() {
   return u.ru_maxrss / 1024.0;
 }
 
-const char* kHelp = R"(usage: npdesweep_bench [--gkdv-epochs N] [--stepper A,B] [--truth-map A,B] [JOB.toml ...]
+const char* kHelp = R"(usage: npdesweep_bench [--gkdv-epochs N] [--stepper A,B] [--truth-map A,B] [--network A,B] [JOB.toml ...]
 
 Runs each job (default: the paper's four in jobs/) as one single-threaded experiment and prints
 the median time per training epoch, the achieved GFLOP/s against the core's nominal peak, the
@@ -66,6 +66,8 @@ truth, training and analysis times, the whole experiment's time, and the peak me
                    the job's own count). A benchmark, not a test: run it on a quiet machine.
 --stepper A,B      run each job with each model stepper (integrator.model), e.g. rk4,etdrk4
 --truth-map A,B    and with each truth-map stepper (integrator.truth_map; adaptive truth only)
+--network A,B      and with each closure network (network.kind: mlp, cnn; a CNN with the job's
+                   network.channels and network.kernel, by default [8, 8] and 5)
 Then also printed per run: the truth map's substeps and the seconds of one truth-map Jacobian
 (the first test IC's), the median final rollout error, the model's largest max|lambda|, and
 against the job's first run the largest change of the truth's max|lambda| and the largest
@@ -103,7 +105,7 @@ double time_truth_map(const ExperimentSpec& spec, int substeps) {
 
 int main(int argc, char** argv) {
   int gkdv_epochs = 200;
-  std::vector<std::string> jobs, steppers, maps;
+  std::vector<std::string> jobs, steppers, maps, networks;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
       std::fputs(kHelp, stdout);
@@ -131,6 +133,14 @@ int main(int argc, char** argv) {
         }
         (model ? steppers : maps).push_back(name);
       }
+    } else if (!std::strcmp(argv[i], "--network")) {
+      for (const std::string& name : split_list(i + 1 < argc ? argv[++i] : "")) {
+        if (name != "mlp" && name != "cnn") {
+          std::fprintf(stderr, "npdesweep_bench: --network takes mlp, cnn or both (see --help), not '%s'\n", name.c_str());
+          return 2;
+        }
+        networks.push_back(name);
+      }
     } else if (argv[i][0] == '-') {
       std::fprintf(stderr, "npdesweep_bench: unknown option %s (see --help)\n", argv[i]);
       return 2;
@@ -154,18 +164,20 @@ int main(int argc, char** argv) {
 
   const double peak = peak_gflops();
   std::printf("single-threaded, Release; nominal peak %.1f GFLOP/s per core\n", peak);
-  std::printf("%-14s %-7s %-7s %6s %5s %9s %8s %6s %8s %8s %8s %8s %5s %7s %9s %9s %9s %9s\n", "job", "stepper",
+  std::printf("%-14s %-4s %-7s %-7s %6s %5s %9s %8s %6s %8s %8s %8s %8s %5s %7s %9s %9s %9s %9s\n", "job", "net", "stepper",
               "map", "epochs", "subst", "epoch_ms", "GFLOP/s", "%peak", "truth_s", "train_s", "analys_s", "total_s",
               "msub", "map_s", "roll_err", "model|l|", "d_truth|l|", "|logdet|");
   std::vector<ExperimentSpec> runs;
   for (const ExperimentSpec& job : specs)
     for (const std::string& stepper : steppers.empty() ? std::vector<std::string>{job.integrator.model.name()} : steppers)
-      for (const std::string& map : maps.empty() ? std::vector<std::string>{job.integrator.truth_map.name()} : maps) {
-        ExperimentSpec spec = job;
-        spec.integrator.model = Stepper::named(stepper);
-        spec.integrator.truth_map = Stepper::named(map);
-        runs.push_back(spec);
-      }
+      for (const std::string& map : maps.empty() ? std::vector<std::string>{job.integrator.truth_map.name()} : maps)
+        for (const std::string& net : networks.empty() ? std::vector<std::string>{name_of(job.network_kind)} : networks) {
+          ExperimentSpec spec = job;
+          spec.integrator.model = Stepper::named(stepper);
+          spec.integrator.truth_map = Stepper::named(map);
+          spec.network_kind = kind_from_name<NetworkKind>(net);
+          runs.push_back(spec);
+        }
   std::string first_of_job;
   Matrix first_truth_radius;
   for (ExperimentSpec& spec : runs) {
@@ -192,8 +204,8 @@ int main(int argc, char** argv) {
     std::vector<double> final_errors;
     for (long t = 0; t < r.rollout_error.rows(); ++t) final_errors.push_back(r.rollout_error(t, r.rollout_error.cols() - 1));
     const bool analysed = r.truth.radius.size() > 0 && r.truth.radius.size() == first_truth_radius.size();
-    std::printf("%-14s %-7s %-7s %6d %5d %9.4f %8.2f %5.1f%% %8.3f %8.3f %8.3f %8.3f %5d %7.3f %9.3g %9.4g %9.2g %9.2g\n",
-                spec.name.c_str(), spec.integrator.model.name().c_str(), truth_map_stepper(spec).name().c_str(), spec.training.epochs,
+    std::printf("%-14s %-4s %-7s %-7s %6d %5d %9.4f %8.2f %5.1f%% %8.3f %8.3f %8.3f %8.3f %5d %7.3f %9.3g %9.4g %9.2g %9.2g\n",
+                spec.name.c_str(), name_of(spec.network_kind), spec.integrator.model.name().c_str(), truth_map_stepper(spec).name().c_str(), spec.training.epochs,
                 r.substeps_model, epoch * 1e3, flops / epoch * 1e-9, 100.0 * flops / epoch * 1e-9 / peak,
                 r.truth_seconds, r.training_seconds, r.analysis_seconds, total, r.substeps_truth,
                 r.substeps_truth > 0 ? time_truth_map(spec, r.substeps_truth) : 0.0, median(final_errors),
