@@ -11,48 +11,35 @@
 namespace npde {
 namespace {
 
-// One channel of a layer's values: n rows (grid points) by `cols` columns (stages or
-// directions), inside a column-major array whose columns are `ld` apart.
-using Channel = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
-using ConstChannel = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
-
-Channel channel(double* p, long ld, long cols, int n, int c) {
-  return Channel(p + static_cast<long>(c) * n, n, cols, Eigen::OuterStride<>(ld));
-}
-ConstChannel channel(const double* p, long ld, long cols, int n, int c) {
-  return ConstChannel(p + static_cast<long>(c) * n, n, cols, Eigen::OuterStride<>(ld));
+// A layer's values at one state: c channels by n points, column-major (channel fastest).
+using Values = Eigen::Map<Matrix>;
+using ConstValues = Eigen::Map<const Matrix>;
+// Tap k's weights W_k (c_out x c_in) in a tap_weights vector.
+ConstValues tap(const Vector& taps, const ConvLayer& l, int k) {
+  return ConstValues(taps.data() + l.weight_offset + static_cast<long>(k) * l.out * l.in, l.out, l.in);
 }
 
-// dst[j, :] += w src[(j + s) mod n, :] for every j: two contiguous pieces, no scratch.
-void shift_add(Channel dst, const ConstChannel& src, int n, int s, double w) {
-  s = ((s % n) + n) % n;
-  dst.topRows(n - s).noalias() += w * src.middleRows(s, n - s);
-  if (s) dst.bottomRows(s).noalias() += w * src.topRows(s);
-}
-
-// sum over j and columns of d[j, :] a[(j + s) mod n, :]
-double shifted_dot(const ConstChannel& d, const ConstChannel& a, int n, int s) {
-  s = ((s % n) + n) % n;
-  double sum = d.topRows(n - s).cwiseProduct(a.middleRows(s, n - s)).sum();
-  if (s) sum += d.bottomRows(s).cwiseProduct(a.topRows(s)).sum();
-  return sum;
-}
-
-// out (c_out channels) += W * in (c_in channels), `cols` columns; `adjoint` applies W^T
-// instead (out: the layer's input channels, in: its output channels).
-void correlate_add(const Vector& theta, const ConvLayer& l, int n, int kernel, const double* in, long in_ld,
-                   double* out, long out_ld, long cols, bool adjoint) {
+// z += sum_k W_k a(:, j + k - r): for each tap, the columns that do not wrap and those that do.
+void correlate_add(const Vector& taps, const ConvLayer& l, int n, int kernel, const ConstValues& a, Values& z) {
   const int r = kernel / 2;
-  const double* w = theta.data() + l.weight_offset;
-  for (int o = 0; o < l.out; ++o)
-    for (int i = 0; i < l.in; ++i)
-      for (int k = 0; k < kernel; ++k) {
-        const double wk = w[(static_cast<long>(o) * l.in + i) * kernel + k];
-        if (adjoint)
-          shift_add(channel(out, out_ld, cols, n, i), channel(in, in_ld, cols, n, o), n, r - k, wk);
-        else
-          shift_add(channel(out, out_ld, cols, n, o), channel(in, in_ld, cols, n, i), n, k - r, wk);
-      }
+  for (int k = 0; k < kernel; ++k) {
+    const int s = ((k - r) % n + n) % n;
+    const ConstValues w = tap(taps, l, k);
+    z.leftCols(n - s).noalias() += w * a.middleCols(s, n - s);
+    if (s) z.rightCols(s).noalias() += w * a.leftCols(s);
+  }
+}
+
+// The adjoint: abar(:, m) += sum_k W_k^T zbar(:, m - (k - r)).
+void correlate_adjoint_add(const Vector& taps, const ConvLayer& l, int n, int kernel, const ConstValues& zbar,
+                           Values& abar) {
+  const int r = kernel / 2;
+  for (int k = 0; k < kernel; ++k) {
+    const int s = ((k - r) % n + n) % n;
+    const ConstValues w = tap(taps, l, k);
+    abar.rightCols(n - s).noalias() += w.transpose() * zbar.leftCols(n - s);
+    if (s) abar.leftCols(s).noalias() += w.transpose() * zbar.rightCols(s);
+  }
 }
 
 }  // namespace
@@ -104,80 +91,95 @@ Vector Cnn::glorot_uniform(std::uint64_t seed) const {
   return theta;
 }
 
-void Cnn::forward(const Vector& theta, const double* x, double* hidden, double* y) const {
+Vector Cnn::tap_weights(const Vector& theta) const {
+  Vector t = theta;
+  for (const ConvLayer& l : layers_)
+    for (int o = 0; o < l.out; ++o)
+      for (int i = 0; i < l.in; ++i)
+        for (int k = 0; k < kernel_; ++k)
+          t[l.weight_offset + (static_cast<long>(k) * l.in + i) * l.out + o] =
+              theta[l.weight_offset + (static_cast<long>(o) * l.in + i) * kernel_ + k];
+  return t;
+}
+
+void Cnn::forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* taps) const {
+  const Vector own = taps ? Vector() : tap_weights(theta);
+  const Vector& w = taps ? *taps : own;
   const double* in = x;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const ConvLayer& l = layers_[i];
     const bool last = i + 1 == layers_.size();
     double* out = last ? y : hidden + layers_[i + 1].activation_offset;
-    for (int o = 0; o < l.out; ++o)
-      Eigen::Map<Vector>(out + static_cast<long>(o) * n_, n_).setConstant(theta[l.bias_offset + o]);
-    correlate_add(theta, l, n_, kernel_, in, l.in * n_, out, l.out * n_, 1, false);
+    Values z(out, l.out, n_);
+    z.colwise() = theta.segment(l.bias_offset, l.out);
+    correlate_add(w, l, n_, kernel_, ConstValues(in, l.in, n_), z);
     if (!last) tanh_inplace(out, l.out * n_);
     in = out;
   }
 }
 
-void Cnn::vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta,
-                    double* xbar) const {
+void Cnn::vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
+                    const Vector* taps) const {
+  const Vector own = taps ? Vector() : tap_weights(theta);
+  const Vector& w = taps ? *taps : own;
   const int last = static_cast<int>(layers_.size()) - 1;
   Eigen::Map<Vector>(delta + layers_[last].delta_offset, n_) = Eigen::Map<const Vector>(ybar, n_);
   for (int i = last; i >= 1; --i) {
     const ConvLayer& l = layers_[i];
-    double* below = delta + layers_[i - 1].delta_offset;
-    const long size = static_cast<long>(l.in) * n_;
-    Eigen::Map<Vector>(below, size).setZero();
-    correlate_add(theta, l, n_, kernel_, delta + l.delta_offset, l.out * n_, below, size, 1, true);
-    const Eigen::Map<const Vector> a(hidden + l.activation_offset, size);
-    Eigen::Map<Vector>(below, size).array() *= (1.0 - a.array().square());
+    Values below(delta + layers_[i - 1].delta_offset, l.in, n_);
+    below.setZero();
+    correlate_adjoint_add(w, l, n_, kernel_, ConstValues(delta + l.delta_offset, l.out, n_), below);
+    below.array() *= 1.0 - ConstValues(hidden + l.activation_offset, l.in, n_).array().square();
   }
   if (xbar) {
-    Eigen::Map<Vector>(xbar, n_).setZero();
-    correlate_add(theta, layers_[0], n_, kernel_, delta + layers_[0].delta_offset, layers_[0].out * n_, xbar, n_, 1,
-                  true);
+    Values x(xbar, 1, n_);
+    x.setZero();
+    correlate_adjoint_add(w, layers_[0], n_, kernel_, ConstValues(delta + layers_[0].delta_offset, layers_[0].out, n_),
+                          x);
   }
 }
 
 void Cnn::accumulate_parameter_gradient(const Matrix& X, const Matrix& H, const Matrix& D, long columns,
                                         Vector& grad) const {
   const int r = kernel_ / 2;
+  // dW[o, i, k] = sum over stages and points j of delta[o, j] a[i, j + k - r]: for tap k the
+  // product delta a_shifted^T (c_out x c_in), added where W (c_out x c_in x K, row-major) keeps it.
+  using Strided = Eigen::Map<Matrix, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
   for (size_t li = 0; li < layers_.size(); ++li) {
     const ConvLayer& l = layers_[li];
-    const double* a = li == 0 ? X.data() : H.data() + l.activation_offset;
-    const long a_ld = li == 0 ? X.rows() : H.rows();
-    const double* d = D.data() + l.delta_offset;
-    for (int o = 0; o < l.out; ++o) {
-      const ConstChannel delta = channel(d, D.rows(), columns, n_, o);
-      grad[l.bias_offset + o] += delta.sum();
-      for (int i = 0; i < l.in; ++i) {
-        const ConstChannel act = channel(a, a_ld, columns, n_, i);
-        double* w = grad.data() + l.weight_offset + (static_cast<long>(o) * l.in + i) * kernel_;
-        for (int k = 0; k < kernel_; ++k) w[k] += shifted_dot(delta, act, n_, k - r);
+    for (long c = 0; c < columns; ++c) {
+      const ConstValues a(li == 0 ? X.col(c).data() : H.col(c).data() + l.activation_offset, l.in, n_);
+      const ConstValues d(D.col(c).data() + l.delta_offset, l.out, n_);
+      grad.segment(l.bias_offset, l.out) += d.rowwise().sum();
+      for (int k = 0; k < kernel_; ++k) {
+        const int s = ((k - r) % n_ + n_) % n_;
+        Strided dw(grad.data() + l.weight_offset + k, l.out, l.in,
+                   Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>(kernel_, static_cast<long>(l.in) * kernel_));
+        dw.noalias() += d.leftCols(n_ - s) * a.middleCols(s, n_ - s).transpose();
+        if (s) dw.noalias() += d.rightCols(s) * a.leftCols(s).transpose();
       }
     }
   }
 }
 
 void Cnn::jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-              Matrix& work2) const {
+              Matrix& work2, const Vector* taps) const {
+  const Vector own = taps ? Vector() : tap_weights(theta);
+  const Vector& w = taps ? *taps : own;
   const long m = Xdot.cols();
   Matrix* cur = &work1;
   Matrix* next = &work2;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const ConvLayer& l = layers_[i];
     const bool last = i + 1 == layers_.size();
-    const double* in = i == 0 ? Xdot.data() : cur->data();
-    const long in_ld = i == 0 ? Xdot.rows() : cur->rows();
-    if (last) {
-      Ydot.leftCols(m).setZero();
-      correlate_add(theta, l, n_, kernel_, in, in_ld, Ydot.data(), Ydot.rows(), m, false);
-      break;
+    const ConstValues act(last ? nullptr : hidden + layers_[i + 1].activation_offset, l.out, last ? 0 : n_);
+    for (long d = 0; d < m; ++d) {  // each direction: its own c x N values, one column
+      const ConstValues in(i == 0 ? Xdot.col(d).data() : cur->col(d).data(), l.in, n_);
+      Values z(last ? Ydot.col(d).data() : next->col(d).data(), l.out, n_);
+      z.setZero();
+      correlate_add(w, l, n_, kernel_, in, z);
+      if (!last) z.array() *= 1.0 - act.array().square();
     }
-    auto z = next->topRows(static_cast<long>(l.out) * n_).leftCols(m);
-    z.setZero();
-    correlate_add(theta, l, n_, kernel_, in, in_ld, next->data(), next->rows(), m, false);
-    const Eigen::Map<const Vector> a(hidden + layers_[i + 1].activation_offset, static_cast<long>(l.out) * n_);
-    z.array().colwise() *= (1.0 - a.array().square());
     std::swap(cur, next);
   }
 }

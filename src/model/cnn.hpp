@@ -8,8 +8,12 @@
 //
 // Parameters live in one flat vector, layer by layer: W (c_out x c_in x K, row-major), then b
 // (c_out). A layer's activations or deltas for all channels are one column of c * N values,
-// channel by channel. The interface is the Mlp's (model/mlp.hpp), so NeuralRhs's tape, the
-// training loop and the analysis use either through model/network.hpp. Nothing allocates.
+// channel fastest (a c x N column-major matrix), so that each tap k is one matrix product
+// W_k (c_out x c_in) times the activations shifted by k - r points (two products: the shift
+// wraps). The products read W_k from `taps`, a copy of the parameters with each tap's matrix
+// contiguous (tap_weights); without it a call makes one. The interface is otherwise the Mlp's
+// (model/mlp.hpp), so NeuralRhs's tape, the training loop and the analysis use either through
+// model/network.hpp. Given `taps`, nothing allocates.
 #include <cstdint>
 #include <vector>
 
@@ -49,12 +53,17 @@ class Cnn {
   // Glorot uniform weights (fan-in c_in K, fan-out c_out K), zero biases, from a 64-bit seed.
   Vector glorot_uniform(std::uint64_t seed) const;
 
-  void forward(const Vector& theta, const double* x, double* hidden, double* y) const;
-  void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar) const;
+  // The parameters with each layer's weights reordered tap by tap: W_k (c_out x c_in,
+  // column-major) for k = 0..K-1 where W (c_out x c_in x K, row-major) was; biases in place.
+  Vector tap_weights(const Vector& theta) const;
+
+  void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* taps = nullptr) const;
+  void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
+                 const Vector* taps = nullptr) const;
   void accumulate_parameter_gradient(const Matrix& X, const Matrix& H, const Matrix& D, long columns,
                                      Vector& grad) const;
   void jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-           Matrix& work2) const;
+           Matrix& work2, const Vector* taps = nullptr) const;
 
  private:
   int n_ = 0, kernel_ = 1;

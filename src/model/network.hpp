@@ -49,7 +49,8 @@ class Network {
   // "cnn 1 -> 8 -> 8 -> 1 channels, kernel 5, 417 parameters".
   std::string describe() const;
 
-  // The MLP's faster weight copy (Mlp::transposed_weights); a CNN has none (empty).
+  // The weights reordered for the faster products, passed back as theta_t: an MLP's column-major
+  // matrices (Mlp::transposed_weights), a CNN's per-tap matrices (Cnn::tap_weights).
   Vector transposed_weights(const Vector& theta) const;
 
   void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* theta_t) const;
@@ -60,9 +61,7 @@ class Network {
     call([&](const auto& n) { n.accumulate_parameter_gradient(X, H, D, columns, grad); });
   }
   void jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-           Matrix& work2) const {
-    call([&](const auto& n) { n.jvp(theta, hidden, Xdot, Ydot, work1, work2); });
-  }
+           Matrix& work2, const Vector* theta_t = nullptr) const;
 };
 
 }  // namespace npde

@@ -52,7 +52,7 @@ void NeuralRhs::tangent(const Vector& y, Vector& k, const Matrix& Y, Matrix& K) 
   net_.forward(theta_, y.data(), hidden_.data(), k.data(), weights_t());
   known_.eval_add(y.data(), k.data());
   net_jvp_.resize(net_.output_size(), m);
-  net_.jvp(theta_, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_);
+  net_.jvp(theta_, hidden_.data(), Y, net_jvp_, jvp_work1_, jvp_work2_, weights_t());
   known_.jvp(y.data(), Y, K);
   K += net_jvp_;
 }

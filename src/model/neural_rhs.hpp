@@ -41,7 +41,7 @@ class NeuralRhs {
   const Vector* weights_t() const { return theta_t_.size() ? &theta_t_ : nullptr; }
   KnownTerms known_;
   Network net_;
-  Vector theta_, theta_t_;  // parameters, and (an MLP's) the same with column-major weight matrices
+  Vector theta_, theta_t_;  // parameters, and the same reordered for the faster products
   Matrix X_, H_, D_;  // tape: stage inputs, hidden activations, deltas (one column per stage)
   Vector hidden_, net_out_;
   Matrix jvp_work1_, jvp_work2_, net_jvp_;
