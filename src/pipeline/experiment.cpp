@@ -168,6 +168,8 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     TruthTrajectory tr = kept ? std::move(*kept)
                               : generate_truth(truth_terms, u0s.col(i), spec.dt, spec.steps, spec.integrator,
                                                truth_substeps, bound, options.cancel);
+    if (!kept && spec.integrator.truth_correction == TruthCorrection::richardson)
+      tr = richardson_truth(spec, ics[i], std::move(tr), bound, options.cancel);
     if (!kept && options.truth_memo && tr.ok) options.truth_memo->keep(truth_keys[i], tr);
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;

@@ -34,6 +34,13 @@ const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>() {
 }
 
 template <>
+const std::vector<KindName<TruthCorrection>>& kind_names<TruthCorrection>() {
+  static const std::vector<KindName<TruthCorrection>> n = {{TruthCorrection::none, "none"},
+                                                           {TruthCorrection::richardson, "richardson"}};
+  return n;
+}
+
+template <>
 const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>() {
   static const std::vector<KindName<NetworkKind>> n = {{NetworkKind::mlp, "mlp"}, {NetworkKind::cnn, "cnn"}};
   return n;

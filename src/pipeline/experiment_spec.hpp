@@ -34,6 +34,9 @@ enum class OneShotLoss { final, trajectory };        // one-shot: MSE at u(T) on
 // The solution fields u(x, t) a result keeps at every output step (analysis.fields): none, the
 // test ICs' rollouts beside their truth, or those and the training IC's truth and rollout.
 enum class FieldsKept { none, rollouts, all };
+// Truth data as integrated (none), or Richardson-extrapolated from the training stencil's
+// solutions at N and 2N points (integrator.truth_correction; pipeline/truth.hpp).
+enum class TruthCorrection { none, richardson };
 
 template <>
 const std::vector<KindName<TrainingMode>>& kind_names<TrainingMode>();
@@ -43,6 +46,8 @@ template <>
 const std::vector<KindName<OneShotLoss>>& kind_names<OneShotLoss>();
 template <>
 const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>();
+template <>
+const std::vector<KindName<TruthCorrection>>& kind_names<TruthCorrection>();
 template <>
 const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>();  // model/network.hpp
 template <>
@@ -68,6 +73,7 @@ struct IntegratorSettings {
   double truth_rtol = 1e-10;
   double truth_atol = 1e-12;
   Stepper truth_map;                    // stepper of the truth map's Jacobian for adaptive truth data
+  TruthCorrection truth_correction = TruthCorrection::none;  // Richardson-corrected truth data
 
   bool adaptive_truth() const { return !truth; }
   std::string truth_name() const { return truth ? truth->name() : kAdaptiveTruth; }  // integrator.truth

@@ -28,4 +28,20 @@ TruthTrajectory generate_truth(const KnownTerms& terms, const Eigen::VectorXd& u
                                double blowup_bound = std::numeric_limits<double>::infinity(),
                                const Cancellation& cancel = {});
 
+// Richardson-corrected truth data (integrator.truth_correction = "richardson"): the training
+// stencil's solution u_N (`coarse`, as generate_truth made it on N points) and its solution
+// u_2N from the same IC on 2N points, combined on the N grid as
+//   (2^p u_2N(x_j) - u_N(x_j)) / (2^p - 1),
+// with p = richardson_order(spec), cancelling the leading O(dx^p) term of the discretisation
+// error (docs/numerics.md, Richardson-corrected truth data). The fine solution is integrated as
+// the coarse one (fixed-step data: with the substeps the 2N grid needs for this IC). Returns the
+// combined trajectory, or the fine one's failure.
+TruthTrajectory richardson_truth(const ExperimentSpec& spec, const InitialCondition& ic, TruthTrajectory coarse,
+                                 double blowup_bound = std::numeric_limits<double>::infinity(),
+                                 const Cancellation& cancel = {});
+
+// p: the smallest order of accuracy of the training stencil over the case's varied terms (the
+// power of dx in its leading truncation term); 0 when it has none (spectral, or no varied term).
+int richardson_order(const ExperimentSpec& spec);
+
 }  // namespace npde

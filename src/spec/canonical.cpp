@@ -105,6 +105,8 @@ void write_shared_sections(std::ostream& os, const ExperimentSpec& spec, bool bo
      << "\ntruth = " << quoted(in.truth_name()) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
      << num(in.truth_atol) << "\n";
   if (in.truth_map != Stepper()) os << "truth_map = " << quoted(in.truth_map.name()) << "\n";  // also a later key
+  if (in.truth_correction != TruthCorrection::none)  // and this
+    os << "truth_correction = " << quoted(name_of(in.truth_correction)) << "\n";
   os << "\n";
 }
 
@@ -120,6 +122,8 @@ std::string canonical_truth_toml(const ExperimentSpec& spec) {
   const IntegratorSettings& in = spec.integrator;
   os << "[integrator]\ntruth = " << quoted(in.truth_name()) << "\ntruth_rtol = " << num(in.truth_rtol)
      << "\ntruth_atol = " << num(in.truth_atol) << "\n";
+  if (in.truth_correction != TruthCorrection::none)
+    os << "truth_correction = " << quoted(name_of(in.truth_correction)) << "\n";
   write_case(os, spec.pde);
   return os.str();
 }

@@ -9,6 +9,7 @@
 #include "numerics/stencil.hpp"
 #include "pipeline/cost_model.hpp"
 #include "pipeline/initial_condition.hpp"
+#include "pipeline/truth.hpp"
 #include "spec/case_file.hpp"
 #include "spec/field_rules.hpp"
 
@@ -121,6 +122,7 @@ IntegratorSettings read_integrator_section(TomlReader& r) {
   s.truth_rtol = positive(r, "truth_rtol", 1e-10);
   s.truth_atol = positive(r, "truth_atol", 1e-12);
   s.truth_map = Stepper::named(one_of(r, "truth_map", steppers, s.truth_map.name()));
+  s.truth_correction = one_of_kinds<TruthCorrection>(r, "truth_correction", TruthCorrection::none);
   if (s.truth_map != Stepper() && !s.adaptive_truth())
     r.fail("truth_map", "applies to adaptive truth data (truth = \"dopri5\") only: fixed-step truth data give the "
                         "truth map's stepper themselves");
@@ -155,6 +157,10 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
         break;
     }
   }
+  if (spec.integrator.truth_correction == TruthCorrection::richardson && richardson_order(spec) <= 0)
+    throw InputError(lines.file, lines.truth_correction, "integrator.truth_correction",
+                     "Richardson extrapolation cancels a training stencil's leading truncation term; \"" +
+                         spec.train_stencil + "\" (stencils.train) has none");
   if (spec.network_kind == NetworkKind::cnn && spec.kernel > pde.resolution)
     throw InputError(lines.file, lines.kernel, "network.kernel",
                      "a kernel of " + std::to_string(spec.kernel) + " points is wider than the grid, N = " +
@@ -226,7 +232,10 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path, 
 
   read_network_and_training(top, pde, lines, spec);
 
-  if (auto integrator = top.optional_table("integrator")) spec.integrator = read_integrator_section(*integrator);
+  if (auto integrator = top.optional_table("integrator")) {
+    lines.truth_correction = integrator->line_of("truth_correction");
+    spec.integrator = read_integrator_section(*integrator);
+  }
 
   spec.jacobian_states.clear();
   spec.fields = default_fields;

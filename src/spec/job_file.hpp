@@ -29,7 +29,8 @@ FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback);
 // horizon); `where` names the file for messages, `lines` gives each checked key's line.
 struct SpecLines {
   long resolution = 0, train_stencil = 0, infer_stencil = 0, fixed_stencil = 0, transitions = 0,
-       jacobian_states = 0, hidden = 0, channels = 0, kernel = 0, epochs = 0, steps = 0;
+       jacobian_states = 0, hidden = 0, channels = 0, kernel = 0, epochs = 0, steps = 0,
+       truth_correction = 0;
   std::string file;
   std::string resolution_key = "pde.resolution", train_key = "stencils.train", infer_key = "stencils.infer";
 };

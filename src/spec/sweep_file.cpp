@@ -117,8 +117,10 @@ std::vector<std::string> axis_keys(const ExperimentSpec& spec) {
         if (!kNamedJobKeys.count(key) && key != "analysis.test_ics" && key != "analysis.fields") keys.push_back(key);
       }
   if (spec.one_shot()) keys.insert(keys.end(), {"training.transitions", "training.update"});
-  // The network keys of either kind (the canonical text holds only its kind's).
-  for (const char* k : {"network.kind", "network.hidden", "network.channels", "network.kernel"})
+  // The network keys of either kind (the canonical text holds only its kind's), and keys written
+  // only when not their default.
+  for (const char* k :
+       {"network.kind", "network.hidden", "network.channels", "network.kernel", "integrator.truth_correction"})
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   return keys;
 }
@@ -432,6 +434,7 @@ SweepSpec read_sweep_table(const std::string& text, const std::string& path) {
     lines.hidden = line("network", "hidden");
     lines.channels = line("network", "channels");
     lines.kernel = line("network", "kernel");
+    lines.truth_correction = line("integrator", "truth_correction");
     lines.transitions = line("training", "transitions");
     lines.epochs = line("training", "epochs");
     lines.jacobian_states = line("analysis", "jacobian_states");
