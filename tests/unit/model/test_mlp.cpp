@@ -7,20 +7,12 @@
 #include "model/activation.hpp"
 #include "model/adam.hpp"
 #include "model/mlp.hpp"
+#include "random_vector.hpp"
 
 using namespace npde;
+using npde::testing::random_vector;
 
 namespace {
-
-Vector random_vector(long n, unsigned seed) {
-  Vector v(n);
-  std::uint64_t s = seed * 2654435761u + 1;
-  for (long i = 0; i < n; ++i) {
-    s = s * 6364136223846793005ull + 1442695040888963407ull;
-    v[i] = static_cast<double>(s >> 11) * 0x1.0p-53 * 2 - 1;
-  }
-  return v;
-}
 
 Vector net(const Mlp& m, const Vector& theta, const Vector& x) {
   Vector hidden(m.hidden_total()), y(m.output_size());
