@@ -1,4 +1,5 @@
 // `npdesweep plan SWEEP.toml`: validate a sweep and show its grid and cost, computing nothing.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -140,10 +141,12 @@ int plan(int argc, char** argv) {
   std::printf("grid: %s = %zu cells", product.c_str(), cells.size());
   if (excluded > 0) std::printf(" (%ld of %ld left out by %zu exclusions)", excluded, sweep.product(), sweep.exclusions.size());
   std::printf("\naxes:\n");
+  int width = 24;  // the key column: wider for a long dotted key ("integrator.truth_correction")
+  for (const GridAxis& a : sweep.axes) width = std::max(width, static_cast<int>(a.key.size()));
   for (const GridAxis& a : sweep.axes) {
     std::string values;
     for (const AxisValue& v : a.values) values += (values.empty() ? "" : ", ") + shown(a, v);
-    std::printf("  %-24s %3zu  %s%s\n", a.key.c_str(), a.values.size(), values.c_str(),
+    std::printf("  %-*s %3zu  %s%s\n", width, a.key.c_str(), a.values.size(), values.c_str(),
                 a.zip >= 0 ? fmt::format("  (zip {})", a.zip).c_str() : "");
   }
   // Cells that share their truth compute each truth-map Jacobian once (the truth cache).
