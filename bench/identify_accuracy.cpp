@@ -8,11 +8,14 @@
 //
 //   npdesweep_identify_accuracy [JOB.toml ...]     (default: the shipped jobs of every case)
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "numerics/stencil.hpp"
 #include "pipeline/initial_condition.hpp"
@@ -35,6 +38,24 @@ std::string verdict(const StencilDetection& d, const std::string& truth) {
   if (!d.named.empty()) return "**WRONG: " + d.named + "**";
   const std::string other = d.candidates[0].stencil == truth ? d.candidates[1].stencil : d.candidates[0].stencil;
   return "? (" + other + ")";
+}
+
+// The truncation fit's evidence for the data's own stencil on the full clean data: b and the
+// share of the departure its leading term leaves unexplained, and any other candidate whose
+// leading term fits as well (b within 0.3 of 1, no more left unexplained): the truncation fit
+// alone cannot tell those from the data's stencil.
+std::string truncation_evidence(const StencilDetection& d, const std::string& truth) {
+  const StencilEvidence* own = nullptr;
+  for (const StencilEvidence& e : d.candidates)
+    if (e.stencil == truth) own = &e;
+  if (!own || std::isnan(own->truncation_share)) return "-";
+  std::string also;
+  for (const StencilEvidence& e : d.candidates)
+    if (&e != own && std::abs(e.truncation_share - 1) < 0.3 && e.truncation_residual <= own->truncation_residual * (1 + 1e-9))
+      also += (also.empty() ? " (also " : ", ") + e.stencil;
+  if (!also.empty()) also += ")";
+  const char* weak = d.departure > 10 * d.floor ? "" : " *below floor*";
+  return fmt::format("{:.2f}, {:.2g}{}{}", own->truncation_share, own->truncation_residual, also, weak);
 }
 
 }  // namespace
@@ -62,8 +83,8 @@ int main(int argc, char** argv) {
                 spec.steps, ics.size(), spec.train_stencil.c_str());
     std::printf("| made by |");
     for (const Setting& s : settings) std::printf(" %s |", s.label.c_str());
-    std::printf("\n|---|");
-    for (size_t k = 0; k < settings.size(); ++k) std::printf("---|");
+    std::printf(" truncation fit: b, unexplained |\n|---|");
+    for (size_t k = 0; k <= settings.size(); ++k) std::printf("---|");
     std::printf("\n");
     for (const std::string& stencil : stencil_names()) {
       KnownTerms terms;
@@ -86,7 +107,7 @@ int main(int argc, char** argv) {
       }
       std::printf("| %s |", stencil.c_str());
       if (!ok) {  // an unstable stencil (downwind advection) blows up: no dataset to read
-        for (size_t k = 0; k < settings.size(); ++k) std::printf(" (blew up) |");
+        for (size_t k = 0; k <= settings.size(); ++k) std::printf(" (blew up) |");
         std::printf("\n");
         continue;
       }
@@ -94,6 +115,7 @@ int main(int argc, char** argv) {
       for (const Eigen::MatrixXd& t : data) amplitude = std::max(amplitude, t.cwiseAbs().maxCoeff());
       std::mt19937_64 random(12345);
       std::normal_distribution<double> normal;
+      std::string evidence;
       for (const Setting& s : settings) {
         std::vector<Eigen::MatrixXd> seen;
         for (const Eigen::MatrixXd& t : data) {
@@ -102,13 +124,15 @@ int main(int argc, char** argv) {
             for (long k = 0; k < u.size(); ++k) u.data()[k] += s.noise * amplitude * normal(random);
           seen.push_back(std::move(u));
         }
-        const std::string v = verdict(detect_stencil(spec.pde, seen, spec.dt), stencil);
+        const StencilDetection d = detect_stencil(spec.pde, seen, spec.dt);
+        if (s.steps == 0 && s.noise == 0) evidence = truncation_evidence(d, stencil);
+        const std::string v = verdict(d, stencil);
         std::printf(" %s |", v.c_str());
         ++datasets;
         if (v == "yes") ++totals[s.label];
         if (v.rfind("**WRONG", 0) == 0) ++wrong;
       }
-      std::printf("\n");
+      std::printf(" %s |\n", evidence.c_str());
     }
   }
   std::printf("\n%d datasets read, %d named wrongly, in %.1f s.\n", datasets, wrong,

@@ -11,7 +11,9 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "pipeline/stencil_detection.hpp"
+#include "spec/input_error.hpp"
 #include "spec/job_file.hpp"
+#include "spec/toml_reader.hpp"
 #include "store/h5.hpp"
 #include "store/store_reader.hpp"
 
@@ -26,17 +28,23 @@ the integrator's tolerance, another by its truncation difference. A stencil is n
 runner-up's flow share is over 100 times the best's; otherwise the two it cannot tell apart are
 said. Beside it, as evidence that needs no integrator: the time derivative (a central
 difference of order 8 at the interior output steps) fitted by least squares onto each
-candidate's right-hand side, its residual share and coefficient (1 for the data's stencil).
+candidate's right-hand side, its residual share and coefficient (1 for the data's stencil); and
+the data's departure from the exact right-hand side fitted onto each candidate's leading
+truncation terms (the modified equation): coefficient b (1 for the data's stencil on resolved
+data) and the share of the departure left unexplained (--candidates shows both).
 The job's own training stencil is not used, only shown beside the answer. docs/numerics.md,
 "Which stencil made the data".
 A FILE is a run-one result file with solution fields (run-one keeps them by default: /fields/truth
-and /fields/training_truth, with the job in the job_toml attribute; docs/result-file.md), or a
-sweep store whose sweep keeps them (analysis.fields): one answer per done cell.)";
+and /fields/training_truth, with the job in the job_toml attribute; docs/result-file.md), a
+sweep store whose sweep keeps them (analysis.fields): one answer per done cell, or a trajectory
+file from any solver: /trajectories (trajectories x (steps + 1) x grid points, float64) and a
+[pde] table as TOML text in the root attribute pde_toml (docs/trajectory-file.md).)";
 const char* kFooter = R"(Examples:
   npdesweep run-one jobs/burgers-expt1.toml --epochs 0 --out e1.h5 && npdesweep identify e1.h5
   npdesweep identify store.h5 --format csv
-Exit codes: 0 (every dataset read; named or not), 2 a file without truth fields or not a result file
-or store, 4 an I/O error.)";
+  npdesweep identify my-solver-output.h5 --candidates      # a trajectory file (docs/trajectory-file.md)
+Exit codes: 0 (every dataset read; named or not), 2 a file without truth fields, not a result
+file, store or trajectory file, or a bad pde_toml (file:line:key named), 4 an I/O error.)";
 
 struct Dataset {
   std::string source, experiment, recorded;  // where, which, and the job's own training stencil
@@ -67,7 +75,8 @@ StencilDetection detect(const ExperimentSpec& spec, const std::vector<double>& t
 void read_result_file_data(const std::string& path, std::vector<Dataset>& out) {
   h5::Object f = h5::open_file_read_only(path);
   if (!h5::attribute_exists(f.id(), ".", "job_toml"))
-    throw BadFileError(path + ": not a run-one result file or sweep store (no job_toml attribute, no /experiments)");
+    throw BadFileError(path + ": not a run-one result file, sweep store or trajectory file (no job_toml attribute, no "
+                       "/experiments, no /trajectories)");
   if (!h5::exists(f.id(), "/fields/truth"))
     throw BadFileError(path + ": no truth fields (/fields/truth): run-one keeps them unless --fields none; a result whose "
                        "experiment diverged has none");
@@ -77,6 +86,47 @@ void read_result_file_data(const std::string& path, std::vector<Dataset>& out) {
   std::vector<double> training;
   if (h5::exists(f.id(), "/fields/training_truth")) training = h5::read_doubles(f.id(), "/fields/training_truth");
   out.push_back({path, spec.name, spec.train_stencil, detect(spec, truth, shape, training.empty() ? nullptr : &training)});
+}
+
+// A trajectory file (docs/trajectory-file.md): /trajectories (M x (S + 1) x N, float64) and the
+// grid and case in a [pde] table of TOML text (root attribute pde_toml), as a job file writes it;
+// resolution and steps may be left out (the shape gives them) and must agree when given.
+void read_trajectory_file(const std::string& path, std::vector<Dataset>& out) {
+  h5::Object f = h5::open_file_read_only(path);
+  if (!h5::attribute_exists(f.id(), ".", "pde_toml"))
+    throw BadFileError(path + ": a trajectory file needs the root attribute pde_toml (the [pde] table of a job: case, dt, "
+                       "the case's parameters; docs/trajectory-file.md)");
+  std::vector<hsize_t> shape;
+  const std::vector<double> values = h5::read_doubles(f.id(), "/trajectories", &shape);
+  if (shape.size() != 3 || shape[1] < 3 || shape[2] < 2)
+    throw BadFileError(path + ": /trajectories must be trajectories x (steps + 1) x grid points, with at least 3 states "
+                       "and 2 points (docs/trajectory-file.md)");
+  const std::string source = path + ": pde_toml";
+  toml::table root = TomlReader::parse_text(h5::read_string_attribute(f.id(), ".", "pde_toml"), source);
+  toml::table* pde_table = root["pde"].as_table();
+  if (!pde_table) throw InputError(source, 1, "pde", "missing table [pde] (case, dt and the case's parameters)");
+  const long long n = static_cast<long long>(shape[2]), steps = static_cast<long long>(shape[1] - 1);
+  for (const auto& [key, value] : {std::pair<const char*, long long>{"resolution", n}, {"steps", steps}}) {
+    if (!pde_table->contains(key)) {
+      pde_table->insert(key, value);
+    } else if (const auto given = (*pde_table)[key].value<long long>(); given && *given != value) {
+      TomlReader r(*pde_table, source, "pde");
+      r.fail(key, "is " + std::to_string(*given) + ", but /trajectories has " + std::to_string(value) +
+                      (std::string(key) == "steps" ? " steps" : " grid points"));
+    }
+  }
+  TomlReader top(root, source, "");
+  TomlReader pde = top.table("pde");
+  double dt = 0;
+  int read_steps = 0;
+  const PdeSettings settings = read_pde_section(top, pde, &dt, &read_steps);
+  top.finish();
+  ExperimentSpec spec;
+  spec.pde = settings;
+  spec.dt = dt;
+  spec.name = h5::attribute_exists(f.id(), ".", "name") ? h5::read_string_attribute(f.id(), ".", "name") : "-";
+  const std::string said = h5::attribute_exists(f.id(), ".", "stencil") ? h5::read_string_attribute(f.id(), ".", "stencil") : "-";
+  out.push_back({path, spec.name, said, detect(spec, values, shape, nullptr)});
 }
 
 void read_store_data(const std::string& path, std::vector<Dataset>& out) {
@@ -113,25 +163,29 @@ int identify(int argc, char** argv) {
   Format format = Format::table;
   bool candidates = false;
   CommandLine cl("identify", kDescription, kFooter);
-  cl.positional("FILE.h5", files, "run-one result files with fields, or sweep stores that keep them");
+  cl.positional("FILE.h5", files, "run-one result files with fields, sweep stores that keep them, or trajectory files");
   add_format_option(cl, format, "output: table (default), csv or json");
   cl.flag("--candidates", candidates, "also every candidate's residual share and coefficient, per dataset");
   if (auto code = cl.parse(argc, argv)) return *code;
   std::vector<Dataset> data;
   for (const std::string& path : files) {
     try {
-      bool store = false;
+      bool store = false, trajectories = false;
       {
         if (!h5::is_hdf5(path)) throw BadFileError(path + ": not an HDF5 file");
         h5::Object f = h5::open_file_read_only(path);
         store = h5::exists(f.id(), "/experiments");
+        trajectories = h5::exists(f.id(), "/trajectories");
       }
       if (store)
         read_store_data(path, data);
+      else if (trajectories)
+        read_trajectory_file(path, data);
       else
         read_result_file_data(path, data);
-    } catch (const std::exception& e) {
-      return report_error("identify", e, ErrorKind::bad_file);
+    } catch (const std::exception& e) {  // every message names the file (InputError's name file:line too)
+      const std::string what = e.what();
+      return report_error("identify", e, ErrorKind::bad_file, what.rfind(path, 0) == 0 ? "" : path + ": ");
     }
   }
   Table table({{"source", ""}, {"experiment", ""}, {"named", "made by"}, {"job_stencil", "job says"},
@@ -154,14 +208,25 @@ int identify(int argc, char** argv) {
   table.print(std::cout, format);
   if (candidates)
     for (const Dataset& d : data) {
-      std::printf("\n%s (%s): %ld states; the time difference of order %d has an error of about %.3g (as a "
-                  "share of ||du/dt||^2)\n",
-                  d.source.c_str(), d.experiment.c_str(), d.detection.states, d.detection.derivative_order,
-                  d.detection.floor);
+      const StencilDetection& x = d.detection;
+      std::printf("\n%s (%s): %ld states; the time difference of order %d has an error of about %.3g, the data "
+                  "depart from the exact right-hand side by %.3g (both as shares of ||du/dt||^2)%s\n",
+                  d.source.c_str(), d.experiment.c_str(), x.states, x.derivative_order, x.floor, x.departure,
+                  x.departure > 10 * x.floor ? ""
+                                             : "; the departure is within the time difference's error, so the "
+                                               "truncation fit says nothing here");
       Table c({{"stencil", ""}, {"flow_share", "flow share"}, {"residual_share", "du/dt fit: residual share"},
-               {"coefficient", "coefficient"}});
-      for (const StencilEvidence& e : d.detection.candidates)
-        c.row().text(e.stencil).number(e.flow_share, "{:.3g}").number(e.residual_share, "{:.3g}").number(e.coefficient, "{:.6g}");
+               {"coefficient", "coefficient"}, {"truncation_share", "truncation fit: b"},
+               {"truncation_error", "+-"}, {"truncation_residual", "unexplained"}});
+      for (const StencilEvidence& e : x.candidates)
+        c.row()
+            .text(e.stencil)
+            .number(e.flow_share, "{:.3g}")
+            .number(e.residual_share, "{:.3g}")
+            .number(e.coefficient, "{:.6g}")
+            .number(e.truncation_share, "{:.4g}")
+            .number(e.truncation_error, "{:.2g}")
+            .number(e.truncation_residual, "{:.3g}");
       c.print(std::cout, format);
     }
   return kExitOk;

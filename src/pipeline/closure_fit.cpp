@@ -103,10 +103,16 @@ std::map<int, double> taylor_by_order(const std::string& stencil, int derivative
 
 }  // namespace
 
+Matrix exact_term_values(const PdeSettings& pde, const CaseTerm& term, const Matrix& states, int order, double scale) {
+  return term_values(term, term_coefficient(pde, term), states, [&](const Vector& inner) {
+    return order > 0 ? Vector(scale * spectral_derivative(inner, order, pde.length)) : Vector(scale * inner);
+  });
+}
+
 std::vector<CandidateTerm> closure_candidates(const PdeSettings& pde, const std::string& train_stencil,
                                               const std::string& infer_stencil, const Matrix& states) {
   const int n = static_cast<int>(states.rows());
-  const double dx = pde.dx(), length = pde.length;
+  const double dx = pde.dx();
   std::vector<CandidateTerm> out;
   for (const CaseTerm& t : pde.pde_case->terms) {
     CandidateTerm ct;
@@ -146,16 +152,9 @@ std::vector<CandidateTerm> closure_candidates(const PdeSettings& pde, const std:
       d_model->apply(inner.data(), b.data());
       return Vector(a - b);
     });
-    if (t.learned)
-      ct.physics = term_values(t, c, states, [&](const Vector& inner) {
-        return t.derivative > 0 ? spectral_derivative(inner, t.derivative, length) : Vector(inner);
-      });
-    if (ct.taylor_order > 0) {
-      const double h = std::pow(dx, ct.taylor_order - t.derivative);
-      ct.truncation = term_values(t, c, states, [&](const Vector& inner) {
-        return Vector(h * spectral_derivative(inner, ct.taylor_order, length));
-      });
-    }
+    if (t.learned) ct.physics = exact_term_values(pde, t, states, t.derivative);
+    if (ct.taylor_order > 0)
+      ct.truncation = exact_term_values(pde, t, states, ct.taylor_order, std::pow(dx, ct.taylor_order - t.derivative));
     out.push_back(std::move(ct));
   }
   return out;

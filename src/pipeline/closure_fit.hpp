@@ -69,6 +69,11 @@ Matrix network_outputs(NeuralRhs& model, const Vector& theta, const Matrix& stat
 // The names of the case's terms, space-separated, in the order of ClosureFit's rows.
 std::string closure_fit_terms(const PdeSettings& pde);
 
+// scale * c u^p D_order(u^q) at each state (column), D exact (spectral; D_0 the identity), c the
+// term's coefficient with its parameter: the term's physics (order = its derivative, scale 1), or
+// one of its Taylor terms (order k' > k, scale dx^(k' - k)).
+Matrix exact_term_values(const PdeSettings& pde, const CaseTerm& term, const Matrix& states, int order, double scale = 1);
+
 // The exact (spectral) derivative of any order of a periodic grid function on [0, length).
 // Odd orders drop the Nyquist mode, as the spectral stencil does.
 Vector spectral_derivative(const Vector& u, int order, double length);

@@ -27,6 +27,29 @@ Eigen::MatrixXd time_derivative(const Eigen::MatrixXd& states, double dt, int m)
   return d;
 }
 
+namespace {
+
+// T_S at each state: the sum over the case's varied terms of S's leading Taylor term,
+// tau dx^(k'-k) c u^p D_k'(u^q) with D exact; empty for a stencil without one (spectral).
+Eigen::MatrixXd truncation_values(const PdeSettings& pde, const std::string& stencil, const Eigen::MatrixXd& states) {
+  Eigen::MatrixXd sum;
+  if (stencil == "spectral") return sum;
+  for (const CaseTerm& t : pde.pde_case->terms) {
+    if (t.role != StencilRole::Varied || t.derivative == 0) continue;
+    const std::vector<TaylorTerm> lead = truncation_terms(stencil, t.derivative, 1);
+    if (lead.empty()) continue;
+    const Eigen::MatrixXd v = exact_term_values(pde, t, states, lead[0].order,
+                                                lead[0].coefficient * std::pow(pde.dx(), lead[0].order - t.derivative));
+    if (sum.size())
+      sum += v;
+    else
+      sum = v;
+  }
+  return sum;
+}
+
+}  // namespace
+
 StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen::MatrixXd>& trajectories, double dt) {
   if (trajectories.empty()) throw std::invalid_argument("no trajectories");
   if (!pde.pde_case || !pde.pde_case->uses(StencilRole::Varied))
@@ -64,6 +87,18 @@ StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen:
   if (!(norm2 > 0)) throw std::invalid_argument("the data do not change in time: du/dt = 0");
   out.floor = m > 1 ? (ut - lower).squaredNorm() / norm2 : 1.0;
 
+  // The departure from the exact right-hand side, which the candidates' truncation terms fit.
+  Eigen::MatrixXd departure = ut;
+  {
+    const KnownTerms exact = make_truth_terms(pde, "spectral");
+    Eigen::VectorXd f(states.rows());
+    for (long c = 0; c < states.cols(); ++c) {
+      exact.eval(states.col(c).data(), f.data());
+      departure.col(c) -= f;
+    }
+  }
+  out.departure = departure.squaredNorm() / norm2;
+
   // The semi-discrete flow: adaptive Dormand-Prince 5(4) at the truth's default tolerances, with
   // a work limit (a stable candidate needs far fewer steps; an unstable one is rejected anyway).
   AdaptiveOptions flow;
@@ -96,8 +131,16 @@ StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen:
         }
         moved += (t.col(n + 1) - t.col(n)).squaredNorm();
       }
-    out.candidates.push_back(
-        {name, fit.residual_share, fit.coefficients.size() ? fit.coefficients[0] : NAN, moved > 0 ? missed / moved : NAN});
+    StencilEvidence e{name, fit.residual_share, fit.coefficients.size() ? fit.coefficients[0] : NAN,
+                      moved > 0 ? missed / moved : NAN, NAN, NAN, NAN};
+    const Eigen::MatrixXd taylor = truncation_values(pde, name, states);
+    if (taylor.size()) {
+      const TermFit t = least_squares_fit(departure, {taylor});
+      e.truncation_share = t.coefficients[0];
+      e.truncation_error = t.standard_errors[0];
+      e.truncation_residual = t.residual_share;
+    }
+    out.candidates.push_back(e);
   }
   if (out.candidates.empty()) throw std::invalid_argument("no stencil of the catalogue fits this grid");
   std::sort(out.candidates.begin(), out.candidates.end(), [](const StencilEvidence& a, const StencilEvidence& b) {

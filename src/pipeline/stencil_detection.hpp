@@ -16,7 +16,13 @@
 //      sum ||Phi_S(u_n) - u_{n+1}||^2 / sum ||u_{n+1} - u_n||^2. It needs no time derivative, so
 //      it separates stencils where the derivative's own error swamps the fit (stiff data: a
 //      third or fourth derivative on a fine grid, large output steps);
-//   4. names the candidate with the smallest flow share when the runner-up's is more than
+//   4. fits the data's departure from the exact right-hand side onto each candidate's leading
+//      truncation terms (the modified equation): du/dt - f_exact(u) ~ b T_S(u), T_S the sum over
+//      the varied terms of tau_S dx^(k'-k) c u^p D_k'(u^q) (numerics/stencil.hpp, truncation_terms;
+//      D exact). The data's stencil has b = 1 where its leading term dominates its error (resolved
+//      data) and explains most of the departure; evidence beside the flow share, read against
+//      the time derivative's floor;
+//   5. names the candidate with the smallest flow share when the runner-up's is more than
 //      kSeparation times larger, else says which two it cannot tell apart (noise at the level
 //      of the stencils' difference makes every candidate land equally far).
 // docs/numerics.md, "Which stencil made the data", has the measurements.
@@ -34,6 +40,10 @@ struct StencilEvidence {
   double residual_share = 0;  // ||du/dt - a f_S(u)||^2 / ||du/dt||^2 over the states
   double coefficient = 0;     // a (1 for the data's stencil)
   double flow_share = 0;      // one output step of f_S from each state against the next state (+inf: it blew up)
+  // The truncation fit (step 4); NaN for `spectral`, which has no truncation term.
+  double truncation_share = 0;     // b (1 for the data's stencil on resolved data)
+  double truncation_error = 0;     // b's standard error (independent residuals assumed: a scale)
+  double truncation_residual = 0;  // ||r - b T_S||^2 / ||r||^2, r = du/dt - f_exact(u)
 };
 
 struct StencilDetection {
@@ -41,6 +51,9 @@ struct StencilDetection {
   double floor = 0;        // the time derivative's error estimate, as a share of ||du/dt||^2
   int derivative_order = 0;  // 2m, the time difference's order
   long states = 0;         // the states (columns) the fits use
+  // ||du/dt - f_exact(u)||^2 / ||du/dt||^2: the stencil error the truncation fit explains. Below
+  // `floor` the time derivative's own error swamps it and the truncation fit says nothing.
+  double departure = 0;
   std::string named;       // the stencil that explains the data; empty when undecided
   std::string undecided;   // else why: the candidates it cannot tell apart
 };

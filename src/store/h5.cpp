@@ -582,7 +582,10 @@ std::string read_string_attribute(hid_t loc, const std::string& path, const std:
   // and segfaults on a damaged one (H5HG_read; fuzzing found it within 1,400 inputs:
   // fuzz/regressions/store/libhdf5-vlen-attribute-global-heap-index). npdesweep writes none.
   if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) > 0 || H5Tget_size(type.id()) > (1u << 20))
-    throw BadFileError("attribute '" + name + "' on '" + path + "' is not a fixed-length string");
+    throw BadFileError("attribute '" + name + "' on '" + path + "' is not a fixed-length string" +
+                       (H5Tis_variable_str(type.id()) > 0 ? " (variable-length strings are refused; h5py writes a "
+                                                            "fixed-length one from numpy.bytes_(text))"
+                                                          : ""));
   std::string value(H5Tget_size(type.id()), '\0');
   check_status(H5Aread(attr.id(), type.id(), value.data()), "H5Aread", name);
   value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));

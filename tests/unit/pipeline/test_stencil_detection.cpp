@@ -6,6 +6,7 @@
 #include <random>
 
 #include "model/pde_case.hpp"
+#include "numerics/stencil.hpp"
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/stencil_detection.hpp"
 #include "pipeline/truth.hpp"
@@ -27,6 +28,11 @@ std::vector<Eigen::MatrixXd> burgers_data(const PdeSettings& pde, const std::str
     out.push_back(t.states);
   }
   return out;
+}
+
+bool same_leading_term(const std::string& a, const std::string& b) {
+  const TaylorTerm x = truncation_terms(a, 1, 1).at(0), y = truncation_terms(b, 1, 1).at(0);
+  return x.order == y.order && std::abs(x.coefficient - y.coefficient) < 1e-12;
 }
 
 }  // namespace
@@ -102,4 +108,31 @@ TEST_CASE("The detector refuses data it cannot read", "[detect]") {
   CHECK_THROWS_AS(detect_stencil(pde, {Eigen::MatrixXd::Zero(16, 10)}, 0.01), std::invalid_argument);
   CHECK_THROWS_AS(detect_stencil(pde, {Eigen::MatrixXd::Zero(32, 2)}, 0.01), std::invalid_argument);
   CHECK_THROWS_AS(detect_stencil(pde, {Eigen::MatrixXd::Zero(32, 10)}, 0.01), std::invalid_argument);  // du/dt = 0
+}
+
+TEST_CASE("The truncation fit finds the data's stencil in their departure from the exact equation", "[detect]") {
+  // Smooth Burgers data (sine ICs, N = 64): the departure du/dt - f_exact(u) is the data's
+  // stencil's truncation error, whose leading term fits it with b near 1 and leaves little
+  // unexplained; any other stencil's leading term either has another order (much left
+  // unexplained) or the same order with another coefficient (b far from 1). A stencil with the
+  // same leading term (forward2 and backward2 for D1: -dx^2/3 u_xxx) cannot be told apart this way.
+  const PdeSettings pde = builtin_pde("burgers", 64, 2 * M_PI, {0.03}, "central6");
+  for (const char* made_by : {"backward1", "backward2", "central2", "central4"}) {
+    const StencilDetection d = detect_stencil(pde, burgers_data(pde, made_by, 20, 0.01), 0.01);
+    CHECK(d.departure > 1e3 * d.floor);  // the departure is well above the time difference's error
+    for (const StencilEvidence& e : d.candidates) {
+      INFO(made_by << " data, candidate " << e.stencil << ": b = " << e.truncation_share << " +- " << e.truncation_error
+                   << ", unexplained " << e.truncation_residual << "; departure " << d.departure << ", floor " << d.floor);
+      if (e.stencil == "spectral") {
+        CHECK(std::isnan(e.truncation_share));
+      } else if (e.stencil == made_by) {
+        CHECK(e.truncation_share == Approx(1).margin(0.1));
+        CHECK(e.truncation_residual < 0.1);
+      } else if (same_leading_term(e.stencil, made_by)) {
+        CHECK(e.truncation_share == Approx(1).margin(0.1));
+      } else {
+        CHECK((std::abs(e.truncation_share - 1) > 0.3 || e.truncation_residual > 0.3));
+      }
+    }
+  }
 }
