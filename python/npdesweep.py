@@ -76,6 +76,11 @@ def _metrics(group, terms):
             values = group[dataset].values
             for t, term in enumerate(terms):
                 m[f"{name}@{term}"] = values[:, t]
+        if "closure/fit/standard_error" in group:
+            error = group["closure/fit/standard_error"].values
+            for column, name in enumerate(FIT_COLUMNS):
+                for t, term in enumerate(terms):
+                    m[f"{name}_se@{term}"] = error[:, t, column]
         residual = group["closure/fit/residual_share"].values
         m["fit_residual_discrete"], m["fit_residual_physics"] = residual[:, 0], residual[:, 1]
     for jacobian, prefix in (("model", ""), ("truth", "truth_"), ("known_only", "known_only_")):

@@ -318,7 +318,14 @@ std::vector<ResultDataset> make() {
        "standard errors of closure/fit/coefficient, assuming independent residuals (they are not: read them as a "
        "scale)",
        "1", true, [](const ExperimentSpec& s) { return Shape{case_terms(s), 3}; },
-       [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.closure_fit.standard_error); }},
+       [](const ExperimentSpec&, const ExperimentResult& r) { return row_major(r.closure_fit.standard_error); },
+       {{"fit_discrete_se", "standard error of fit_discrete (a scale: it assumes independent residuals; above 0.1 "
+         "the cell cannot say whether the network carries the term)",
+         MetricRead::per_term, OverTestIcs::none, kFitDiscrete},
+        {"fit_physics_se", "standard error of fit_physics (a scale, as fit_discrete_se)", MetricRead::per_term,
+         OverTestIcs::none, kFitPhysics},
+        {"fit_truncation_se", "standard error of fit_truncation (a scale, as fit_discrete_se)", MetricRead::per_term,
+         OverTestIcs::none, kFitTruncation}}},
       {"closure/fit/taylor", Type::f64, {"term"},
        "Taylor coefficient tau of the term's truncation candidate: the gamma of a network that learned the "
        "stencil's error",
