@@ -41,7 +41,7 @@ claims = advdiff.split("### Claims")[1].split("\n### ")[0]
 rows = [l for l in claims.splitlines() if l.startswith("| (Every case)")]
 assert len(rows) == 2 and all(r.split(" | ")[1] == "32" for r in rows), rows  # rollout, advection fit
 beyond = advdiff.split("### Beyond the paper")[1].split("\n### ")[0]
-rows = [l for l in beyond.splitlines() if l.startswith("| (Beyond)")]
+rows = [l for l in beyond.splitlines() if l.startswith("| (Beyond")]
 assert len(rows) == 4, rows  # the CNN's rollouts, the CNN's fit and Richardson's, for the one varied term; Richardson's closure distance
 for row in rows:
     assert re.match(r"(holds|does not hold|undecided|not measurable \(per-cell s.e. )", row.strip("|").split(" | ")[-1].strip()), row
