@@ -130,16 +130,15 @@ void read_trajectory_file(const std::string& path, std::vector<Dataset>& out) {
 }
 
 void read_store_data(const std::string& path, std::vector<Dataset>& out) {
-  const StoreContents store = read_store(path);
   long with_fields = 0;
-  for (const ExperimentRow& r : store.rows) {
-    if (r.keys.at("status") != "done") continue;
-    const StoredCell cell = find_stored_cell(path, std::to_string(r.id));
-    h5::Object f = h5::open_file_read_only(path);
+  const std::vector<StoredCell> cells = stored_cells(path);
+  h5::Object f = h5::open_file_read_only(path);
+  for (const StoredCell& cell : cells) {
+    if (cell.status != CellStatus::done || !cell.in_view) continue;
     const std::string g = "/results/" + cell.group + "/fields/";
     if (!h5::exists(f.id(), g + "truth")) continue;
     ++with_fields;
-    const ExperimentSpec spec = read_job_text(stored_job_text(path, cell), path + ": cell " + std::to_string(r.id));
+    const ExperimentSpec spec = read_job_text(stored_job_text(path, cell), path + ": cell " + std::to_string(cell.id));
     const h5::RawData truth = h5::read_row(f.id(), g + "truth", static_cast<hsize_t>(cell.row));
     std::vector<double> values(truth.bytes.size() / sizeof(double)), training;
     std::memcpy(values.data(), truth.bytes.data(), truth.bytes.size());
@@ -148,7 +147,7 @@ void read_store_data(const std::string& path, std::vector<Dataset>& out) {
       training.resize(t.bytes.size() / sizeof(double));
       std::memcpy(training.data(), t.bytes.data(), t.bytes.size());
     }
-    out.push_back({path + "#" + std::to_string(r.id), spec.name, spec.train_stencil,
+    out.push_back({path + "#" + std::to_string(cell.id), spec.name, spec.train_stencil,
                    detect(spec, values, truth.shape, training.empty() ? nullptr : &training)});
   }
   if (with_fields == 0)

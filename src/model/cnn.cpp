@@ -77,7 +77,7 @@ Cnn::Cnn(int n, std::vector<int> hidden_channels, int kernel) : n_(n), kernel_(k
 int Cnn::max_hidden_width() const {
   int m = 1;
   for (size_t i = 1; i + 1 < channels_.size(); ++i) m = std::max(m, channels_[i]);
-  return m * n_;
+  return m * (n_ + 2 * (kernel_ / 2));
 }
 
 Vector Cnn::glorot_uniform(std::uint64_t seed) const {
@@ -167,20 +167,43 @@ void Cnn::jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Mat
   const Vector own = taps ? Vector() : tap_weights(theta);
   const Vector& w = taps ? *taps : own;
   const long m = Xdot.cols();
-  Matrix* cur = &work1;
-  Matrix* next = &work2;
+  // Every direction at once: direction d's c x N values sit in c x (N + 2r) columns of a padded
+  // block, r ghost columns each side holding the periodic wrap. Tap k is then one product over
+  // all directions, Z(:, r + q) += W_k A(:, q + k) for every padded column q; the columns it
+  // writes into ghosts are garbage that the next wrap fill overwrites.
+  const int r = kernel_ / 2;
+  const long padded = n_ + 2 * r, span = padded * m - 2 * r;
+  if (work1.size() < max_hidden_width() * m || work2.size() < max_hidden_width() * m)
+    throw std::invalid_argument("Cnn::jvp: work matrices need max_hidden_width() x directions values");
+  const auto wrap = [&](double* block, int c) {  // fill each direction's ghost columns
+    for (long d = 0; d < m; ++d) {
+      Values v(block + d * padded * c, c, padded);
+      v.leftCols(r) = v.middleCols(n_, r);
+      v.rightCols(r) = v.middleCols(r, r);
+    }
+  };
+  double* in = work2.data();
+  double* out = work1.data();
+  for (long d = 0; d < m; ++d) Values(in + d * padded, 1, padded).middleCols(r, n_) = Xdot.col(d).transpose();
+  wrap(in, 1);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const ConvLayer& l = layers_[i];
     const bool last = i + 1 == layers_.size();
-    const ConstValues act(last ? nullptr : hidden + layers_[i + 1].activation_offset, l.out, last ? 0 : n_);
-    for (long d = 0; d < m; ++d) {  // each direction: its own c x N values, one column
-      const ConstValues in(i == 0 ? Xdot.col(d).data() : cur->col(d).data(), l.in, n_);
-      Values z(last ? Ydot.col(d).data() : next->col(d).data(), l.out, n_);
-      z.setZero();
-      correlate_add(w, l, n_, kernel_, in, z);
-      if (!last) z.array() *= 1.0 - act.array().square();
+    Values z(out, l.out, padded * m);
+    // [W_0 .. W_{K-1}] (c_out x c_in K, as tap_weights keeps it) times the K consecutive padded
+    // columns starting at each q, which are c_in K contiguous values: a strided, overlapping view.
+    const ConstValues taps_all(w.data() + l.weight_offset, l.out, static_cast<long>(l.in) * kernel_);
+    const Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> windows(in, static_cast<long>(l.in) * kernel_, span,
+                                                                    Eigen::OuterStride<>(l.in));
+    z.middleCols(r, span).noalias() = taps_all * windows;
+    if (last) {
+      for (long d = 0; d < m; ++d) Ydot.col(d) = z.block(0, d * padded + r, 1, n_).transpose();
+    } else {
+      const ConstValues act(hidden + layers_[i + 1].activation_offset, l.out, n_);
+      for (long d = 0; d < m; ++d) z.middleCols(d * padded + r, n_).array() *= 1.0 - act.array().square();
+      wrap(out, l.out);
     }
-    std::swap(cur, next);
+    std::swap(in, out);
   }
 }
 

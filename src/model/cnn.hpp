@@ -13,7 +13,8 @@
 // wraps). The products read W_k from `taps`, a copy of the parameters with each tap's matrix
 // contiguous (tap_weights); without it a call makes one. The interface is otherwise the Mlp's
 // (model/mlp.hpp), so NeuralRhs's tape, the training loop and the analysis use either through
-// model/network.hpp. Given `taps`, nothing allocates.
+// model/network.hpp. Given `taps`, nothing allocates. The block JVP is one matrix product per
+// layer for all directions, over padded copies in its work matrices (cnn.cpp).
 #include <cstdint>
 #include <vector>
 
@@ -48,7 +49,7 @@ class Cnn {
   int output_size() const { return n_; }
   int hidden_total() const { return hidden_total_; }  // n * sum of hidden channels
   int delta_total() const { return delta_total_; }    // n * (sum of hidden channels + 1)
-  int max_hidden_width() const;                       // rows of jvp scratch: n * the most channels
+  int max_hidden_width() const;                       // rows of jvp scratch: (n + 2 r) * the most channels
 
   // Glorot uniform weights (fan-in c_in K, fan-out c_out K), zero biases, from a 64-bit seed.
   Vector glorot_uniform(std::uint64_t seed) const;
@@ -56,6 +57,7 @@ class Cnn {
   // The parameters with each layer's weights reordered tap by tap: W_k (c_out x c_in,
   // column-major) for k = 0..K-1 where W (c_out x c_in x K, row-major) was; biases in place.
   Vector tap_weights(const Vector& theta) const;
+  Vector transposed_weights(const Vector& theta) const { return tap_weights(theta); }  // the Mlp's name
 
   void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* taps = nullptr) const;
   void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,

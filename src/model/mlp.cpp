@@ -140,7 +140,7 @@ void Mlp::accumulate_parameter_gradient(const Matrix& X, const Matrix& H, const 
 }
 
 void Mlp::jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-              Matrix& work2) const {
+              Matrix& work2, const Vector* /*theta_t*/) const {
   const long m = Xdot.cols();
   Matrix* cur = &work1;
   Matrix* next = &work2;

@@ -64,9 +64,10 @@ class Mlp {
                                      Vector& grad) const;
 
   // Ydot = net'(x) Xdot for a block of directions, given x's hidden activations.
-  // work1 and work2 are scratch of at least (max hidden width) x directions.
+  // work1 and work2 are scratch of at least (max hidden width) x directions. The block products
+  // are fastest with the row-major weights, so theta_t (there for the Cnn's interface) is unused.
   void jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-           Matrix& work2) const;
+           Matrix& work2, const Vector* theta_t = nullptr) const;
 
   // Largest hidden width, for sizing jvp scratch.
   int max_hidden_width() const;

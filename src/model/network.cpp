@@ -34,32 +34,4 @@ std::string Network::describe() const {
   return s + ", " + std::to_string(parameter_count()) + " parameters";
 }
 
-Vector Network::transposed_weights(const Vector& theta) const {
-  if (const Mlp* m = mlp()) return m->transposed_weights(theta);
-  return cnn()->tap_weights(theta);
-}
-
-void Network::forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* theta_t) const {
-  if (const Mlp* m = mlp())
-    m->forward(theta, x, hidden, y, theta_t);
-  else
-    cnn()->forward(theta, x, hidden, y, theta_t);
-}
-
-void Network::vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
-                        const Vector* theta_t) const {
-  if (const Mlp* m = mlp())
-    m->vjp_input(theta, hidden, ybar, delta, xbar, theta_t);
-  else
-    cnn()->vjp_input(theta, hidden, ybar, delta, xbar, theta_t);
-}
-
-void Network::jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-                  Matrix& work2, const Vector* theta_t) const {
-  if (const Mlp* m = mlp())
-    m->jvp(theta, hidden, Xdot, Ydot, work1, work2);
-  else
-    cnn()->jvp(theta, hidden, Xdot, Ydot, work1, work2, theta_t);
-}
-
 }  // namespace npde

@@ -51,17 +51,25 @@ class Network {
 
   // The weights reordered for the faster products, passed back as theta_t: an MLP's column-major
   // matrices (Mlp::transposed_weights), a CNN's per-tap matrices (Cnn::tap_weights).
-  Vector transposed_weights(const Vector& theta) const;
+  Vector transposed_weights(const Vector& theta) const {
+    return call([&](const auto& n) { return n.transposed_weights(theta); });
+  }
 
-  void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* theta_t) const;
+  void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* theta_t) const {
+    call([&](const auto& n) { n.forward(theta, x, hidden, y, theta_t); });
+  }
   void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
-                 const Vector* theta_t) const;
+                 const Vector* theta_t) const {
+    call([&](const auto& n) { n.vjp_input(theta, hidden, ybar, delta, xbar, theta_t); });
+  }
   void accumulate_parameter_gradient(const Matrix& X, const Matrix& H, const Matrix& D, long columns,
                                      Vector& grad) const {
     call([&](const auto& n) { n.accumulate_parameter_gradient(X, H, D, columns, grad); });
   }
   void jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
-           Matrix& work2, const Vector* theta_t = nullptr) const;
+           Matrix& work2, const Vector* theta_t = nullptr) const {
+    call([&](const auto& n) { n.jvp(theta, hidden, Xdot, Ydot, work1, work2, theta_t); });
+  }
 };
 
 }  // namespace npde

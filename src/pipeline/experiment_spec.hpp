@@ -100,8 +100,9 @@ struct ExperimentSpec {
 
   // The closure network this job trains (its kind's settings; the other kind's are unused).
   Network network() const;
-  // What a sweep's replicate seeds are derived from: an MLP's layer widths, input to output, and
-  // for a CNN the same list followed by a marker, the kernel width and the channels.
+  // What a sweep's replicate seeds are derived from: an MLP's layer widths, input to output
+  // (as before the CNN existed, so MLP seeds are unchanged); a CNN's {N, -1, kernel, channels...},
+  // where -1, a width no MLP has, keeps the two kinds' lists apart.
   std::vector<int> seed_basis() const;
   bool one_shot() const { return training.mode == TrainingMode::one_shot; }
   // Output steps an analysed Jacobian spans: one-shot u(0) -> u(T), else one step.

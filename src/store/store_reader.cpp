@@ -554,24 +554,42 @@ StoreContents read_stores(const std::vector<std::string>& paths, bool all, const
   return merged;
 }
 
-StoredCell find_stored_cell(const std::string& path, const std::string& which) {
+std::vector<StoredCell> stored_cells(const std::string& path) {
   const h5::Object f = open_store(path);
   const hid_t id = f.id();
   if (!h5::exists(id, "/experiments/hash")) throw BadFileError(path + ": a store without /experiments/hash");
   const h5::RawData hash = h5::read_raw(id, "/experiments/hash"), code = h5::read_raw(id, "/status/code"),
                     row = h5::read_raw(id, "/experiments/row"), res = h5::read_raw(id, "/experiments/resolution");
   const bool has_group = h5::exists(id, "/experiments/group"), has_view = h5::exists(id, "/experiments/in_view");
-  const size_t cells = code.shape.at(0);
+  const h5::RawData group = has_group ? h5::read_raw(id, "/experiments/group") : h5::RawData{},
+                    view = has_view ? h5::read_raw(id, "/experiments/in_view") : h5::RawData{};
+  std::vector<StoredCell> cells(code.shape.at(0));
+  for (size_t i = 0; i < cells.size(); ++i) {
+    StoredCell& c = cells[i];
+    c.id = static_cast<long>(i);
+    c.hash = string_at(hash, i);
+    c.row = value_at<std::int32_t>(row, i);
+    c.status = status_from_code(value_at<std::int32_t>(code, i));
+    c.group = has_group ? string_at(group, i) : "N" + std::to_string(value_at<std::int32_t>(res, i));
+    c.in_view = !has_view || value_at<std::int32_t>(view, i) != 0;
+  }
+  return cells;
+}
+
+StoredCell find_stored_cell(const std::string& path, const std::string& which) {
+  const std::vector<StoredCell> cells = stored_cells(path);
   std::vector<size_t> hits;
   const bool digits = !which.empty() && which.size() < 12 && which.find_first_not_of("0123456789") == std::string::npos;
   if (digits) {
     const size_t i = std::stoul(which);
-    if (i < cells) hits.push_back(i);
+    if (i < cells.size()) hits.push_back(i);
     if (hits.empty())
-      throw Error(ErrorKind::input, "no cell " + which + " in " + path + " (ids 0.." + std::to_string(cells - 1) + ")");
+      throw Error(ErrorKind::input, "no cell " + which + " in " + path +
+                                        (cells.empty() ? " (it has none)"
+                                                       : " (ids 0.." + std::to_string(cells.size() - 1) + ")"));
   } else if (which.size() >= 4 && which.size() <= 16 && which.find_first_not_of("0123456789abcdef") == std::string::npos) {
-    for (size_t i = 0; i < cells; ++i)
-      if (string_at(hash, i).rfind(which, 0) == 0) hits.push_back(i);
+    for (size_t i = 0; i < cells.size(); ++i)
+      if (cells[i].hash.rfind(which, 0) == 0) hits.push_back(i);
     if (hits.empty()) throw Error(ErrorKind::input, "no cell of " + path + " has a content hash starting " + which);
     if (hits.size() > 1)
       throw Error(ErrorKind::input, std::to_string(hits.size()) + " cells of " + path + " have a hash starting " + which +
@@ -579,16 +597,7 @@ StoredCell find_stored_cell(const std::string& path, const std::string& which) {
   } else {
     throw Error(ErrorKind::input, "'" + which + "' is neither a cell id (an integer) nor a content hash (4-16 hex digits)");
   }
-  StoredCell c;
-  const size_t i = hits.front();
-  c.id = static_cast<long>(i);
-  c.hash = string_at(hash, i);
-  c.row = value_at<std::int32_t>(row, i);
-  c.status = status_from_code(value_at<std::int32_t>(code, i));
-  c.group = has_group ? string_at(h5::read_raw(id, "/experiments/group"), i)
-                      : "N" + std::to_string(value_at<std::int32_t>(res, i));
-  c.in_view = !has_view || value_at<std::int32_t>(h5::read_raw(id, "/experiments/in_view"), i) != 0;
-  return c;
+  return cells[hits.front()];
 }
 
 std::string stored_job_text(const std::string& path, const StoredCell& cell) {

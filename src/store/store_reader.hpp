@@ -78,6 +78,8 @@ struct StoredCell {
   bool in_view = true;
 };
 StoredCell find_stored_cell(const std::string& path, const std::string& which);
+// Every cell of the store, by id (one read of /experiments and /status).
+std::vector<StoredCell> stored_cells(const std::string& path);
 
 // The job of a stored cell as a job file that `run-one` reproduces: its canonical text (from its
 // shard, STORE.h5.d/shards, or else from the store's sweep history) with analysis.fields stated

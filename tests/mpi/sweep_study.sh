@@ -15,11 +15,10 @@ NPDESWEEP="$bin" "$src/scripts/study" --sweeps illusion-burgers.toml,illusion-gk
   > study.txt 2>&1 || fail "scripts/study exited $?: $(tail -5 study.txt)"
 grep -q "illusion-gkdv.toml took [0-9]* s" study.txt || fail "no wall time: $(tail -3 study.txt)"
 /usr/bin/python3 - "$src" <<'PY' || fail "the report's shape"
-import importlib.machinery, importlib.util, os, re, sys
-loader = importlib.machinery.SourceFileLoader("report", os.path.join(sys.argv[1], "scripts", "report"))
-spec = importlib.util.spec_from_loader("report", loader)
-report = importlib.util.module_from_spec(spec)
-loader.exec_module(report)
+import os, re, sys
+sys.path.insert(0, os.path.join(sys.argv[1], "tests", "mpi"))
+from report_module import load_report
+report = load_report(sys.argv[1])
 text = open("report/README.md").read()
 assert "scripts/study --sweeps illusion-burgers.toml,illusion-gkdv.toml --stores stores --out report" in text
 resolutions = {"burgers": ["50", "100"], "gkdv": ["256"]}
