@@ -198,7 +198,7 @@ int identify(int argc, char** argv) {
         .text(d.experiment)
         .text(x.named.empty() ? "-" : x.named)
         .text(d.recorded)
-        .text(x.named.empty() ? "-" : x.named == d.recorded ? "yes" : "no")
+        .text(x.named.empty() || d.recorded == "-" ? "-" : x.named == d.recorded ? "yes" : "no")
         .number(x.candidates[0].flow_share, "{:.3g}")
         .text(two ? x.candidates[1].stencil : "")
         .number(two ? x.candidates[1].flow_share : std::nan(""), "{:.3g}")
@@ -210,7 +210,7 @@ int identify(int argc, char** argv) {
       const StencilDetection& x = d.detection;
       std::printf("\n%s (%s): %ld states; the time difference of order %d has an error of about %.3g, the data "
                   "depart from the exact right-hand side by %.3g (both as shares of ||du/dt||^2)%s\n",
-                  d.source.c_str(), d.experiment.c_str(), x.states, x.derivative_order, x.floor, x.departure,
+                  printable(d.source).c_str(), printable(d.experiment).c_str(), x.states, x.derivative_order, x.floor, x.departure,
                   x.departure > 10 * x.floor ? ""
                                              : "; the departure is within the time difference's error, so the "
                                                "truncation fit says nothing here");

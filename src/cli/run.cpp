@@ -15,9 +15,11 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "sched/signals.hpp"
 #include "sched/sweep_service.hpp"
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
+#include "store/posix_io.hpp"
 
 namespace npde::cli {
 namespace {
@@ -74,6 +76,10 @@ int run_sweep(boost::mpi::communicator& world, int argc, char** argv);
 }  // namespace
 
 int run(int argc, char** argv) {
+  // First of all, before MPI_Init and the store's creation: a drain signal (SLURM sends one at
+  // any time) is a request to drain from the moment the process exists, never a kill.
+  sched::install_drain_handlers();
+  posix::pause_point("start");  // test hook: tests/mpi/sweep_sigterm.sh signals a run here
   boost::mpi::environment env(argc, argv, false);
   boost::mpi::communicator world;
   try {

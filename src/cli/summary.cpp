@@ -14,6 +14,9 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+// ||NN - c|| / ||c||: undefined where the closure c is zero on every state (a uniform field).
+std::string closure_ratio(double v) { return std::isnan(v) ? "undefined (c = 0)" : fmt("%.3g", v); }
+
 }  // namespace
 
 void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::string& hash, const ExperimentResult& r) {
@@ -54,12 +57,16 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
   os << "closure ||NN - c|| / ||c|| on the training window's truth states, c = discrete closure / physics term:\n";
   for (long i = 0; i < r.closure_error_discrete.size(); ++i)
     os << "  " << (i == 0 ? spec.train_ic.label() + " (training)" : spec.test_ics[i - 1].label()) << ": "
-       << fmt("%.3g", r.closure_error_discrete[i]) << " / " << fmt("%.3g", r.closure_error_physics[i]) << "\n";
+       << closure_ratio(r.closure_error_discrete[i]) << " / " << closure_ratio(r.closure_error_physics[i]) << "\n";
   const ClosureFit& f = r.closure_fit;
   if (f.coefficient.rows() == static_cast<long>(spec.pde.pde_case->terms.size())) {
     os << "closure fit of NN(u) on the training window (discrete alpha; physics beta, truncation gamma / Taylor tau), "
           "unexplained share "
        << fmt("%.3g", f.residual_share[0]) << " / " << fmt("%.3g", f.residual_share[1]) << ":\n";
+    const char* fit_names[2] = {"discrete", "physics"};
+    for (int which = 0; which < 2; ++which)
+      if (!f.undetermined[which].empty())
+        os << "  " << fit_names[which] << " fit not determined: " << f.undetermined[which] << "\n";
     auto coefficient = [&](long i, int c) {
       return fmt("%.4g", f.coefficient(i, c)) + " +- " + fmt("%.2g", f.standard_error(i, c));
     };

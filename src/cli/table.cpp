@@ -98,13 +98,23 @@ Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
     if (c.title.empty()) c.title = c.key;
 }
 
+std::string printable(const std::string& text) {
+  std::string out;
+  for (const unsigned char c : text)
+    out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+  return out;
+}
+
 Table& Table::row() {
   rows_.emplace_back();
   return *this;
 }
 
 Table& Table::text(const std::string& value) {
-  rows_.back().push_back({value, value, value, false});
+  // Text from files (an experiment's name, a trajectory file's attributes) may hold control
+  // characters: the terminal table and CSV show them escaped (\xHH), never raw (an escape
+  // sequence would repaint the user's terminal); JSON escapes them itself.
+  rows_.back().push_back({printable(value), printable(value), value, false});
   return *this;
 }
 

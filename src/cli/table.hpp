@@ -33,6 +33,10 @@ enum class Format { table, csv, json, jsonl };
 // A key's text as JSON: a number when the whole text is one (integers as integers), else text.
 Json key_json(const std::string& text);
 
+// `text` with its control characters (below 0x20, and 0x7f) written as \xHH: text read from a
+// file, safe to print on a terminal.
+std::string printable(const std::string& text);
+
 // Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
 // `help` says what each format prints for this command.
 class CommandLine;
@@ -50,7 +54,7 @@ class Table {
   explicit Table(std::vector<Column> columns);
 
   Table& row();  // starts a row; cells follow in column order
-  Table& text(const std::string& value);
+  Table& text(const std::string& value);  // control characters shown escaped (printable) outside JSON
   // A key's value (resolution, a dotted axis): JSON has it as a number when it is one.
   Table& key(const std::string& value);
   Table& integer(long long value);

@@ -17,28 +17,42 @@ TermFit least_squares_fit(const Matrix& y, const std::vector<Matrix>& columns) {
   TermFit fit;
   fit.coefficients = Vector::Constant(p, nan);
   fit.standard_errors = Vector::Constant(p, nan);
+  fit.residual_share = nan;
+  auto undetermined = [&](std::string why) {
+    fit.undetermined = std::move(why);
+    return fit;
+  };
+  if (!y.allFinite()) return undetermined("the fitted values are not all finite");
   std::vector<long> used;  // the non-zero columns
   for (long j = 0; j < p; ++j) {
-    if (columns[static_cast<size_t>(j)].size() != rows) throw std::invalid_argument("least_squares_fit: column size");
-    if (columns[static_cast<size_t>(j)].norm() > 0) used.push_back(j);
+    const Matrix& c = columns[static_cast<size_t>(j)];
+    if (c.size() != rows) throw std::invalid_argument("least_squares_fit: column size");
+    if (!c.allFinite()) return undetermined("a candidate term is not finite on these states");
+    if (c.norm() > 0) used.push_back(j);
   }
   const long q = static_cast<long>(used.size());
+  if (q == 0)
+    return undetermined(p == 0 ? "no candidate terms"
+                               : "every candidate term is zero on these states (a uniform field has no derivatives)");
+  if (rows <= q) return undetermined("fewer values than candidate terms");
   Matrix x(rows, q);
   Vector scale(q);
   for (long i = 0; i < q; ++i) {
     const Matrix& c = columns[static_cast<size_t>(used[static_cast<size_t>(i)])];
     scale[i] = c.norm();
+    // (|values| above about 1e154: the squared norm overflows.)
+    if (!std::isfinite(scale[i])) return undetermined("a candidate term is too large to fit (its norm overflows)");
     x.col(i) = Eigen::Map<const Vector>(c.data(), rows) / scale[i];
   }
   const Eigen::Map<const Vector> target(y.data(), rows);
   const double y2 = target.squaredNorm();
+  if (!std::isfinite(y2)) return undetermined("the fitted values are too large to fit (their norm overflows)");
   const Eigen::ColPivHouseholderQR<Matrix> qr(x);
-  if (qr.rank() < q || rows <= q) {
-    fit.residual_share = nan;
-    return fit;
-  }
-  const Vector b = q ? Vector(qr.solve(target)) : Vector();
-  const Vector residual = q ? Vector(target - x * b) : Vector(target);
+  if (qr.rank() < q)
+    return undetermined("the candidate terms are linearly dependent on these states (rank " +
+                        std::to_string(qr.rank()) + " of " + std::to_string(q) + ")");
+  const Vector b = qr.solve(target);
+  const Vector residual = target - x * b;
   fit.residual_share = y2 > 0 ? residual.squaredNorm() / y2 : nan;
   const double sigma2 = residual.squaredNorm() / static_cast<double>(rows - q);
   const Matrix covariance = (x.transpose() * x).inverse() * sigma2;
@@ -189,6 +203,7 @@ ClosureFit fit_closure(const PdeSettings& pde, const std::string& train_stencil,
       f.standard_error(at[j].first, at[j].second) = r.standard_errors[static_cast<long>(j)];
     }
     f.residual_share[which] = r.residual_share;
+    f.undetermined[which] = r.undetermined;
   };
   fit(discrete, discrete_at, 0);
   fit(physics, physics_at, 1);

@@ -29,13 +29,16 @@ using Vector = Eigen::VectorXd;
 using Matrix = Eigen::MatrixXd;
 
 struct TermFit {
-  Vector coefficients, standard_errors;  // NaN for an all-zero column, all NaN when columns are dependent
-  double residual_share = 0;             // ||y - X b||^2 / ||y||^2
+  Vector coefficients, standard_errors;  // NaN for an all-zero column, all NaN when not determined
+  double residual_share = 0;             // ||y - X b||^2 / ||y||^2 (NaN when not determined)
+  std::string undetermined;              // why the fit is not determined (empty when it is)
 };
 
 // Least squares of y (N x S: one column per state) onto the columns (each N x S), by
 // column-pivoted QR on unit-norm columns. An all-zero column (a term whose coefficient is 0) is
-// left out. The standard errors assume independent residuals; neighbouring grid points are not
+// left out. Degenerate data (a uniform field makes every derivative column zero; non-finite values;
+// dependent columns; fewer values than columns) give a fit that is not determined: every
+// coefficient NaN and the reason in `undetermined`, never an exception or a crash. The standard errors assume independent residuals; neighbouring grid points are not
 // independent, so they understate the uncertainty (read them as a scale).
 TermFit least_squares_fit(const Matrix& y, const std::vector<Matrix>& columns);
 
@@ -58,6 +61,7 @@ struct ClosureFit {
   Vector taylor;                       // tau per term
   Vector truncation_share;             // gamma / tau
   Vector residual_share;               // (discrete fit, physics fit)
+  std::string undetermined[2];         // (discrete fit, physics fit): why not determined, or empty
 };
 enum FitColumn { kFitDiscrete = 0, kFitPhysics = 1, kFitTruncation = 2 };
 ClosureFit fit_closure(const PdeSettings& pde, const std::string& train_stencil, const std::string& infer_stencil,

@@ -54,15 +54,35 @@ StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen:
   if (trajectories.empty()) throw std::invalid_argument("no trajectories");
   if (!pde.pde_case || !pde.pde_case->uses(StencilRole::Varied))
     throw std::invalid_argument("the case '" + pde.name + "' has no term whose stencil varies: no stencil shows in its data");
+  if (pde.resolution > kMaxIdentifyPoints)
+    throw std::invalid_argument(fmt::format(
+        "{} grid points: identify takes at most {} (its flow test costs about N^3: 8192 points took a minute on a "
+        "2-core machine, {} would take hours)",
+        pde.resolution, kMaxIdentifyPoints, pde.resolution));
   long shortest = trajectories[0].cols() - 1;
   for (const Eigen::MatrixXd& t : trajectories) {
     if (t.rows() != pde.resolution)
       throw std::invalid_argument("a trajectory has " + std::to_string(t.rows()) + " grid points, the case " +
                                   std::to_string(pde.resolution));
     if (!t.allFinite()) throw std::invalid_argument("a trajectory has non-finite values");
+    // Squared norms of the states and their differences must not overflow (every share below is
+    // a ratio of them): |u| up to 1e150 leaves room for a grid of 1e8 points.
+    if (const double largest = t.cwiseAbs().maxCoeff(); largest > kLargestValue)
+      throw std::invalid_argument(fmt::format("values as large as {:.3g} (more than {:.0e}): the shares identify "
+                                              "computes overflow; scale the data",
+                                              largest, kLargestValue));
     shortest = std::min<long>(shortest, t.cols() - 1);
   }
   if (shortest < 2) throw std::invalid_argument("trajectories need at least 3 output steps");
+  {
+    double moved = 0;  // the flow shares below divide by how far the states move in one step
+    for (const Eigen::MatrixXd& t : trajectories)
+      moved += (t.rightCols(t.cols() - 1) - t.leftCols(t.cols() - 1)).squaredNorm();
+    if (!(moved > 0))
+      throw std::invalid_argument(
+          "the data do not change in time: every state equals the one before (or differs by less than about 1e-154, "
+          "whose square underflows: scale the data)");
+  }
   StencilDetection out;
   const int m = static_cast<int>(std::min<long>(4, shortest / 2));
   out.derivative_order = 2 * m;
@@ -143,9 +163,16 @@ StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen:
     out.candidates.push_back(e);
   }
   if (out.candidates.empty()) throw std::invalid_argument("no stencil of the catalogue fits this grid");
+  // A strict weak ordering even with NaN shares (which std::sort must never see in a plain
+  // comparison): NaN after every number, then by name.
   std::sort(out.candidates.begin(), out.candidates.end(), [](const StencilEvidence& a, const StencilEvidence& b) {
-    return a.flow_share < b.flow_share || (a.flow_share == b.flow_share && a.stencil < b.stencil);
+    const bool a_nan = std::isnan(a.flow_share), b_nan = std::isnan(b.flow_share);
+    if (a_nan != b_nan) return b_nan;
+    if (!a_nan && a.flow_share != b.flow_share) return a.flow_share < b.flow_share;
+    return a.stencil < b.stencil;
   });
+  if (std::isnan(out.candidates[0].flow_share))
+    throw std::invalid_argument("no candidate's flow could be compared with the data (the data do not move)");
   const StencilEvidence& best = out.candidates[0];
   if (out.candidates.size() == 1) {
     out.named = best.stencil;

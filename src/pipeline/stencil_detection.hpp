@@ -64,6 +64,11 @@ constexpr long kFlowStates = 16;
 constexpr long kFlowMaxSteps = 20000;
 // The runner-up's flow share must exceed the best's by this factor.
 constexpr double kSeparation = 100.0;
+// The largest grid identify takes: the flow test's cost grows about as N^3 (measured: N = 2048
+// 1.1 s, 8192 57 s on a 2-core machine; docs/numerics.md).
+constexpr long kMaxIdentifyPoints = 8192;
+// The largest |u| identify accepts: squared norms of the states stay far from overflow.
+constexpr double kLargestValue = 1e150;
 
 // `trajectories`: N x (S + 1) each, output step dt, on the grid of `pde` (its resolution and
 // length); S >= 2. The case's varied term must have a derivative (otherwise no stencil shows).

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include <boost/mpi/nonblocking.hpp>
@@ -173,6 +174,12 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     return budget_over || seconds_since(drain_began) > settings.grace_seconds + kReportAllowance;
   };
 
+  // Reports that arrived while the master itself could not run (stopped, or starved on an
+  // overloaded node: its clock went on, the workers' reports waited in MPI's queues) are taken
+  // before any worker is called silent: from the moment the deadline has passed, the master
+  // keeps receiving for kLastCallSeconds, and only workers that have not answered by then are.
+  std::optional<Clock::time_point> last_call;
+
   Report report;
   boost::mpi::request request = world.irecv(boost::mpi::any_source, kTagReport, report);
   while (active > 0) {
@@ -186,6 +193,11 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
       start_drain(why);
     }
     if (!st && silent_after_deadline()) {
+      if (!last_call) last_call = Clock::now();
+      if (seconds_since(*last_call) < kLastCallSeconds) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
       for (int w = 1; w < world.size(); ++w)
         if (!stopped[static_cast<size_t>(w)]) {
           out.silent_ranks.push_back(w);

@@ -61,6 +61,10 @@ struct MasterOutcome {
 // began) the master still waits for a worker's report. Workers abandon their cells at the
 // deadline themselves; this covers the abandonment and the message, not more work.
 constexpr double kReportAllowance = 2.0;
+// Once that allowance is over, how long the master goes on receiving before it calls a worker
+// silent: reports that waited while the master could not run (SIGSTOP, a starved node) arrive
+// within it, and are committed instead of being thrown away.
+constexpr double kLastCallSeconds = 1.0;
 
 // "45 s", "3 min 20 s", "2 h 05 min": a duration for progress lines.
 std::string format_duration(double seconds);

@@ -216,6 +216,8 @@ int run_sweep(boost::mpi::communicator& world, const SweepRequest& request) {
   }
   SweepStore store(paths.file, world);
   if (master) {
+    // Test hook: the file exists and holds no finished row yet; readers must wait for it.
+    if (posix::exists(paths.rebuilding)) posix::pause_point("rebuild");
     restore_on_master(request, paths, store_cells_, world.size() - 1, store, plan);
     // Every finished row is back (a mark a cut-short rebuild left included): readers may read.
     if (posix::exists(paths.rebuilding)) unmark_rebuilding(paths);

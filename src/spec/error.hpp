@@ -10,8 +10,10 @@
 //                                          2     another run holds the store (the lock names it)
 //   io         IoError                     4     the system failed (an errno: a full or failing
 //                                                file system); nothing is wrong with the input,
-//                                                running again later may work
+//                                                running again later may work (IoError with
+//                                                EACCES or EPERM is kind input: exit 2)
 // A cell that diverges or fails is a result, not an error (exit 1 where a command reports it).
+#include <cerrno>
 #include <stdexcept>
 #include <string>
 
@@ -49,9 +51,14 @@ class BadFileError : public Error {
 };
 
 // The system failed: an errno from the file system (the POSIX seam, HDF5's driver) or MPI.
+// A permission error (EACCES, EPERM) is not the system failing: the file system works and the
+// same user will meet the same error again (another member of a group on a store whose files
+// lack group write), so it is bad input for that user, exit 2, and batch scripts do not requeue.
 class IoError : public Error {
  public:
-  explicit IoError(const std::string& message, int error_number = 0) : Error(ErrorKind::io, message, error_number) {}
+  explicit IoError(const std::string& message, int error_number = 0)
+      : Error(is_permission(error_number) ? ErrorKind::input : ErrorKind::io, message, error_number) {}
+  static constexpr bool is_permission(int error_number) { return error_number == EACCES || error_number == EPERM; }
 };
 
 // A wrong option or argument count; reported with a pointer to the command's --help.

@@ -6,7 +6,10 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <set>
+
+#include <unistd.h>
 
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
@@ -203,8 +206,24 @@ MergePlan plan_merge(const std::vector<std::string>& stores, const std::string& 
 long write_merge(const MergePlan& plan, const std::string& into) {
   // Everything but the file, under a temporary name, renamed into place in one step.
   const StorePaths staging(into + ".merging"), paths(into);
-  std::filesystem::remove_all(staging.sidecar);  // a merge cut short before its rename
+  // One merge into `into` at a time: the staging sidecar's lock is taken before anything in it is
+  // touched and held to the end; with the rename it becomes the new store's lock, so no run or
+  // repair can open the store before its file has every row. A second merge exits 2 with
+  // nothing written.
   posix::make_directory(staging.sidecar);
+  std::optional<StoreLock> lock;
+  try {
+    lock.emplace(staging.lock);
+  } catch (const StoreLocked& e) {
+    throw StoreLocked(into + ": another merge into it is running (" + e.what() + ")");
+  }
+  if (posix::exists(paths.file) || posix::exists(paths.sidecar)) {
+    posix::remove(staging.lock);  // ours; whoever takes it next sees the store and stops too
+    ::rmdir(staging.sidecar.c_str());
+    throw InputError(into, 0, "--into", "exists: another merge made it while this one was planned; nothing written");
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(staging.sidecar))  // a merge cut short before its rename
+    if (entry.path().filename() != "lock") std::filesystem::remove_all(entry.path());
   posix::make_directory(staging.shards);
   long n = 0;
   for (const MergedCell& m : plan.taken) {
@@ -240,8 +259,7 @@ long write_merge(const MergePlan& plan, const std::string& into) {
   posix::fsync_directory(parent);
   posix::crash_point("merge", -1);  // kill tests: die with the sidecar in place and no file
 
-  // The file, as `repair` makes it.
-  StoreLock lock(paths.lock);
+  // The file, as `repair` makes it (the lock taken above is now paths.lock's).
   SweepStore::create(paths.file, plan.cells, plan.current, plan.current_hash, MPI_COMM_SELF);
   SweepStore store(paths.file, MPI_COMM_SELF);
   std::vector<long> committed;

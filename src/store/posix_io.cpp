@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -50,7 +51,12 @@ int errno_named(const std::string& name) {
 }  // namespace
 
 IoError io_error(const std::string& call, const std::string& path, int err) {
-  return IoError(call + " failed for '" + path + "': " + std::strerror(err), err);
+  std::string message = call + " failed for '" + path + "': " + std::strerror(err);
+  if (IoError::is_permission(err))
+    message += " (you may not write here: a store shared by a group needs group write on the .h5 file, its "
+               ".h5.d directory and what is in it, which npdesweep gives when its creator's umask allows it, "
+               "e.g. umask 002; the owner can run `chmod -R g+w` on both)";
+  return IoError(message, err);
 }
 IoError io_error(const std::string& call, const std::string& path, const std::string& reason) {
   return IoError(call + " refused for '" + path + "': " + reason);
@@ -104,6 +110,11 @@ int injected_error(const std::string& call, const std::string& path) { return ta
 void crash_point(const std::string& name, long id) {
   const char* where = std::getenv("NPDESWEEP_CRASH_POINT");
   if (where && name + ":" + std::to_string(id) == where) ::kill(::getpid(), SIGKILL);
+}
+
+void pause_point(const std::string& name) {
+  const char* where = std::getenv("NPDESWEEP_PAUSE_POINT");
+  if (where && name == where) ::raise(SIGSTOP);
 }
 
 namespace {
@@ -215,7 +226,9 @@ void close(int fd, const std::string& path) {
 }
 
 void make_directory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) throw io_error("mkdir", path, errno);
+  // 0777 less the umask, as HDF5 creates the store's file (0666 less the umask): a group that
+  // shares a store shares its sidecar
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) throw io_error("mkdir", path, errno);
 }
 
 std::string read_file(const std::string& path) {
@@ -267,13 +280,29 @@ void write_file_atomic(const std::string& path, const void* data, size_t size, b
 }
 
 std::string resolve_link(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
-  char* resolved = ::realpath(path.c_str(), nullptr);
-  if (!resolved) return path;  // a dangling link: used as given, and errors name it
-  std::string out(resolved);
-  std::free(resolved);
-  return out;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // The path as written, made absolute by text alone: what it names when no link is involved.
+  const fs::path lexical = fs::absolute(path, ec).lexically_normal();
+  if (ec) return path;
+  fs::path real = fs::canonical(path, ec);
+  if (ec) {
+    // Not there (yet): a link whose target is missing, or a store about to be made. Resolve the
+    // directory, then a dangling final link by its text (bounded, as the kernel bounds loops).
+    fs::path current = lexical;
+    for (int depth = 0; depth < 40; ++depth) {
+      const fs::path directory = fs::weakly_canonical(current.parent_path(), ec);
+      if (ec) return path;
+      current = directory / current.filename();
+      if (!fs::is_symlink(fs::symlink_status(current, ec))) break;
+      const fs::path target = fs::read_symlink(current, ec);
+      if (ec) return path;
+      current = (target.is_absolute() ? target : directory / target).lexically_normal();
+    }
+    real = current;
+  }
+  // No link on the way: the path as the user gave it (messages name what they typed).
+  return real == lexical ? path : real.string();
 }
 
 bool exists(const std::string& path) {

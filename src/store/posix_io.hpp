@@ -35,13 +35,18 @@ int injected_error(const std::string& call, const std::string& path);
 // Test hook for crash tests: if NPDESWEEP_CRASH_POINT equals "<name>:<id>", the process
 // kills itself with SIGKILL here, exactly as kill -9 would.
 void crash_point(const std::string& name, long id);
+// Test hook for tests that must see a state that lasts only moments (a store mid-rebuild): if
+// NPDESWEEP_PAUSE_POINT equals `name`, the process stops itself with SIGSTOP here, as kill -STOP
+// would, and goes on when the test sends SIGCONT. Deterministic where a race against the clock
+// is not.
+void pause_point(const std::string& name);
 
 // An open file descriptor that knows its path and closes itself: no error path can leak it.
 // close() reports a failed close (NFS reports late write errors there); the destructor, used
 // on error paths, closes silently.
 class File {
  public:
-  File(const std::string& path, int flags, int mode = 0644);  // throws IoError("open", ...)
+  File(const std::string& path, int flags, int mode = 0666);  // mode less the umask  // throws IoError("open", ...)
   ~File();
   File(const File&) = delete;
   File& operator=(const File&) = delete;
@@ -62,7 +67,7 @@ class File {
   std::string path_;
 };
 
-int open(const std::string& path, int flags, int mode = 0644);
+int open(const std::string& path, int flags, int mode = 0666);  // mode less the umask
 void write_all(int fd, const void* data, size_t size, const std::string& path);
 void fsync(int fd, const std::string& path);
 void fsync_directory(const std::string& directory);
@@ -84,8 +89,9 @@ inline void write_file_atomic(const std::string& path, const std::string& conten
 bool exists(const std::string& path);
 // unlink; a missing file is not an error.
 void remove(const std::string& path);
-// `path` with symbolic links resolved when it names one (else unchanged), so that a store
-// reached through a link has one sidecar, one journal and one lock.
+// `path` with every symbolic link on it resolved (the final name, any directory above it, and
+// a dangling final link by its text), or `path` unchanged when no link is involved. So a store
+// reached through links has one sidecar, one journal and one lock: StorePaths resolves with it.
 std::string resolve_link(const std::string& path);
 
 }  // namespace npde::posix

@@ -439,8 +439,8 @@ std::vector<int> create_results(hid_t f, const std::vector<GridCell>& cells, con
 }  // namespace
 
 StorePaths::StorePaths(const std::string& store_file)
-    : file(store_file),
-      sidecar(store_file + ".d"),
+    : file(posix::resolve_link(store_file)),  // one store, one sidecar, whichever links lead to it
+      sidecar(file + ".d"),
       journal(sidecar + "/journal"),
       lock(sidecar + "/lock"),
       shards(sidecar + "/shards"),

@@ -24,7 +24,7 @@ namespace npde {
 struct StorePaths {
   std::string file, sidecar, journal, lock, shards, sweep_toml, history;
   std::string rebuilding;  // FILE.h5.d/rebuilding: present while a run or repair rebuilds the file
-  explicit StorePaths(const std::string& store_file);
+  explicit StorePaths(const std::string& store_file);  // `file` is store_file with its links resolved
   std::string shard(long id, const std::string& hash) const;
   std::string history_entry(int n) const;  // history/<n>.toml: the n-th sweep run on the store
 };

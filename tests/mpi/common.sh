@@ -4,6 +4,7 @@ bin=$1 src=$2 dir=$3
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 smoke=$src/sweeps/smoke.toml
+export NPDESWEEP=$bin  # the scripts (plot-store, report, python/npdesweep.py) use the binary under test
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

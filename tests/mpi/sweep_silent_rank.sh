@@ -53,4 +53,30 @@ for how in time-limit usr1; do
   [[ $(journal_ids "$store" | sort | uniq -d) == "" ]] || fail "$how: a cell committed twice after the resume"
   echo "ok $how: exit 3 ${elapsed}s after rank 2 stopped ($n cells committed, cell $held left pending); resume identical"
 done
+# The master itself stalls past the deadline (SIGSTOP rank 0 until well after the time limit,
+# then SIGCONT): the reports the workers sent meanwhile are received and committed, not thrown
+# away; no healthy worker is called silent.
+store=stalled.h5
+mpirun -np 3 "$bin" run "$SWEEP" --store "$store" --time-limit 20 --grace 3 > out.txt 2> err_stalled.txt &
+pid=$!
+for _ in $(seq 1200); do  # until a cell is committed (the workers are computing), up to 120 s
+  [[ -s $store.d/journal ]] && (($(journal_ids "$store" | wc -l) >= 1)) && break
+  sleep 0.1
+done
+master=$(rank_pid "$store" 0)
+[[ -n $master ]] || fail "stalled: rank 0 not found"
+kill -STOP "$master"
+before=$(journal_ids "$store" | wc -l)
+sleep 26  # past the time limit (20 s from the start) and its allowance
+kill -CONT "$master"
+code=0
+wait $pid || code=$?
+[[ $code -eq 3 ]] || { cat err_stalled.txt; fail "stalled: exit code $code, expected 3"; }
+if grep -q "did not answer" err_stalled.txt; then cat err_stalled.txt; fail "stalled: healthy workers called silent"; fi
+after=$(journal_ids "$store" | wc -l)
+((after > before)) || { cat err_stalled.txt; fail "stalled: the reports that waited were not committed ($before before the stall, $after after)"; }
+[[ $(journal_ids "$store" | sort | uniq -d) == "" ]] || fail "stalled: a cell committed twice"
+sweep 3 "$store" || fail "stalled: resume exited $?"
+same_results reference.h5 "$store" || fail "stalled: resumed store differs from the uninterrupted run"
+echo "ok stalled master: exit 3, $((after - before)) cells whose reports waited through the stall committed; resume identical"
 echo "sweep_silent_rank: all checks passed"

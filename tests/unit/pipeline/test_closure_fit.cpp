@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "pipeline/closure_fit.hpp"
 #include "spec/case_file.hpp"
@@ -123,4 +124,45 @@ TEST_CASE("spectral_derivative is exact on trigonometric polynomials", "[closure
     d5[j] = std::pow(k, 5) * std::cos(k * x);
   }
   CHECK((spectral_derivative(u, 5, length) - d5).cwiseAbs().maxCoeff() < 1e-9 * std::pow(k, 5));
+}
+
+TEST_CASE("Degenerate data give a fit that is not determined, with its reason, never a crash", "[closure]") {
+  const Matrix y = Matrix::Random(16, 3), zero = Matrix::Zero(16, 3);
+  SECTION("every column zero (a uniform field has no derivatives)") {
+    const TermFit f = least_squares_fit(y, {zero, zero});
+    CHECK(f.undetermined.find("every candidate term is zero") != std::string::npos);
+    CHECK(f.coefficients.size() == 2);
+    CHECK(std::isnan(f.coefficients[0]));
+    CHECK(std::isnan(f.residual_share));
+  }
+  SECTION("no columns at all") { CHECK(least_squares_fit(y, {}).undetermined == "no candidate terms"); }
+  SECTION("dependent columns") {
+    const Matrix c = Matrix::Random(16, 3);
+    const TermFit f = least_squares_fit(y, {c, 2 * c});
+    CHECK(f.undetermined.find("linearly dependent") != std::string::npos);
+    CHECK(std::isnan(f.coefficients[1]));
+  }
+  SECTION("non-finite values or columns") {
+    Matrix bad = y;
+    bad(3, 1) = std::numeric_limits<double>::quiet_NaN();
+    CHECK(least_squares_fit(bad, {y}).undetermined.find("not all finite") != std::string::npos);
+    CHECK(least_squares_fit(y, {bad}).undetermined.find("not finite") != std::string::npos);
+    CHECK(least_squares_fit(y, {Matrix::Constant(16, 3, 1e300)}).undetermined.find("overflows") != std::string::npos);
+  }
+  SECTION("more columns than values") {
+    const Matrix one = Matrix::Random(1, 1), other = Matrix::Random(1, 1);
+    CHECK(least_squares_fit(one, {one, other}).undetermined.find("fewer values") != std::string::npos);
+  }
+  SECTION("a determined fit says nothing") {
+    const TermFit f = least_squares_fit(3 * y, {y});
+    CHECK(f.undetermined.empty());
+    CHECK(f.coefficients[0] == Approx(3.0));
+  }
+  SECTION("the whole closure fit on a uniform field") {
+    const Setup s("central2");
+    const Matrix states = Matrix::Constant(64, 4, 1.0);
+    const ClosureFit f = fit_closure(s.pde, "backward1", "central2", states, Matrix::Random(64, 4));
+    CHECK(!f.undetermined[1].empty());
+    CHECK(std::isnan(f.residual_share[1]));
+  }
 }
