@@ -24,7 +24,10 @@ fields have NaN there. The per-cell metrics of `npdesweep query` (same names, sa
 over test ICs with a blow-up as inf, and so on; `query --list`) are data variables along `cell`
 alone; they are NaN for cells that are not done (timing also for diverged cells).
 """
+import errno
 import os
+import socket
+import time
 
 import h5py
 import numpy as np
@@ -189,6 +192,74 @@ def _open_one(path):
     return pieces
 
 
+class StoreBeingRebuilt(OSError):
+    """A run (or `npdesweep repair`) is rebuilding the store's file (growth, a layout upgrade, a
+    damaged file), or such a rebuild was cut short: its rows are not all back, so reading it now
+    would show finished cells as pending. The same rule as npdesweep's own readers (docs/store.md,
+    "Reading during a run")."""
+
+
+def _rebuild_wait_seconds():
+    """NPDESWEEP_REBUILD_WAIT seconds (60 by default), as npdesweep's readers."""
+    try:
+        seconds = float(os.environ.get("NPDESWEEP_REBUILD_WAIT", "60"))
+        return seconds if seconds >= 0 else 60.0
+    except ValueError:
+        return 60.0
+
+
+def _wait_while_rebuilding(path, seconds):
+    """Waits while STORE.h5.d/rebuilding exists (the sidecar of the store's real path), at most
+    `seconds`; raises StoreBeingRebuilt when it outlasts them, or at once when the mark names a
+    process of this host that is gone (a rebuild cut short)."""
+    mark_path = os.path.realpath(path) + ".d/rebuilding"
+    start = time.monotonic()
+    said = False
+    while True:
+        try:
+            with open(mark_path) as f:
+                mark = f.read().strip()
+        except FileNotFoundError:
+            return
+        words = mark.split()
+        if len(words) >= 4 and words[0] == "host" and words[2] == "pid" and words[1] == socket.gethostname():
+            try:
+                os.kill(int(words[3]), 0)
+            except ProcessLookupError:
+                raise StoreBeingRebuilt(errno.EAGAIN, f"{path}: a rebuild of its file was cut short ({mark_path}: "
+                                        f"{mark}, a process that is gone); `npdesweep run` or `npdesweep repair` "
+                                        "finishes it") from None
+            except (PermissionError, ValueError):
+                pass
+        if time.monotonic() - start >= seconds:
+            raise StoreBeingRebuilt(errno.EAGAIN, f"{path}: its file is being rebuilt ({mark_path}: {mark}); read it "
+                                    "again when the run has restored it (NPDESWEEP_REBUILD_WAIT sets how long to wait)")
+        if not said:
+            import sys
+            print(f"npdesweep: {path} is being rebuilt by a running sweep; waiting up to {seconds:g} s",
+                  file=sys.stderr)
+            said = True
+        time.sleep(0.1)
+
+
+def _open_one_waiting(path):
+    """_open_one once no rebuild is under way; a rebuild that began while the file was read is
+    waited for, and the file read again."""
+    mark_path = os.path.realpath(path) + ".d/rebuilding"
+    for attempt in range(3):
+        _wait_while_rebuilding(path, _rebuild_wait_seconds())
+        try:
+            pieces = _open_one(path)
+        except (OSError, KeyError, ValueError):
+            if attempt < 2 and os.path.exists(mark_path):
+                continue
+            raise
+        if not os.path.exists(mark_path):
+            return pieces
+    _wait_while_rebuilding(path, _rebuild_wait_seconds())
+    return _open_one(path)
+
+
 def open_store(*paths, all_cells=False):
     """One xarray.Dataset indexed by cell over the stores at `paths` (see the module's text).
 
@@ -201,7 +272,7 @@ def open_store(*paths, all_cells=False):
     for path in paths:
         if not os.path.exists(path):
             raise FileNotFoundError(f"{path}: no such store")
-        pieces += _open_one(path)
+        pieces += _open_one_waiting(path)
     # Every piece with every variable (a store without a dotted axis, a group without a dataset):
     # missing ones all NaN (None for text keys), then concatenated along cell, aligned on the rest.
     template, source, coordinate = {}, {}, set()

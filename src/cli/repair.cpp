@@ -92,7 +92,21 @@ int repair(int argc, char** argv) {
                 sweep.name.c_str(), cells.size(), committed.size(), ignored, restored, rebuilt ? " into a new file" : "",
                 missing.size());
     for (const LostShard& m : missing) std::printf("  cell %ld: %s; `run` will run it again\n", m.id, m.why.c_str());
-    return missing.empty() ? kExitOk : kExitFailed;
+    // Rows that are present are checked too: a committed cell whose shard is gone has the file as
+    // its only copy, and a rebuild of the file would lose it.
+    std::vector<std::pair<long, std::string>> ids;
+    for (long id : committed) ids.emplace_back(id, cells[static_cast<size_t>(id)].hash);
+    std::set<long> rewritten_missing;
+    for (const LostShard& m : missing) rewritten_missing.insert(m.id);
+    long row_only = 0;
+    for (long id : cells_without_shard(paths, ids))
+      if (!rewritten_missing.count(id)) {
+        ++row_only;
+        std::printf("  cell %ld: its row is in the file but its shard is missing: the file is its only copy, and a "
+                    "rebuild of the file would lose it\n",
+                    id);
+      }
+    return missing.empty() && row_only == 0 ? kExitOk : kExitFailed;
   } catch (const Error& e) {  // bad input or a held lock: 2; an I/O error: 4
     return report_error("repair", e, ErrorKind::input);
   } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 
 #include "cli/args.hpp"
@@ -75,6 +76,15 @@ int status_of(const std::string& path, Format format, bool every_cell, const std
       journal_problem = e.what();
     }
   }
+  // Committed cells whose shard is gone: with no row in the file either, their result is
+  // nowhere (counted pending: `run` computes them again); with a row, a rebuild of the file would lose them.
+  std::set<long> shardless;
+  {
+    std::vector<std::pair<long, std::string>> ids;
+    for (const auto& [id, status] : committed) ids.emplace_back(id, c.cell_hashes[static_cast<size_t>(id)]);
+    for (long id : cells_without_shard(paths, ids)) shardless.insert(id);
+  }
+  long lost = 0, row_only = 0;
   // Each cell's status: the journal's where it is readable, the file's otherwise. `disagree`:
   // cells whose finished row in the file says otherwise than the journal.
   std::map<long, std::string> effective;
@@ -88,6 +98,14 @@ int status_of(const std::string& path, Format format, bool every_cell, const std
     if (journaled >= 0) {
       const auto it = committed.find(r.id);
       s = it == committed.end() ? "pending" : status_name(it->second);
+      if (it != committed.end() && shardless.count(r.id)) {
+        if (in_file == "pending") {
+          s = "pending";  // committed, but its result is in neither the file nor a shard
+          ++lost;
+        } else {
+          ++row_only;
+        }
+      }
       if (in_file != "pending" && in_file != s)
         disagree.push_back("cell " + std::to_string(r.id) + ": the journal says " + s + ", the file " + in_file);
     }
@@ -95,7 +113,7 @@ int status_of(const std::string& path, Format format, bool every_cell, const std
     ++counts[s];
     const auto b = r.metrics.find("rollout_blowups");
     blown += s == "done" && in_file == "done" && b != r.metrics.end() && b->second > 0;
-    not_in_file += in_file == "pending" && committed.count(r.id);
+    not_in_file += in_file == "pending" && committed.count(r.id) && !shardless.count(r.id);
   }
   // The message of a cell the journal counts otherwise than the file shows says where it comes from.
   auto message_of = [&](const ExperimentRow& r) {
@@ -146,6 +164,8 @@ int status_of(const std::string& path, Format format, bool every_cell, const std
         {"done_with_rollout_blowups", blown},
         {"journal", {{"committed", journaled >= 0 ? Json(journaled) : Json(nullptr)},
                      {"not_in_file", not_in_file},
+                     {"lost", lost},
+                     {"without_shard", row_only},
                      {"records_of_no_cell", foreign},
                      {"disagreements_with_file", disagree},
                      {"torn_lines", torn},
@@ -190,6 +210,14 @@ int status_of(const std::string& path, Format format, bool every_cell, const std
                 not_in_file > 0 ? " (some not yet visible in the HDF5 file: a sweep is running or was killed; "
                                       "`run` or `repair` restores them)"
                                     : "");
+    if (lost > 0)
+      std::printf("journal: %ld committed cells have neither a row in the file nor a shard: their results are lost "
+                  "and they count as pending (`run` computes them again; `npdesweep repair` lists them)\n",
+                  lost);
+    if (row_only > 0)
+      std::printf("journal: %ld finished cells have a row in the file but no shard: a rebuild of the file would lose "
+                  "them (`npdesweep repair` lists them)\n",
+                  row_only);
     if (torn > 0)
       std::printf("journal: %ld trailing line(s) torn or corrupt (a crash mid-commit), ignored; the next `run` or "
                   "`repair` cuts them\n",

@@ -29,6 +29,7 @@ void write_all(int fd, const std::string& text) {
 
 [[noreturn]] void child(int fd, pid_t parent, const std::function<std::string()>& work) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::prctl(PR_SET_NAME, "npdesweep-cell");  // in ps and top (comm); its command line is its worker's
   if (::getppid() != parent) ::_exit(111);  // the parent died before the line above
   for (int sig : {SIGINT, SIGTERM, SIGUSR1}) std::signal(sig, SIG_IGN);
   std::string payload;

@@ -1,9 +1,12 @@
 #include "sched/sweep_service.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+
+#include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/environment.hpp>
@@ -11,6 +14,7 @@
 #include <boost/serialization/vector.hpp>
 
 #include "sched/signals.hpp"
+#include "sched/watchdog.hpp"
 #include "spec/canonical.hpp"
 #include "spec/error.hpp"
 #include "store/posix_io.hpp"
@@ -139,7 +143,7 @@ void restore_on_master(const SweepRequest& request, const StorePaths& paths, con
 // Rank 0, after the loop: the exit code and what to do next. A silent rank (MasterOutcome)
 // ends the job here with MPI_Abort.
 int report_on_master(const boost::mpi::communicator& world, const SweepRequest& request, const ResumePlan& plan,
-                     const MasterOutcome& o) {
+                     const MasterOutcome& o, const std::vector<std::string>& hosts, const std::vector<int>& pids) {
   const char* name = request.sweep.name.c_str();
   // Failed cells of earlier runs count too until --retry-failed reruns them.
   const int code = !o.store_error.empty()                 ? kExitAborted
@@ -172,6 +176,21 @@ int report_on_master(const boost::mpi::communicator& world, const SweepRequest& 
                  many ? "s" : "", ranks.c_str(), kReportAllowance, many ? "they" : "it",
                  held.empty() ? "none" : held.c_str(), many ? "them" : "it", kExitInterrupted);
     std::fflush(stderr);
+    // A stopped rank keeps the SIGTERM the abort sends pending and would outlive the job: the
+    // silent ranks on this node get SIGKILL, which a stopped process cannot ignore, from a
+    // helper process a second after the abort began (before it, mpirun would report the
+    // killed rank's signal as the job's exit code instead of the abort's 3). Ranks on other
+    // nodes are their own node's daemon's to end.
+    std::vector<pid_t> local;
+    for (int r : o.silent_ranks)
+      if (r < static_cast<int>(hosts.size()) && hosts[static_cast<size_t>(r)] == hosts[0] && pids[static_cast<size_t>(r)] > 0)
+        local.push_back(pids[static_cast<size_t>(r)]);
+    if (!local.empty() && ::fork() == 0) {
+      ::setsid();  // not in the job's process group: the abort's signals are for the ranks
+      ::sleep(1);
+      for (pid_t pid : local) ::kill(pid, SIGKILL);
+      ::_exit(0);
+    }
     world.abort(kExitInterrupted);
   }
   return code;
@@ -209,6 +228,8 @@ int run_sweep(boost::mpi::communicator& world, const SweepRequest& request) {
   install_drain_handlers();
   if (verdict.create) {
     try {
+      const Watchdog watchdog("creating the store " + paths.file, world.rank());
+      posix::pause_point("create-rank" + std::to_string(world.rank()));  // test hook: a rank that never joins
       SweepStore::create(paths.file, store_cells_, canonical, sweep_hash, world);
     } catch (const Error& e) {  // on to the caller's abort; a rerun makes the file again
       throw Error(e.kind(), "cannot create the store " + paths.file + ": " + e.what(), e.error_number());
@@ -224,7 +245,9 @@ int run_sweep(boost::mpi::communicator& world, const SweepRequest& request) {
   }
   // Where the ranks run (one line, so a multi-node job shows its layout in the log).
   std::vector<std::string> hosts;
+  std::vector<int> pids;
   boost::mpi::gather(world, boost::mpi::environment::processor_name(), hosts, 0);
+  boost::mpi::gather(world, static_cast<int>(::getpid()), pids, 0);
   if (master && !request.settings.quiet)
     std::fprintf(stderr, "[%s] %s\n", request.sweep.name.c_str(), rank_layout(hosts).c_str());
   // The budget: every rank starts its own steady clock at this barrier; the master's set-up
@@ -239,10 +262,14 @@ int run_sweep(boost::mpi::communicator& world, const SweepRequest& request) {
   if (master)
     exit_code = report_on_master(world, request, plan,
                                  run_master(world, cells, plan.pending, plan.finished_before, *plan.journal, paths,
-                                            request.sweep.name, request.settings, budget));
+                                            request.sweep.name, request.settings, budget),
+                                 hosts, pids);
   else
     run_worker(world, cells, store, paths, request.settings, budget);
-  store.close();
+  {
+    const Watchdog watchdog("closing the store " + paths.file, world.rank());
+    store.close();
+  }
   boost::mpi::broadcast(world, exit_code, 0);
   return exit_code;
 }

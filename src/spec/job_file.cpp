@@ -89,8 +89,12 @@ void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& line
   spec.hidden = sizes("hidden", {20, 20}, "hidden widths");
   spec.channels = sizes("channels", {8, 8}, "channel counts");
   const long long kernel = network.get_integer("kernel", 5);
-  if (kernel < 1 || kernel > 100001 || kernel % 2 == 0)
+  if (kernel < 1 || kernel % 2 == 0)
     network.fail("kernel", "the kernel width must be an odd integer (1, 3, 5, ...): the kernel is centred on its point");
+  if (kernel > 100001)
+    network.fail("kernel", "a kernel of " + std::to_string(kernel) +
+                               " points is wider than any grid npdesweep runs (at most 100001; it must also fit the "
+                               "grid, N points)");
   spec.kernel = static_cast<int>(kernel);
   one_of(network, "activation", {"tanh"}, std::string("tanh"));  // the only activation so far
   network.finish();

@@ -32,8 +32,11 @@ std::string first_line_hash(const std::string& journal_text) {
 // The largest difference between two numeric datasets of one shape and type, in words.
 std::string numeric_difference(const h5::RawData& x, const h5::RawData& y) {
   double worst = 0, at_a = 0, at_b = 0;
+  long bits_only = 0;  // values equal as numbers whose bits differ: 0 and -0, NaNs of other payloads
+  double bits_a = 0, bits_b = 0;
   const auto consider = [&](double a, double b) {
     const double d = std::isnan(a) && std::isnan(b) ? 0 : std::abs(a - b);
+    if (d == 0 && std::memcmp(&a, &b, sizeof a) != 0 && bits_only++ == 0) bits_a = a, bits_b = b;
     if (!(d <= worst)) worst = d, at_a = a, at_b = b;  // NaN against a number counts
   };
   if (x.type == h5::Type::f64 || x.type == h5::Type::c128) {
@@ -45,8 +48,13 @@ std::string numeric_difference(const h5::RawData& x, const h5::RawData& y) {
   } else {
     return "integer values differ";
   }
-  char text[160];
-  std::snprintf(text, sizeof text, "largest difference %.3g (%.17g against %.17g)", worst, at_a, at_b);
+  char text[200];
+  if (worst == 0 && bits_only > 0)  // equal as numbers, not as bits: say which bits
+    std::snprintf(text, sizeof text, "%ld values equal as numbers but not bitwise (e.g. %s against %s)", bits_only,
+                  std::isnan(bits_a) ? "a NaN" : std::signbit(bits_a) ? "-0" : "0",
+                  std::isnan(bits_b) ? "a NaN of another payload" : std::signbit(bits_b) ? "-0" : "0");
+  else
+    std::snprintf(text, sizeof text, "largest difference %.3g (%.17g against %.17g)", worst, at_a, at_b);
   return text;
 }
 

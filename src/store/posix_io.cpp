@@ -1,5 +1,6 @@
 #include "store/posix_io.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -8,22 +9,46 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <set>
 #include <vector>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace npde::posix {
 namespace {
 
+// A fault's count of matching calls lives in memory shared with the processes this one forks
+// (a worker's cells run in their own processes: sched/isolated.hpp), so "the N-th write to a
+// shard" counts the calls of the worker and of all its cells' processes, as it did when cells
+// ran in the worker itself, and fires once among them.
+struct FaultState {
+  std::atomic<long> seen{0};
+  std::atomic<int> fired{0};
+};
+FaultState* new_fault_state() {
+  constexpr size_t kSlots = 64;
+  static FaultState* slots = [] {
+    void* p = ::mmap(nullptr, kSlots * sizeof(FaultState), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error("mmap for the fault hooks' counters failed");
+    return new (p) FaultState[kSlots];
+  }();
+  static size_t next = 0;
+  FaultState* state = &slots[next++ % kSlots];  // a slot of a fault long gone is reused
+  state->seen = 0;
+  state->fired = 0;
+  return state;
+}
+
 struct Fault {
   int err = 0;
   bool short_write = false;
   long nth = 1;          // fires on the nth matching call
   std::string path_part; // matches paths containing it (empty: every path)
-  long seen = 0;
+  FaultState* state = nullptr;
 };
 std::map<std::string, Fault>& faults() {
   static std::map<std::string, Fault> f;
@@ -35,7 +60,12 @@ Fault take_fault(const std::string& call, const std::string& path = "") {
   auto it = faults().find(call);
   if (it == faults().end()) return {};
   Fault& f = it->second;
-  if (path.find(f.path_part) == std::string::npos || ++f.seen < f.nth) return {};
+  if (f.state->fired.load() != 0) {  // another process (a cell's, or its worker) took it
+    faults().erase(it);
+    return {};
+  }
+  if (path.find(f.path_part) == std::string::npos || f.state->seen.fetch_add(1) + 1 != f.nth) return {};
+  if (f.state->fired.exchange(1) != 0) return {};
   Fault fired = f;
   faults().erase(it);
   return fired;
@@ -66,6 +96,7 @@ void inject_fault(const std::string& call, int err, bool short_write) {
   Fault f;
   f.err = err;
   f.short_write = short_write;
+  f.state = new_fault_state();
   faults()[call] = f;
 }
 void clear_faults() { faults().clear(); }
@@ -102,6 +133,7 @@ void load_faults_from_environment() {
   }
   if (parts.size() > 3) f.path_part = parts[3];
   f.short_write = parts[0] == "short-write";
+  f.state = new_fault_state();
   faults()[f.short_write ? "write" : parts[0]] = f;
 }
 

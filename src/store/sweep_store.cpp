@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -480,6 +482,17 @@ std::string StorePaths::history_entry(int n) const { return history + "/" + std:
 
 std::string StorePaths::shard(long id, const std::string& hash) const {
   return shards + "/" + std::to_string(id) + "-" + hash + ".h5";
+}
+
+std::vector<long> cells_without_shard(const StorePaths& paths, const std::vector<std::pair<long, std::string>>& ids) {
+  std::set<std::string> present;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(paths.shards, ec), end; !ec && it != end; it.increment(ec))
+    present.insert(it->path().filename().string());
+  std::vector<long> missing;
+  for (const auto& [id, hash] : ids)
+    if (!present.count(std::to_string(id) + "-" + hash + ".h5")) missing.push_back(id);
+  return missing;
 }
 
 void SweepStore::create(const std::string& path, const StoreCells& store, const std::string& canonical_text,

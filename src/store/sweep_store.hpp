@@ -84,6 +84,10 @@ struct LostShard {
 // given the cell's spec, whose datasets fit the row the cell reserves), else the reason.
 std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec* spec = nullptr);
 
+// The cells among `ids` (with their content hashes) whose shard file is not in the store's
+// shards directory: one listing of the directory, not a stat per cell.
+std::vector<long> cells_without_shard(const StorePaths& paths, const std::vector<std::pair<long, std::string>>& ids);
+
 // Rewrites, from their shards, the rows of committed cells whose status code in the file is not
 // a finished one (a crash lost them, or the file was rebuilt). Each shard is checked first
 // (shard_problem); committed cells without a usable shard go to *lost. Returns the number of

@@ -58,6 +58,10 @@ expect_bad missing_weights_file 'nothere.h5: cannot read the weights file' "$goo
 "$bin" run-one "$good" --out weights.h5 --quiet --epochs 1 > /dev/null
 mutate wider 's/^hidden = \[8, 8\]/hidden = [8, 9]/'
 expect_bad wrong_weight_count 'weights.h5: /weights/final: holds [0-9]+ values but the job.s network has [0-9]+' wider.toml --init-weights weights.h5
+mutate huge_kernel 's/^hidden = \[8, 8\]/kind = "cnn"\nchannels = [4]\nkernel = 1000001/'
+expect_bad huge_kernel 'huge_kernel.toml:25: network.kernel: a kernel of 1000001 points is wider than any grid' huge_kernel.toml
+mutate even_kernel 's/^hidden = \[8, 8\]/kind = "cnn"\nchannels = [4]\nkernel = 4/'
+expect_bad even_kernel 'even_kernel.toml:25: network.kernel: the kernel width must be an odd integer' even_kernel.toml
 
 # An unwritable --out is an input error too, found before any compute.
 code=0; "$bin" run-one "$good" --out /nonexistent/dir/x.h5 > /dev/null 2> stderr.txt || code=$?

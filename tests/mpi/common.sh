@@ -8,6 +8,15 @@ export NPDESWEEP=$bin  # the scripts (plot-store, report, python/npdesweep.py) u
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# ranks_of PATTERN: the PIDs of the MPI ranks whose command line matches PATTERN (pgrep -f), not
+# the processes their cells run in (a fork with the same command line, named npdesweep-cell)
+ranks_of() {
+  local p
+  for p in $(pgrep -f "$1"); do
+    [[ $(cat /proc/$p/comm 2> /dev/null) == npdesweep-cell ]] || echo "$p"
+  done
+}
+
 # sweep NP STORE [options...]: runs the sweep, returns its exit code without stopping the script
 sweep() {
   local np=$1 store=$2; shift 2

@@ -91,6 +91,19 @@ code=0; run_to link.h5 i.err || code=$?
 wait
 echo "ok I: a store reached through a symbolic link shares its journal and lock"
 
+# J. A collective step that never ends (rank 1 stops itself before the store's creation, as a
+#    rank stuck in a failing file system would): the other ranks' watchdogs name the step and
+#    the run ends with exit 4 within the limit, instead of hanging; a rerun completes the store.
+code=0
+NPDESWEEP_PAUSE_POINT=create-rank1 NPDESWEEP_COLLECTIVE_TIMEOUT=3 timeout 120 \
+  mpirun -np 3 "$bin" run "$smoke" --store j.h5 --quiet > j.out 2> j.err || code=$?
+pkill -9 -f "^$bin run $smoke --store j.h5" 2> /dev/null || true
+[[ $code -eq 4 ]] || { cat j.err; fail "J: a hung store creation exited $code, expected 4 (124: hung)"; }
+grep -q "creating the store .*j.h5 did not finish within 3 s" j.err || { cat j.err; fail "J: the hung step is not named"; }
+run_to j.h5 || fail "J: the rerun after a hung creation exited $?"
+same_results ref.h5 j.h5 || fail "J: the store differs after a hung creation and a rerun"
+echo "ok J: a collective creation that hangs ends with exit 4 and names the step; a rerun completes"
+
 # D-F need a small file system of their own.
 mkdir -p fs
 mount -t tmpfs -o size=100k tmpfs fs 2> mount.err || { echo "SKIPPED: D-F need a tmpfs mount: $(cat mount.err)"; exit 77; }

@@ -20,7 +20,7 @@ echo "uninterrupted run: ${span}s; kills drawn in 0.05-0.75 of it (seed $seed)"
 # rank_pids STORE: the PIDs of the ranks running on STORE, as "rank:pid" words
 rank_pids() {
   local p
-  for p in $(pgrep -f "^$bin run $SWEEP --store $1( |\$)"); do
+  for p in $(ranks_of "^$bin run $SWEEP --store $1( |\$)"); do
     echo "$(tr '\0' '\n' < /proc/$p/environ 2> /dev/null | grep -o '^OMPI_COMM_WORLD_RANK=[0-9]*' | cut -d= -f2):$p"
   done
 }

@@ -93,7 +93,21 @@ for shard in glob.glob("x.h5.d/shards/*.h5"):
         row = c[f"results/{ex['group'][i].decode()}/rollout/relative_l2_error"][ex["row"][i]]
         assert np.array_equal(row, s["rollout/relative_l2_error"][...], equal_nan=True), shard
 PY
-echo "ok 3: differing copies refused with the cell and dataset named, nothing written; --prefer takes one"
+# A signed zero (bits differ, numbers equal) is said as such, not as "a difference of 0 (0 against 0)".
+cp a.h5 z.h5 && cp -r a.h5.d z.h5.d
+/usr/bin/python3 - <<'PY'
+import glob, h5py, numpy as np
+for shard in sorted(glob.glob("z.h5.d/shards/*.h5")):
+    with h5py.File(shard, "r+") as f:
+        if f.attrs["status"] in ("done", b"done"):
+            d = f["rollout/relative_l2_error"]; v = d[...]; v[0, 0] = -0.0 if v[0, 0] == 0 else v[0, 0]; d[...] = v
+            assert np.signbit(v[0, 0]), "the first error is not zero"
+            break
+PY
+code=0; "$bin" merge a.h5 z.h5 --into zz.h5 2> zero.err || code=$?
+[[ $code -eq 2 ]] && grep -q "1 values equal as numbers but not bitwise (e.g. 0 against -0)" zero.err ||
+  fail "a signed-zero conflict: exit $code, $(cat zero.err)"
+echo "ok 3: differing copies refused with the cell and dataset named, nothing written; --prefer takes one; a signed zero said as such"
 
 # 4. Bad input: exit 2, nothing written.
 SWEEP=other.toml sweep 3 other.h5 || [[ $? -eq 1 ]] || fail "the other sweep exited $?"

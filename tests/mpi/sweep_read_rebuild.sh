@@ -54,6 +54,22 @@ for command in "query s.h5 --pivot" "export s.h5" "status s.h5" "summarize s.h5"
   [[ $code -eq 4 ]] && grep -q "being rebuilt" err.txt ||
     fail "'$command' on a store mid-rebuild: exit $code (expected 4, being rebuilt): $(cat err.txt)"
 done
+# The Python reader (python/npdesweep.py) follows the same rule: it raises, never shows the
+# finished cells as pending.
+cat > py_reader.py <<PY
+import sys
+sys.path.insert(0, "$src/python")
+import npdesweep
+try:
+    ds = npdesweep.open_store("s.h5")
+except npdesweep.StoreBeingRebuilt as e:
+    print("rebuilt:", e)
+    sys.exit(4)
+print("done", int((ds["status"].values == "done").sum()))
+PY
+code=0; NPDESWEEP_REBUILD_WAIT=1 /usr/bin/python3 py_reader.py > py.txt 2>&1 || code=$?
+[[ $code -eq 4 ]] && grep -q "being rebuilt" py.txt || fail "open_store on a store mid-rebuild: exit $code, $(cat py.txt)"
+NPDESWEEP_REBUILD_WAIT=120 /usr/bin/python3 py_reader.py > py-waited.txt 2>&1 & py_waiter=$!
 NPDESWEEP_REBUILD_WAIT=120 "$bin" status s.h5 > waited.txt 2> waited-err.txt & waiter=$!
 for _ in $(seq 600); do grep -q waiting waited-err.txt 2> /dev/null && break; sleep 0.1; done
 grep -q waiting waited-err.txt || fail "a reader did not wait for the rebuild: $(cat waited-err.txt)"
@@ -66,6 +82,10 @@ done_before=$(grep -o "[0-9]* done" before.txt | head -1 | awk '{print $1}')
 done_waited=$(grep -o "[0-9]* done" waited.txt | head -1 | awk '{print $1}')
 [[ -n $done_waited ]] && ((done_waited >= done_before)) ||
   fail "the waiting reader saw ${done_waited:-no} done cells, fewer than the $done_before before the rebuild: $(cat waited.txt)"
+code=0; wait $py_waiter || code=$?
+py_done=$(awk '/^done/ {print $2}' py-waited.txt)
+[[ $code -eq 0 && -n $py_done ]] && ((py_done >= done_before)) ||
+  fail "open_store that waited for the rebuild: exit $code, $(cat py-waited.txt) (before: $done_before done)"
 code=0; wait $run || code=$?
 [[ $code -eq 0 || $code -eq 1 ]] || fail "growing to c (paused, then continued) exited $code: $(cat grow.txt)"
 [[ ! -e s.h5.d/rebuilding ]] || fail "the rebuild mark outlived the run"

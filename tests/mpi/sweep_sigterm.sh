@@ -43,7 +43,7 @@ mpirun -np 3 "$bin" run "$SWEEP" --store "$store" --grace 5 > out.txt 2> err.txt
 pid=$!
 until_committed "$store" $pid
 worker=""
-for p in $(pgrep -f "^$bin run $SWEEP --store $store"); do
+for p in $(ranks_of "^$bin run $SWEEP --store $store"); do
   tr '\0' '\n' < /proc/$p/environ | grep -qx 'OMPI_COMM_WORLD_RANK=2' && worker=$p
 done
 [[ -n $worker ]] || fail "one-worker: rank 2 not found"
@@ -66,7 +66,7 @@ NPDESWEEP_PAUSE_POINT=start mpirun -np 3 "$bin" run "$SWEEP" --store "$store" --
 pid=$!
 ranks=""
 for _ in $(seq 1200); do
-  ranks=$(pgrep -f "^$bin run $SWEEP --store $store" || true)
+  ranks=$(ranks_of "^$bin run $SWEEP --store $store" || true)
   stopped=0
   for p in $ranks; do [[ $(ps -o stat= -p "$p" 2> /dev/null) == T* ]] && stopped=$((stopped + 1)); done
   ((stopped == 3)) && break

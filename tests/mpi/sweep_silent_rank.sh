@@ -11,7 +11,7 @@ sweep 3 reference.h5 || fail "reference run exited $?"
 # rank_pid STORE RANK: the pid of that rank of the run on STORE
 rank_pid() {
   local p
-  for p in $(pgrep -f "^$bin run $SWEEP --store $1"); do
+  for p in $(ranks_of "^$bin run $SWEEP --store $1"); do
     tr '\0' '\n' < "/proc/$p/environ" 2> /dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2" && { echo "$p"; return; }
   done
 }
@@ -33,9 +33,13 @@ for how in time-limit usr1; do
   code=0
   wait $pid || code=$?
   elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+  outlived=no
+  for _ in $(seq 50); do kill -0 "$worker" 2> /dev/null || break; sleep 0.1; done
+  kill -0 "$worker" 2> /dev/null && outlived=yes
   kill -CONT "$worker" 2> /dev/null || true
   pkill -9 -f "^$bin run $SWEEP --store $store" 2> /dev/null || true
   [[ $code -eq 3 ]] || { cat err_$how.txt; fail "$how: exit code $code, expected 3"; }
+  [[ $outlived == no ]] || fail "$how: the stopped worker outlived the run"
   # deadline + 2 s allowance + the abort; a run that waited for SIGCONT would never end here
   (( $(echo "$elapsed < 14" | bc) )) || fail "$how: ended ${elapsed}s after the worker stopped"
   grep -q "rank 2 did not answer within 2 s after the drain's deadline" err_$how.txt ||
