@@ -84,7 +84,7 @@ int export_store(int argc, char** argv) {
   // Columns: the cell, its keys (test_ic only per test IC), then the metrics.
   std::vector<std::string> keys;
   for (const std::string& k : experiment_keys(store))
-    if (k != "status" && (k != "test_ic" || per_test_ic)) keys.push_back(k);
+    if (k != "status" && k != "in_sweep" && (k != "test_ic" || per_test_ic)) keys.push_back(k);  // in_sweep: below
   std::vector<Table::Column> columns = {{"id", ""}, {"hash", ""}, {"status", ""}, {"message", ""}};
   if (all) columns.push_back({"in_sweep", ""});
   for (const std::string& k : keys) {

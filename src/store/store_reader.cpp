@@ -231,7 +231,7 @@ std::vector<std::string> test_ic_labels(const std::string& path, const std::stri
 
 const std::vector<std::string>& experiment_keys() {
   static const std::vector<std::string> k = {"store",      "sweep",     "case",   "train_stencil", "infer_stencil", "ic",
-                                             "stepper",    "resolution", "replicate", "status",     "test_ic"};
+                                             "stepper",    "resolution", "replicate", "in_sweep", "status", "test_ic"};
   return k;
 }
 
@@ -355,7 +355,10 @@ struct CellTables {
               {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
               {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
               {"status", status_name(status_from_code(value_at<std::int32_t>(code, i)))},
-              {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()}};
+              {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()},
+              // 1: a cell of the store's current sweep; 0: one an earlier sweep (before an edit
+              // or a growth) finished, which query --all shows beside them
+              {"in_sweep", r.in_view ? "1" : "0"}};
     for (const auto& [key, column] : axes) r.keys[key] = axis_text(column, i);
     r.message = string_at(msg, i);
     group_name = has_group ? string_at(group, i) : "N" + std::to_string(n);

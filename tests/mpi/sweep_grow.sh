@@ -67,6 +67,12 @@ grep -q "cells 16: 16 done" status.txt && grep -q "and 16 finished cells of earl
 [[ $(grep -c ',done,,0,' all.csv) -eq 16 && $(grep -c ',done,,1,' all.csv) -eq 16 ]] || fail "export --all in_sweep: $(head -3 all.csv)"
 "$bin" query grown.h5 --all --group-by training.learning_rate --stat count --format csv > lr.csv
 grep -q '^0.001,16' lr.csv && grep -q '^0.01,16' lr.csv || fail "query --all by learning rate: $(cat lr.csv)"
+# in_sweep separates the current sweep's cells from the earlier ones (an edit of a key that is
+# no axis leaves nothing else to tell them apart).
+"$bin" query grown.h5 --all --group-by in_sweep --stat count --format csv > view.csv
+grep -q '^0,16' view.csv && grep -q '^1,16' view.csv || fail "query --all --group-by in_sweep: $(cat view.csv)"
+[[ $("$bin" query grown.h5 --all --where in_sweep=0 --stat count --format csv | tail -1 | cut -d, -f1) == 16 ]] ||
+  fail "query --all --where in_sweep=0"
 # repair rebuilds a grown store from its history, journal and shards
 rm grown.h5
 "$bin" repair grown.h5 > repair.out || fail "repair of a grown store exited $?"
