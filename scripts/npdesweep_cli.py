@@ -1,5 +1,6 @@
 """Running the npdesweep binary from the Python scripts (plot-store, report): which binary, and
 its output, with one clear message when it fails."""
+import json
 import os
 import shutil
 import subprocess
@@ -20,3 +21,23 @@ def run(arguments, fail):
     if r.returncode != 0:
         fail(r.stderr.strip() or f"npdesweep {' '.join(arguments)} exited {r.returncode}")
     return r.stdout
+
+
+NONFINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
+
+
+def _not_strict(constant):
+    raise ValueError(f"npdesweep wrote {constant}, which is not JSON")
+
+
+def loads(text):
+    """npdesweep's JSON (`--format json`, one line of `--format jsonl`) as Python values. The text
+    is strict JSON (RFC 8259; a bare NaN or Infinity is refused here), and the strings "inf",
+    "-inf" and "nan" that stand for the numbers JSON cannot spell become those floats again."""
+    def numbers(o):
+        if isinstance(o, dict):
+            return {k: numbers(v) for k, v in o.items()}
+        if isinstance(o, list):
+            return [numbers(v) for v in o]
+        return NONFINITE.get(o, o) if isinstance(o, str) else o
+    return numbers(json.loads(text, parse_constant=_not_strict))

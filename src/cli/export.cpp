@@ -13,13 +13,13 @@
 #include "store/query.hpp"
 
 namespace npde::cli {
-enum class ExportFormat { csv, jsonl };
+enum class ExportFormat { csv, json, jsonl };
 }
 namespace npde {
 template <>
 const std::vector<KindName<cli::ExportFormat>>& kind_names<cli::ExportFormat>() {
-  static const std::vector<KindName<cli::ExportFormat>> n = {{cli::ExportFormat::csv, "csv"},
-                                                             {cli::ExportFormat::jsonl, "jsonl"}};
+  static const std::vector<KindName<cli::ExportFormat>> n = {
+      {cli::ExportFormat::csv, "csv"}, {cli::ExportFormat::json, "json"}, {cli::ExportFormat::jsonl, "jsonl"}};
   return n;
 }
 }  // namespace npde
@@ -34,14 +34,17 @@ dotted axes) and every scalar metric of `query --list`, numbers at round-trip pr
 columns follow from the stores' sweeps, not from how far they ran. Read-only.
 
   pandas.read_csv("cells.csv")                  # npdesweep export STORE.h5 > cells.csv
-  pandas.read_json("cells.jsonl", lines=True)   # ... --format jsonl > cells.jsonl)";
+  pandas.read_json("cells.jsonl", lines=True)   # ... --format jsonl > cells.jsonl
+  pandas.read_json("cells.json")                # ... --format json > cells.json)";
 
 const char* kFooter = R"(Values: a metric an experiment does not have (it diverged, failed or is pending; a dataset the
-store lacks) is an empty CSV field and null in JSON lines; NaN (a value that was computed but
-is not a number, e.g. the eigenvalues of a state a blown-up rollout never reached) is nan and
-NaN; a rollout that blew up has rollout_error inf (Infinity in JSON lines, as Python's json and
-pandas read it). With --per-test-ic the test-IC metrics are that IC's own values (otherwise the
-worst over test ICs, as in query).
+store lacks) is an empty CSV field and null in JSON; NaN (a value that was computed but is not a
+number, e.g. the eigenvalues of a state a blown-up rollout never reached) is nan; a rollout that
+blew up has rollout_error inf. JSON is strict (RFC 8259: no literal for inf or NaN), so there
+they are the strings "inf", "-inf" and "nan" (pandas.to_numeric and Python's float() read
+them), and the seed, a 64-bit integer, is a string of its digits (exact in every reader). With
+--per-test-ic the test-IC metrics are that IC's own values (otherwise the worst over test ICs,
+as in query).
 Examples:
   npdesweep export paper-burgers.h5 > paper-burgers.csv
   npdesweep export paper-burgers.h5 --format jsonl --where resolution=100 --per-test-ic
@@ -57,7 +60,7 @@ int export_store(int argc, char** argv) {
   CommandLine cl("export", kDescription, kFooter);
   cl.positional("STORE.h5", store_files,
                 "the sweep store; several are read as one, each row keyed by store (its path) and sweep");
-  cl.kind_option("--format", format, "csv (the default) or jsonl (one JSON object per line)", "FORMAT");
+  cl.kind_option("--format", format, "csv (the default), json (one array of objects) or jsonl (one JSON object per line)", "FORMAT");
   cl.option("--where", wheres,
             "keep experiments meeting a condition on a key or metric, as in query (KEY=A,B KEY!=A KEY<X ...); "
             "repeat to require several",
@@ -87,10 +90,7 @@ int export_store(int argc, char** argv) {
     if (k != "status" && k != "in_sweep" && (k != "test_ic" || per_test_ic)) keys.push_back(k);  // in_sweep: below
   std::vector<Table::Column> columns = {{"id", ""}, {"hash", ""}, {"status", ""}, {"message", ""}};
   if (all) columns.push_back({"in_sweep", ""});
-  for (const std::string& k : keys) {
-    columns.push_back({k, ""});
-    if (k == "replicate") columns.push_back({"seed", ""});
-  }
+  for (const std::string& k : keys) columns.push_back({k, ""});
   for (const std::string& m : store.metric_names) columns.push_back({m, ""});
   Table table(columns);
   for (const ExperimentRow& r : store.rows) {
@@ -109,10 +109,7 @@ int export_store(int argc, char** argv) {
       };
       table.row().integer(r.id).text(r.hash).text(r.keys.at("status")).text(r.message);
       if (all) table.integer(r.in_view ? 1 : 0);
-      for (const std::string& k : keys) {
-        table.key(key_of(k));
-        if (k == "replicate") table.integer(r.seed);
-      }
+      for (const std::string& k : keys) table.key(k, key_of(k));
       for (const std::string& m : store.metric_names)
         if (const double* v = metric(m))
           table.value(*v);
@@ -120,7 +117,9 @@ int export_store(int argc, char** argv) {
           table.missing();
     }
   }
-  table.print(std::cout, format == ExportFormat::csv ? Format::csv : Format::jsonl);
+  table.print(std::cout, format == ExportFormat::csv    ? Format::csv
+                         : format == ExportFormat::json ? Format::json
+                                                        : Format::jsonl);
   std::cout.flush();
   if (!std::cout) return report_error("export", std::runtime_error("cannot write the output"), ErrorKind::io);
   return kExitOk;

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "spec/suggest.hpp"
 #include "store/posix_io.hpp"
 
 namespace {
@@ -87,6 +89,11 @@ int main(int argc, char** argv) {
   if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
   if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
   if (command == "identify") return npde::cli::identify(argc - 1, argv + 1);
-  std::cerr << "npdesweep: unknown command '" << command << "'\n" << kUsage;
+  // One line naming the closest command, not the whole help.
+  const std::vector<std::string> commands = {"run-one", "summarize", "plan",     "run",     "repair",
+                                             "merge",   "status",    "query",    "export",  "show",
+                                             "extract", "identify",  "help"};
+  std::cerr << "npdesweep: unknown command '" << npde::cli::printable(command) << "'"
+            << npde::did_you_mean(command, commands) << " (`npdesweep --help` lists the commands)\n";
   return 2;
 }

@@ -40,7 +40,8 @@ argmin and argmax (the value and the experiment that attains it: its id and the 
 apart), spearman, mean_ci, median_ci, auc (below). Metrics: every metric of --list;
 rollout_error@K for any output step K.
 
-Values: inf marks blown-up rollouts (null in JSON); n is the number of experiments in a group
+Values: inf marks blown-up rollouts (JSON is strict: "inf", "-inf" and "nan" are strings there, a
+missing value null; integers beyond 2^53 and the seed strings of digits); n is the number of experiments in a group
 and n_value how many of them have the metric (diverged and pending experiments have none). A
 --where value that no experiment has is an error naming the values that exist (status values
 are always allowed). Test ICs: rollout and eigenvalue metrics of an experiment are its worst
@@ -55,7 +56,8 @@ with a 95% percentile-bootstrap interval over the group's units (2000 resamples,
 the same numbers on every run); --stat auc --versus NAME the ROC AUC of NAME as a predictor of
 failure (a rollout blew up, or with --threshold X --metric above X), 1 perfect, 0.5 chance, with
 its interval and the failure count. --compare KEY=A,B pairs each unit with KEY=A with the unit
-with KEY=B that is equal in every other key, the replicate (so the seed) included, and gives the
+with KEY=B that is equal in every other key, the replicate and the seed included (the seed left
+out when KEY is one it is derived from: resolution, replicate, experiment.seed, network axes), and gives the
 mean of B minus A (with --stat median_ci the median, robust to blown-up rollouts' inf) with its
 interval, the share of pairs with B > A and the two-sided Wilcoxon signed-rank p-value; n
 counts the pairs (a pair where both blew up has no difference and is left out). Below 5 units (pairs; for auc, of either class) no
@@ -107,7 +109,7 @@ void print_list(const StoreContents& store, Format format) {
     Json keys = Json::object();
     for (const std::string& k : experiment_keys(store)) {
       Json list = Json::array();
-      for (const std::string& v : key_values(store, k)) list.push_back(key_json(v));
+      for (const std::string& v : key_values(store, k)) list.push_back(key_json(k, v));
       keys[k] = list;
     }
     write_json(std::cout, Json{{"keys", keys}, {"metrics", store.metric_names}}, 2);
@@ -186,7 +188,7 @@ int print_sorted(const StoreContents& store, const QuerySpec& q, const std::stri
   for (const Unit& u : units) {
     table.row().integer(u.r->id);
     if (per_test) table.text(store.test_ics[static_cast<size_t>(u.t)]);
-    for (const std::string& k : keys) table.key(u.r->keys.at(k));
+    for (const std::string& k : keys) table.key(k, u.r->keys.at(k));
     table.number(u.v);
     if (also) table.number(unit_metric(*u.r, u.t, q.metric));
   }
@@ -325,7 +327,7 @@ void print_groups(const StoreContents& store, const QuerySpec& q, const std::vec
   Table table(columns);
   for (const auto& g : groups) {
     table.row();
-    for (const auto& k : g.key_values) table.key(k);
+    for (size_t k = 0; k < g.key_values.size(); ++k) table.key(k < q.group_by.size() ? q.group_by[k] : "", g.key_values[k]);
     if (wide && versus) table.text(q.versus);
     if (wide) table.text(q.metric).text(stat);
     table.number(g.value);
@@ -365,7 +367,10 @@ int query(int argc, char** argv) {
   cl.kind_option("--stat", q.stat, "the statistic: " + joined(names_of<Statistic>()) + " (default mean)", "STAT");
   cl.option("--versus", q.versus, "with --stat spearman: the metric to rank-correlate with; with --stat auc: the predictor", "NAME");
   cl.option("--threshold", q.threshold, "with --stat auc: --metric above X is a failure too (besides a rollout blow-up)", "X");
-  cl.option("--compare", q.compare, "paired comparison of B against A: units equal in every other key, seed included", "KEY=A,B");
+  cl.option("--compare", q.compare,
+            "paired comparison of B against A: units equal in every other key, the seed included (unless KEY is "
+            "one the seed is derived from: resolution, replicate, experiment.seed, network axes)",
+            "KEY=A,B");
   cl.option("--sort", sort, "list the matching experiments sorted by this metric (ascending; missing last)", "METRIC");
   cl.flag("--desc", desc, "with --sort: descending");
   cl.option("--top", top, "with --sort: only the first K", "K")->check(CLI::NonNegativeNumber);
@@ -419,7 +424,7 @@ int query(int argc, char** argv) {
     if (!sort.empty()) {
       check_conditions(store, q.where);
       if (std::find(store.metric_names.begin(), store.metric_names.end(), sort) == store.metric_names.end())
-        throw UsageError("unknown metric '" + sort + "' for --sort; metrics: " + joined(store.metric_names));
+        throw UsageError("--sort: " + unknown_metric_message(store, sort));
       bool per_test = false;
       for (const Condition& c : q.where) per_test = per_test || c.key == "test_ic";
       return print_sorted(store, q, sort, desc, top, per_test, format);

@@ -6,6 +6,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
+#include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "store/posix_io.hpp"
 #include "store/store_reader.hpp"
@@ -15,8 +16,8 @@ namespace npde::cli {
 namespace {
 
 const char* kShowDescription = R"(Prints one cell of a sweep store: its id, content hash, status and message, every metric
-(as query computes them, over test ICs and per test IC), and its canonical job text, which
-`run-one` reproduces. The cell is its id (as status, query and export print it) or its content
+(as query computes them, over test ICs and per test IC), and its canonical job text (numbers in
+their shortest round-trip form: the same spec and content hash), which `run-one` reproduces. The cell is its id (as status, query and export print it) or its content
 hash (or the first 4 or more hex digits of it). Read-only.)";
 const char* kExtractDescription = R"(Takes one cell out of a sweep store: --out writes its complete result as a run-one result
 file (docs/result-file.md: the cell's shard, checked against its content hash), --job its
@@ -52,7 +53,7 @@ int show(int argc, char** argv) {
   try {
     cell = find_stored_cell(store_file, which);
     store = read_store(store_file, /*all=*/true);
-    job = stored_job_text(store_file, cell);
+    job = readable_toml(stored_job_text(store_file, cell));
   } catch (const std::exception& e) {  // no such cell: 2, not a store: 2, an I/O error: 4
     return report_error("show", e, ErrorKind::bad_file);
   }
@@ -133,7 +134,7 @@ int extract(int argc, char** argv) {
         throw BadFileError("cell " + std::to_string(cell.id) + ": " + why + " (`npdesweep run` computes it again)");
       posix::write_file_atomic(out, posix::read_file(shard));
     }
-    if (!job_out.empty()) posix::write_file_atomic(job_out, stored_job_text(store_file, cell));
+    if (!job_out.empty()) posix::write_file_atomic(job_out, readable_toml(stored_job_text(store_file, cell)));
     std::printf("cell %ld (hash %s, %s):%s%s\n", cell.id, cell.hash.c_str(), status_name(cell.status),
                 out.empty() ? "" : (" result " + out).c_str(), job_out.empty() ? "" : (" job " + job_out).c_str());
   } catch (const std::exception& e) {

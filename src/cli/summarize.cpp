@@ -60,7 +60,7 @@ Table store_table(const StoreContents& c) {
   std::vector<std::string> varying;
   for (const std::string& k : experiment_keys(c)) {
     if (k == "case" || k == "train_stencil" || k == "infer_stencil" || k == "resolution" || k == "status" ||
-        k == "test_ic")
+        k == "test_ic" || k == "seed")  // the seed follows from the replicate (and the network)
       continue;
     for (const ExperimentRow& r : c.rows)
       if (r.keys.at(k) != c.rows.front().keys.at(k)) {

@@ -28,6 +28,8 @@ Json json_number(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
 
 namespace {
 
+constexpr long long kExactInJson = 1LL << 53;  // every integer up to this is exact in a double
+
 void write_json_at(std::ostream& out, const Json& j, int indent, int depth) {
   const std::string pad = indent < 0 ? "" : "\n" + std::string(static_cast<size_t>(indent * (depth + 1)), ' ');
   const std::string close = indent < 0 ? "" : "\n" + std::string(static_cast<size_t>(indent * depth), ' ');
@@ -64,13 +66,32 @@ void write_json_at(std::ostream& out, const Json& j, int indent, int depth) {
       return;
     }
     case Json::value_t::number_float: {
+      // Strict JSON (RFC 8259) has no inf or NaN: they are the strings "inf", "-inf", "nan".
       const double v = j.get<double>();
       if (std::isnan(v))
-        out << "NaN";
+        out << "\"nan\"";
       else if (std::isinf(v))
-        out << (v > 0 ? "Infinity" : "-Infinity");
+        out << (v > 0 ? "\"inf\"" : "\"-inf\"");
       else
         out << fmt::format("{}", v);
+      return;
+    }
+    case Json::value_t::number_integer: {
+      // Most JSON readers hold numbers as doubles: an integer beyond 2^53 is written as a string
+      // of its digits, which every reader keeps exactly.
+      const long long v = j.get<long long>();
+      if (v > kExactInJson || v < -kExactInJson)
+        out << '"' << v << '"';
+      else
+        out << v;
+      return;
+    }
+    case Json::value_t::number_unsigned: {
+      const unsigned long long v = j.get<unsigned long long>();
+      if (v > static_cast<unsigned long long>(kExactInJson))
+        out << '"' << v << '"';
+      else
+        out << v;
       return;
     }
     default: out << j.dump();
@@ -89,6 +110,10 @@ Json key_json(const std::string& text) {
     if (end == text.c_str() + text.size()) return i;
   }
   return v;
+}
+
+Json key_json(const std::string& name, const std::string& text) {
+  return name == "seed" ? Json(text) : key_json(text);
 }
 
 void write_json(std::ostream& out, const Json& j, int indent) { write_json_at(out, j, indent, 0); }
@@ -114,52 +139,61 @@ Table& Table::text(const std::string& value) {
   // Text from files (an experiment's name, a trajectory file's attributes) may hold control
   // characters: the terminal table and CSV show them escaped (\xHH), never raw (an escape
   // sequence would repaint the user's terminal); JSON escapes them itself.
-  rows_.back().push_back({printable(value), printable(value), value, false});
+  rows_.back().push_back({printable(value), printable(value), value, false, false, ""});
   return *this;
 }
 
 Table& Table::key(const std::string& value) {
-  rows_.back().push_back({value, value, key_json(value), false});
+  rows_.back().push_back({value, value, key_json(value), false, false, ""});
+  return *this;
+}
+
+Table& Table::key(const std::string& name, const std::string& value) {
+  rows_.back().push_back({value, value, key_json(name, value), false, false, ""});
   return *this;
 }
 
 Table& Table::value(double v) {
   const std::string t = std::isnan(v) ? "nan" : std::isinf(v) ? (v > 0 ? "inf" : "-inf") : fmt::format("{}", v);
-  rows_.back().push_back({t, t, Json(v), true});
+  rows_.back().push_back({t, t, Json(v), true, false, ""});
   return *this;
 }
 
 Table& Table::missing() {
-  rows_.back().push_back({"", "", nullptr, true});
+  rows_.back().push_back({"", "", nullptr, true, false, ""});
   return *this;
 }
 
 Table& Table::integer(long long value) {
-  rows_.back().push_back({std::to_string(value), std::to_string(value), value, true});
+  rows_.back().push_back({std::to_string(value), std::to_string(value), value, true, false, ""});
+  return *this;
+}
+
+Table& Table::exact(unsigned long long value) {
+  rows_.back().push_back({std::to_string(value), std::to_string(value), std::to_string(value), true, false, ""});
   return *this;
 }
 
 Table& Table::number(double value, const char* spec, const char* missing, const char* infinite) {
   std::string t, csv;
   if (std::isnan(value))
-    t = csv = missing;
+    t = missing, csv = "";
   else if (std::isinf(value))
-    t = csv = infinite ? infinite : (value > 0 ? "inf" : "-inf");
+    csv = value > 0 ? "inf" : "-inf", t = infinite ? infinite : csv;
   else
     t = fmt::format(fmt::runtime(spec), value), csv = fmt::format("{}", value);  // CSV: every digit
-  rows_.back().push_back({t, csv, json_number(value), true});
+  rows_.back().push_back({t, csv, json_number(value), true, false, ""});
   return *this;
 }
 
 Table& Table::range(double lo, double hi, const char* spec) {
   if (lo > hi) {
-    rows_.back().push_back({"-", "-", nullptr, false});
+    rows_.back().push_back({"-", "", nullptr, false, true, ""});
     return *this;
   }
   const std::string a = fmt::format(fmt::runtime(spec), lo), b = fmt::format(fmt::runtime(spec), hi);
   const std::string ca = fmt::format("{}", lo), cb = fmt::format("{}", hi);
-  rows_.back().push_back(
-      {lo == hi ? a : a + ".." + b, lo == hi ? ca : ca + ".." + cb, Json::array({json_number(lo), json_number(hi)}), false});
+  rows_.back().push_back({lo == hi ? a : a + ".." + b, ca, Json::array({json_number(lo), json_number(hi)}), false, true, cb});
   return *this;
 }
 
@@ -198,10 +232,23 @@ void Table::print(std::ostream& out, Format format) const {
     return;
   }
   if (format == Format::csv) {
-    for (size_t i = 0; i < columns_.size(); ++i) out << (i ? "," : "") << csv_field(columns_[i].title);
+    // A column of ranges is two numeric columns, KEY_min and KEY_max.
+    std::vector<bool> ranges(columns_.size(), false);
+    for (const auto& r : rows_)
+      for (size_t i = 0; i < r.size() && i < ranges.size(); ++i) ranges[i] = ranges[i] || r[i].is_range;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      out << (i ? "," : "");
+      if (ranges[i])
+        out << csv_field(columns_[i].key + "_min") << "," << csv_field(columns_[i].key + "_max");
+      else
+        out << csv_field(columns_[i].title);
+    }
     out << "\n";
     for (const auto& r : rows_) {
-      for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i].csv);
+      for (size_t i = 0; i < r.size(); ++i) {
+        out << (i ? "," : "") << csv_field(r[i].csv);
+        if (ranges[i]) out << "," << csv_field(r[i].is_range ? r[i].csv_hi : r[i].csv);
+      }
       out << "\n";
     }
     return;

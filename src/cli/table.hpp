@@ -4,8 +4,9 @@
 // CSV (RFC 4180 quoting), as JSON (an array of objects keyed by column) or as JSON lines (one
 // object per line). One spelling everywhere (docs/store.md, "Output formats"): numbers at their
 // shortest round-trip text, keys that are numbers (resolution, a learning rate) as numbers, a
-// missing value "" in CSV and null in JSON, a blow-up inf / Infinity, a computed NaN nan / NaN
-// (JSON's Infinity and NaN as Python's json module and pandas read them).
+// missing value "" in CSV and null in JSON, a blow-up inf (JSON "inf"), a computed NaN nan (JSON
+// "nan"): strict JSON, which has no literal for either. Integers beyond 2^53 (seeds) are JSON
+// strings of their digits, exact in every reader.
 #include <optional>
 #include <ostream>
 #include <string>
@@ -32,6 +33,8 @@ enum class Format { table, csv, json, jsonl };
 
 // A key's text as JSON: a number when the whole text is one (integers as integers), else text.
 Json key_json(const std::string& text);
+// Key `name`'s value as JSON: key_json(text), but the seed always a string.
+Json key_json(const std::string& name, const std::string& text);
 
 // `text` with its control characters (below 0x20, and 0x7f) written as \xHH: text read from a
 // file, safe to print on a terminal.
@@ -57,15 +60,22 @@ class Table {
   Table& text(const std::string& value);  // control characters shown escaped (printable) outside JSON
   // A key's value (resolution, a dotted axis): JSON has it as a number when it is one.
   Table& key(const std::string& value);
+  // Key `name`'s value: as key(value), except the seed (a 64-bit integer), which JSON has as a
+  // string of its digits in every row (exact in every reader, one type per column).
+  Table& key(const std::string& name, const std::string& value);
   Table& integer(long long value);
+  // A 64-bit identifier (a seed): its digits in the table and CSV, a string of them in JSON (a
+  // JSON reader's double would round it beyond 2^53), so the column has one type.
+  Table& exact(unsigned long long value);
   // A metric's value as computed: NaN is a value (nan, JSON NaN), not a missing one.
   Table& value(double v);
   Table& missing();  // "" in the table and CSV, null in JSON
   // `spec` formats it in the table; CSV has the shortest text that reads back to the same
-  // double. NaN prints as "" (JSON null), +-inf as "inf" / "-inf" (JSON null), unless `missing`
-  // or `infinite` say otherwise (e.g. "-", "blew up").
+  // double. NaN is missing: "" (JSON null); +-inf is "inf" / "-inf". In the table `missing` and
+  // `infinite` may say it in words (e.g. "-", "blew up"); CSV and JSON keep the typed spelling.
   Table& number(double value, const char* spec = kGeneral, const char* missing = "", const char* infinite = nullptr);
-  // "lo..hi" ("lo" if equal, "-" if empty: lo > hi), JSON [lo, hi] or null.
+  // "lo..hi" in the table ("lo" if equal, "-" if empty: lo > hi), JSON [lo, hi] or null; in CSV
+  // two numeric columns KEY_min and KEY_max (empty fields when empty), so every CSV column has one type.
   Table& range(double lo, double hi, const char* spec = kGeneral);
 
   void print(std::ostream& out, Format format) const;
@@ -77,15 +87,18 @@ class Table {
     std::string csv;    // as written in CSV: numbers with every digit (round trip)
     Json json;
     bool right = false;  // numbers are right-aligned in the table
+    bool is_range = false;
+    std::string csv_hi;  // a range's upper end in CSV (its own column)
   };
   std::vector<Column> columns_;
   std::vector<std::vector<Cell>> rows_;
 };
 
-// JSON of a number in a reader's output: NaN (no value) null, +-inf kept (written Infinity).
+// JSON of a number in a reader's output: NaN (no value) null, +-inf kept (written "inf", "-inf").
 Json json_number(double v);
-// Writes `j` as JSON with the one spelling above: numbers at shortest round-trip text, +-inf as
-// +-Infinity, a NaN held as a number as NaN; `indent` < 0: one line.
+// Writes `j` as strict JSON with the one spelling above: numbers at shortest round-trip text,
+// +-inf as "inf" / "-inf", a NaN held as a number as "nan", integers beyond 2^53 as strings of
+// their digits; `indent` < 0: one line.
 void write_json(std::ostream& out, const Json& j, int indent = 1);
 
 }  // namespace npde::cli

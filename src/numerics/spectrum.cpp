@@ -349,7 +349,13 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   s.condition = Eigen::VectorXd::Constant(n, kNaN);
   s.norm = s.sigma_min = s.log_abs_det = kNaN;
   s.pseudospectral_radius.fill(kNaN);
-  if (n == 0 || !a.allFinite()) return s;
+  if (n == 0) return s;
+  if (!a.allFinite()) {
+    s.overflowed = true;
+    s.norm = s.transient_growth = kInf;
+    s.pseudospectral_radius.fill(kInf);
+    return s;
+  }
 
   s.eigenvalues = sorted_eigenvalues(a);
   if (!s.eigenvalues.allFinite()) return s;

@@ -46,6 +46,10 @@ struct Spectrum {
   // Relative error bound of transient_growth from forming the powers in floating point:
   // sum_{j<k} ||J||^j ||J^(k-j)|| n u / ||J^k|| <= k n u ||J||^k / ||J^k|| at the attaining k.
   double transient_growth_error = 0;
+  // The map itself is not finite at this state (it overflowed): its growth is unbounded, so the
+  // spectral radius, norm, pseudospectral radii and transient growth are inf (not NaN, which a
+  // reader takes for "not analysed" and skips); eigenvalues and the rest stay NaN.
+  bool overflowed = false;
 };
 
 // Eigenvalues only, sorted as Spectrum::eigenvalues (NaN if the solver failed).

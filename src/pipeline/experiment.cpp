@@ -120,7 +120,9 @@ void MapSpectra::set(long test, long state, long states, const Spectrum& s) {
     eigenvalues.col(test * states + state) = s.eigenvalues;
     condition.col(test * states + state) = s.condition;
   }
-  radius(test, state) = s.eigenvalues.size() ? std::abs(s.eigenvalues[0]) : kNaN;
+  radius(test, state) = s.overflowed ? std::numeric_limits<double>::infinity()
+                       : s.eigenvalues.size() ? std::abs(s.eigenvalues[0])
+                                              : kNaN;
   log_abs_det(test, state) = s.log_abs_det;
   norm(test, state) = s.norm;
   sigma_min(test, state) = s.sigma_min;

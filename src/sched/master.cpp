@@ -158,9 +158,15 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
     draining = true;
     drain_began = Clock::now();
     out.drained = true;
+    // A Ctrl-C reaches mpirun too, which then stops forwarding output and kills the ranks about
+    // a second later (Open MPI's odls_base_sigkill_timeout), whatever the grace period: said here,
+    // while the line can still get out (a drain to the ranks alone ends with the lines below).
     if (!settings.quiet)
-      std::fprintf(stderr, "[%s] %s: no new cells; waiting up to %.0f s for running ones\n", sweep_name.c_str(),
-                   why.c_str(), settings.grace_seconds);
+      std::fprintf(stderr,
+                   "[%s] %s: no new cells; waiting up to %.0f s for running ones (if mpirun got the signal too, as "
+                   "with Ctrl-C, it ends the job within about a second instead: finished cells are kept, running "
+                   "ones stay pending, and the same command resumes)\n",
+                   sweep_name.c_str(), why.c_str(), settings.grace_seconds);
     for (int w = 1; w < world.size(); ++w)
       if (!stopped[static_cast<size_t>(w)]) world.send(w, kTagDrain);
   };

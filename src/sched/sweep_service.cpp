@@ -126,9 +126,13 @@ void restore_on_master(const SweepRequest& request, const StorePaths& paths, con
   if (plan.grown)
     std::fprintf(stderr,
                  "[%s] the sweep changed: %ld of its cells are finished in the store and reused (same content "
-                 "hash), %zu are new or unfinished; %ld finished cells of earlier sweeps stay in the store outside "
-                 "this sweep (query --all shows them)\n",
-                 name, plan.finished_before, plan.pending.size(), plan.kept_outside);
+                 "hash), %zu are new or unfinished%s\n",
+                 name, plan.finished_before, plan.pending.size(),
+                 plan.kept_outside ? ("; " + std::to_string(plan.kept_outside) +
+                                      " finished cells of earlier sweeps stay in the store outside this sweep "
+                                      "(query --all shows them)")
+                                         .c_str()
+                                   : "");
   const size_t in_sweep = store_cells.view.size();
   if (plan.pending.empty())
     std::fprintf(stderr, "[%s] nothing to do: all %zu cells are finished%s\n", name, in_sweep,

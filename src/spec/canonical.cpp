@@ -3,7 +3,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "pipeline/initial_condition.hpp"
 #include "spec/case_file.hpp"
@@ -16,6 +20,13 @@ std::string num(double v) {
   std::snprintf(buf, sizeof buf, "%.17g", v);
   std::string s(buf);
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";  // keep it a TOML float
+  return s;
+}
+
+// A float at its shortest round-trip text, still a TOML float (1.0, not 1).
+std::string toml_number_shortest(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
   return s;
 }
 
@@ -243,6 +254,49 @@ std::string canonical_value(const toml::node& n) {
   std::ostringstream other;  // dates and times: toml++ prints them as TOML
   n.visit([&](auto&& x) { other << x; });
   return other.str();
+}
+
+std::string readable_toml(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  const auto starts_value = [&](size_t at) {  // a token after '=', '[', '{', ',' or blanks after one
+    while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t')) --at;
+    return at > 0 && (text[at - 1] == '=' || text[at - 1] == '[' || text[at - 1] == ',' || text[at - 1] == '{');
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {  // a basic string, copied with its escapes
+      size_t j = i + 1;
+      while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+      j = std::min(j + 1, text.size());
+      out.append(text, i, j - i);
+      i = j;
+      continue;
+    }
+    if (c == '#') {  // a comment, to the end of the line
+      const size_t j = std::min(text.find('\n', i), text.size());
+      out.append(text, i, j - i);
+      i = j;
+      continue;
+    }
+    if ((std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+') && starts_value(i)) {
+      size_t j = i + 1;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.' ||
+                                 ((text[j] == '-' || text[j] == '+') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
+        ++j;
+      const std::string token = text.substr(i, j - i);
+      char* end = nullptr;
+      const double v = std::strtod(token.c_str(), &end);
+      const bool is_float = token.find_first_of(".eE") != std::string::npos && token.find_first_of("xob_") == std::string::npos;
+      out += is_float && end == token.c_str() + token.size() ? toml_number_shortest(v) : token;
+      i = j;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
 }
 
 std::string content_hash(const std::string& canonical_text) {

@@ -52,6 +52,12 @@ std::string toml_string(const std::string& s);
 // arrays and inline tables (keys in order) written out the same way.
 std::string canonical_value(const toml::node& value);
 
+// The canonical text as a person reads it: every float at its shortest round-trip text
+// (viscosity = 0.03, not 0.029999999999999999). It reads back to the same spec, so to the same
+// canonical text and hash; the canonical text itself keeps 17 digits because the content hashes
+// of every store ever written are over it. Strings and integers are left as they are.
+std::string readable_toml(const std::string& canonical_text);
+
 // 64-bit FNV-1a of the results version and the canonical text, as 16 hex digits.
 std::string content_hash(const std::string& canonical_text);
 

@@ -8,6 +8,8 @@
 
 #include <sys/stat.h>
 
+#include "spec/suggest.hpp"
+
 namespace npde {
 namespace {
 
@@ -24,21 +26,6 @@ std::string type_name(const toml::node& n) {
 }
 
 long line_of_node(const toml::node& n) { return static_cast<long>(n.source().begin.line); }
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 }  // namespace
 

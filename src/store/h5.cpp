@@ -12,6 +12,8 @@
 #include <limits>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "store/posix_io.hpp"
 
 namespace npde::h5 {
@@ -549,6 +551,7 @@ void set_attribute(hid_t obj, const std::string& name, const std::vector<int>& v
 
 void describe(hid_t obj, const std::string& description, const std::string& units) {
   set_attribute(obj, "description", description);
+  set_attribute(obj, "long_name", description);  // CF's name for it (ncdump, xarray, Panoply show it)
   if (!units.empty()) set_attribute(obj, "units", units);
 }
 
@@ -590,6 +593,70 @@ std::string read_string_attribute(hid_t loc, const std::string& path, const std:
   check_status(H5Aread(attr.id(), type.id(), value.data()), "H5Aread", name);
   value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
   return value;
+}
+
+namespace {
+
+// One attribute's value as text (group_attributes).
+std::string attribute_text(hid_t attr) {
+  Object type(check(H5Aget_type(attr), "H5Aget_type", "attribute"), H5Tclose);
+  Object space(check(H5Aget_space(attr), "H5Aget_space", "attribute"), H5Sclose);
+  const hssize_t points = H5Sget_simple_extent_npoints(space.id());
+  if (points < 0 || points > (1 << 16)) return "(not compared)";
+  const H5T_class_t kind = H5Tget_class(type.id());
+  if (kind == H5T_STRING && H5Tis_variable_str(type.id()) <= 0 && H5Tget_size(type.id()) <= (1u << 20)) {
+    std::string value(static_cast<size_t>(points) * H5Tget_size(type.id()), '\0');
+    check_status(H5Aread(attr, type.id(), value.data()), "H5Aread", "attribute");
+    return value;
+  }
+  if ((kind == H5T_FLOAT || kind == H5T_INTEGER) && standard_type(type.id()) && H5Tget_class(type.id()) != H5T_COMPOUND) {
+    std::vector<double> v(static_cast<size_t>(points));
+    check_status(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), "H5Aread", "attribute");
+    std::string text;
+    for (double x : v) text += (text.empty() ? "" : " ") + fmt::format("{}", x);
+    return text;
+  }
+  return "(not compared)";
+}
+
+struct AttributeVisit {
+  std::map<std::string, std::string>* out;
+  std::string group;
+};
+
+herr_t collect_attribute(hid_t loc, const char* name, const H5A_info_t*, void* data) {
+  auto* visit = static_cast<AttributeVisit*>(data);
+  const hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+  if (attr < 0) return -1;
+  try {
+    (*visit->out)[visit->group + "@" + name] = attribute_text(attr);
+  } catch (...) {
+    H5Aclose(attr);
+    return -1;
+  }
+  H5Aclose(attr);
+  return 0;
+}
+
+herr_t visit_group(hid_t loc, const char* name, const H5O_info_t* info, void* data) {
+  if (info->type != H5O_TYPE_GROUP) return 0;
+  auto* out = static_cast<std::map<std::string, std::string>*>(data);
+  const std::string path = std::string(name) == "." ? "/" : "/" + std::string(name);
+  const hid_t group = H5Oopen(loc, name, H5P_DEFAULT);
+  if (group < 0) return -1;
+  AttributeVisit visit{out, path};
+  hsize_t at = 0;
+  const herr_t status = H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_INC, &at, collect_attribute, &visit);
+  H5Oclose(group);
+  return status < 0 ? -1 : 0;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> group_attributes(hid_t loc) {
+  std::map<std::string, std::string> out;
+  check_status(H5Ovisit(loc, H5_INDEX_NAME, H5_ITER_INC, visit_group, &out), "H5Ovisit", "attributes");
+  return out;
 }
 
 double read_double_attribute(hid_t loc, const std::string& path, const std::string& name) {

@@ -4,6 +4,7 @@
 // BadFileError or IoError (spec/error.hpp) carrying the call, the object path and HDF5's own message. Nothing else in npdesweep
 // calls H5* functions directly.
 #include <complex>
+#include <map>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -95,6 +96,11 @@ void label_dimensions(hid_t dataset, const std::vector<std::string>& labels);
 // Attributes of the object at `path` (relative to loc; "." for loc itself).
 std::string read_string_attribute(hid_t loc, const std::string& path, const std::string& name);
 double read_double_attribute(hid_t loc, const std::string& path, const std::string& name);
+// Every attribute of every group under loc (loc's own included, as "/"), as "GROUP@NAME" -> its
+// value as text (fixed-length strings as they are, numbers to 17 digits, one per element); an
+// attribute of another kind (a reference, a variable-length string) as "(not compared)". For
+// comparing two result files' settings and messages (merge).
+std::map<std::string, std::string> group_attributes(hid_t loc);
 
 // Element types of the store's datasets.
 enum class Type { f64, i32, i64, c128, str };

@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
@@ -27,6 +29,16 @@ namespace {
 std::string first_line_hash(const std::string& journal_text) {
   const std::string head = journal_text.substr(0, journal_text.find('\n'));
   return head.substr(head.rfind(' ') + 1);
+}
+
+// An attribute's text for a message: control characters escaped, at most 80 characters.
+std::string printable_excerpt(const std::string& text) {
+  std::string out;
+  for (const unsigned char c : text) {
+    if (out.size() >= 80) return out + "...";
+    out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+  }
+  return out;
 }
 
 // The largest difference between two numeric datasets of one shape and type, in words.
@@ -74,6 +86,22 @@ std::string result_difference(const std::string& a_path, const std::string& b_pa
     if (x.type != y.type || x.shape != y.shape) return path + " has another shape or type";
     if (x.bytes != y.bytes) return path + ": " + numeric_difference(x, y);
   }
+  // The settings and messages beside the results (the divergence message, /integrator's
+  // amplitude and substeps, /training's epochs run, ...): two copies that differ there are not
+  // equal either. Not compared: wall-clock /timing, and which build wrote the file.
+  const std::map<std::string, std::string> ta = h5::group_attributes(a.id()), tb = h5::group_attributes(b.id());
+  const auto compared = [](const std::string& key) {
+    return key.rfind("/timing@", 0) != 0 && key != "/@tool" && key != "/@schema_version" &&
+           key.rfind("/provenance@", 0) != 0;
+  };
+  for (const auto& [key, value] : ta) {
+    if (!compared(key)) continue;
+    const auto it = tb.find(key);
+    if (it == tb.end()) return "attribute " + key + " is in only one of them";
+    if (it->second != value) return "attribute " + key + ": '" + printable_excerpt(value) + "' against '" + printable_excerpt(it->second) + "'";
+  }
+  for (const auto& [key, value] : tb)
+    if (compared(key) && !ta.count(key)) return "attribute " + key + " is in only one of them";
   return "";
 }
 

@@ -10,10 +10,26 @@
 #include <set>
 #include <stdexcept>
 
+#include "spec/suggest.hpp"
 #include "store/statistics.hpp"
 
 namespace npde {
+
+std::string unknown_metric_message(const StoreContents& store, const std::string& metric) {
+  // The closest name, and where the list is: some 90 names on one line help nobody.
+  return "unknown metric '" + metric + "' for this store" + did_you_mean(metric, store.metric_names) +
+         " (`npdesweep query STORE.h5 --list` lists its " + std::to_string(store.metric_names.size()) +
+         " metrics with their meaning)";
+}
+
 namespace {
+
+// Keys a cell's seed is derived from (spec/sweep_file.cpp, derive_seed: the sweep's seed, the
+// network's widths with the resolution, the replicate): cells that differ in one of them differ
+// in their seed too, so a --compare over one of them cannot ask for equal seeds.
+bool seed_follows(const std::string& key) {
+  return key == "resolution" || key == "replicate" || key == "experiment.seed" || key.rfind("network.", 0) == 0;
+}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -24,7 +40,7 @@ std::string join(const std::vector<std::string>& v) {
 void check_key(const StoreContents& store, const std::string& key) {
   const std::vector<std::string> keys = experiment_keys(store);
   if (std::find(keys.begin(), keys.end(), key) == keys.end())
-    throw UsageError("unknown key '" + key + "'; keys: " + join(keys));
+    throw UsageError("unknown key '" + key + "'" + did_you_mean(key, keys) + " (keys: " + join(keys) + ")");
 }
 
 double statistic(std::vector<double> v, Statistic stat, long n) {
@@ -103,7 +119,7 @@ bool has_metric(const StoreContents& store, const std::string& metric) {
 
 void check_metric(const StoreContents& store, const std::string& metric) {
   if (std::find(store.metric_names.begin(), store.metric_names.end(), metric) == store.metric_names.end())
-    throw UsageError("unknown metric '" + metric + "' for this store; metrics: " + join(store.metric_names));
+    throw UsageError(unknown_metric_message(store, metric));
 }
 
 // A --where value no experiment has is almost always a typo: name the values that exist.
@@ -244,8 +260,13 @@ void check_conditions(const StoreContents& store, const std::vector<Condition>& 
     }
     const std::vector<std::string> keys = experiment_keys(store);
     if (std::find(keys.begin(), keys.end(), c.key) == keys.end())
-      throw UsageError("unknown key or metric '" + c.key + "'; keys: " + join(keys) + "; metrics: " +
-                                  join(store.metric_names));
+    {
+      std::vector<std::string> names = keys;
+      names.insert(names.end(), store.metric_names.begin(), store.metric_names.end());
+      throw UsageError("unknown key or metric '" + c.key + "'" + did_you_mean(c.key, names) + " (keys: " + join(keys) +
+                       "; `npdesweep query STORE.h5 --list` lists the " + std::to_string(store.metric_names.size()) +
+                       " metrics)");
+    }
     if (c.op == Condition::Op::eq || c.op == Condition::Op::ne)
       for (const std::string& v : c.values) check_value(store, c.key, v);
   }
@@ -348,11 +369,13 @@ std::map<std::vector<std::string>, Group> collect_groups(const StoreContents& st
       if (compare) {
         const std::string side = key_of(compare->key);
         if (side != compare->a && side != compare->b) continue;
-        std::vector<std::string> pairing;  // every other key, the replicate (seed) included
+        std::vector<std::string> pairing;  // every other key, the replicate and seed included
         for (const std::string& k : all_keys) {
           // Not the store and sweep: pairs span stores when the other keys match (and
-          // --compare store=A.h5,B.h5 pairs each cell of one store with the same cell of the other).
-          if (k == compare->key || k == "status" || (k == kTestIcKey && !per_test) || k == "store" || k == "sweep")
+          // --compare store=A.h5,B.h5 pairs each cell of one store with the same cell of the
+          // other, same seed). Not the seed when the compared key is one it is derived from.
+          if (k == compare->key || k == "status" || (k == kTestIcKey && !per_test) || k == "store" || k == "sweep" ||
+              (k == "seed" && seed_follows(compare->key)))
             continue;
           const auto it = r.keys.find(k);
           pairing.push_back(k == kTestIcKey ? key_of(k) : it == r.keys.end() ? std::string() : it->second);

@@ -89,6 +89,8 @@ const std::vector<KindName<Statistic>>& kind_names<Statistic>();
 // metric it has, and each value of a key's = or != one some experiment has
 // (UsageError naming those that exist).
 void check_conditions(const StoreContents& store, const std::vector<Condition>& where);
+// "unknown metric 'X' for this store; did you mean 'Y'? (... --list lists its N metrics ...)".
+std::string unknown_metric_message(const StoreContents& store, const std::string& metric);
 // Whether experiment `r` (with test_ic >= 0: its pair with that test IC) meets `c`.
 bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, const Condition& c);
 // A metric's value for a unit: test IC `test_ic`'s own when >= 0 and the metric has one, else

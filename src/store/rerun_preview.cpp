@@ -74,9 +74,9 @@ RerunPreview preview_rerun(const std::string& store, const SweepSpec& sweep, con
     if (status != CellStatus::failed) finished_by_name[c.spec.name].push_back(id);
   }
   std::set<std::string> wanted;
+  for (const GridCell& c : cells) wanted.insert(c.hash);
   for (size_t i = 0; i < cells.size(); ++i) {
     const std::string& hash = cells[i].hash;
-    wanted.insert(hash);
     const auto it = by_hash.find(hash);
     if (it != by_hash.end()) {
       const bool failed = it->second == CellStatus::failed;
@@ -85,15 +85,20 @@ RerunPreview preview_rerun(const std::string& store, const SweepSpec& sweep, con
       continue;
     }
     // Not finished under this job: did the store finish the same cell (its name: grid position
-    // without the dotted axes) under another job? The closest such job says what changed.
-    const auto same = finished_by_name.find(cells[i].spec.name);
-    if (same == finished_by_name.end()) {
+    // without the dotted axes) under another job that this sweep no longer has? The closest such
+    // job says what changed. A finished cell the sweep still has (a grown axis such as a new
+    // experiment.seed value beside the old one) is reused, not replaced: this cell is new.
+    std::vector<long> replaced;
+    if (const auto same = finished_by_name.find(cells[i].spec.name); same != finished_by_name.end())
+      for (long id : same->second)
+        if (!wanted.count(known.cells[static_cast<size_t>(id)].hash)) replaced.push_back(id);
+    if (replaced.empty()) {
       ++p.fresh;
       continue;
     }
     const auto now = settings_of(cells[i].spec);
     std::vector<std::string> best;
-    for (long id : same->second) {
+    for (long id : replaced) {
       std::vector<std::string> d = differences(settings_of(known.cells[static_cast<size_t>(id)].spec), now);
       if (best.empty() || d.size() < best.size()) best = std::move(d);
     }

@@ -16,6 +16,7 @@
 #include "spec/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
+#include "store/provenance.hpp"
 #include "store/result_schema.hpp"
 
 #include <fcntl.h>
@@ -139,7 +140,8 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   for (const std::string& g : result_groups(spec, analysed)) groups.emplace(g, create_group(file, g));
 
   // Every attribute and result dataset, as declared once in result_schema.cpp.
-  const ResultContext context{spec, canonical_text, hash, r};
+  const Provenance provenance = this_process();
+  const ResultContext context{spec, canonical_text, hash, r, &provenance};
   for (const ResultAttribute& a : result_attributes()) {
     if (a.analysis && !analysed) continue;
     set_value(a.group.empty() ? file : groups.at(a.group).id(), a.name, a.value(context));
@@ -152,6 +154,7 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
     if (!v.present) continue;
     Object set = write_raw_value(file, d.path, d.type, v.shape, v.bytes);
     describe(set.id(), d.description, d.units);
+    for (const auto& [name, value] : d.attributes) set_attribute(set.id(), name, value);
     label_dimensions(set.id(), d.dims);
     users.push_back({d.path, set.id(), d.dims, v.shape});
     sets.push_back(std::move(set));
@@ -160,7 +163,7 @@ void write_contents(hid_t file, const ExperimentSpec& spec, const std::string& c
   if (analysed) {  // kept where h5py readers find it, beside the state scales
     state_index = write(groups.at("jacobian").id(), "state_index", {r.jacobian_states.size()}, r.jacobian_states.data());
     describe(state_index.id(), "index n of the state u_n at which each Jacobian is taken (paper label T = (n-1) dt)",
-             "output steps");
+             "1");
     label_dimensions(state_index.id(), {"state"});
     users.push_back({"jacobian/state_index", state_index.id(), {"state"}, {r.jacobian_states.size()}});
   }

@@ -11,6 +11,7 @@
 #include "pipeline/substeps.hpp"
 #include "pipeline/training.hpp"
 #include "spec/canonical.hpp"
+#include "store/provenance.hpp"
 
 namespace npde {
 namespace {
@@ -98,11 +99,14 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
   d.push_back({"jacobian/" + map + "/spectral_radius", Type::f64, {"test_ic", "state"},
                map == "known_only"
                    ? "max |lambda| of the model's map with the network removed, at the model's states: the stencil's share"
-                   : "max |lambda| of the " + what + " Jacobian, shape (test_ic, state)",
+                   : "max |lambda| of the " + what + " Jacobian, shape (test_ic, state); inf where the map is not "
+                     "finite at the state (it overflowed), NaN where the state was not analysed (the rollout blew "
+                     "up before it)",
                "1", true, per_state,
                [](const ExperimentSpec&, const ExperimentResult& r) { return per_state_of<M>(&MapSpectra::radius, r); },
                {{metric + "max_lambda",
-                 map == "model" ? "largest spectral radius of the model's Jacobian over the analysed states"
+                 map == "model" ? "largest spectral radius of the model's Jacobian over the analysed states (inf: "
+                                  "the map overflowed at one)"
                  : map == "truth" ? "the same for the truth discretisation's map"
                                   : "the same for the model with the network removed",
                  MetricRead::worst_state, OverTestIcs::worst}}});
@@ -128,7 +132,7 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
   d.push_back({"jacobian/" + map + "/rounding_set", Type::i32, {"test_ic", "state"},
                "eigenvalues of the " + what + " Jacobian whose position rounding can set: kappa n u > 1e-6 "
                "(docs/numerics.md, Conditioning of the spectra); -1 where not analysed",
-               "eigenvalues", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return counts_of((r.*M).rounding_set); },
+               "1", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return counts_of((r.*M).rounding_set); },
                {{metric + "rounding_set", "largest count of rounding-set eigenvalues over the analysed states",
                  MetricRead::worst_state, OverTestIcs::worst}}});
   std::vector<QueryMetric> pseudo;
@@ -172,7 +176,7 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
                      " Jacobian over the analysed states",
                  MetricRead::worst_state, OverTestIcs::worst}}});
   d.push_back({"jacobian/" + map + "/transient_growth_step", Type::i32, {"test_ic", "state"},
-               "the k of transient_growth (the first on ties); -1 where not analysed", "applications of the map", true,
+               "the k of transient_growth (the first on ties); -1 where not analysed", "1", true,
                per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return counts_of((r.*M).transient_growth_step); }});
   d.push_back({"jacobian/" + map + "/transient_growth_error", Type::f64, {"test_ic", "state"},
                "relative error bound of transient_growth from forming the powers in floating point, "
@@ -212,7 +216,7 @@ void add_field_datasets(std::vector<ResultDataset>& d) {
   ResultDataset f{"fields/truth", Type::f64, {"test_ic", "step", "x"},
                   "truth u(x, t) from each test IC at every output step, shape (test_ic, step, x): the states "
                   "rollout/relative_l2_error measures the rollout against",
-                  "state units", true, per_test,
+                  "1", true, per_test,
                   [](const ExperimentSpec&, const ExperimentResult& r) { return fields_of(r.truth_fields); }};
   f.fields = FieldsKept::rollouts;
   d.push_back(f);
@@ -224,7 +228,7 @@ void add_field_datasets(std::vector<ResultDataset>& d) {
   f = {"fields/training_truth", Type::f64, {"step", "x"},
        "truth u(x, t) from the training IC at every output step, shape (step, x): the data the network was "
        "trained on (autoregressive: its first training.transitions + 1 steps; one-shot: all)",
-       "state units", true, one,
+       "1", true, one,
        [](const ExperimentSpec&, const ExperimentResult& r) { return field_of(r.training_truth_field); }};
   f.fields = FieldsKept::all;
   d.push_back(f);
@@ -245,14 +249,14 @@ std::vector<ResultDataset> make() {
        false, [](const ExperimentSpec& s) { return Shape{parameters(s)}; },
        [](const ExperimentSpec&, const ExperimentResult& r) { return weights(r.weights_final); }},
       {"training/loss", Type::f64, {"epoch"}, "mean over the epoch's Adam updates of the MSE loss before each update",
-       "(state units)^2", false,
+       "1", false,
        [](const ExperimentSpec& s) { return Shape{static_cast<hsize_t>(std::max(1, s.training.epochs))}; },
        [](const ExperimentSpec&, const ExperimentResult& r) {
          return value_of({r.history.epoch_loss.size()}, r.history.epoch_loss.data(), r.history.epoch_loss.size());
        },
        {{"final_loss", "training loss of the last epoch", MetricRead::last_finite, OverTestIcs::none}}},
       {"training/update_loss", Type::f64, {"epoch", "update"}, "MSE loss of each Adam update, shape (epoch, update within epoch)",
-       "(state units)^2", false,
+       "1", false,
        [](const ExperimentSpec& s) {
          return Shape{static_cast<hsize_t>(std::max(1, s.training.epochs)),
                       static_cast<hsize_t>(updates_per_epoch(s.training))};
@@ -268,13 +272,19 @@ std::vector<ResultDataset> make() {
        {{"rollout_error", "relative L2 rollout error at the horizon (inf: blew up)", MetricRead::horizon,
          OverTestIcs::worst},
         {"rollout_blowups", "test ICs whose rollout blew up before the horizon", MetricRead::blowup,
-         OverTestIcs::sum}}},
+         OverTestIcs::sum}},
+       FieldsKept::none,
+       {{"ancillary_variables", "diverged_at"},
+        {"comment", "NaN from the step diverged_at on, where diverged_at >= 0: the rollout blew up there (query and "
+                    "export report inf). With diverged_at = -1 every step is a number. In a store, a row of a cell "
+                    "that is not done is NaN throughout: /status/code says why (pending, failed or diverged)"}}},
       {"rollout/diverged_at", Type::i32, {"test_ic"},
        "first output step at which the rollout blew up (non-finite or max|u| > 100 x truth amplitude), -1 if never",
-       "output steps", true, [](const ExperimentSpec& s) { return Shape{tests(s)}; },
+       "1", true, [](const ExperimentSpec& s) { return Shape{tests(s)}; },
        [](const ExperimentSpec&, const ExperimentResult& r) {
          return value_of({r.rollout_diverged_at.size()}, r.rollout_diverged_at.data(), r.rollout_diverged_at.size());
-       }},
+       },
+       {}, FieldsKept::none, {{"comment", "-1: the rollout reached the horizon"}}},
       {"rollout/saturation", Type::f64, {},
        "share of hidden-unit evaluations with |tanh'| < 1e-3 along the rollout from the training IC", "1", true,
        [](const ExperimentSpec&) { return Shape{}; },
@@ -381,15 +391,15 @@ std::vector<ResultAxis> make_axes() {
        [](const A& a) -> AxisValues { return counting(a.length, 1); }},
       {"test_ic", "test initial conditions, in the order of the test_ic axes", "",
        [](const A& a) -> AxisValues { return test_ic_labels(a.spec); }},
-      {"step", "output step n of the state u_n (time n dt)", "output steps",
+      {"step", "output step n of the state u_n (time n dt)", "1",
        [](const A& a) -> AxisValues { return counting(a.length, 0); },
-       {"time", "time of each output step", "PDE time units", [](const A& a) -> AxisValues {
+       {"time", "time of each output step", "1", [](const A& a) -> AxisValues {
           std::vector<double> t(static_cast<size_t>(a.length));
           for (size_t n = 0; n < t.size(); ++n) t[n] = static_cast<double>(n) * a.spec.dt;
           return t;
         }}},
       {"state", "output step n of the state u_n at which each Jacobian is taken (one-shot: the flow map from u(0))",
-       "output steps", [](const A& a) -> AxisValues { return a.states; }},
+       "1", [](const A& a) -> AxisValues { return a.states; }},
       {"mode", "eigenvalue by decreasing modulus, from 0", "1",
        [](const A& a) -> AxisValues { return counting(a.length, 0); }},
       {"epsilon", "pseudospectral eps relative to ||J||_2", "1", [](const A&) -> AxisValues {
@@ -409,7 +419,7 @@ std::vector<ResultAxis> make_axes() {
        [](const A&) -> AxisValues { return std::vector<std::string>{"discrete", "physics", "truncation"}; }},
       {"fit", "the discrete fit, then the physics-and-truncation fit", "",
        [](const A&) -> AxisValues { return std::vector<std::string>{"discrete", "physics_and_truncation"}; }},
-      {"x", "grid point x_j = j L / N (periodic, L = pde.length)", "PDE length units", [](const A& a) -> AxisValues {
+      {"x", "grid point x_j = j L / N (periodic, L = pde.length)", "1", [](const A& a) -> AxisValues {
          std::vector<double> x(static_cast<size_t>(a.length));
          const double dx = a.spec.pde.length / static_cast<double>(a.spec.pde.resolution);
          for (size_t j = 0; j < x.size(); ++j) x[j] = static_cast<double>(j) * dx;
@@ -476,6 +486,25 @@ std::vector<ResultAttribute> make_attributes() {
        [](C) { return V{static_cast<long long>(kSchemaVersion)}; }},
       {"", "tool", "the npdesweep that wrote the file", false, false,
        [](C) { return V{std::string("npdesweep ") + NPDESWEEP_VERSION}; }},
+      {"", "Conventions", "the metadata conventions the file follows (CF: long_name, units, flags)", false, false,
+       [](C) { return V{std::string(kConventions)}; }},
+      // Where and how the file was made (store/provenance.hpp); not a result: merge and the
+      // tests' comparisons leave /provenance out.
+      {"provenance", "created", "when the file was written, ISO 8601 UTC", false, false,
+       [](C c) { return V{c.provenance ? c.provenance->created : std::string("unknown")}; }},
+      {"provenance", "version", "the npdesweep that wrote it", false, false,
+       [](C c) { return V{c.provenance ? c.provenance->version : std::string("unknown")}; }},
+      {"provenance", "commit", "git describe of its source tree at build time (-dirty: uncommitted changes)", false,
+       false, [](C c) { return V{c.provenance ? c.provenance->commit : std::string("unknown")}; }},
+      {"provenance", "host", "the host that computed it", false, false,
+       [](C c) { return V{c.provenance ? c.provenance->host : std::string("unknown")}; }},
+      {"provenance", "cpu", "that host's CPU (/proc/cpuinfo model name)", false, false,
+       [](C c) { return V{c.provenance ? c.provenance->cpu : std::string("unknown")}; }},
+      {"provenance", "instruction_set", "the instruction set the binary was compiled for (results differ in the last "
+       "bits between instruction sets)", false, false,
+       [](C c) { return V{c.provenance ? c.provenance->instruction_set : std::string("unknown")}; }},
+      {"provenance", "compiler", "the compiler that built the binary", false, false,
+       [](C c) { return V{c.provenance ? c.provenance->compiler : std::string("unknown")}; }},
       {"", "name", "the experiment's name", false, false, [](C c) { return V{c.spec.name}; }},
       {"", "content_hash", "FNV-1a 64 of the results version and the canonical job", false, false,
        [](C c) { return V{c.content_hash}; }},
@@ -514,7 +543,7 @@ std::vector<ResultAttribute> make_attributes() {
                                   : "auto: stability bound of the known terms at the truth amplitude")};
        }},
       {"integrator", "amplitude", "max|u| over all truth data", false, true, [](C c) { return V{c.result.amplitude}; },
-       false, "state units"},
+       false, "1"},
       {"integrator", "output_dt", "the output step", false, false, [](C c) { return V{c.spec.dt}; }},
       {"integrator", "truth", "the truth data's integrator", false, false,
        [](C c) {

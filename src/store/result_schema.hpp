@@ -64,6 +64,8 @@ struct ResultDataset {
   std::vector<QueryMetric> metrics = {};  // the scalars queries derive from it
   // A solution field: kept only when the job's analysis.fields is at least this (none: always).
   FieldsKept fields = FieldsKept::none;
+  // Further text attributes for readers without our code (CF's ancillary_variables, comment).
+  std::vector<std::pair<std::string, std::string>> attributes = {};
 };
 
 const std::vector<ResultDataset>& result_datasets();
@@ -97,11 +99,13 @@ const std::vector<ResultAxis>& result_axes();
 const ResultAxis* find_result_axis(const std::string& name);  // null for an axis only a store has
 
 // What an attribute's value is computed from.
+struct Provenance;
 struct ResultContext {
   const ExperimentSpec& spec;
   const std::string& canonical_text;
   const std::string& content_hash;
   const ExperimentResult& result;
+  const Provenance* provenance = nullptr;  // the writing process's (the /provenance attributes)
 };
 using AttributeValue = std::variant<std::string, long long, double, std::vector<int>>;
 
@@ -119,6 +123,8 @@ struct ResultAttribute {
 };
 
 const std::vector<ResultAttribute>& result_attributes();
+// The root attribute Conventions of result files and stores.
+inline constexpr const char* kConventions = "CF-1.10";
 // The groups a result file of this job has: every kept dataset's and attribute's parent,
 // parents first.
 std::vector<std::string> result_groups(const ExperimentSpec& spec, bool analysed);

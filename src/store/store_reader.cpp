@@ -231,7 +231,7 @@ std::vector<std::string> test_ic_labels(const std::string& path, const std::stri
 
 const std::vector<std::string>& experiment_keys() {
   static const std::vector<std::string> k = {"store",      "sweep",     "case",   "train_stencil", "infer_stencil", "ic",
-                                             "stepper",    "resolution", "replicate", "in_sweep", "status", "test_ic"};
+                                             "stepper",    "resolution", "replicate", "seed", "in_sweep", "status", "test_ic"};
   return k;
 }
 
@@ -354,6 +354,8 @@ struct CellTables {
     r.keys = {{"case", string_at(kase, i)},          {"train_stencil", string_at(train, i)},
               {"infer_stencil", string_at(infer, i)}, {"ic", string_at(ic, i)},
               {"resolution", std::to_string(n)},      {"replicate", std::to_string(value_at<std::int32_t>(rep, i))},
+              // the initial weights' seed: stored as int64, a uint64 (sweep_file.cpp, derive_seed)
+              {"seed", std::to_string(static_cast<std::uint64_t>(value_at<std::int64_t>(seed, i)))},
               {"status", status_name(status_from_code(value_at<std::int32_t>(code, i)))},
               {"stepper", has_stepper ? string_at(stepper, i) : Stepper().name()},
               // 1: a cell of the store's current sweep; 0: one an earlier sweep (before an edit

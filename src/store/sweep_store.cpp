@@ -17,6 +17,7 @@
 #include "pipeline/training.hpp"
 #include "spec/canonical.hpp"
 #include "store/posix_io.hpp"
+#include "store/provenance.hpp"
 #include "store/result_file.hpp"
 #include "store/result_schema.hpp"
 #include "store/store_cells.hpp"
@@ -37,13 +38,14 @@ struct RowField {
   h5::Type type;
   std::vector<hsize_t> item;
   std::string description, units;
+  std::vector<std::pair<std::string, std::string>> attributes;
   std::vector<std::string> dims;  // of the item
 };
 
 std::vector<RowField> row_fields(const ExperimentSpec& s) {
   std::vector<RowField> f;
   for (const ResultDataset& d : result_datasets())
-    if (kept(d, s)) f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units, d.dims});
+    if (kept(d, s)) f.push_back({d.path, d.type, d.reserved_shape(s), d.description, d.units, d.attributes, d.dims});
   return f;
 }
 
@@ -324,7 +326,9 @@ h5::Object create_status_and_timing(hid_t f, const StoreCells& store, bool write
   const hsize_t e = store.cells.size();
   h5::Object st = h5::create_group(f, "status");
   h5::Object code = h5::create_row_dataset(st.id(), "code", h5::Type::i32, {e});
-  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "1");
+  h5::describe(code.id(), "0 pending, 1 done, 2 failed, 3 diverged; written last for each cell", "");  // flags: no units
+  h5::set_attribute(code.id(), "flag_values", std::vector<int>{0, 1, 2, 3});  // CF flags: readers decode them
+  h5::set_attribute(code.id(), "flag_meanings", std::string("pending done failed diverged"));
   h5::label_dimensions(code.id(), {"cell"});
   h5::Object message = h5::create_row_dataset(st.id(), "message", h5::Type::str, {e}, kMessageSize);
   h5::describe(message.id(), "why a cell failed or diverged", "");
@@ -359,6 +363,7 @@ void create_results_group(hid_t f, const std::string& name, const ExperimentSpec
     shape.insert(shape.end(), field.item.begin(), field.item.end());
     h5::Object d = h5::create_row_dataset(group.id(), field.path, field.type, shape);
     h5::describe(d.id(), field.description + "; leading axis: row (see /experiments/row)", field.units);
+    for (const auto& [name, value] : field.attributes) h5::set_attribute(d.id(), name, value);
     std::vector<std::string> dims{"row"};
     dims.insert(dims.end(), field.dims.begin(), field.dims.end());
     h5::label_dimensions(d.id(), dims);
@@ -396,7 +401,7 @@ void create_results_group(hid_t f, const std::string& name, const ExperimentSpec
   // Kept where h5py readers find it, beside the state scales.
   const std::vector<int> states = s.one_shot() ? std::vector<int>{0} : s.jacobian_states;
   h5::Object si = h5::create_row_dataset(group.id(), "jacobian/state_index", h5::Type::i32, {states.size()});
-  h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "output steps");
+  h5::describe(si.id(), "state index n of each analysed Jacobian (one-shot: the flow map from u(0))", "1");
   h5::label_dimensions(si.id(), {"state"});
   if (writer) h5::write_whole(si.id(), h5::Type::i32, states.data());
   users.push_back({"jacobian/state_index", si.id(), {"state"}, {states.size()}});
@@ -503,6 +508,18 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
   const hid_t f = file.id();
   h5::set_attribute(f, "schema_version", static_cast<long long>(kSchemaVersion));
   h5::set_attribute(f, "tool", std::string("npdesweep ") + NPDESWEEP_VERSION);
+  h5::set_attribute(f, "Conventions", std::string(kConventions));
+  {  // who made this file (a rebuild by repair, merge or a growth makes it anew): rank 0's, on every rank
+    const Provenance p = this_process(comm);
+    h5::Object g = h5::create_group(f, "provenance");
+    h5::set_attribute(g.id(), "created", p.created);
+    h5::set_attribute(g.id(), "version", p.version);
+    h5::set_attribute(g.id(), "commit", p.commit);
+    h5::set_attribute(g.id(), "host", p.host);
+    h5::set_attribute(g.id(), "cpu", p.cpu);
+    h5::set_attribute(g.id(), "instruction_set", p.instruction_set);
+    h5::set_attribute(g.id(), "compiler", p.compiler);
+  }
   h5::set_attribute(f, "sweep_name", store.current().name);
   h5::set_attribute(f, "sweep_toml", canonical_text);
   h5::set_attribute(f, "cells", static_cast<long long>(store.cells.size()));

@@ -28,7 +28,7 @@ h5dump -a /job_toml a.h5 | grep -q 'infer = ' || fail "root lacks the canonical 
 
 # Same job again: every result dataset identical (timings live in /timing and are excluded).
 "$bin" run-one "$job" --out b.h5 --quiet > /dev/null
-h5diff --exclude-path /timing a.h5 b.h5 || fail "a rerun changed the results"
+h5diff --exclude-path /timing --exclude-path /provenance a.h5 b.h5 || fail "a rerun changed the results"
 # and bitwise, through a raw dump of every dataset
 for d in /weights/final /training/loss /rollout/relative_l2_error /jacobian/model/spectral_radius /fields/rollout; do
   same_bits a.h5 "$d" b.h5 "$d" || fail "$d differs bitwise"
@@ -38,7 +38,7 @@ done
 # fewer, and changes nothing else but the job's content hash and text.
 "$bin" run-one "$job" --fields none --out none.h5 --quiet > none.txt || fail "--fields none exited $?"
 ! h5ls none.h5/fields > /dev/null 2>&1 || fail "--fields none kept /fields"
-h5diff --exclude-path /timing --exclude-path /fields --exclude-attribute / a.h5 none.h5 > diff.txt ||
+h5diff --exclude-path /timing --exclude-path /provenance --exclude-path /fields --exclude-attribute / a.h5 none.h5 > diff.txt ||
   fail "--fields none changed other results: $(head -5 diff.txt)"
 h5dump -a /job_toml a.h5 | grep -q 'fields = "all"' || fail "the default job text does not say fields = \"all\""
 sed 's/^\[analysis\]/[analysis]\nfields = "rollouts"/' "$job" > rollouts.toml

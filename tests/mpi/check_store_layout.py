@@ -105,7 +105,7 @@ def main():
         return None
 
     def check_attributes(path, obj, row):
-        allowed = set(row["attributes"]) | {"description", "units"} | (HDF5_OWN if isinstance(obj, h5py.Dataset) else set())
+        allowed = set(row["attributes"]) | {"description", "long_name", "units"} | (HDF5_OWN if isinstance(obj, h5py.Dataset) else set())
         if isinstance(obj, h5py.Dataset):
             allowed |= NETCDF_OWN
         for name in obj.attrs:
@@ -146,6 +146,8 @@ def main():
             problems.append(f"{path}: {'a' if is_scale else 'not a'} dimension scale")
         if not obj.attrs.get("description"):
             problems.append(f"{path}: no description")
+        if obj.attrs.get("long_name") != obj.attrs.get("description"):
+            problems.append(f"{path}: CF's long_name is not its description")
         coordinate_sets.append((path, along))
 
     def visit(name, obj):
@@ -173,13 +175,15 @@ def main():
             problems.append(f"{path}: axes {labels}, documented {row['axes']}")
         if not obj.attrs.get("description"):
             problems.append(f"{path}: no description")
+        if obj.attrs.get("long_name") != obj.attrs.get("description"):
+            problems.append(f"{path}: CF's long_name is not its description")
         units = obj.attrs.get("units")
         units = units.decode() if isinstance(units, bytes) else units
         want = row["units"] if kind != "text" else ""
         if want and units != want:
             problems.append(f"{path}: units {units!r}, documented {want!r}")
         if not want and units is not None:
-            problems.append(f"{path}: units {units!r} on text (text has none)")
+            problems.append(f"{path}: units {units!r} where none is documented (text, flags)")
         if kind == "text" and obj.attrs.get("_Encoding") != b"utf-8":
             problems.append(f"{path}: text without _Encoding utf-8 (xarray would read bytes)")
         # Every axis has its coordinate variable in the dataset's own group, attached as its scale,

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# `npdesweep export`: pandas reads the CSV and the JSON lines with no options, and every value
-# read equals the one recomputed from the store's datasets with h5py: bitwise when read exactly
-# (read_csv(float_precision="round_trip"), read_json(precise_float=True): the text is at
+# `npdesweep export`: pandas reads the CSV with no options and the JSON lines with one (the seed's
+# type: pandas' own guess goes through a double), with a numeric dtype for every metric; every
+# value read equals the one recomputed from the store's datasets with h5py: bitwise when read
+# exactly (read_csv(float_precision="round_trip"), read_json(precise_float=True): the text is at
 # round-trip precision), within 1e-12 relative with pandas' default float parsers, which are
-# fast and not correctly rounded. Missing, NaN and inf are distinct in the text; --where and --per-test-ic.
+# fast and not correctly rounded. The JSON is strict (a strict parser reads every line); missing,
+# NaN and inf are distinct in the text; --where and --per-test-ic.
 source "$(dirname "$0")/common.sh"
 sweep 3 smoke.h5 || true  # the smoke sweep has diverged cells: exit 1
 /usr/bin/python3 "$src/tests/mpi/check_store_layout.py" smoke.h5 "$src/docs/store.md" ||
   fail "the store (diverged cells included) differs from docs/store.md"
 "$bin" export smoke.h5 > cells.csv || fail "export exited $?"
 "$bin" export smoke.h5 --format jsonl > cells.jsonl || fail "export --format jsonl exited $?"
+"$bin" export smoke.h5 --format json > cells.json || fail "export --format json exited $?"
 "$bin" export smoke.h5 --per-test-ic --where resolution=24 > per-ic.csv || fail "export --per-test-ic exited $?"
 "$bin" export smoke.h5 --per-test-ic --format jsonl > per-ic.jsonl || fail "export --per-test-ic jsonl exited $?"
 /usr/bin/python3 - <<'PY' || fail "exported values differ from the datasets"
@@ -18,10 +21,19 @@ f = h5py.File("smoke.h5", "r")
 ex = f["experiments"]
 codes = f["status/code"][...]
 names = {0: "pending", 1: "done", 2: "failed", 3: "diverged"}
-csv, jsonl = pd.read_csv("cells.csv"), pd.read_json("cells.jsonl", lines=True)
+seed = {"seed": "uint64"}
+csv, jsonl = pd.read_csv("cells.csv"), pd.read_json("cells.jsonl", lines=True, dtype=seed)
 exact_csv = pd.read_csv("cells.csv", float_precision="round_trip")
-exact_json = pd.read_json("cells.jsonl", lines=True, precise_float=True)
-per_ic, per_ic_json = pd.read_csv("per-ic.csv", float_precision="round_trip"), pd.read_json("per-ic.jsonl", lines=True, precise_float=True)
+exact_json = pd.read_json("cells.jsonl", lines=True, precise_float=True, dtype=seed)
+assert pd.read_json("cells.json", precise_float=True, dtype=seed).equals(exact_json)
+per_ic, per_ic_json = pd.read_csv("per-ic.csv", float_precision="round_trip"), pd.read_json("per-ic.jsonl", lines=True, precise_float=True, dtype=seed)
+# typed columns: every metric numeric in both, the seed an exact integer
+metrics = [c for c in csv.columns if c not in ("id", "hash", "status", "message", "store", "sweep", "case", "train_stencil",
+                                                "infer_stencil", "ic", "stepper", "resolution", "replicate", "seed")]
+for table in (csv, exact_csv, jsonl, exact_json):
+    bad = [c for c in metrics if not pd.api.types.is_numeric_dtype(table[c])]
+    assert not bad, f"columns that are not numeric: {bad}"
+    assert pd.api.types.is_integer_dtype(table["seed"]), table["seed"].dtype
 tests = ["step(A=4)", "step(A=2)"]
 assert len(csv) == len(jsonl) == len(exact_json) == len(codes) == 8 and len(per_ic) == 4 * 2 and len(per_ic_json) == 16
 
@@ -64,10 +76,20 @@ assert csv["rollout_error"].isna().any()
 assert (csv["rollout_blowups"] > 0).any() == np.isinf(csv["rollout_error"]).any()
 print("export ok")
 PY
+# strict JSON: a parser that refuses NaN and Infinity reads every line; the seed is a string
+/usr/bin/python3 - <<'PY' || fail "the JSON output is not strict JSON"
+import json
+def refuse(c): raise ValueError(c)
+for name in ("cells.jsonl", "per-ic.jsonl"):
+    for line in open(name):
+        r = json.loads(line, parse_constant=refuse)
+        assert isinstance(r["seed"], str) and r["seed"].isdigit(), r["seed"]
+json.loads(open("cells.json").read(), parse_constant=refuse)
+PY
 # in the text, a missing value, NaN and inf are three things
 if grep -q '"rollout_blowups": [1-9]' cells.jsonl; then
   grep -q ',inf,' cells.csv || fail "no inf in the CSV"
-  grep -q 'Infinity' cells.jsonl || fail "no Infinity in the JSON lines"
+  grep -q '"rollout_error": "inf"' cells.jsonl || fail "no \"inf\" in the JSON lines"
 fi
 grep -q '"rollout_error": null' cells.jsonl || fail "a diverged cell's metrics are not null"
 # bad input: exit 2 with one line

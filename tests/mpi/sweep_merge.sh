@@ -107,7 +107,29 @@ PY
 code=0; "$bin" merge a.h5 z.h5 --into zz.h5 2> zero.err || code=$?
 [[ $code -eq 2 ]] && grep -q "1 values equal as numbers but not bitwise (e.g. 0 against -0)" zero.err ||
   fail "a signed-zero conflict: exit $code, $(cat zero.err)"
-echo "ok 3: differing copies refused with the cell and dataset named, nothing written; --prefer takes one; a signed zero said as such"
+# Copies equal in every dataset but not in a setting or message beside them (issue "Honest
+# numbers"): a diverged cell's message, a done cell's /integrator amplitude. Not "equal results".
+for change in message amplitude; do
+  rm -rf y.h5 y.h5.d && cp a.h5 y.h5 && cp -r a.h5.d y.h5.d
+  CHANGE=$change /usr/bin/python3 - <<'PY'
+import glob, os, h5py, numpy as np
+change = os.environ["CHANGE"]
+for shard in sorted(glob.glob("y.h5.d/shards/*.h5")):
+    with h5py.File(shard, "r+") as f:
+        status = f.attrs["status"].decode() if isinstance(f.attrs["status"], bytes) else f.attrs["status"]
+        if change == "message" and status == "diverged":
+            f.attrs["message"] = np.bytes_("truth blew up at output step 99")
+            break
+        if change == "amplitude" and status == "done":
+            f["integrator"].attrs["amplitude"] = f["integrator"].attrs["amplitude"] * (1 + 1e-15) + 1e-300
+            break
+PY
+  code=0; "$bin" merge a.h5 y.h5 --into yy.h5 2> attr.err || code=$?
+  want=$([[ $change == message ]] && echo "attribute /@message: '.*' against 'truth blew up at output step 99'" || echo "attribute /integrator@amplitude")
+  [[ $code -eq 2 ]] && grep -q "$want" attr.err || fail "copies differing in $change: exit $code, $(cat attr.err)"
+  [[ ! -e yy.h5 ]] || fail "a merge refused over $change wrote something"
+done
+echo "ok 3: differing copies refused with the cell and dataset named, nothing written; --prefer takes one; a signed zero said as such; a differing message or integrator attribute too"
 
 # 4. Bad input: exit 2, nothing written.
 SWEEP=other.toml sweep 3 other.h5 || [[ $? -eq 1 ]] || fail "the other sweep exited $?"

@@ -17,7 +17,7 @@
 source "$(dirname "$0")/common.sh"
 ref=$src/tests/fixtures/reference
 compare=$src/tests/fixtures/compare_results.py
-options=(--ignore-attribute schema_version --ignore-attribute description)  # a schema change alone is not a change of results, nor is the prose that describes a dataset
+options=(--ignore-attribute schema_version --ignore-attribute description --ignore-attribute long_name --ignore-attribute units)  # a schema change alone is not a change of results, nor is the prose that describes a dataset or its units label (all "1" since the PDEs are nondimensional)
 signature=$("$src/tests/fixtures/cpu-signature.sh")
 if [[ ${NPDESWEEP_REFERENCE_COMPARE:-} == conditioning || $signature != "$(cat "$ref/cpu-signature")" ]]; then
   echo "note: comparing to a relative 1e-9 and the spectra by their conditioning (CPU signature $signature," \

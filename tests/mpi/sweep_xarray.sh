@@ -119,6 +119,39 @@ grep -q "no solution fields at N=24" no-fields.err || fail "plot-store did not s
 code=0; "$bin" identify smoke.h5 > /dev/null 2> identify.err || code=$?
 [[ $code -eq 2 ]] && grep -q "no done cell keeps truth fields" identify.err || fail "identify on smoke: $code $(cat identify.err)"
 
+# Files that carry their own meaning (issue "Honest numbers"; docs/result-file.md, "What the file
+# says about itself"): ncdump -h shows Conventions, long_name, the status flags, the rollout's
+# ancillary variable and the provenance; xarray decodes the flags and, from the file alone, tells
+# the blown-up rollout of the hostile store (NaN, diverged_at >= 0) from a cell not done.
+ncdump -h hostile.h5 > hostile.cdl || fail "ncdump -h of a store exited $?"
+ncdump -h one.h5 > one.cdl || fail "ncdump -h of a result file exited $?"
+for want in ':Conventions = "CF-1.10"' 'code:flag_values = 0, 1, 2, 3' 'code:flag_meanings = "pending done failed diverged"' \
+            'relative_l2_error:ancillary_variables = "diverged_at"' 'relative_l2_error:long_name = ' ':instruction_set = "x86-64' \
+            ':commit = "'; do
+  grep -qF "$want" hostile.cdl || fail "ncdump -h hostile.h5 lacks $want"
+done
+for want in ':Conventions = "CF-1.10"' 'group: provenance' ':created = "20' ':cpu = ' 'spectral_radius:long_name = '; do
+  grep -qF "$want" one.cdl || fail "ncdump -h one.h5 lacks $want"
+done
+/usr/bin/python3 - <<'PY' || fail "xarray cannot tell a blow-up from a missing value by the file alone"
+import numpy as np, xarray as xr
+status = xr.open_dataset("hostile.h5", engine="h5netcdf", group="status")
+meanings = status.code.attrs["flag_meanings"].split()
+values = list(status.code.attrs["flag_values"])
+decoded = [meanings[values.index(c)] for c in status.code.values]
+assert decoded.count("done") == 1 and decoded.count("diverged") == 3, decoded
+ex = xr.open_dataset("hostile.h5", engine="h5netcdf", group="experiments")
+r = xr.open_dataset("hostile.h5", engine="h5netcdf", group="results/N16/rollout")
+err = r[r.relative_l2_error.attrs["ancillary_variables"]]  # diverged_at, named by the file
+rows_done = [int(ex.row.values[i]) for i, d in enumerate(decoded) if d == "done"]
+blown = [(row, t) for row in rows_done for t in range(err.shape[1]) if err.values[row, t] >= 0]
+assert blown, "the done cell's 1e6 test IC should have blown up"
+for row, t in blown:
+    at = int(err.values[row, t])
+    assert np.isnan(r.relative_l2_error.values[row, t, at:]).all() and np.isfinite(r.relative_l2_error.values[row, t, :at]).all()
+print("cf ok:", len(blown), "blown-up rollouts told from", decoded.count("diverged"), "cells not done")
+PY
+
 # The check can fail: a store whose axes lost their coordinate variables (as before schema 10).
 cp smoke.h5 bare.h5
 /usr/bin/python3 - <<'PY'

@@ -44,7 +44,7 @@ for _ in $(seq 150); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; sle
 sinfo -h -o %T 2>/dev/null | grep -qx idle || skip "the node did not become idle: $(tail -5 log/slurmd.log 2>/dev/null)"
 log "cluster up: $(sinfo -h -o '%P %D %T %C')"
 
-same_results() { h5diff --exclude-path /timing "$1" "$2" > /dev/null; }
+same_results() { h5diff --exclude-path /timing --exclude-path /provenance "$1" "$2" > /dev/null; }
 
 # 1. The smoke sweep through slurm/submit.
 mpirun -np 3 "$bin" run "$src/sweeps/smoke.toml" --store smoke-ref.h5 --quiet || fail "reference smoke run"

@@ -28,35 +28,35 @@ std::string printed(const Table& t, Format f) {
 
 }  // namespace
 
-TEST_CASE("Table as CSV: titles as header, RFC 4180 quoting, NaN empty, inf spelled, every digit", "[cli][table]") {
+TEST_CASE("Table as CSV: titles as header, RFC 4180 quoting, NaN empty, inf spelled, every digit, typed columns",
+          "[cli][table]") {
+  // A range is two numeric columns (KEY_min, KEY_max), empty fields when it is empty: every CSV
+  // column holds one type (pandas reads it as float64).
   CHECK(printed(sample(), Format::csv) ==
-        "name,mean(x),n,range\n"
-        "plain,0.5,3,1..2\n"
-        "\"comma, \"\"quoted\"\"\",,0,-\n"
-        "blown,inf,12,1.5\n");
+        "name,mean(x),n,range_min,range_max\n"
+        "plain,0.5,3,1,2\n"
+        "\"comma, \"\"quoted\"\"\",,0,,\n"
+        "blown,inf,12,1.5,1.5\n");
   Table t(std::vector<Table::Column>{{"x", ""}});
   t.row().number(0.1 + 0.2);  // the table shows 0.3; CSV reads back to the same double
   CHECK(printed(t, Format::csv) == "x\n0.30000000000000004\n");
   CHECK(printed(t, Format::table) == "x\n0.3\n");
+  // Words for people ("-", "blew up") stay in the table; CSV keeps the typed spelling.
+  Table w(std::vector<Table::Column>{{"err", ""}, {"loss", ""}});
+  w.row().number(INFINITY, "{:.3g}", "-", "blew up").number(std::nan(""), "{:.3g}", "-");
+  CHECK(printed(w, Format::table) == "err      loss\nblew up     -\n");
+  CHECK(printed(w, Format::csv) == "err,loss\ninf,\n");
 }
 
-// The one JSON spelling (table.hpp): Infinity for a blow-up, NaN for a computed NaN, null for a
-// missing value; nlohmann reads neither bare word, so the test quotes them before parsing.
-Json parse_spelled(std::string text) {
-  for (const std::string word : {"-Infinity", "Infinity", "NaN"})
-    for (size_t at = text.find(": " + word); at != std::string::npos; at = text.find(": " + word, at + word.size() + 4))
-      if (word != "Infinity" || text[at + 2] != '-') text.replace(at + 2, word.size(), "\"" + word + "\"");
-  return Json::parse(text);
-}
-
-TEST_CASE("Table as JSON: keys, numbers at full precision, null missing, Infinity and NaN spelled, keys typed", "[cli][table]") {
+TEST_CASE("Table as JSON: strict JSON, numbers at full precision, null missing, inf and nan as strings, keys typed",
+          "[cli][table]") {
   Table t(std::vector<Table::Column>{{"x", ""}});
   t.row().number(0.1 + 0.2);
   const Json j = Json::parse(printed(t, Format::json));
   CHECK(j[0]["x"].get<double>() == 0.1 + 0.2);  // every digit survives
   const std::string text = printed(sample(), Format::json);
-  CHECK(text.find("\"value\": Infinity") != std::string::npos);  // a blow-up is not a missing value
-  const Json s = parse_spelled(text);
+  CHECK(text.find("\"value\": \"inf\"") != std::string::npos);  // a blow-up is not a missing value
+  const Json s = Json::parse(text);  // nlohmann's parser is strict: no NaN, no Infinity
   REQUIRE(s.size() == 3);
   CHECK(s[0]["name"] == "plain");
   CHECK(s[0]["value"] == 0.5);
@@ -65,17 +65,38 @@ TEST_CASE("Table as JSON: keys, numbers at full precision, null missing, Infinit
   CHECK(s[1]["name"] == "comma, \"quoted\"");
   CHECK(s[1]["value"].is_null());
   CHECK(s[1]["range"].is_null());
-  CHECK(s[2]["value"] == "Infinity");
+  CHECK(s[2]["value"] == "inf");
 
-  // Keys that are numbers are numbers; a computed NaN is NaN, a missing value null; JSON lines
+  // Keys that are numbers are numbers; a computed NaN is "nan", a missing value null; JSON lines
   // hold one object per line.
   Table k({{"resolution", ""}, {"training.learning_rate", ""}, {"ic", ""}, {"a", ""}, {"b", ""}, {"c", ""}});
   k.row().key("50").key("0.05").key("step(A=2)").value(std::nan("")).missing().value(-INFINITY);
   const std::string line = printed(k, Format::jsonl);
   CHECK(line ==
-        "{\"resolution\": 50, \"training.learning_rate\": 0.05, \"ic\": \"step(A=2)\", \"a\": NaN, \"b\": null, "
-        "\"c\": -Infinity}\n");
+        "{\"resolution\": 50, \"training.learning_rate\": 0.05, \"ic\": \"step(A=2)\", \"a\": \"nan\", \"b\": null, "
+        "\"c\": \"-inf\"}\n");
+  CHECK_NOTHROW(Json::parse(line));
   CHECK(printed(k, Format::csv) == "resolution,training.learning_rate,ic,a,b,c\n50,0.05,step(A=2),nan,,-inf\n");
+}
+
+TEST_CASE("JSON integers beyond 2^53 and seeds are strings of their digits; below, numbers", "[cli][table]") {
+  // A reader holding JSON numbers as doubles (JavaScript, pandas' guess) rounds 6527728882149440490
+  // to 6527728882149441000: the seed is always a string, any other integer beyond 2^53 too.
+  Table t({{"seed", ""}, {"big", ""}, {"small", ""}, {"negative", ""}, {"key_seed", ""}, {"key_big", ""}});
+  t.row()
+      .exact(6527728882149440490ull)
+      .integer(9007199254740993LL)
+      .integer(9007199254740992LL)
+      .integer(-9007199254740993LL)
+      .key("seed", "12")
+      .key("9007199254740993");
+  const std::string line = printed(t, Format::jsonl);
+  CHECK(line ==
+        "{\"seed\": \"6527728882149440490\", \"big\": \"9007199254740993\", \"small\": 9007199254740992, "
+        "\"negative\": \"-9007199254740993\", \"key_seed\": \"12\", \"key_big\": \"9007199254740993\"}\n");
+  CHECK(printed(t, Format::csv) ==
+        "seed,big,small,negative,key_seed,key_big\n"
+        "6527728882149440490,9007199254740993,9007199254740992,-9007199254740993,12,9007199254740993\n");
 }
 
 TEST_CASE("Table as text: columns aligned, numbers right-aligned, no trailing blanks", "[cli][table]") {

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "numerics/spectrum.hpp"
@@ -241,4 +242,19 @@ TEST_CASE("spectrum: transient growth is inf once a power overflows", "[spectrum
   CHECK(std::isinf(s.transient_growth));
   CHECK(s.transient_growth_step == 3);
   CHECK(std::isnan(s.transient_growth_error));
+}
+
+// A map that is not finite at a state (it overflowed) has unbounded growth: inf, never the NaN a
+// reader takes for "not analysed" and skips when it takes the largest over states.
+TEST_CASE("spectrum: a non-finite map has inf radius measures, not NaN", "[spectrum]") {
+  Eigen::MatrixXd a = Eigen::MatrixXd::Identity(3, 3);
+  a(1, 2) = std::numeric_limits<double>::infinity();
+  a(0, 1) = std::nan("");
+  const Spectrum s = analyse_spectrum(a, 4);
+  CHECK(s.overflowed);
+  CHECK(std::isinf(s.norm));
+  CHECK(std::isinf(s.transient_growth));
+  for (double r : s.pseudospectral_radius) CHECK(std::isinf(r));
+  CHECK(std::isnan(s.eigenvalues[0].real()));  // no eigenvalue is claimed
+  CHECK_FALSE(analyse_spectrum(Eigen::MatrixXd::Identity(3, 3), 4).overflowed);
 }

@@ -94,6 +94,28 @@ TEST_CASE("Canonical text reads back to the same spec and hash", "[spec]") {
         content_hash(canonical_toml(read_job_file(job("burgers-expt2")))));
 }
 
+// The text people see: shortest round-trip floats, the same spec and hash; strings, integers,
+// comments and keys untouched.
+TEST_CASE("readable_toml: shortest floats, same spec and hash", "[spec]") {
+  for (const char* name : {"burgers-expt1", "burgers-expt2", "gkdv-expt1", "gkdv-expt2"}) {
+    const std::string text = canonical_toml(read_job_file(job(name)));
+    const std::string readable = readable_toml(text);
+    INFO(name << "\n" << readable);
+    CHECK(readable.find("0000000") == std::string::npos);
+    CHECK(readable.find("9999999") == std::string::npos);
+    const std::string path = write_temp(readable);
+    const ExperimentSpec again = read_job_file(path);
+    std::remove(path.c_str());
+    CHECK(canonical_toml(again) == text);
+  }
+  CHECK(readable_toml("viscosity = 0.029999999999999999\n") == "viscosity = 0.03\n");
+  CHECK(readable_toml("a = [1.0, 2.5000000000000001e-05, -1e+20, 3]\n") == "a = [1.0, 2.5e-05, -1e+20, 3]\n");
+  CHECK(readable_toml("x = { amplitude = 4.0000000000000000, kind = \"0.10000000000000001\" }\n") ==
+        "x = { amplitude = 4.0, kind = \"0.10000000000000001\" }\n");
+  CHECK(readable_toml("seed = 6527728882149440490 # 0.29999999999999999\nv = inf\n") ==
+        "seed = 6527728882149440490 # 0.29999999999999999\nv = inf\n");
+}
+
 // analysis.fields is part of the job only when it keeps fields: every job before it keeps its
 // text and hash, a job that keeps fields hashes differently, and a job file for run-one states it
 // even at none (run-one's default is all), reading back to the same hash.
