@@ -5,6 +5,10 @@
 
 #include "spec/error.hpp"
 
+namespace npde {
+struct StoreContents;
+}
+
 namespace npde::cli {
 
 // The exit codes (kExitOk .. kExitAborted) are spec/error.hpp's, with its table of error kinds.
@@ -19,6 +23,11 @@ int report_error(const std::string& command, const std::exception& e, ErrorKind 
 // The message and code without printing (for `run`, whose master prints after a broadcast).
 std::string error_message(const std::string& command, const std::exception& e, const std::string& context = "");
 int error_exit_code(const std::exception& e, ErrorKind fallback);
+
+// Said on stderr by the readers (query, export, summarize) when the stores hold finished cells
+// they leave out without --all (an earlier sweep's after a growth, or another copy's after a
+// merge): the numbers shown are not all the store has.
+void note_outside_view(const char* command, const StoreContents& store, bool all);
 
 int run_one(int argc, char** argv);
 int summarize(int argc, char** argv);

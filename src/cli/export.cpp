@@ -80,6 +80,7 @@ int export_store(int argc, char** argv) {
   try {
     store = read_stores(store_files, all);
     check_conditions(store, where);
+    note_outside_view("export", store, all);
   } catch (const std::exception& e) {
     return report_error("export", e, ErrorKind::bad_file);
   }

@@ -150,17 +150,19 @@ int plan(int argc, char** argv) {
                 a.zip >= 0 ? fmt::format("  (zip {})", a.zip).c_str() : "");
   }
   // Cells that share their truth compute each truth-map Jacobian once (the truth cache).
-  double total = 0, shared = 0;
+  CostEstimate total;
+  double shared = 0;
   std::set<std::string> truth_maps;
   for (const GridCell& c : cells) {
-    total += experiment_flops(c.spec);
+    const CostEstimate e = experiment_cost(c.spec);
+    total.truth += e.truth, total.training += e.training, total.analysis += e.analysis;
     const std::string truth = canonical_truth_toml(c.spec) + toml_number(c.spec.jacobian_map_steps());
     for (const InitialCondition& ic : c.spec.test_ics)
       for (int state : c.spec.one_shot() ? std::vector<int>{0} : c.spec.jacobian_states)
         if (!truth_maps.insert(truth + initial_condition_toml(ic) + std::to_string(state)).second)
-          shared += truth_map_flops(c.spec);
+          shared += truth_map_seconds(c.spec);
   }
-  total -= shared;
+  total.analysis -= shared;
   std::printf("%6s  %-16s  %s\n", "id", "hash", "cell (N:train:infer:IC:replicate)  est. seconds");
   for (const GridCell& c : cells) {
     const bool show = c.id < 5 || c.id == static_cast<long>(cells.size()) - 1;
@@ -168,17 +170,16 @@ int plan(int argc, char** argv) {
       if (c.id == 5) std::printf("   ...  (plan --cells lists every cell)\n");
       continue;
     }
-    std::printf("%6ld  %s  %s  %.3g\n", c.id, c.hash.c_str(), c.spec.name.c_str(),
-                experiment_flops(c.spec) / kMeasuredFlopsPerSecond);
+    std::printf("%6ld  %s  %s  %.3g\n", c.id, c.hash.c_str(), c.spec.name.c_str(), experiment_cost(c.spec).total());
   }
-  std::printf("estimated cost: %.3g GFLOP, about %.3g core-seconds at %.0f GFLOP/s (measured rate of one core);\n"
-              "with W workers expect about %.3g / W seconds of wall time\n",
-              total * 1e-9, total / kMeasuredFlopsPerSecond, kMeasuredFlopsPerSecond * 1e-9,
-              total / kMeasuredFlopsPerSecond);
+  std::printf("estimated cost: about %.3g core-seconds (truth data %.3g, training %.3g, analysis %.3g), one core of\n"
+              "the machine docs/performance.md measured (\"The cost model\": within 1.5x there; a slower or faster\n"
+              "core scales it); with W workers expect about %.3g / W seconds of wall time\n",
+              total.total(), total.truth, total.training, total.analysis, total.total());
   if (shared > 0)
-    std::printf("  (%.3g GFLOP less than the cells' sum: cells that share their truth compute each truth-map\n"
+    std::printf("  (%.3g core-seconds less than the cells' sum: cells that share their truth compute each truth-map\n"
                 "  Jacobian once, kept in FILE.h5.d/truth/; the per-cell seconds above count it in every cell)\n",
-                shared * 1e-9);
+                shared);
   std::printf("store: at least %.3g MB on disk (the HDF5 file and one shard per cell; `run` checks it fits)\n",
               estimated_store_bytes(cells) * 1e-6);
   // Solution fields: what they take (the row and the shard each hold them), or would take.

@@ -417,6 +417,7 @@ int query(int argc, char** argv) {
     std::vector<std::string> wanted = {q.metric, q.versus, sort, kBlowupMetric};
     for (const Condition& c : q.where) wanted.push_back(c.key);
     store = read_stores(store_files, all, wanted);
+    if (!list) note_outside_view("query", store, all);
     if (list) {
       print_list(store, format);
       return kExitOk;

@@ -123,7 +123,9 @@ int summarize(int argc, char** argv) {
     }
     if (is_store) {  // then all are stores, read as one (a result file among them: read_stores says it is not one)
       try {
-        store_table(read_stores(files, all)).print(std::cout, format);
+        const StoreContents contents = read_stores(files, all);
+        note_outside_view("summarize", contents, all);
+        store_table(contents).print(std::cout, format);
         return kExitOk;
       } catch (const std::exception& e) {
         return report_error("summarize", e, ErrorKind::bad_file);
@@ -131,17 +133,29 @@ int summarize(int argc, char** argv) {
     }
   }
   // Result files: one row each, read by the store's metric reader (a blow-up is inf there too).
-  std::vector<Table::Column> columns = {{"experiment", ""}, {"case", ""}, {"train_stencil", "train"},
-                                        {"infer_stencil", "infer"}};
-  columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
-  Table table(columns);
+  std::vector<ExperimentRow> rows;
   for (const std::string& path : files) {
-    ExperimentRow r;
     try {
-      r = read_result_file(path);
+      rows.push_back(read_result_file(path));
     } catch (const std::exception& e) {
       return report_error("summarize", e, ErrorKind::bad_file);
     }
+  }
+  // The network's kind and the truth's correction get a column when any file is not an MLP on
+  // uncorrected data: a CNN or Richardson run is said, never mistaken for a plain one.
+  std::vector<std::string> kinds;
+  for (const char* k : {"network", "truth_correction"})
+    for (const ExperimentRow& r : rows)
+      if (r.keys.at(k) != (std::string(k) == "network" ? "mlp" : "none")) {
+        kinds.push_back(k);
+        break;
+      }
+  std::vector<Table::Column> columns = {{"experiment", ""}, {"case", ""}, {"train_stencil", "train"},
+                                        {"infer_stencil", "infer"}};
+  for (const std::string& k : kinds) columns.push_back({k, k == "network" ? "network" : "truth"});
+  columns.insert(columns.end(), kRangeColumns.begin(), kRangeColumns.end());
+  Table table(columns);
+  for (const ExperimentRow& r : rows) {
     Range err;  // over test ICs
     for (const auto& per : r.per_test_ic)
       if (auto it = per.find("rollout_error"); it != per.end()) err.add(it->second);
@@ -151,8 +165,9 @@ int summarize(int argc, char** argv) {
         .text(r.keys.at("experiment"))
         .text(r.keys.at("case"))
         .text(r.keys.at("train_stencil"))
-        .text(r.keys.at("infer_stencil"))
-        .text(r.keys.at("status"))
+        .text(r.keys.at("infer_stencil"));
+    for (const std::string& k : kinds) table.text(r.keys.at(k));
+    table.text(r.keys.at("status"))
         .number(loss == r.metrics.end() ? std::nan("") : loss->second, "{:.4e}", "-")
         .range(err.lo, err.hi, "{:.3g}")
         .range(model.lo, model.hi, "{:.3f}")

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "pipeline/substeps.hpp"
+#include "pipeline/truth.hpp"
 
 namespace npde::cli {
 namespace {
@@ -26,6 +27,14 @@ void print_summary(std::ostream& os, const ExperimentSpec& spec, const std::stri
      << r.substeps_model << " (" << spec.integrator.model.name() << "), truth map " << r.substeps_truth << " ("
      << truth_map_stepper(spec).name() << ")" << (spec.integrator.substeps > 0 ? " (fixed)" : " (auto)")
      << "\n";
+  if (spec.integrator.truth_correction == TruthCorrection::richardson) {
+    const int p = richardson_order(spec);
+    os << "truth data: Richardson-corrected"
+       << (p > 0 ? " (solved again at N=" + std::to_string(2 * spec.pde.resolution) + ", cancelling the O(dx^" +
+                       std::to_string(p) + ") error)"
+                 : std::string(" asked, not applied (the training stencil has no truncation error)"))
+       << "\n";
+  }
   os << "network: " << spec.network().describe() << "\n";
   os << "status: " << status_name(r.status) << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
   const auto& h = r.history;

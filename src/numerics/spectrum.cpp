@@ -31,19 +31,40 @@ std::vector<long> sorted_order(const Eigen::VectorXcd& ev) {
   return order;
 }
 
+// 1 / d for a complex d by Smith's algorithm, without the C99 Annex G special cases that make
+// GCC's complex division (__divdc3) several times slower: the divisions below dominated the
+// pseudospectral searches (a profile of an Allen-Cahn cell: 12% of its time in __divdc3). d is a
+// finite non-zero pivot here.
+inline cplx reciprocal(cplx d) {
+  const double a = d.real(), b = d.imag();
+  if (std::abs(a) >= std::abs(b)) {
+    const double r = b / a, den = a + b * r;
+    return {1.0 / den, -r / den};
+  }
+  const double r = a / b, den = a * r + b;
+  return {r / den, -1.0 / den};
+}
+
 // sigma_min(z I - H) of a real upper Hessenberg H for complex shifts z: an LU factorisation of
 // the shifted Hessenberg matrix with adjacent-row pivoting (O(n^2)), then inverse iteration on
 // (A A^*)^{-1}, warm-started from the previous shift's singular vector. Each iterate gives
-// 1 / ||A^{-1} x|| >= sigma_min, so a point judged inside (<= eps) is inside.
+// 1 / ||A^{-1} x|| >= sigma_min, so a point judged inside (<= eps) is inside. The pivots'
+// reciprocals are formed once per shift, so the solves multiply instead of dividing.
 class ShiftedHessenberg {
  public:
   explicit ShiftedHessenberg(const Eigen::MatrixXd& h)
-      : h_(h), n_(h.rows()), u_(n_, n_), m_(static_cast<size_t>(n_)), swap_(static_cast<size_t>(n_)), x_(n_), y_(n_) {
+      : h_(h), n_(h.rows()), u_(n_, n_), m_(static_cast<size_t>(n_)), swap_(static_cast<size_t>(n_)),
+        inverse_pivot_(static_cast<size_t>(n_)), x_(n_), y_(n_) {
     for (long i = 0; i < n_; ++i) x_[i] = cplx(1.0 + 0.5 * std::cos(1.0 + i), 0.5 * std::sin(2.0 + i));
     x_.normalize();
   }
 
-  double sigma_min(cplx z) {
+  // sigma_min(z I - H) <= eps? Every iterate is an upper bound on sigma_min, so the first one at
+  // or below eps decides "inside" without iterating to convergence (the searches' points near a
+  // cluster of singular values took up to 200 iterations each); "outside" needs the converged value.
+  bool at_most(cplx z, double eps) { return sigma_min(z, eps) <= eps; }
+
+  double sigma_min(cplx z, double stop_below = -1.0) {
     if (!factor(z)) return 0.0;
     double estimate = kInf;
     for (int it = 0; it < 200; ++it) {
@@ -53,6 +74,7 @@ class ShiftedHessenberg {
       if (!std::isfinite(ny)) return 0.0;
       const double next = 1.0 / ny;
       x_ = y_ / ny;
+      if (next <= stop_below) return next;
       solve_adjoint(x_);
       const double nx = x_.norm();
       if (!std::isfinite(nx) || nx == 0) return next;
@@ -75,11 +97,14 @@ class ShiftedHessenberg {
       if (swap_[sk])
         for (long j = k; j < n_; ++j) std::swap(u_(k, j), u_(k + 1, j));
       if (u_(k, k) == cplx(0.0)) return false;
-      m_[sk] = u_(k + 1, k) / u_(k, k);
+      inverse_pivot_[sk] = reciprocal(u_(k, k));
+      m_[sk] = u_(k + 1, k) * inverse_pivot_[sk];
       u_(k + 1, k) = 0.0;
       for (long j = k + 1; j < n_; ++j) u_(k + 1, j) -= m_[sk] * u_(k, j);
     }
-    return u_(n_ - 1, n_ - 1) != cplx(0.0);
+    if (u_(n_ - 1, n_ - 1) == cplx(0.0)) return false;
+    inverse_pivot_[static_cast<size_t>(n_ - 1)] = reciprocal(u_(n_ - 1, n_ - 1));
+    return true;
   }
   // b <- (z I - H)^{-1} b
   void solve(Eigen::VectorXcd& b) const {
@@ -88,18 +113,34 @@ class ShiftedHessenberg {
       if (swap_[sk]) std::swap(b[k], b[k + 1]);
       b[k + 1] -= m_[sk] * b[k];
     }
-    for (long i = n_ - 1; i >= 0; --i) {
-      cplx s = b[i];
-      for (long j = i + 1; j < n_; ++j) s -= u_(i, j) * b[j];
-      b[i] = s / u_(i, i);
+    // U w = b by columns (contiguous in U's storage), in real arithmetic: std::complex's
+    // multiplication checks every product for NaN, which keeps these loops from vectorising.
+    double* x = reinterpret_cast<double*>(b.data());
+    for (long j = n_ - 1; j >= 0; --j) {
+      const cplx w = b[j] * inverse_pivot_[static_cast<size_t>(j)];
+      b[j] = w;
+      const double wr = w.real(), wi = w.imag();
+      const double* column = reinterpret_cast<const double*>(&u_(0, j));
+      for (long i = 0; i < j; ++i) {
+        const double ur = column[2 * i], ui = column[2 * i + 1];
+        x[2 * i] -= ur * wr - ui * wi;
+        x[2 * i + 1] -= ur * wi + ui * wr;
+      }
     }
   }
   // b <- (z I - H)^{-*} b: U^* w = b, then the eliminations' adjoints in reverse order.
   void solve_adjoint(Eigen::VectorXcd& b) const {
+    const double* x = reinterpret_cast<const double*>(b.data());
     for (long i = 0; i < n_; ++i) {
-      cplx s = b[i];
-      for (long j = 0; j < i; ++j) s -= std::conj(u_(j, i)) * b[j];
-      b[i] = s / std::conj(u_(i, i));
+      // row i of U^* is column i of U, conjugated
+      const double* column = reinterpret_cast<const double*>(&u_(0, i));
+      double sr = b[i].real(), si = b[i].imag();
+      for (long j = 0; j < i; ++j) {
+        const double ur = column[2 * j], ui = column[2 * j + 1], br = x[2 * j], bi = x[2 * j + 1];
+        sr -= ur * br + ui * bi;
+        si -= ur * bi - ui * br;
+      }
+      b[i] = cplx(sr, si) * std::conj(inverse_pivot_[static_cast<size_t>(i)]);
     }
     for (long k = n_ - 2; k >= 0; --k) {
       const size_t sk = static_cast<size_t>(k);
@@ -113,6 +154,7 @@ class ShiftedHessenberg {
   Eigen::MatrixXcd u_;
   std::vector<cplx> m_;
   std::vector<char> swap_;
+  std::vector<cplx> inverse_pivot_;  // 1 / U_ii
   Eigen::VectorXcd x_, y_;
 };
 
@@ -122,7 +164,7 @@ class ShiftedHessenberg {
 double radial_exit(ShiftedHessenberg& shifted, cplx lambda, double eps, double outer) {
   const double r0 = std::abs(lambda);
   const cplx d = r0 > 0 ? lambda / r0 : cplx(1.0);
-  auto inside = [&](double r) { return shifted.sigma_min(r * d) <= eps; };
+  auto inside = [&](double r) { return shifted.at_most(r * d, eps); };
   double in = r0, out = outer, h = eps;
   while (in + h < outer) {
     if (!inside(in + h)) {
@@ -139,19 +181,93 @@ double radial_exit(ShiftedHessenberg& shifted, cplx lambda, double eps, double o
   return in;
 }
 
-// kappa_i = ||x_i|| ||y_i|| / |y_i^* x_i| of each eigenvalue of `a`, one at a time from the
+// The real Schur form T = Q^T A Q of `a` (quasi-triangular: 1x1 and 2x2 diagonal blocks), the
+// one factorisation the analysis shares: the eigenvalues come from its diagonal blocks, the
+// condition numbers from its complex triangular form, the pseudospectral searches factor its
+// shifts (sigma_min(zI - A) = sigma_min(zI - T): Q is orthogonal). Empty if it failed.
+Eigen::MatrixXd real_schur(const Eigen::MatrixXd& a) {
+  const Eigen::RealSchur<Eigen::MatrixXd> schur(a, /*computeU=*/false);
+  return schur.info() == Eigen::Success ? Eigen::MatrixXd(schur.matrixT()) : Eigen::MatrixXd();
+}
+
+// The eigenvalues of a real Schur form, unsorted, exactly as Eigen's EigenSolver forms them from
+// the same form (EigenSolver.h, compute(): a 2x2 block's pair from p = (t_ii - t_jj) / 2 and a
+// scaled square root), so that they are bitwise EigenSolver's; NaN if one is not finite (where
+// EigenSolver reports NumericalIssue).
+Eigen::VectorXcd schur_eigenvalues(const Eigen::MatrixXd& t) {
+  const long n = t.rows();
+  Eigen::VectorXcd ev(n);
+  long i = 0;
+  while (i < n) {
+    if (i == n - 1 || t.coeff(i + 1, i) == 0.0) {
+      ev.coeffRef(i) = t.coeff(i, i);
+      if (!std::isfinite(t.coeff(i, i))) return Eigen::VectorXcd::Constant(n, cplx(kNaN, kNaN));
+      ++i;
+    } else {
+      const double p = 0.5 * (t.coeff(i, i) - t.coeff(i + 1, i + 1));
+      double z;
+      {
+        double t0 = t.coeff(i + 1, i);
+        double t1 = t.coeff(i, i + 1);
+        const double maxval = std::max(std::abs(p), std::max(std::abs(t0), std::abs(t1)));
+        t0 /= maxval;
+        t1 /= maxval;
+        const double p0 = p / maxval;
+        z = maxval * std::sqrt(std::abs(p0 * p0 + t0 * t1));
+      }
+      ev.coeffRef(i) = cplx(t.coeff(i + 1, i + 1) + p, z);
+      ev.coeffRef(i + 1) = cplx(t.coeff(i + 1, i + 1) + p, -z);
+      if (!std::isfinite(z) || !std::isfinite(t.coeff(i + 1, i + 1) + p))
+        return Eigen::VectorXcd::Constant(n, cplx(kNaN, kNaN));
+      i += 2;
+    }
+  }
+  return ev;
+}
+
+// The complex upper-triangular Schur form of a real one: each 2x2 block (a complex pair)
+// triangularised by a unitary plane rotation, applied to its two rows and columns (MATLAB's
+// rsf2csf). O(n) per block.
+Eigen::MatrixXcd complex_schur(const Eigen::MatrixXd& real) {
+  const long n = real.rows();
+  Eigen::MatrixXcd t = real.cast<cplx>();
+  for (long m = n - 1; m >= 1; --m) {
+    if (real(m, m - 1) == 0.0) continue;
+    // mu: the block's eigenvalue with positive imaginary part, minus t(m, m)
+    const double a = t(m - 1, m - 1).real(), b = t(m - 1, m).real(), c = t(m, m - 1).real(), d = t(m, m).real();
+    const double p = 0.5 * (a - d), discriminant = p * p + b * c;
+    const cplx mu = discriminant < 0 ? cplx(p, std::sqrt(-discriminant)) : cplx(p + std::sqrt(discriminant), 0.0);
+    const double r = std::hypot(std::abs(mu), c);
+    if (!(r > 0)) continue;
+    const cplx cs = mu / r;
+    const double sn = c / r;
+    // G = [conj(cs) sn; -sn cs]: rows m-1, m from column m-1 on; then columns m-1, m by G^*
+    for (long j = m - 1; j < n; ++j) {
+      const cplx x = t(m - 1, j), y = t(m, j);
+      t(m - 1, j) = std::conj(cs) * x + sn * y;
+      t(m, j) = -sn * x + cs * y;
+    }
+    for (long i = 0; i <= m; ++i) {
+      const cplx x = t(i, m - 1), y = t(i, m);
+      t(i, m - 1) = x * cs + y * sn;
+      t(i, m) = -x * sn + y * std::conj(cs);
+    }
+    t(m, m - 1) = 0.0;
+  }
+  return t;
+}
+
+// kappa_i = ||x_i|| ||y_i|| / |y_i^* x_i| of each eigenvalue, one at a time from the
 // complex Schur form T = Q^* A Q (unitary, so T's eigenvectors give A's kappa): for T_ii the
 // right eigenvector solves the leading block's triangular system and the left one the trailing
 // block's, with x_i = y_i = 1, so y^* x = 1 (LAPACK's trsna computes the same). Inverting the
 // whole eigenvector matrix instead mixes every eigenvalue's rounding into every kappa: on the
 // Burgers truth map (kappa up to 1e15) it misstated kappa = 3 as 2.25 on one CPU and 2.97 on
 // another. Each kappa goes to the eigenvalue of `sorted` nearest its Schur value.
-Eigen::VectorXd condition_numbers(const Eigen::MatrixXd& a, const Eigen::VectorXcd& sorted) {
-  const long n = a.rows();
-  const Eigen::ComplexSchur<Eigen::MatrixXcd> schur(a.cast<cplx>(), /*computeU=*/false);
+Eigen::VectorXd condition_numbers(const Eigen::MatrixXcd& t, const Eigen::VectorXcd& sorted) {
+  const long n = t.rows();
   Eigen::VectorXd kappa = Eigen::VectorXd::Constant(n, kInf);
-  if (schur.info() != Eigen::Success) return kappa;
-  const Eigen::MatrixXcd& t = schur.matrixT();
+
   const double tiny = std::numeric_limits<double>::epsilon() * std::max(t.norm(), std::numeric_limits<double>::min());
   auto pivot = [&](cplx d) { return std::abs(d) < tiny ? cplx(tiny) : d; };  // a repeated eigenvalue
   std::vector<double> schur_kappa(static_cast<size_t>(n));
@@ -200,15 +316,19 @@ constexpr long kPseudospectralCandidates = 6;
 
 }  // namespace
 
-Eigen::VectorXcd sorted_eigenvalues(const Eigen::MatrixXd& a) {
-  Eigen::EigenSolver<Eigen::MatrixXd> solver(a, /*computeEigenvectors=*/false);
-  Eigen::VectorXcd ev = solver.eigenvalues();
-  if (solver.info() != Eigen::Success) ev.setConstant(cplx(kNaN, kNaN));
+namespace {
+
+Eigen::VectorXcd sorted_from_schur(const Eigen::MatrixXd& t, long n) {
+  const Eigen::VectorXcd ev = t.size() ? schur_eigenvalues(t) : Eigen::VectorXcd::Constant(n, cplx(kNaN, kNaN));
   const std::vector<long> order = sorted_order(ev);
   Eigen::VectorXcd sorted(ev.size());
   for (long i = 0; i < ev.size(); ++i) sorted[i] = ev[order[static_cast<size_t>(i)]];
   return sorted;
 }
+
+}  // namespace
+
+Eigen::VectorXcd sorted_eigenvalues(const Eigen::MatrixXd& a) { return sorted_from_schur(real_schur(a), a.rows()); }
 
 namespace {
 
@@ -245,8 +365,9 @@ double radial_radius(ShiftedHessenberg& shifted, double outer_norm, double eps, 
 double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::VectorXcd& eigenvalues,
                              const Eigen::VectorXd& condition) {
   if (a.rows() == 0 || !a.allFinite()) return kNaN;
-  const Eigen::MatrixXd h = Eigen::HessenbergDecomposition<Eigen::MatrixXd>(a).matrixH();
-  ShiftedHessenberg shifted(h);
+  const Eigen::MatrixXd t = real_schur(a);
+  if (t.size() == 0) return kNaN;
+  ShiftedHessenberg shifted(t);
   return radial_radius(shifted, a.norm(), eps, eigenvalues, condition);
 }
 
@@ -357,9 +478,12 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
     return s;
   }
 
-  s.eigenvalues = sorted_eigenvalues(a);
+  // One real Schur factorisation: the eigenvalues (bitwise sorted_eigenvalues'), the condition
+  // numbers (from its complex triangular form) and the pseudospectral searches (on its shifts).
+  const Eigen::MatrixXd t = real_schur(a);
+  s.eigenvalues = sorted_from_schur(t, n);
   if (!s.eigenvalues.allFinite()) return s;
-  s.condition = condition_numbers(a, s.eigenvalues);
+  s.condition = condition_numbers(complex_schur(t), s.eigenvalues);
 
   const Eigen::VectorXd sv = Eigen::BDCSVD<Eigen::MatrixXd>(a).singularValues();
   s.norm = sv[0];
@@ -368,8 +492,7 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   for (long i = 0; i < n; ++i) s.rounding_set += s.condition[i] * backward > kRoundingSetShare * s.norm;
   if (static_cast<double>(n) * backward <= kLogDetTolerance * s.sigma_min)
     s.log_abs_det = s.eigenvalues.array().abs().log().sum();
-  const Eigen::MatrixXd h = Eigen::HessenbergDecomposition<Eigen::MatrixXd>(a).matrixH();
-  ShiftedHessenberg shifted(h);
+  ShiftedHessenberg shifted(t);  // quasi-triangular, so upper Hessenberg
   for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
     s.pseudospectral_radius[e] =
         radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);

@@ -136,6 +136,92 @@ double experiment_flops(const ExperimentSpec& spec) {
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
 }
 
+namespace {
+
+// The dense linear algebra of one analysed map of size n (numerics/spectrum.cpp), in seconds on
+// one core of the development machine (docs/performance.md, "The cost model"): the real Schur
+// form, condition numbers and singular values cost about kDenseSecondsPerN3 n^3
+// (bench/bench_analysis.cpp); the two pseudospectral searches, O(n^2) factorisations times an
+// iteration count that depends on the map, about kDenseSecondsPerN2 n^2 up to n = 64 and no more
+// beyond, as measured on the sweeps' own maps (the benchmark's random matrix needs more
+// iterations at large n than the PDE maps do); the transient growth forms K - 1 powers of the
+// map, kPowerSecondsPerN3 n^3 each.
+constexpr double kDenseSecondsPerN3 = 3.9e-9;
+constexpr double kDenseSecondsPerN2 = 1.44e-6;
+constexpr double kSearchGrowthEnds = 64;
+constexpr double kPowerSecondsPerN3 = 1.24e-10;
+
+double dense_seconds(double n, int horizon) {
+  const double searched = std::min(n, kSearchGrowthEnds);
+  return n * n * n * kDenseSecondsPerN3 + searched * searched * kDenseSecondsPerN2 +
+         n * n * n * kPowerSecondsPerN3 * std::max(horizon - 1, 0);
+}
+
+// Per Adam update, beside the flops of the passes: the update itself and the copies of the
+// parameters into the network (about 12 flops a parameter) and a fixed cost of the call chain,
+// which is most of an epoch of the small networks of test sweeps (measured on smoke, advdiff,
+// allen-cahn: 3 to 8 us an update).
+constexpr double kUpdateSeconds = 3e-6;
+constexpr double kUpdateFlopsPerParameter = 12;
+
+// The highest derivative among the truth's terms: what limits an explicit step as the grid
+// refines (dt ~ h^k).
+int highest_derivative(const ExperimentSpec& spec) {
+  int k = 0;
+  for (const CaseTerm& t : spec.pde.pde_case->terms) k = std::max(k, t.derivative);
+  return k;
+}
+
+// Truth data: the training IC's and every test IC's trajectory, at the truth map's substeps (the
+// count a fixed step needs; the adaptive Dormand-Prince data take about as many steps of its 7
+// stages). A Richardson correction solves again on the doubled grid: twice the points, and
+// 2^k times the steps for a k-th derivative.
+double truth_data_flops(const ExperimentSpec& spec, int truth_substeps) {
+  const double trajectories = 1.0 + static_cast<double>(spec.test_ics.size());
+  const double stages = spec.integrator.adaptive_truth() ? 7.0 : truth_data_stepper(spec).stages();
+  double f = trajectories * spec.steps * truth_substeps * stages * truth_flops(spec);
+  if (spec.integrator.truth_correction == TruthCorrection::richardson)
+    f *= 1.0 + 2.0 * std::pow(2.0, highest_derivative(spec));
+  return f;
+}
+
+}  // namespace
+
+CostEstimate experiment_cost(const ExperimentSpec& spec) {
+  const int substeps = planned_substeps(spec);
+  const int truth_substeps = planned_truth_jacobian_substeps(spec);
+  const double n = spec.pde.resolution, tests = static_cast<double>(spec.test_ics.size());
+  const double states = spec.one_shot() ? 1.0 : static_cast<double>(spec.jacobian_states.size());
+  const double maps = tests * states;
+  const double model_stages = spec.integrator.model.stages();
+  CostEstimate c;
+  c.truth = truth_data_flops(spec, truth_substeps) / kMeasuredFlopsPerSecond;
+  const double updates = spec.one_shot() || spec.training.update == UpdateRule::summed ? 1 : spec.training.transitions;
+  c.training = spec.training.epochs * (epoch_flops(spec, substeps) / kMeasuredFlopsPerSecond +
+                                       updates * (kUpdateSeconds + kUpdateFlopsPerParameter * network_size(spec).parameters /
+                                                                       kMeasuredFlopsPerSecond));
+  // Analysis: the test rollouts; at every analysed state the model's map (tangents through the
+  // network and the known terms), the known terms alone (once when they are linear) and the
+  // truth's map; each map's dense algebra, with the transient growth's powers for the model's
+  // and the truth's.
+  const double rollouts = tests * spec.steps * substeps * model_stages * stage_flops(spec).forward;
+  const double map_steps = spec.jacobian_map_steps();
+  const double model_tangents = maps * map_steps * n * substeps * model_stages * stage_flops(spec).forward;
+  const double known_tangents = maps * map_steps * n * substeps * model_stages * known_flops(spec);
+  const double known_maps = make_model_known_terms(spec.pde, spec.infer_stencil).linear() ? 1.0 : maps;
+  const int horizon = spec.growth_horizon();
+  c.analysis = (rollouts + model_tangents + known_tangents) / kMeasuredFlopsPerSecond +
+               maps * dense_seconds(n, horizon) + known_maps * dense_seconds(n, 1) + maps * truth_map_seconds(spec);
+  return c;
+}
+
+double truth_map_seconds(const ExperimentSpec& spec) {
+  const double n = spec.pde.resolution;
+  return spec.jacobian_map_steps() * n * planned_truth_jacobian_substeps(spec) * truth_map_stage_flops(spec) /
+             kMeasuredFlopsPerSecond +
+         dense_seconds(n, spec.growth_horizon());
+}
+
 double truth_map_flops(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution;
   return spec.jacobian_map_steps() * n * planned_truth_jacobian_substeps(spec) * truth_map_stage_flops(spec) +

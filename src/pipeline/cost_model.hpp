@@ -28,6 +28,22 @@ double experiment_flops(const ExperimentSpec& spec);
 // eigenvalues), which cells sharing their truth compute once (the truth cache).
 double truth_map_flops(const ExperimentSpec& spec);
 
+// What `plan` and the master's ETA expect one experiment to take on one core, by phase, in
+// seconds: the truth data, the training and the analysis (test rollouts, the Jacobians' tangent
+// propagation, and for every analysed map the dense linear algebra: eigenvalues, condition
+// numbers, singular values, pseudospectral searches and the transient growth's powers). FLOP
+// counts at measured rates; the dense part from measured seconds per n^3 (docs/performance.md,
+// "The cost model", has the calibration and how far it is off on the paper's and the beyond
+// sweeps).
+struct CostEstimate {
+  double truth = 0, training = 0, analysis = 0;
+  double total() const { return truth + training + analysis; }
+};
+CostEstimate experiment_cost(const ExperimentSpec& spec);
+// The seconds of one truth map's analysis (one test IC, one analysed state), which cells that
+// share their truth compute once (the truth cache): included in experiment_cost's analysis.
+double truth_map_seconds(const ExperimentSpec& spec);
+
 // Peak memory of one experiment, estimated from its sizes alone (nothing is built or allocated,
 // so it is safe on absurd inputs): network parameters with their gradient and Adam moments,
 // activations, truth and model trajectories, the loss history and the N x N Jacobians. `key`

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <optional>
 
@@ -62,29 +63,53 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
   if (model.known().linear())
     linear_known = analyse_spectrum(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt, r.substeps_model,
                                                         r.jacobian_map_steps, cancel, stepper));
+  // Progress: each map of each state as it starts, with an ETA from the maps done so far (the
+  // phase can take minutes: a gKdV cell spends nearly all its time here).
+  const auto began = Clock::now();
+  const int maps = tests * states * 3;
+  int done = 0;
+  const auto report = [&](int t, int s, const char* map) {
+    if (!on_phase) return;
+    std::string eta;
+    if (done > 0) {
+      char text[64];
+      std::snprintf(text, sizeof text, "; ETA %.1f s", seconds_since(began) / done * (maps - done));
+      eta = text;
+    }
+    on_phase("analysis: Jacobian spectra, test IC " + std::to_string(t + 1) + " of " + std::to_string(tests) +
+             ", state " + std::to_string(r.jacobian_states[static_cast<size_t>(s)]) + " (" + std::to_string(s + 1) +
+             " of " + std::to_string(states) + "), " + map + " map (" + std::to_string(done + 1) + " of " +
+             std::to_string(maps) + eta + ")");
+  };
   for (int t = 0; t < tests; ++t)
     for (int s = 0; s < states; ++s) {
       const int idx = r.jacobian_states[s];
-      if (on_phase)
-        on_phase("analysis: Jacobian spectra, test IC " + std::to_string(t + 1) + " of " + std::to_string(tests) +
-                 ", state " + std::to_string(idx) + " (" + std::to_string(s + 1) + " of " + std::to_string(states) + ")");
+      report(t, s, "truth");
       const Vector truth_state = truths[t].col(idx);
       const TruthSpectrumKey key{truth_keys[static_cast<size_t>(t)], idx, r.substeps_truth, r.jacobian_map_steps,
                                  map_stepper, horizon};
       r.truth.set(t, s, states, truth_spectrum(memo, key, truth_map, truth_state, spec.dt, cancel));
+      ++done;
 
       const Vector model_state = rollouts[t].states.col(idx);
-      if (!model_state.allFinite()) continue;  // the rollout blew up before this state
+      if (!model_state.allFinite()) {  // the rollout blew up before this state
+        done += 2;
+        continue;
+      }
+      report(t, s, "model");
       r.model.set(t, s, states,
                   analyse_spectrum(model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model,
                                                        r.jacobian_map_steps, cancel, stepper),
                                    horizon));
+      ++done;
+      report(t, s, "known-terms");
       r.known_only.set(t, s, states,
                        model.known().linear()
                            ? linear_known
                            : analyse_spectrum(terms_flow_jacobian(model.known(), model_state, spec.dt,
                                                                   r.substeps_model, r.jacobian_map_steps, cancel,
                                                                   stepper)));
+      ++done;
     }
 }
 
@@ -175,6 +200,8 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
     if (!kept && options.truth_memo && tr.ok) options.truth_memo->keep(truth_keys[i], tr);
     r.truth_accepted_steps += tr.accepted_steps;
     r.truth_rejected_steps += tr.rejected_steps;
+    r.truth_refined_accepted_steps += tr.refined_accepted_steps;
+    r.truth_refined_rejected_steps += tr.refined_rejected_steps;
     if (!tr.ok) {
       r.status = CellStatus::diverged;
       r.message = "truth data for " + ics[i].label() + " diverged: " + tr.message;

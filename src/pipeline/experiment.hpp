@@ -49,6 +49,7 @@ struct ExperimentResult {
   int substeps_model = 0, substeps_truth = 0;  // stepper substeps per output step
   double amplitude = 0.0;                      // max|u| over all truth data (the substep rule uses the states)
   long truth_accepted_steps = 0, truth_rejected_steps = 0;
+  long truth_refined_accepted_steps = 0, truth_refined_rejected_steps = 0;  // a Richardson correction's doubled grid
 
   Vector weights_initial, weights_final;
   TrainingHistory history;

@@ -91,8 +91,8 @@ TruthTrajectory richardson_truth(const ExperimentSpec& spec, const InitialCondit
   const auto on_coarse_grid = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, 2>>(
       fine.states.data(), n, fine.states.cols(), Eigen::Stride<Eigen::Dynamic, 2>(fine.states.rows(), 2));
   coarse.states = (f * on_coarse_grid - coarse.states) / (f - 1.0);
-  coarse.accepted_steps += fine.accepted_steps;
-  coarse.rejected_steps += fine.rejected_steps;
+  coarse.refined_accepted_steps = fine.accepted_steps;
+  coarse.refined_rejected_steps = fine.rejected_steps;
   return coarse;
 }
 

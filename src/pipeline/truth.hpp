@@ -15,6 +15,8 @@ namespace npde {
 struct TruthTrajectory {
   Eigen::MatrixXd states;  // N x (steps + 1), column n = u(n dt)
   long accepted_steps = 0, rejected_steps = 0;  // adaptive integrator only
+  // A Richardson correction's solve on the doubled grid (adaptive integrator only; 0 without one).
+  long refined_accepted_steps = 0, refined_rejected_steps = 0;
   bool ok = true;
   std::string message;     // why the truth failed (blow-up), when !ok
 };

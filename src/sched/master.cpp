@@ -148,7 +148,7 @@ MasterOutcome run_master(const boost::mpi::communicator& world, const std::vecto
   eta.workers = std::max(1, world.size() - 1);
   eta.predicted.assign(cells.size(), 0.0);
   for (long id : pending) {
-    eta.predicted[static_cast<size_t>(id)] = experiment_flops(cells[static_cast<size_t>(id)].spec) / kMeasuredFlopsPerSecond;
+    eta.predicted[static_cast<size_t>(id)] = experiment_cost(cells[static_cast<size_t>(id)].spec).total();
     eta.remaining += eta.predicted[static_cast<size_t>(id)];
   }
 

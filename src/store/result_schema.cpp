@@ -10,6 +10,7 @@
 #include "numerics/time_stepper.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/training.hpp"
+#include "pipeline/truth.hpp"
 #include "spec/canonical.hpp"
 #include "store/provenance.hpp"
 
@@ -567,10 +568,25 @@ std::vector<ResultAttribute> make_attributes() {
        [](C c) { return V{c.spec.integrator.truth_rtol}; }},
       {"integrator", "truth_atol", "absolute tolerance of the adaptive truth integrator", false, false,
        [](C c) { return V{c.spec.integrator.truth_atol}; }},
-      {"integrator", "truth_accepted_steps", "accepted steps of the adaptive truth integrator", false, false,
-       [](C c) { return V{static_cast<long long>(c.result.truth_accepted_steps)}; }},
-      {"integrator", "truth_rejected_steps", "rejected steps of the adaptive truth integrator", false, false,
-       [](C c) { return V{static_cast<long long>(c.result.truth_rejected_steps)}; }},
+      {"integrator", "truth_accepted_steps", "accepted steps of the adaptive truth integrator (on the job's grid)",
+       false, false, [](C c) { return V{static_cast<long long>(c.result.truth_accepted_steps)}; }},
+      {"integrator", "truth_rejected_steps", "rejected steps of the adaptive truth integrator (on the job's grid)",
+       false, false, [](C c) { return V{static_cast<long long>(c.result.truth_rejected_steps)}; }},
+      {"integrator", "truth_correction", "how the truth data were corrected after integration", false, false,
+       [](C c) {
+         if (c.spec.integrator.truth_correction != TruthCorrection::richardson) return V{std::string("none")};
+         const int p = richardson_order(c.spec);
+         if (p <= 0) return V{std::string("richardson asked, not applied: the training stencil has no truncation error")};
+         return V{"richardson: solved again on the doubled grid (N = " + std::to_string(2 * c.spec.pde.resolution) +
+                  ") and combined as (2^p u_2N - u_N) / (2^p - 1) with p = " + std::to_string(p) +
+                  ", cancelling the stencil's leading O(dx^p) error"};
+       }},
+      {"integrator", "truth_refined_accepted_steps",
+       "accepted steps of the adaptive truth integrator on the Richardson correction's doubled grid (0 without one)",
+       false, false, [](C c) { return V{static_cast<long long>(c.result.truth_refined_accepted_steps)}; }},
+      {"integrator", "truth_refined_rejected_steps",
+       "rejected steps of the adaptive truth integrator on the Richardson correction's doubled grid (0 without one)",
+       false, false, [](C c) { return V{static_cast<long long>(c.result.truth_refined_rejected_steps)}; }},
 
       {"weights", "kind", "the closure network: mlp (dense layers over the whole state) or cnn (periodic 1-D "
                           "convolutions)", false, false,

@@ -493,6 +493,15 @@ ExperimentRow read_result_file(const std::string& path) {
               {"infer_stencil", attribute("infer_stencil")},
               {"resolution", fmt::format("{}", static_cast<long long>(h5::read_double_attribute(id, ".", "resolution")))},
               {"status", status_name(status)}};
+    // What kind of experiment (files older than these attributes: an MLP on uncorrected data)
+    r.keys["network"] = h5::exists(id, "/weights") && h5::attribute_exists(id, "/weights", "kind")
+                            ? h5::read_string_attribute(id, "/weights", "kind")
+                            : std::string("mlp");
+    r.keys["truth_correction"] = "none";
+    if (h5::exists(id, "/integrator") && h5::attribute_exists(id, "/integrator", "truth_correction")) {
+      const std::string t = h5::read_string_attribute(id, "/integrator", "truth_correction");
+      r.keys["truth_correction"] = t.substr(0, t.find(':'));
+    }
     if (status == CellStatus::done) {
       Datasets datasets(id, false);
       const GroupShape shape = read_group_shape(id, "/", false);

@@ -1,5 +1,6 @@
 #include "store/truth_cache.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -30,17 +31,20 @@ bool take(const std::string& in, size_t& pos, T& v) {
 // Values are the computed doubles themselves, so a cell that finds them is bitwise the cell that
 // computed them.
 std::vector<double> pack(const TruthTrajectory& t) {
-  std::vector<double> v{static_cast<double>(t.accepted_steps), static_cast<double>(t.rejected_steps)};
+  std::vector<double> v{static_cast<double>(t.accepted_steps), static_cast<double>(t.rejected_steps),
+                        static_cast<double>(t.refined_accepted_steps), static_cast<double>(t.refined_rejected_steps)};
   v.insert(v.end(), t.states.data(), t.states.data() + t.states.size());
   return v;
 }
 
 std::optional<TruthTrajectory> unpack_trajectory(const std::vector<double>& v, long n, long columns) {
-  if (v.size() != static_cast<size_t>(2 + n * columns)) return std::nullopt;
+  if (v.size() != static_cast<size_t>(4 + n * columns)) return std::nullopt;
   TruthTrajectory t;
   t.accepted_steps = static_cast<long>(v[0]);
   t.rejected_steps = static_cast<long>(v[1]);
-  t.states = Eigen::Map<const Eigen::MatrixXd>(v.data() + 2, n, columns);
+  t.refined_accepted_steps = static_cast<long>(v[2]);
+  t.refined_rejected_steps = static_cast<long>(v[3]);
+  t.states = Eigen::Map<const Eigen::MatrixXd>(v.data() + 4, n, columns);
   return t;
 }
 
@@ -73,13 +77,15 @@ std::optional<Spectrum> unpack_spectrum(const std::vector<double>& v, long n) {
   s.transient_growth = growth[0];
   s.transient_growth_step = static_cast<int>(growth[1]);
   s.transient_growth_error = growth[2];
+  s.overflowed = std::isinf(s.norm);  // only a map that is not finite has an infinite norm
   return s;
 }
 
 }  // namespace
 
+// "trajectory = 2": entries hold a Richardson correction's refined-grid step counts apart.
 std::string TruthCache::text_of(const TruthTrajectoryKey& key) {
-  return "npdesweep truth trajectory\n" + canonical_truth_toml(key.cell) + "ic = " + initial_condition_toml(key.ic) +
+  return "npdesweep truth trajectory\ntrajectory = 2\n" + canonical_truth_toml(key.cell) + "ic = " + initial_condition_toml(key.ic) +
          "\n" +
          (key.cell.integrator.adaptive_truth()
               ? std::string()

@@ -29,7 +29,24 @@ text = h5py.File('rich.h5', 'r').attrs['job_toml']
 sys.exit(0 if 'truth_correction = \"richardson\"' in (text.decode() if isinstance(text, bytes) else text) else 1)" ||
   fail "the result's job text lacks truth_correction"
 [[ $(head -1 rich.txt) != $(head -1 plain.txt) ]] || fail "the corrected job has the plain job's content hash"
-echo "ok   run-one: the corrected truth is (2 u_2N - u_N) to the bit; its own content hash"
+# It says so (issue "Honest numbers"): run-one's header, /integrator's attributes (the refined
+# grid's steps apart from the job grid's, which equal the plain run's), summarize's truth column.
+grep -q "^truth data: Richardson-corrected (solved again at N=64, cancelling the O(dx^1) error)" rich.txt ||
+  fail "run-one's header does not say the truth is corrected: $(head -6 rich.txt)"
+! grep -q "^truth data:" plain.txt || fail "a plain run's header speaks of a correction"
+/usr/bin/python3 - <<'PY' || fail "/integrator does not record the correction"
+import h5py
+r, p, f = (h5py.File(x + ".h5", "r")["integrator"].attrs for x in ("rich", "plain", "fine"))
+text = lambda a, k: a[k].decode() if isinstance(a[k], bytes) else a[k]
+assert text(r, "truth_correction").startswith("richardson: solved again on the doubled grid (N = 64)"), text(r, "truth_correction")
+assert text(p, "truth_correction") == "none"
+assert r["truth_accepted_steps"] == p["truth_accepted_steps"] > 0, (r["truth_accepted_steps"], p["truth_accepted_steps"])
+assert r["truth_refined_accepted_steps"] == f["truth_accepted_steps"] and p["truth_refined_accepted_steps"] == 0
+PY
+"$bin" summarize plain.h5 rich.h5 > sum.txt || fail "summarize exited $?"
+grep -q "truth" sum.txt && grep -q "richardson" sum.txt && grep -q "none" sum.txt || fail "summarize has no truth column: $(cat sum.txt)"
+"$bin" summarize plain.h5 > sum1.txt && ! grep -q "truth" sum1.txt || fail "summarize of plain files shows a truth column"
+echo "ok   run-one: the corrected truth is (2 u_2N - u_N) to the bit; its own content hash; said in the header, /integrator and summarize"
 
 sed 's/^substeps = 10/substeps = 10\ntruth = "rk4"\ntruth_correction = "richardson"/' "$job" > rk4.toml
 "$bin" run-one rk4.toml --epochs 0 --no-out --quiet > rk4.txt || fail "fixed-step corrected truth exited $?"

@@ -34,5 +34,25 @@ grep -q "WARNING: 8 cells the store had finished run again: their job changed (t
 code=0
 SWEEP=edited.toml sweep 3 s.h5 2> again.err || code=$?
 ! grep -q WARNING again.err || fail "a rerun with nothing to recompute warned: $(cat again.err)"
-echo "ok 2: run warns (also with --quiet) when an edit makes finished cells run again, and not otherwise"
+# The readers say that they leave the earlier sweep's 8 finished cells out (issue "Honest numbers").
+"$bin" query s.h5 --metric final_loss > /dev/null 2> note.err || fail "query exited $?"
+grep -q "holds 8 finished cells outside its current sweep .* --all includes them" note.err || fail "query: no note: $(cat note.err)"
+"$bin" query s.h5 --metric final_loss --all > /dev/null 2> note.err && [[ ! -s note.err ]] || fail "query --all noted: $(cat note.err)"
+echo "ok 2: run warns (also with --quiet) when an edit makes finished cells run again, and not otherwise; readers note the cells they leave out"
+# 3. A grown seed axis (issue "Honest numbers"): cells of a new experiment.seed value beside the
+# old one are new, not "recomputed", and the run neither warns that finished cells run again nor
+# speaks of earlier sweeps' cells when there are none.
+sed -e '/^seed = /d' -e 's/^resolution = .*/resolution = [16]/' "$smoke" > seed1.toml
+echo '"experiment.seed" = [1]' >> seed1.toml  # [grid] is the smoke sweep's last table
+sed 's/^"experiment.seed" = \[1\]/"experiment.seed" = [1, 2]/' seed1.toml > seed2.toml
+SWEEP=seed1.toml sweep 3 g.h5 || [[ $? -eq 1 ]] || fail "the one-seed sweep exited $?"
+"$bin" plan seed2.toml --store g.h5 > grow.out || fail "plan --store of the grown seed axis exited $?"
+grep -q "^run on g.h5: 4 reused, 4 new, 0 recomputed$" grow.out || fail "a new seed value: $(tail -2 grow.out)"
+code=0
+mpirun -np 3 "$bin" run seed2.toml --store g.h5 > /dev/null 2> grow.err || code=$?
+[[ $code -le 1 ]] || { cat grow.err; fail "the grown run exited $code"; }
+! grep -q "WARNING\|run again\|0 finished cells of earlier sweeps" grow.err || { cat grow.err; fail "growth by a seed value said something false"; }
+grep -q "4 of its cells are finished in the store and reused (same content hash), 4 are new or unfinished$" grow.err ||
+  { cat grow.err; fail "growth by a seed value: no plain account of reused and new cells"; }
+echo "ok 3: a new seed value's cells are new, and run says so without warnings"
 echo "plan_store: all checks passed"

@@ -57,6 +57,29 @@ row = next(csv.DictReader(open("pair.csv")))
 difference = next(v for k, v in row.items() if k.startswith("mean("))
 assert float(difference) == 0 and row["pairs"] == "4", row
 PY
+# A copy of the sweep with another seed: its cells are not the same cells, so --compare store pairs
+# none of them (issue "Honest numbers": it paired cells of different seeds), and says so.
+sed 's/^seed = .*/seed = 12/' all-done.toml > other-seed.toml
+SWEEP=other-seed.toml sweep 2 seed12.h5 || fail "the other-seed run exited $?"
+"$bin" query done.h5 seed12.h5 --compare store=done.h5,seed12.h5 --format json > seeds.json || fail "--compare over seeds exited $?"
+/usr/bin/python3 -c '
+import json
+r = json.load(open("seeds.json"))[0]
+assert r["n_value"] == 0 and r["value"] is None, r' || fail "--compare store paired cells of different seeds: $(cat seeds.json)"
+# --group-by seed: the seed is a key (it was refused), and --where on it works
+"$bin" query done.h5 --group-by seed --stat count --format json > by-seed.json || fail "--group-by seed exited $?"
+seed=$(/usr/bin/python3 -c 'import json; print(json.load(open("by-seed.json"))[0]["seed"])')
+[[ $seed =~ ^[0-9]+$ ]] || fail "--group-by seed: the seed is not a string of digits: $(cat by-seed.json)"
+"$bin" query done.h5 --where "seed=$seed" --stat count --format csv | tail -1 | grep -q "^[1-9]" || fail "--where seed=$seed matched nothing"
+# A mistyped key, metric or command: the closest name, in one line, not every name
+code=0; "$bin" query done.h5 --metric max_lamda > /dev/null 2> typo.txt || code=$?
+[[ $code -eq 2 && $(wc -l < typo.txt) -eq 1 ]] && grep -q "did you mean 'max_lambda'?" typo.txt && ! grep -q "rollout_error@" typo.txt ||
+  fail "a mistyped metric: exit $code, $(cat typo.txt)"
+code=0; "$bin" query done.h5 --group-by infer_stencl > /dev/null 2> typo.txt || code=$?
+[[ $code -eq 2 ]] && grep -q "did you mean 'infer_stencil'?" typo.txt || fail "a mistyped key: exit $code, $(cat typo.txt)"
+code=0; "$bin" quer done.h5 > /dev/null 2> typo.txt || code=$?
+[[ $code -eq 2 && $(wc -l < typo.txt) -eq 1 ]] && grep -q "unknown command 'quer'; did you mean 'query'?" typo.txt ||
+  fail "a mistyped command: exit $code, $(cat typo.txt)"
 code=0; "$bin" query done.h5 done.h5 > /dev/null 2> twice.txt || code=$?
 [[ $code -eq 2 ]] && grep -q "given twice" twice.txt || fail "a store given twice: exit $code, $(cat twice.txt)"
 echo "sweep_query: all checks passed"
