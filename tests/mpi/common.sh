@@ -5,6 +5,9 @@ rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 smoke=$src/sweeps/smoke.toml
 export NPDESWEEP=$bin  # the scripts (plot-store, report, python/npdesweep.py) use the binary under test
+# plot-store checks every figure it draws (axis labels, legends off the data, labelled log axes,
+# legible text) and exits 1 naming what fails: every test that draws figures checks them
+export NPDESWEEP_PLOT_CHECK=1
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

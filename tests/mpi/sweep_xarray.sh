@@ -110,6 +110,21 @@ PY
 grep -q "fields_N16.png" figures.txt && grep -q "spacetime_N16.png" figures.txt ||
   fail "plot-store drew no field figures: $(cat figures.txt figures.err)"
 "$src/scripts/plot-store" smoke.h5 --out no-fields > /dev/null 2> no-fields.err || fail "plot-store on smoke exited $?"
+# Figures a referee would accept (issue "Honest numbers"), on a store with blow-ups (hostile: an
+# inf-free heat map square "blew up", a diverged training) and one with 16 series and dotted axes
+# (axes): NPDESWEEP_PLOT_CHECK (common.sh) makes plot-store refuse a figure without axis labels,
+# with a legend over the data, a log axis with one labelled tick or text below 7 pt; and the
+# blown-up and diverged squares are drawn in colours of their own, not the scale's.
+"$src/scripts/plot-store" hostile.h5 --out hostile-figures > hostile-figures.txt 2> hostile-figures.err ||
+  fail "plot-store on a store with blow-ups exited $?: $(cat hostile-figures.err)"
+"$src/scripts/plot-store" axes.h5 --out axes-figures > /dev/null 2> axes-figures.err ||
+  fail "plot-store on 16 experiments with dotted axes exited $?: $(cat axes-figures.err)"
+/usr/bin/python3 - <<'PY' || fail "the heat map draws a blow-up or a diverged square in a colour of its scale"
+import matplotlib.image as mpimg, numpy as np
+img = mpimg.imread("hostile-figures/rollout_heatmap.png")[..., :3]
+grey = np.all(np.abs(img - np.array([0xee, 0xee, 0xee]) / 255) < 0.02, axis=-1)  # diverged: light grey
+assert grey.sum() > 500, grey.sum()
+PY
 grep -q "no solution fields at N=24" no-fields.err || fail "plot-store did not say why it drew no fields: $(cat no-fields.err)"
 
 # identify on a store that keeps fields: one answer per done cell, each the cell's own stencil;
