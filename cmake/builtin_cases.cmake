@@ -27,11 +27,6 @@ ${_entries}  };
 }  // namespace npde
 ")
 set(BUILTIN_CASES_CPP "${CMAKE_CURRENT_BINARY_DIR}/generated/builtin_cases.cpp")
-set(_old "")
-if(EXISTS "${BUILTIN_CASES_CPP}")
-  file(READ "${BUILTIN_CASES_CPP}" _old)
-endif()
-if(NOT _old STREQUAL _content)
-  file(WRITE "${BUILTIN_CASES_CPP}" "${_content}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/write_if_changed.cmake)
+write_if_changed("${BUILTIN_CASES_CPP}" "${_content}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${BUILTIN_CASE_FILES})
