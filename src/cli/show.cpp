@@ -1,5 +1,6 @@
 // `npdesweep show STORE ID|HASH` and `npdesweep extract STORE ID|HASH --out cell.h5 [--job cell.toml]`:
 // one cell of a sweep store, to read or to take out.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -104,8 +105,21 @@ int show(int argc, char** argv) {
     std::printf("\nmetrics (over test ICs as query reduces them):\n");
     metrics.print(std::cout, format);
     if (!per_names.empty()) {
+      // One row per metric and a column per test IC: a handful of test ICs fit the terminal,
+      // some 60 metrics as columns did not.
+      std::vector<Table::Column> columns = {{"metric", ""}};
+      const size_t tests = std::min(r->per_test_ic.size(), store.test_ics.size());
+      for (size_t t = 0; t < tests; ++t) columns.push_back({store.test_ics[t], ""});
+      Table by_metric(columns);
+      for (const std::string& n : per_names) {
+        by_metric.row().text(n);
+        for (size_t t = 0; t < tests; ++t) {
+          auto it = r->per_test_ic[t].find(n);
+          by_metric.number(it == r->per_test_ic[t].end() ? std::nan("") : it->second, "{:.6g}");
+        }
+      }
       std::printf("\nper test IC:\n");
-      per.print(std::cout, format);
+      by_metric.print(std::cout, format);
     }
   }
   std::printf("\njob (canonical; `npdesweep extract %s %ld --job cell.toml` writes it, `run-one` reproduces it):\n%s",
