@@ -119,6 +119,11 @@ grep -q "fields_N16.png" figures.txt && grep -q "spacetime_N16.png" figures.txt 
   fail "plot-store on a store with blow-ups exited $?: $(cat hostile-figures.err)"
 "$src/scripts/plot-store" axes.h5 --out axes-figures > /dev/null 2> axes-figures.err ||
   fail "plot-store on 16 experiments with dotted axes exited $?: $(cat axes-figures.err)"
+# plot-store draws a run-one result file too (it refused one: "not an npdesweep sweep store")
+"$src/scripts/plot-store" one.h5 --out one-figures > one-figures.txt 2> one-figures.err ||
+  fail "plot-store on a run-one result file exited $?: $(cat one-figures.err)"
+grep -q "fields_N100.png" one-figures.txt && grep -q "eigenvalues_N100.png" one-figures.txt ||
+  fail "plot-store on a run-one file: $(cat one-figures.txt one-figures.err)"
 /usr/bin/python3 - <<'PY' || fail "the heat map draws a blow-up or a diverged square in a colour of its scale"
 import matplotlib.image as mpimg, numpy as np
 img = mpimg.imread("hostile-figures/rollout_heatmap.png")[..., :3]
