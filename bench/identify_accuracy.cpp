@@ -7,6 +7,7 @@
 // name marked. scripts/identify-accuracy runs it and keeps the output in docs/findings/identify.md.
 //
 //   npdesweep_identify_accuracy [JOB.toml ...]     (default: the shipped jobs of every case)
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -33,11 +34,20 @@ struct Setting {
   double noise;  // standard deviation relative to max|u|
 };
 
+// "yes"; "? (S, T)": it cannot tell the right stencil from S and T (all within the separation
+// factor, the right one among them); "**? without it (S, T)**": undecided among stencils that
+// leave the right one out; "none fits"; "**WRONG: S**".
 std::string verdict(const StencilDetection& d, const std::string& truth) {
   if (d.named == truth) return "yes";
   if (!d.named.empty()) return "**WRONG: " + d.named + "**";
-  const std::string other = d.candidates[0].stencil == truth ? d.candidates[1].stencil : d.candidates[0].stencil;
-  return "? (" + other + ")";
+  if (d.none_fits) return "none fits";
+  std::vector<std::string> set = d.tied;
+  set.insert(set.begin(), d.best);
+  const bool in = std::find(set.begin(), set.end(), truth) != set.end();
+  std::string others;
+  for (const std::string& s : set)
+    if (s != truth) others += (others.empty() ? "" : ", ") + s;
+  return in ? "? (" + others + ")" : "**? without it (" + others + ")**";
 }
 
 // The truncation fit's evidence for the data's own stencil on the full clean data: b and the

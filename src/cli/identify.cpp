@@ -24,9 +24,11 @@ const char* kDescription = R"(Names the stencil that made a dataset's truth traj
 every stencil of the catalogue in the varied term of the job's case it integrates that
 right-hand side over one output step from each stored state and measures how far it lands from
 the next one (the flow share: missed / moved, squared norms); the data's own stencil lands within
-the integrator's tolerance, another by its truncation difference. A stencil is named when the
-runner-up's flow share is over 100 times the best's; otherwise the two it cannot tell apart are
-said. Beside it, as evidence that needs no integrator: the time derivative (a central
+the integrator's tolerance, another by its truncation difference. A stencil is named when every
+other one's flow share is over 100 times the best's; otherwise all the candidates within that
+factor are said ("cannot tell from"); when even the nearest misses more than 0.05 of each
+step's motion, no candidate made the data (a corrected or filtered dataset, another solver, or
+noise as large as the motion), and it says so instead of naming the nearest. Beside it, as evidence that needs no integrator: the time derivative (a central
 difference of order 8 at the interior output steps) fitted by least squares onto each
 candidate's right-hand side, its residual share and coefficient (1 for the data's stencil); and
 the data's departure from the exact right-hand side fitted onto each candidate's leading
@@ -188,20 +190,25 @@ int identify(int argc, char** argv) {
     }
   }
   Table table({{"source", ""}, {"experiment", ""}, {"named", "made by"}, {"job_stencil", "job says"},
-               {"agrees", ""}, {"best_flow_share", "its flow share"}, {"runner_up", "runner-up"},
-               {"runner_up_flow_share", "its flow share"}, {"undecided", "why undecided"}});
+               {"agrees", ""}, {"best", "nearest"}, {"best_flow_share", "its flow share"}, {"runner_up", "runner-up"},
+               {"runner_up_flow_share", "its flow share"}, {"tied", "cannot tell from"},
+               {"undecided", "why undecided"}});
   for (const Dataset& d : data) {
     const StencilDetection& x = d.detection;
     const bool two = x.candidates.size() > 1;
+    std::string tied;
+    for (const std::string& s : x.tied) tied += (tied.empty() ? "" : ", ") + s;
     table.row()
         .text(d.source)
         .text(d.experiment)
         .text(x.named.empty() ? "-" : x.named)
         .text(d.recorded)
         .text(x.named.empty() || d.recorded == "-" ? "-" : x.named == d.recorded ? "yes" : "no")
+        .text(x.best)
         .number(x.candidates[0].flow_share, "{:.3g}")
         .text(two ? x.candidates[1].stencil : "")
         .number(two ? x.candidates[1].flow_share : std::nan(""), "{:.3g}")
+        .text(tied)
         .text(x.undecided);
   }
   table.print(std::cout, format);

@@ -1,3 +1,4 @@
+#include <cerrno>
 #include <cstdio>
 #include <iostream>
 
@@ -15,7 +16,10 @@ int error_exit_code(const std::exception& e, ErrorKind fallback) {
 std::string error_message(const std::string& command, const std::exception& e, const std::string& context) {
   std::string m = "npdesweep " + command + ": " + context + e.what();
   if (dynamic_cast<const UsageError*>(&e)) m += " (see npdesweep " + command + " --help)";
-  if (const auto* error = dynamic_cast<const Error*>(&e); error && error->kind() == ErrorKind::io) m += kIoErrorHint;
+  if (const auto* io = dynamic_cast<const IoError*>(&e); io && io->error_number() == EAGAIN)
+    m += " (exit 4: not bad input; the store is readable again once its rebuild is finished)";
+  else if (const auto* error = dynamic_cast<const Error*>(&e); error && error->kind() == ErrorKind::io)
+    m += kIoErrorHint;
   return m;
 }
 

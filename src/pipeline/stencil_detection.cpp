@@ -174,16 +174,29 @@ StencilDetection detect_stencil(const PdeSettings& pde, const std::vector<Eigen:
   if (std::isnan(out.candidates[0].flow_share))
     throw std::invalid_argument("no candidate's flow could be compared with the data (the data do not move)");
   const StencilEvidence& best = out.candidates[0];
-  if (out.candidates.size() == 1) {
+  out.best = best.stencil;
+  if (best.flow_share > kNoFitShare) {
+    out.none_fits = true;
+    out.undecided = "no candidate made these data: the nearest, " + best.stencil + ", misses a share " +
+                    fmt::format("{:.3g}", best.flow_share) +
+                    " of each step's motion (data corrected or filtered after the solve, another solver, or noise "
+                    "as large as a step's motion)";
+    return out;
+  }
+  for (size_t k = 1; k < out.candidates.size(); ++k)
+    if (!(out.candidates[k].flow_share > kSeparation * best.flow_share)) out.tied.push_back(out.candidates[k].stencil);
+  if (out.tied.empty()) {
     out.named = best.stencil;
     return out;
   }
-  const StencilEvidence& next = out.candidates[1];
-  if (next.flow_share > kSeparation * best.flow_share)
-    out.named = best.stencil;
-  else
-    out.undecided = best.stencil + " and " + next.stencil + " land about equally far from the data (flow shares " +
-                    fmt::format("{:.3g}", best.flow_share) + " and " + fmt::format("{:.3g}", next.flow_share) + ")";
+  // Every candidate within the factor, not only the runner-up: the data's own stencil may be any
+  // of them (noise makes their order arbitrary).
+  std::string names = best.stencil, shares = fmt::format("{:.3g}", best.flow_share);
+  for (size_t k = 0; k < out.tied.size(); ++k) {
+    names += (k + 1 == out.tied.size() ? " and " : ", ") + out.tied[k];
+    shares += (k + 1 == out.tied.size() ? " and " : ", ") + fmt::format("{:.3g}", out.candidates[k + 1].flow_share);
+  }
+  out.undecided = names + " land about equally far from the data (flow shares " + shares + ")";
   return out;
 }
 

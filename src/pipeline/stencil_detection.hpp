@@ -22,9 +22,12 @@
 //      D exact). The data's stencil has b = 1 where its leading term dominates its error (resolved
 //      data) and explains most of the departure; evidence beside the flow share, read against
 //      the time derivative's floor;
-//   5. names the candidate with the smallest flow share when the runner-up's is more than
-//      kSeparation times larger, else says which two it cannot tell apart (noise at the level
-//      of the stencils' difference makes every candidate land equally far).
+//   5. names the candidate with the smallest flow share when every other one's is more than
+//      kSeparation times larger, else says which ones it cannot tell apart (all within that
+//      factor: noise at the level of the stencils' difference makes them land equally far); and
+//      when even the best misses more than kNoFitShare of the motion, that no candidate made the
+//      data (a Richardson-corrected or filtered dataset, another solver, or noise as large as a
+//      step's motion), not which of them is nearest.
 // docs/numerics.md, "Which stencil made the data", has the measurements.
 #include <string>
 #include <vector>
@@ -55,7 +58,10 @@ struct StencilDetection {
   // `floor` the time derivative's own error swamps it and the truncation fit says nothing.
   double departure = 0;
   std::string named;       // the stencil that explains the data; empty when undecided
-  std::string undecided;   // else why: the candidates it cannot tell apart
+  std::string undecided;   // else why: the candidates it cannot tell apart, or that none fits
+  std::string best;        // the candidate with the smallest flow share, named or not
+  std::vector<std::string> tied;  // the others within kSeparation of it (empty when named)
+  bool none_fits = false;  // even the best misses more than kNoFitShare of the motion
 };
 
 // The states of each trajectory the flow share steps from, at most (evenly spaced).
@@ -64,6 +70,10 @@ constexpr long kFlowStates = 16;
 constexpr long kFlowMaxSteps = 20000;
 // The runner-up's flow share must exceed the best's by this factor.
 constexpr double kSeparation = 100.0;
+// A flow share above this for the best candidate (it misses more than about a fifth of each
+// step's motion, where the data's own stencil lands within the integrator's tolerance and the
+// data's noise) means no candidate made the data.
+constexpr double kNoFitShare = 0.05;
 // The largest grid identify takes: the flow test's cost grows about as N^3 (measured: N = 2048
 // 1.1 s, 8192 57 s on a 2-core machine; docs/numerics.md).
 constexpr long kMaxIdentifyPoints = 8192;

@@ -282,6 +282,13 @@ double rebuild_wait_seconds() {
 h5::Object open_store(const std::string& path) {
   const StorePaths paths(path);
   for (int attempt = 0;; ++attempt) {
+    // A rebuild whose process is gone (killed mid-growth, a merge cut short) will not finish by
+    // waiting: said at once, without the wait (it waited up to a minute before explaining).
+    if (const std::string mark = cut_short_rebuild(paths); !mark.empty())
+      throw IoError(path + ": a rebuild of its file was cut short (" + paths.rebuilding + ": " + mark +
+                        ", a process that is gone): `npdesweep repair " + path +
+                        "` finishes it, as does running the sweep again",
+                    EAGAIN);
     if (posix::exists(paths.rebuilding) && attempt == 0)
       std::fprintf(stderr, "npdesweep: %s is being rebuilt by a running sweep; waiting up to %g s\n", path.c_str(),
                    rebuild_wait_seconds());

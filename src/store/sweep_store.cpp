@@ -461,23 +461,43 @@ void mark_rebuilding(const StorePaths& paths) {
 
 void unmark_rebuilding(const StorePaths& paths) { posix::remove(paths.rebuilding); }
 
+namespace {
+
+// The rebuilding mark's text ("" when there is none), and whether its writer, a process on this
+// host, is gone.
+std::string read_rebuilding_mark(const StorePaths& paths, bool* gone) {
+  *gone = false;
+  if (!posix::exists(paths.rebuilding)) return "";
+  std::string mark;
+  try {
+    mark = posix::read_file(paths.rebuilding);
+  } catch (const Error& e) {  // it went between the look and the read (looked at again by the caller), or cannot be read
+    mark = std::string("(unreadable: ") + e.what() + ")";
+  }
+  while (!mark.empty() && mark.back() == '\n') mark.pop_back();
+  std::istringstream words(mark);
+  std::string host_word, host, pid_word;
+  long pid = 0;
+  words >> host_word >> host >> pid_word >> pid;
+  *gone = host == posix::host_name() && pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  return mark.empty() ? std::string("(empty)") : mark;
+}
+
+}  // namespace
+
+std::string cut_short_rebuild(const StorePaths& paths) {
+  bool gone = false;
+  const std::string mark = read_rebuilding_mark(paths, &gone);
+  return gone ? mark : "";
+}
+
 std::string wait_while_rebuilding(const StorePaths& paths, double seconds) {
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
-    if (!posix::exists(paths.rebuilding)) return "";
-    std::string mark;
-    try {
-      mark = posix::read_file(paths.rebuilding);
-    } catch (const Error& e) {  // it went between the look and the read (looked at again below), or cannot be read
-      mark = std::string("(unreadable: ") + e.what() + ")";
-    }
-    while (!mark.empty() && mark.back() == '\n') mark.pop_back();
-    std::istringstream words(mark);
-    std::string host_word, host, pid_word;
-    long pid = 0;
-    words >> host_word >> host >> pid_word >> pid;
-    if (host == posix::host_name() && pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      return mark + ", a process that is gone: the rebuild was cut short";
+    bool gone = false;
+    const std::string mark = read_rebuilding_mark(paths, &gone);
+    if (mark.empty()) return "";
+    if (gone) return mark + ", a process that is gone: the rebuild was cut short";
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds) return mark;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -37,6 +37,9 @@ void unmark_rebuilding(const StorePaths& paths);
 // Readers: waits while the mark exists, up to `seconds` (none when it names a process of this
 // host that is gone: a rebuild cut short). Returns "" once there is no mark, else what it says.
 std::string wait_while_rebuilding(const StorePaths& paths, double seconds);
+// The rebuilding mark when the process that wrote it, on this host, is gone (the rebuild was cut
+// short: `repair` or `run` finishes it), else "".
+std::string cut_short_rebuild(const StorePaths& paths);
 
 struct StoreCells;  // store/store_cells.hpp
 

@@ -46,7 +46,17 @@ PY
 "$bin" summarize plain.h5 rich.h5 > sum.txt || fail "summarize exited $?"
 grep -q "truth" sum.txt && grep -q "richardson" sum.txt && grep -q "none" sum.txt || fail "summarize has no truth column: $(cat sum.txt)"
 "$bin" summarize plain.h5 > sum1.txt && ! grep -q "truth" sum1.txt || fail "summarize of plain files shows a truth column"
-echo "ok   run-one: the corrected truth is (2 u_2N - u_N) to the bit; its own content hash; said in the header, /integrator and summarize"
+# identify on the corrected data: no stencil of the catalogue made them, and it says so (it named
+# two as "about equally far", flow shares 0.26 and 0.35); the plain data's stencil is named.
+"$bin" identify rich.h5 plain.h5 --format json > identify.json || fail "identify exited $?"
+/usr/bin/python3 - <<'PY' || fail "identify on Richardson-corrected data: $(cat identify.json)"
+import json
+rich, plain = json.load(open("identify.json"))
+assert rich["named"] == "-" and rich["undecided"].startswith("no candidate made these data"), rich
+assert rich["best"] and rich["best_flow_share"] > 0.05, rich
+assert plain["named"] == "backward1" and plain["best"] == "backward1" and plain["tied"] == "", plain
+PY
+echo "ok   run-one: the corrected truth is (2 u_2N - u_N) to the bit; its own content hash; said in the header, /integrator and summarize; identify says no stencil made it"
 
 sed 's/^substeps = 10/substeps = 10\ntruth = "rk4"\ntruth_correction = "richardson"/' "$job" > rk4.toml
 "$bin" run-one rk4.toml --epochs 0 --no-out --quiet > rk4.txt || fail "fixed-step corrected truth exited $?"

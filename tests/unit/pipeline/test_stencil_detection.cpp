@@ -2,6 +2,8 @@
 // saw the job of, or says which two it cannot tell apart; its time derivative has its order.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <random>
 
@@ -100,6 +102,32 @@ TEST_CASE("Noise the detector tolerates, and short trajectories", "[detect]") {
     CHECK(!n.named.empty() == expect_named);
     if (expect_named) CHECK(n.named == "backward1");
   }
+}
+
+// Undecided lists every candidate within the separation factor, never only two; data no
+// candidate made (here: the steps of another output interval than the one given) are said to be
+// made by none, not matched to the nearest (issue "Honest numbers": a Richardson-corrected file
+// got "two stencils about equally far").
+TEST_CASE("Undecided names every candidate within the factor; data no candidate made are said so", "[detect]") {
+  const PdeSettings pde = builtin_pde("burgers", 32, 2 * M_PI, {0.03}, "central6");
+  std::vector<Eigen::MatrixXd> data = burgers_data(pde, "central4", 20, 0.01);
+  std::mt19937_64 random(11);
+  std::normal_distribution<double> normal;
+  for (Eigen::MatrixXd& t : data)
+    for (long k = 0; k < t.size(); ++k) t.data()[k] += 1e-2 * normal(random);
+  const StencilDetection noisy = detect_stencil(pde, data, 0.01);
+  REQUIRE(noisy.named.empty());
+  for (size_t k = 1; k < noisy.candidates.size(); ++k) {
+    const bool within = !(noisy.candidates[k].flow_share > kSeparation * noisy.candidates[0].flow_share);
+    const bool listed = std::find(noisy.tied.begin(), noisy.tied.end(), noisy.candidates[k].stencil) != noisy.tied.end();
+    CHECK(within == listed);
+  }
+  CHECK(noisy.best == noisy.candidates[0].stencil);
+  const StencilDetection other = detect_stencil(pde, burgers_data(pde, "central4", 20, 0.01), 0.02);
+  CHECK(other.none_fits);
+  CHECK(other.named.empty());
+  CHECK(other.candidates[0].flow_share > kNoFitShare);
+  CHECK(other.undecided.rfind("no candidate made these data", 0) == 0);
 }
 
 TEST_CASE("The detector refuses data it cannot read", "[detect]") {
