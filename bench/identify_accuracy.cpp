@@ -36,11 +36,11 @@ struct Setting {
 
 // "yes"; "? (S, T)": it cannot tell the right stencil from S and T (all within the separation
 // factor, the right one among them); "**? without it (S, T)**": undecided among stencils that
-// leave the right one out; "none fits"; "**WRONG: S**".
+// leave the right one out; "*none fits*"; "**WRONG: S**".
 std::string verdict(const StencilDetection& d, const std::string& truth) {
   if (d.named == truth) return "yes";
   if (!d.named.empty()) return "**WRONG: " + d.named + "**";
-  if (d.none_fits) return "none fits";
+  if (d.none_fits) return "*none fits*";
   std::vector<std::string> set = d.tied;
   set.insert(set.begin(), d.best);
   const bool in = std::find(set.begin(), set.end(), truth) != set.end();
