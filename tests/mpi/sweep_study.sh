@@ -41,6 +41,14 @@ for section in sections:
     for figure in ("rollout_heatmap", "closure", "roc"):
         assert f"]({case}/{figure}.png)" in section, (case, figure)
         assert os.path.getsize(f"report/{case}/{figure}.png") > 1000
+    # roc.png draws the AUC claim's own cells (issue "Honest numbers": it pooled two
+    # training.transitions values while the AUC rows read one): its plot-store command carries
+    # the claim's --where conditions
+    roc_command = next(l for l in section.splitlines() if l.startswith("scripts/plot-store") and "--roc" in l)
+    auc_command = next(l for l in section.splitlines() if l.startswith("npdesweep query") and "--stat auc" in l)
+    wheres = set(re.findall(r"--where ([\w.]+=[^!<>=\s]+)", auc_command)) - {w for w in re.findall(
+        r"--where (\S+)", auc_command) if w.startswith("test_ic=")}
+    assert wheres <= set(re.findall(r"--where (\S+)", roc_command)), (case, wheres, roc_command)
 print("report shape ok")
 PY
 echo "ok   scripts/study: a reduced study runs and its report has one verdict per claim and resolution"
