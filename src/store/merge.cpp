@@ -1,6 +1,7 @@
 #include "store/merge.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <complex>
 #include <cstring>
@@ -252,6 +253,12 @@ long write_merge(const MergePlan& plan, const std::string& into) {
     lock.emplace(staging.lock);
   } catch (const StoreLocked& e) {
     throw StoreLocked(into + ": another merge into it is running (" + e.what() + ")");
+  } catch (const IoError& e) {
+    // The staging directory went between making it and opening its lock: a racing merge renamed
+    // it into place as the store's sidecar. That merge won; this one stops as the check below would.
+    if (e.error_number() == ENOENT && posix::exists(paths.sidecar))
+      throw InputError(into, 0, "--into", "exists: another merge made it while this one was planned; nothing written");
+    throw;
   }
   if (posix::exists(paths.file) || posix::exists(paths.sidecar)) {
     posix::remove(staging.lock);  // ours; whoever takes it next sees the store and stops too
