@@ -114,9 +114,12 @@ TEST_CASE("Undecided names every candidate within the factor; data no candidate 
   std::mt19937_64 random(11);
   std::normal_distribution<double> normal;
   for (Eigen::MatrixXd& t : data)
-    for (long k = 0; k < t.size(); ++k) t.data()[k] += 1e-2 * normal(random);
+    for (long k = 0; k < t.size(); ++k) t.data()[k] += 1e-4 * normal(random);
   const StencilDetection noisy = detect_stencil(pde, data, 0.01);
+  INFO(noisy.undecided);
   REQUIRE(noisy.named.empty());
+  REQUIRE_FALSE(noisy.none_fits);
+  CHECK(noisy.tied.size() >= 2);  // at 1e-4 the high-order stencils land within the factor of each other
   for (size_t k = 1; k < noisy.candidates.size(); ++k) {
     const bool within = !(noisy.candidates[k].flow_share > kSeparation * noisy.candidates[0].flow_share);
     const bool listed = std::find(noisy.tied.begin(), noisy.tied.end(), noisy.candidates[k].stencil) != noisy.tied.end();
