@@ -79,7 +79,7 @@ TEST_CASE("Table as JSON: strict JSON, numbers at full precision, null missing, 
   CHECK(printed(k, Format::csv) == "resolution,training.learning_rate,ic,a,b,c\n50,0.05,step(A=2),nan,,-inf\n");
 }
 
-TEST_CASE("JSON integers beyond 2^53 and seeds are strings of their digits; below, numbers", "[cli][table]") {
+TEST_CASE("JSON integers beyond 2^53 and seeds are strings of their digits, below, numbers", "[cli][table]") {
   // A reader holding JSON numbers as doubles (JavaScript, pandas' guess) rounds 6527728882149440490
   // to 6527728882149441000: the seed is always a string, any other integer beyond 2^53 too.
   Table t({{"seed", ""}, {"big", ""}, {"small", ""}, {"negative", ""}, {"key_seed", ""}, {"key_big", ""}});
@@ -109,7 +109,7 @@ TEST_CASE("Table as text: columns aligned, numbers right-aligned, no trailing bl
         "longer    100\n");
 }
 
-TEST_CASE("Formats are named table, csv or json; a kind option refuses any other word", "[cli][table]") {
+TEST_CASE("Formats are named table, csv or json, a kind option refuses any other word", "[cli][table]") {
   CHECK(npde::kind_from_name<Format>("csv") == Format::csv);
   auto parse = [](const std::string& value, Format& format) {
     CommandLine cl("query", "test", "");

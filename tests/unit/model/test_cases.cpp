@@ -140,7 +140,7 @@ TEST_CASE("Advection-diffusion: the spectral truth is the exact Fourier solution
   CHECK(worst < 1e-10);
 }
 
-TEST_CASE("KdV: the soliton travels at speed 2A; the central scheme conserves mass and energy", "[model][cases]") {
+TEST_CASE("KdV: the soliton travels at speed 2A, the central scheme conserves mass and energy", "[model][cases]") {
   const double amp = 1.0, T = 1.0;
   {
     const PdeSettings p = with_defaults("kdv", 256, "spectral");
@@ -169,7 +169,7 @@ TEST_CASE("KdV: the soliton travels at speed 2A; the central scheme conserves ma
   }
 }
 
-TEST_CASE("Kuramoto-Sivashinsky: growth rates follow k^2 - k^4; the dynamics stay bounded and chaotic",
+TEST_CASE("Kuramoto-Sivashinsky: growth rates follow k^2 - k^4, the dynamics stay bounded and chaotic",
           "[model][cases]") {
   auto growth = [](const PdeSettings& p, const std::string& stencil, int m) {
     // The linear terms' Jacobian at u = 0 on the Fourier mode cos(k x): its Rayleigh quotient.

@@ -174,7 +174,7 @@ TEST_CASE("CNN parameter gradient agrees with finite differences, summed over re
   }
 }
 
-TEST_CASE("CNN Glorot initialisation: fan-in and fan-out count the kernel taps; zero biases", "[model][cnn]") {
+TEST_CASE("CNN Glorot initialisation: fan-in and fan-out count the kernel taps, zero biases", "[model][cnn]") {
   const Cnn c(32, {8, 8}, 5);
   const Vector a = c.glorot_uniform(7), b = c.glorot_uniform(7);
   CHECK(a == b);

@@ -135,7 +135,7 @@ TEST_CASE("Exponential steppers converge with order 4 on a problem with a stiff 
   }
 }
 
-TEST_CASE("Exponential tangent steps equal finite differences; adjoint steps are their transpose",
+TEST_CASE("Exponential tangent steps equal finite differences, adjoint steps are their transpose",
           "[numerics][exponential]") {
   const Problem p;
   const double h = 0.04;

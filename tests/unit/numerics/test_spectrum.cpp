@@ -264,7 +264,7 @@ TEST_CASE("spectrum: a non-finite map has inf radius measures, not NaN", "[spect
 // eigenvalues must stay bitwise Eigen's EigenSolver's (stored results keep their bits), and the
 // condition numbers agree with the eigenvector formula kappa_i = ||V e_i|| ||e_i^T V^-1|| where
 // V is well conditioned.
-TEST_CASE("spectrum: eigenvalues bitwise EigenSolver's; kappa from the real Schur form", "[spectrum]") {
+TEST_CASE("spectrum: eigenvalues bitwise EigenSolver's, kappa from the real Schur form", "[spectrum]") {
   for (unsigned seed = 1; seed <= 12; ++seed) {
     const int n = 5 + static_cast<int>(seed) * 7;
     const Eigen::MatrixXd a = random_matrix(n, seed);

@@ -100,7 +100,7 @@ TEST_CASE("Mismatched stencils: the network's closure decomposes onto the learne
   CHECK(std::abs(g.truncation_share[0]) < 1e-9);
 }
 
-TEST_CASE("A term whose coefficient is zero has no coefficient; the others are still fitted", "[closure]") {
+TEST_CASE("A term whose coefficient is zero has no coefficient, the others are still fitted", "[closure]") {
   // gKdV without rotation (w0 = 0): the rotation's candidates are all zero.
   const PdeSettings pde = builtin_pde("gkdv", 64, 2 * M_PI, {0.0}, "central2");
   const Setup s("central2");

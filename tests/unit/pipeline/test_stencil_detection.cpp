@@ -108,7 +108,7 @@ TEST_CASE("Noise the detector tolerates, and short trajectories", "[detect]") {
 // candidate made (here: the steps of another output interval than the one given) are said to be
 // made by none, not matched to the nearest (issue "Honest numbers": a Richardson-corrected file
 // got "two stencils about equally far").
-TEST_CASE("Undecided names every candidate within the factor; data no candidate made are said so", "[detect]") {
+TEST_CASE("Undecided names every candidate within the factor, data no candidate made are said so", "[detect]") {
   const PdeSettings pde = builtin_pde("burgers", 32, 2 * M_PI, {0.03}, "central6");
   std::vector<Eigen::MatrixXd> data = burgers_data(pde, "central4", 20, 0.01);
   std::mt19937_64 random(11);

@@ -55,7 +55,7 @@ TEST_CASE("Journal round trip and sweep check", "[store][journal]") {
   std::remove(path.c_str());
 }
 
-TEST_CASE("A torn or corrupted line is ignored; intact lines after a damaged one still count", "[store][journal]") {
+TEST_CASE("A torn or corrupted line is ignored, intact lines after a damaged one still count", "[store][journal]") {
   const std::string path = temp_path("torn");
   std::remove(path.c_str());
   Journal j(path, "s");
@@ -87,7 +87,7 @@ TEST_CASE("A torn or corrupted line is ignored; intact lines after a damaged one
   std::remove(path.c_str());
 }
 
-TEST_CASE("read_journal reads a torn journal without changing a byte; opening one cuts the tail", "[store][journal]") {
+TEST_CASE("read_journal reads a torn journal without changing a byte, opening one cuts the tail", "[store][journal]") {
   const std::string path = temp_path("readonly");
   std::remove(path.c_str());
   Journal(path, "s").append({1, "a", CellStatus::done});

@@ -94,7 +94,7 @@ TEST_CASE("query rejects unknown keys, metrics and statistics by name", "[query]
   CHECK(kind_from_name<Statistic>("median_ci") == Statistic::median_ci);
 }
 
-TEST_CASE("A --where value no experiment has is named; an absent status counts 0", "[query]") {
+TEST_CASE("A --where value no experiment has is named, an absent status counts 0", "[query]") {
   QuerySpec q;
   q.where = {parse_condition("infer_stencil=centrl2")};
   CHECK_THROWS_WITH(run_query(store(), q),
@@ -141,7 +141,7 @@ TEST_CASE("spearman rank-correlates two metrics over the units that have both", 
   CHECK_THROWS_WITH(run_query(store(), q), Catch::Contains("--versus goes with --stat spearman"));
 }
 
-TEST_CASE("Conditions parse operators and value lists; commas inside brackets stay in a value", "[query]") {
+TEST_CASE("Conditions parse operators and value lists, commas inside brackets stay in a value", "[query]") {
   const Condition a = parse_condition("infer_stencil=central2,central4");
   CHECK(a.key == "infer_stencil");
   CHECK(a.op == Condition::Op::eq);
