@@ -123,13 +123,6 @@ Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
     if (c.title.empty()) c.title = c.key;
 }
 
-std::string printable(const std::string& text) {
-  std::string out;
-  for (const unsigned char c : text)
-    out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-  return out;
-}
-
 Table& Table::row() {
   rows_.emplace_back();
   return *this;

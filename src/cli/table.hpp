@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/kind_names.hpp"
+#include "spec/printable.hpp"
 
 namespace npde::cli {
 enum class Format;
@@ -36,9 +37,8 @@ Json key_json(const std::string& text);
 // Key `name`'s value as JSON: key_json(text), but the seed always a string.
 Json key_json(const std::string& name, const std::string& text);
 
-// `text` with its control characters (below 0x20, and 0x7f) written as \xHH: text read from a
-// file, safe to print on a terminal.
-std::string printable(const std::string& text);
+// Text with its control characters escaped (spec/printable.hpp).
+using npde::printable;
 
 // Declares --format FORMAT on a command: table (the default), csv or json, checked by the parser.
 // `help` says what each format prints for this command.

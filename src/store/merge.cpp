@@ -12,10 +12,9 @@
 
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 #include "spec/canonical.hpp"
 #include "spec/input_error.hpp"
+#include "spec/printable.hpp"
 #include "store/h5.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
@@ -32,14 +31,10 @@ std::string first_line_hash(const std::string& journal_text) {
   return head.substr(head.rfind(' ') + 1);
 }
 
-// An attribute's text for a message: control characters escaped, at most 80 characters.
+// An attribute's text for a message: printable, at most 80 characters.
 std::string printable_excerpt(const std::string& text) {
-  std::string out;
-  for (const unsigned char c : text) {
-    if (out.size() >= 80) return out + "...";
-    out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-  }
-  return out;
+  const std::string shown = printable(text);
+  return shown.size() > 80 ? shown.substr(0, 80) + "..." : shown;
 }
 
 // The largest difference between two numeric datasets of one shape and type, in words.
