@@ -158,14 +158,12 @@ class ShiftedHessenberg {
   Eigen::VectorXcd x_, y_;
 };
 
-// The first exit from the eps-pseudospectrum along the ray from 0 through lambda, starting at
-// lambda (inside for every eps > 0): doubling steps from eps, then bisection to a relative
-// 1e-9. Beyond ||A||_2 + eps nothing is inside, which bounds the search.
-double radial_exit(ShiftedHessenberg& shifted, cplx lambda, double eps, double outer) {
-  const double r0 = std::abs(lambda);
-  const cplx d = r0 > 0 ? lambda / r0 : cplx(1.0);
+// The first exit from the eps-pseudospectrum along the ray from 0 in the direction d (|d| = 1),
+// starting at radius r_in where the ray is inside: doubling steps from eps, then bisection to a
+// relative 1e-9. Beyond ||A||_2 + eps nothing is inside, which bounds the search.
+double radial_exit(ShiftedHessenberg& shifted, cplx d, double r_in, double eps, double outer) {
   auto inside = [&](double r) { return shifted.at_most(r * d, eps); };
-  double in = r0, out = outer, h = eps;
+  double in = r_in, out = outer, h = eps;
   while (in + h < outer) {
     if (!inside(in + h)) {
       out = in + h;
@@ -179,6 +177,104 @@ double radial_exit(ShiftedHessenberg& shifted, cplx lambda, double eps, double o
     (inside(mid) ? in : out) = mid;
   }
   return in;
+}
+
+// The same from an eigenvalue lambda (inside for every eps > 0), along its own ray.
+double radial_exit(ShiftedHessenberg& shifted, cplx lambda, double eps, double outer) {
+  const double r0 = std::abs(lambda);
+  return radial_exit(shifted, r0 > 0 ? lambda / r0 : cplx(1.0), r0, eps, outer);
+}
+
+// The circular search of Mengi and Overton (IMA J. Numer. Anal. 25, 2005): the angles theta in
+// [0, pi] at which eps is a singular value of r e^{i theta} I - T, a real matrix T. With
+// z = e^{i theta}, (r z I - T) v = eps u and (r conj(z) I - T^T) u = eps v give the real pencil
+//     [T  eps I; 0  r I] w = z [r I  0; eps I  T^T] w,    w = (v, u),
+// whose eigenvalues on the unit circle are the crossings (the others pair up as z, 1/conj(z)).
+// With T well conditioned the pencil is a standard eigenproblem of size 2n (its right-hand
+// matrix inverted by blocks through W = T^-T), otherwise it goes to the QZ algorithm. A rounding
+// error moves a simple crossing by O(u) and a nearly tangent pair off the circle by O(sqrt(u)),
+// so eigenvalues within kUnimodular of the circle count; a spurious angle costs only one more
+// sigma_min, since every arc is tested at its midpoint.
+constexpr double kUnimodular = 1e-5;
+
+class CircleCrossings {
+ public:
+  explicit CircleCrossings(const Eigen::MatrixXd& t, double sigma_min, double norm) : t_(t), n_(t.rows()) {
+    standard_ = sigma_min > 1e-8 * norm;
+    if (standard_) {
+      w_ = t.transpose().partialPivLu().inverse();  // W = T^-T
+      wt_.noalias() = w_ * t;
+    }
+  }
+
+  std::vector<double> operator()(double r, double eps) const {
+    const long n = n_;
+    Eigen::VectorXcd z;
+    if (standard_) {
+      // [r I 0; eps I T^T]^-1 [T eps I; 0 r I] = [T / r, eps / r I; -eps / r W T, (r - eps^2 / r) W]
+      Eigen::MatrixXd x(2 * n, 2 * n);
+      x.topLeftCorner(n, n) = t_ / r;
+      x.topRightCorner(n, n) = Eigen::MatrixXd::Identity(n, n) * (eps / r);
+      x.bottomLeftCorner(n, n) = wt_ * (-eps / r);
+      x.bottomRightCorner(n, n) = w_ * (r - eps * eps / r);
+      Eigen::EigenSolver<Eigen::MatrixXd> solver(x, /*computeEigenvectors=*/false);
+      if (solver.info() != Eigen::Success) return {};
+      z = solver.eigenvalues();
+    } else {
+      Eigen::MatrixXd m = Eigen::MatrixXd::Zero(2 * n, 2 * n), b = m;
+      m.topLeftCorner(n, n) = t_;
+      m.topRightCorner(n, n).diagonal().setConstant(eps);
+      m.bottomRightCorner(n, n).diagonal().setConstant(r);
+      b.topLeftCorner(n, n).diagonal().setConstant(r);
+      b.bottomLeftCorner(n, n).diagonal().setConstant(eps);
+      b.bottomRightCorner(n, n) = t_.transpose();
+      Eigen::GeneralizedEigenSolver<Eigen::MatrixXd> solver(m, b, /*computeEigenvectors=*/false);
+      if (solver.info() != Eigen::Success) return {};
+      const Eigen::VectorXcd alpha = solver.alphas();
+      const Eigen::VectorXd beta = solver.betas();
+      z.resize(0);
+      std::vector<cplx> finite;
+      for (long i = 0; i < alpha.size(); ++i)
+        if (beta[i] != 0) finite.push_back(alpha[i] / beta[i]);
+      z = Eigen::Map<Eigen::VectorXcd>(finite.data(), static_cast<long>(finite.size()));
+    }
+    std::vector<double> angles;
+    for (long i = 0; i < z.size(); ++i)
+      if (std::abs(std::abs(z[i]) - 1.0) <= kUnimodular && z[i].imag() >= 0) angles.push_back(std::arg(z[i]));
+    return angles;
+  }
+
+ private:
+  const Eigen::MatrixXd& t_;
+  long n_;
+  bool standard_ = false;
+  Eigen::MatrixXd w_, wt_;
+};
+
+// The global maximum of |z| over the eps-pseudospectrum by criss-cross (Mengi and Overton):
+// from a radius r reached inside, the circular search finds the arcs of |z| = r inside the
+// pseudospectrum (tested at their midpoints), and a radial search from the middle of each arc
+// gives a larger r; it ends when no arc leads further than a relative 1e-9. Every component of
+// the pseudospectrum holds an eigenvalue, all of them within r, so a component reaching beyond r
+// would cross the circle along an arc: none is left when the iteration stops. Quadratically
+// convergent; from the radial searches' start it takes one or two circular searches.
+double criss_cross(ShiftedHessenberg& shifted, const CircleCrossings& crossings, double r, double eps,
+                   double outer) {
+  for (int iteration = 0; iteration < 30; ++iteration) {
+    std::vector<double> angles = crossings(r, eps);
+    angles.push_back(0.0);
+    angles.push_back(M_PI);
+    std::sort(angles.begin(), angles.end());
+    double next = r;
+    for (size_t k = 0; k + 1 < angles.size(); ++k) {
+      if (angles[k + 1] - angles[k] <= 0) continue;
+      const cplx d = std::polar(1.0, 0.5 * (angles[k] + angles[k + 1]));
+      if (shifted.at_most(r * d, eps)) next = std::max(next, radial_exit(shifted, d, r, eps, outer));
+    }
+    if (next <= r * (1 + 1e-9)) break;
+    r = next;
+  }
+  return r;
 }
 
 // The real Schur form T = Q^T A Q of `a` (quasi-triangular: 1x1 and 2x2 diagonal blocks), the
@@ -363,12 +459,15 @@ double radial_radius(ShiftedHessenberg& shifted, double outer_norm, double eps, 
 }  // namespace
 
 double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::VectorXcd& eigenvalues,
-                             const Eigen::VectorXd& condition) {
+                             const Eigen::VectorXd& condition, PseudospectralSearch search) {
   if (a.rows() == 0 || !a.allFinite()) return kNaN;
   const Eigen::MatrixXd t = real_schur(a);
   if (t.size() == 0) return kNaN;
+  const Eigen::VectorXd sv = Eigen::BDCSVD<Eigen::MatrixXd>(a).singularValues();
   ShiftedHessenberg shifted(t);
-  return radial_radius(shifted, a.norm(), eps, eigenvalues, condition);
+  const double rays = radial_radius(shifted, sv[0], eps, eigenvalues, condition);
+  if (search == PseudospectralSearch::rays || !std::isfinite(rays)) return rays;
+  return criss_cross(shifted, CircleCrossings(t, sv[sv.size() - 1], sv[0]), rays, eps, sv[0] + eps);
 }
 
 double sigma_min_shifted(const Eigen::MatrixXd& a, cplx z) {
@@ -493,9 +592,12 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   if (static_cast<double>(n) * backward <= kLogDetTolerance * s.sigma_min)
     s.log_abs_det = s.eigenvalues.array().abs().log().sum();
   ShiftedHessenberg shifted(t);  // quasi-triangular, so upper Hessenberg
-  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
-    s.pseudospectral_radius[e] =
-        radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);
+  const CircleCrossings crossings(t, s.sigma_min, s.norm);
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+    const double eps = kPseudospectralEpsilons[e] * s.norm;
+    const double rays = radial_radius(shifted, s.norm, eps, s.eigenvalues, s.condition);
+    s.pseudospectral_radius[e] = std::isfinite(rays) ? criss_cross(shifted, crossings, rays, eps, s.norm + eps) : rays;
+  }
   s.transient_growth = transient_growth(a, std::max(horizon, 1), s.norm, &s.transient_growth_step,
                                         &s.transient_growth_error);
   return s;

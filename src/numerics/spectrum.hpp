@@ -11,8 +11,8 @@
 //   - the extreme singular values: ||J||_2 (the worst one-step growth) and sigma_min;
 //   - log|det J|, only where it is determined (sigma_min well above rounding), else NaN;
 //   - epsilon-pseudospectral radii rho_eps = max{|z| : sigma_min(z I - J) <= eps} at
-//     eps = kPseudospectralEpsilons[k] * ||J||_2: whether max|lambda| survives a perturbation
-//     of that relative size;
+//     eps = kPseudospectralEpsilons[k] * ||J||_2 (the global maximum, see
+//     pseudospectral_radius): whether max|lambda| survives a perturbation of that relative size;
 //   - the transient growth max_{1<=k<=K} ||J^k||_2 over the rollout horizon K (in applications
 //     of the map), and the k that attains it: what a perturbation can grow to before the
 //     eigenvalues' asymptotics take over. docs/numerics.md ("Conditioning of the spectra")
@@ -67,14 +67,21 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon = 1);
 double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int* step = nullptr,
                         double* relative_error = nullptr);
 
-// eps-pseudospectral radius of `a` (absolute eps > 0) by radial search: from each of the
+// How pseudospectral_radius searches: `rays` only, or the `global` maximum (the default).
+enum class PseudospectralSearch { rays, global };
+
+// eps-pseudospectral radius of `a` (absolute eps > 0). First radial searches: from each of the
 // eigenvalues with the largest first-order estimate |lambda_i| + kappa_i * eps, the first point
 // along the ray from 0 through lambda_i where sigma_min(z I - a) exceeds eps, to a relative
-// 1e-9. A lower bound on the exact radius, equal to it for normal matrices (disks of radius
-// eps) and wherever the outermost point of a component lies on its eigenvalue's ray
-// (tests/unit/numerics/spectrum.cpp measures the gap against a dense grid).
+// 1e-9; a lower bound, exact where the outermost point of a component lies on its eigenvalue's
+// ray (normal matrices, Jordan blocks). Then, for `global`, criss-cross (Mengi and Overton,
+// 2005): circular searches (the unimodular eigenvalues of a 2n x 2n pencil) find the arcs of
+// the circle |z| = r inside the pseudospectrum and radial searches from their midpoints raise r,
+// until no arc leads further than a relative 1e-9: the global maximum, off the rays too. Both
+// cost O(n^3) (analyse_spectrum shares its Schur form; this one factors `a` itself).
 double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::VectorXcd& eigenvalues,
-                             const Eigen::VectorXd& condition);
+                             const Eigen::VectorXd& condition,
+                             PseudospectralSearch search = PseudospectralSearch::global);
 
 // sigma_min(z I - a) for a complex z, exact to rounding (an SVD; for tests and small matrices).
 double sigma_min_shifted(const Eigen::MatrixXd& a, std::complex<double> z);

@@ -1,8 +1,9 @@
 // Spectra with their conditioning (numerics/spectrum.hpp) against matrices whose answers are
 // known in closed form: a normal matrix (kappa = 1, pseudospectra are disks of radius eps), a
 // 2x2 upper-triangular non-normal matrix (kappa, singular values and pseudospectral radius by
-// hand), Jordan blocks (pseudospectra are disks, condition numbers unbounded), and the radial
-// search against a dense polar grid of exact sigma_min on non-normal matrices without symmetry.
+// hand), Jordan blocks (pseudospectra are disks, condition numbers unbounded), the search
+// against a dense polar grid of exact sigma_min on non-normal matrices without symmetry, and the
+// global maximum where it lies off every eigenvalue ray (a 2x2 block, closed-form sigma_min).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -159,7 +160,8 @@ TEST_CASE("spectrum: the radial search against a dense grid on non-normal matric
   // Random upper-triangular-heavy matrices (non-normal, no symmetry but the real axis) and the
   // Grcar matrix, whose pseudospectra are far from disks. Every point the search accepts is
   // inside (its sigma_min estimate bounds the exact one from above), so its radius is a lower
-  // bound; here it is also within one grid step of the grid's largest inside point.
+  // bound; the global search's is at least the grid's largest inside point, and the circle just
+  // beyond it is outside.
   std::vector<Eigen::MatrixXd> cases;
   for (unsigned seed : {11u, 12u}) {
     Eigen::MatrixXd a = random_matrix(12, seed);
@@ -180,8 +182,68 @@ TEST_CASE("spectrum: the radial search against a dense grid on non-normal matric
       INFO("matrix " << c << ", eps " << eps << ": search " << rho << ", grid " << grid << ", max|lambda| "
                      << std::abs(s.eigenvalues[0]));
       CHECK(rho >= std::abs(s.eigenvalues[0]) + eps * (1 - 1e-9));
-      CHECK(rho >= grid * (1 - 1e-3));
+      CHECK(rho >= grid * (1 - 1e-9));
+      // and nothing beyond it: 3600 points on the circle a relative 1e-7 outside are outside
+      int inside = 0;
+      for (int k = 0; k < 3600; ++k) inside += sigma_min_shifted(cases[c], std::polar(rho * (1 + 1e-7), M_PI * k / 3599)) <= eps;
+      CHECK(inside == 0);
     }
+  }
+}
+
+// sigma_min(z I - a) of a real 2x2 matrix in closed form: with B = z I - a,
+// sigma_min^2 = (||B||_F^2 - sqrt(||B||_F^4 - 4 |det B|^2)) / 2, written as 2 |det B|^2 / (F + sqrt(...))
+// so that it keeps its digits where sigma_min is small.
+double sigma_min_2x2(const Eigen::Matrix2d& a, cplx z) {
+  const cplx b00 = z - a(0, 0), b01 = -a(0, 1), b10 = -a(1, 0), b11 = z - a(1, 1);
+  const double f = std::norm(b00) + std::norm(b01) + std::norm(b10) + std::norm(b11);
+  const double d = std::norm(b00 * b11 - b01 * b10);
+  return std::sqrt(2 * d / (f + std::sqrt(std::max(f * f - 4 * d, 0.0))));
+}
+
+// The outermost |z| on the ray at angle theta with sigma_min <= eps: a scan inwards from `outer`
+// in 1000 steps to the first inside point, then bisection to the last bit.
+double outermost_on_ray(const Eigen::Matrix2d& a, double theta, double eps, double outer) {
+  auto inside = [&](double r) { return sigma_min_2x2(a, std::polar(r, theta)) <= eps; };
+  for (int j = 1000; j >= 0; --j) {
+    double in = outer * j / 1000, out = outer * (j + 1) / 1000;
+    if (!inside(in)) continue;
+    for (int it = 0; it < 80; ++it) ((inside(0.5 * (in + out))) ? in : out) = 0.5 * (in + out);
+    return in;
+  }
+  return 0;
+}
+
+TEST_CASE("spectrum: the global pseudospectral radius where the maximum is off every eigenvalue ray",
+          "[spectrum]") {
+  // A strongly non-normal 2x2 block with eigenvalues 0.5 +- 0.1i (rays at +-0.197 rad): its
+  // pseudospectra stretch along the real axis, so the point of largest modulus lies between the
+  // rays, where no radial search looks. The reference is independent of the code under test: the
+  // closed-form sigma_min on a grid of 4000 rays over [0, pi], refined by golden section.
+  Eigen::Matrix2d a;
+  a << 0.5, 1.0, -0.01, 0.5;
+  const Spectrum s = analyse_spectrum(a);
+  for (double relative : {1e-2, 1e-1}) {
+    const double eps = relative * s.norm, outer = s.norm + eps;
+    double best = 0, at = 0;
+    for (int k = 0; k <= 4000; ++k) {
+      const double theta = M_PI * k / 4000, r = outermost_on_ray(a, theta, eps, outer);
+      if (r > best) best = r, at = theta;
+    }
+    double lo = std::max(at - M_PI / 4000, 0.0), hi = std::min(at + M_PI / 4000, M_PI);
+    for (int it = 0; it < 60; ++it) {
+      const double m1 = lo + 0.382 * (hi - lo), m2 = lo + 0.618 * (hi - lo);
+      (outermost_on_ray(a, m1, eps, outer) < outermost_on_ray(a, m2, eps, outer) ? lo : hi) = (lo + hi) / 2;
+    }
+    at = 0.5 * (lo + hi);
+    const double exact = std::max(best, outermost_on_ray(a, at, eps, outer));
+    const double rays = pseudospectral_radius(a, eps, s.eigenvalues, s.condition, PseudospectralSearch::rays);
+    const double global = pseudospectral_radius(a, eps, s.eigenvalues, s.condition);
+    INFO("eps " << relative << " ||J||: rays " << rays << ", global " << global << ", exact " << exact << " at "
+                << at << " rad");
+    CHECK(std::abs(at - std::arg(s.eigenvalues[0])) > 0.02);  // the maximum is off the eigenvalue rays
+    CHECK(rays < exact * (1 - 1e-3));                        // ... where the radial searches miss it
+    CHECK(global == Approx(exact).epsilon(1e-8));
   }
 }
 
