@@ -268,7 +268,11 @@ double criss_cross(ShiftedHessenberg& shifted, const CircleCrossings& crossings,
     double next = r;
     for (size_t k = 0; k + 1 < angles.size(); ++k) {
       if (angles[k + 1] - angles[k] <= 0) continue;
-      const cplx d = std::polar(1.0, 0.5 * (angles[k] + angles[k + 1]));
+      // The pseudospectrum of a real matrix is symmetric about the real axis: the first arc is
+      // really [-theta_1, theta_1] and the last [theta_m, 2 pi - theta_m], with their middles on
+      // the axis (searching from the half-arcs' middles instead converged only linearly).
+      const double middle = k == 0 ? 0.0 : k + 2 == angles.size() ? M_PI : 0.5 * (angles[k] + angles[k + 1]);
+      const cplx d = std::polar(1.0, middle);
       if (shifted.at_most(r * d, eps)) next = std::max(next, radial_exit(shifted, d, r, eps, outer));
     }
     if (next <= r * (1 + 1e-9)) break;
@@ -591,13 +595,12 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   for (long i = 0; i < n; ++i) s.rounding_set += s.condition[i] * backward > kRoundingSetShare * s.norm;
   if (static_cast<double>(n) * backward <= kLogDetTolerance * s.sigma_min)
     s.log_abs_det = s.eigenvalues.array().abs().log().sum();
+  // The radial searches only: the global maximum (pseudospectral_radius) costs a 2n x 2n
+  // eigenproblem per epsilon, many times the rest of this analysis (docs/numerics.md).
   ShiftedHessenberg shifted(t);  // quasi-triangular, so upper Hessenberg
-  const CircleCrossings crossings(t, s.sigma_min, s.norm);
-  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
-    const double eps = kPseudospectralEpsilons[e] * s.norm;
-    const double rays = radial_radius(shifted, s.norm, eps, s.eigenvalues, s.condition);
-    s.pseudospectral_radius[e] = std::isfinite(rays) ? criss_cross(shifted, crossings, rays, eps, s.norm + eps) : rays;
-  }
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
+    s.pseudospectral_radius[e] =
+        radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);
   s.transient_growth = transient_growth(a, std::max(horizon, 1), s.norm, &s.transient_growth_step,
                                         &s.transient_growth_error);
   return s;

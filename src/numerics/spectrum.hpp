@@ -11,7 +11,7 @@
 //   - the extreme singular values: ||J||_2 (the worst one-step growth) and sigma_min;
 //   - log|det J|, only where it is determined (sigma_min well above rounding), else NaN;
 //   - epsilon-pseudospectral radii rho_eps = max{|z| : sigma_min(z I - J) <= eps} at
-//     eps = kPseudospectralEpsilons[k] * ||J||_2 (the global maximum, see
+//     eps = kPseudospectralEpsilons[k] * ||J||_2, from radial searches (a lower bound; see
 //     pseudospectral_radius): whether max|lambda| survives a perturbation of that relative size;
 //   - the transient growth max_{1<=k<=K} ||J^k||_2 over the rollout horizon K (in applications
 //     of the map), and the k that attains it: what a perturbation can grow to before the
@@ -78,7 +78,8 @@ enum class PseudospectralSearch { rays, global };
 // 2005): circular searches (the unimodular eigenvalues of a 2n x 2n pencil) find the arcs of
 // the circle |z| = r inside the pseudospectrum and radial searches from their midpoints raise r,
 // until no arc leads further than a relative 1e-9: the global maximum, off the rays too. Both
-// cost O(n^3) (analyse_spectrum shares its Schur form; this one factors `a` itself).
+// cost O(n^3), the circular search 8x a Schur form per epsilon and more on maps with clustered
+// eigenvalues, so analyse_spectrum stores the radial searches' radius (docs/numerics.md).
 double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::VectorXcd& eigenvalues,
                              const Eigen::VectorXd& condition,
                              PseudospectralSearch search = PseudospectralSearch::global);

@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "model/pde_case.hpp"
-#include "numerics/spectrum.hpp"
 #include "numerics/stencil.hpp"
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
@@ -133,8 +132,7 @@ double experiment_flops(const ExperimentSpec& spec) {
   const double per_direction = substeps * model_stages * (stage_flops(spec).forward + known_flops(spec)) +
                                planned_truth_jacobian_substeps(spec) * truth_map_stage_flops(spec);
   const double tangent = maps * map_steps * n * per_direction;
-  // Hessenberg + QR iterations, about 10 N^3, and the circular searches' 2N x 2N ones
-  const double eigen = 3.0 * maps * 10.0 * n * n * n * (1 + 8.0 * static_cast<double>(kPseudospectralEpsilons.size()));
+  const double eigen = 3.0 * maps * 10.0 * n * n * n;  // Hessenberg + QR iterations, about 10 N^3
   return spec.training.epochs * epoch_flops(spec, substeps) + tangent + eigen;
 }
 
@@ -147,19 +145,15 @@ namespace {
 // iteration count that depends on the map, about kDenseSecondsPerN2 n^2 up to n = 64 and no more
 // beyond, as measured on the sweeps' own maps (the benchmark's random matrix needs more
 // iterations at large n than the PDE maps do); the transient growth forms K - 1 powers of the
-// map, kPowerSecondsPerN3 n^3 each. The global pseudospectral radius adds one circular search
-// per epsilon (usually one; numerics/spectrum.cpp): the eigenvalues of a dense 2n x 2n matrix,
-// kCircleSecondsPerN3 n^3 each (the benchmark's map, n = 100 to 200: 1.9e-8 to 2.6e-8).
+// map, kPowerSecondsPerN3 n^3 each.
 constexpr double kDenseSecondsPerN3 = 3.9e-9;
-constexpr double kCircleSecondsPerN3 = 2.2e-8;
 constexpr double kDenseSecondsPerN2 = 1.44e-6;
 constexpr double kSearchGrowthEnds = 64;
 constexpr double kPowerSecondsPerN3 = 1.24e-10;
 
 double dense_seconds(double n, int horizon) {
   const double searched = std::min(n, kSearchGrowthEnds);
-  const double circles = static_cast<double>(kPseudospectralEpsilons.size());
-  return n * n * n * (kDenseSecondsPerN3 + circles * kCircleSecondsPerN3) + searched * searched * kDenseSecondsPerN2 +
+  return n * n * n * kDenseSecondsPerN3 + searched * searched * kDenseSecondsPerN2 +
          n * n * n * kPowerSecondsPerN3 * std::max(horizon - 1, 0);
 }
 

@@ -65,7 +65,7 @@ Interval bootstrap_interval(const std::vector<double>& values, Center c, double 
   const double estimate = center(values, c);
   if (n < kMinForInterval)
     return too_few(estimate, n,
-                   "only " + std::to_string(n) + " values (an interval needs " + std::to_string(kMinForInterval) + ")");
+                   "only " + std::to_string(n) + (n == 1 ? " value" : " values") + " (an interval needs " + std::to_string(kMinForInterval) + ")");
   SplitMix64 rng(seed);
   std::vector<double> sample(values.size()), estimates;
   estimates.reserve(static_cast<size_t>(resamples));

@@ -93,14 +93,13 @@ std::string TruthCache::text_of(const TruthTrajectoryKey& key) {
                     "\n");
 }
 
-// "spectrum = 4": entries hold the conditioning, the transient growth over `horizon` maps and
-// the global pseudospectral radii (entries of 1 held eigenvalues only, of 2 no growth, of 3
-// the radial searches' radii, which can lie below the global maximum).
+// "spectrum = 3": entries hold the conditioning and the transient growth over `horizon` maps
+// (entries of 1 held eigenvalues only, of 2 no growth).
 std::string TruthCache::text_of(const TruthSpectrumKey& key) {
   return text_of(key.trajectory) + "jacobian state = " + std::to_string(key.state) +
          "\nsubsteps = " + std::to_string(key.substeps) + "\nmap_steps = " + std::to_string(key.map_steps) + "\n" +
          (key.stepper == Stepper() ? std::string() : "stepper = " + key.stepper.name() + "\n") +
-         "spectrum = 4\nhorizon = " + std::to_string(key.horizon) + "\n";
+         "spectrum = 3\nhorizon = " + std::to_string(key.horizon) + "\n";
 }
 
 std::optional<TruthTrajectory> TruthCache::find(const TruthTrajectoryKey& key) {

@@ -6,7 +6,8 @@
 #      "Sweep report" with each store's status, varying axes, rollout error table and figures;
 #   2. a burgers store whose sweep keeps training.transitions = 2 as a setting, not an axis (as
 #      paper-burgers does): the claims that compare inference stencils are evaluated, the ones
-#      that need other cells are listed as not applicable, with the key they need;
+#      that need other cells are listed as not applicable, with the key they need; with one
+#      value per resolution, a claim all values meet or contradict is judged so;
 #   3. plot-store with --where on a dotted axis, and on two stores at once;
 #   4. a missing store: exit 2, one line.
 source "$(dirname "$0")/common.sh"
@@ -52,6 +53,13 @@ r=study/README.md
 grep -q "^| Expt 2's Jacobian eigenvalues exceed Expt 1's | 16 | .*\*\*" $r || fail "the eigenvalue claim was not evaluated"
 grep -q "not applicable: no cells with training.transitions=8 |" $r ||
   fail "the transitions claim is not marked as needing transitions=8"
+# too few values for an interval: judged on every value where all lie on one side (issue
+# "Honest numbers": a transient growth of 6e7 against "< 1" read "undecided (3 values)")
+grep -q "^| (The matched stencil) Expt 1's map does not amplify .* | does not hold in the one value (too few for an interval) |$" $r ||
+  fail "a claim every value contradicts is not judged: $(grep "(The matched stencil)" $r)"
+grep -q "^| Expt 2's eigenvalues leave the unit circle (.* | holds in the one value (too few for an interval) |$" $r ||
+  fail "a claim every value meets is not judged"
+grep -q "undecided (no interval: only 1 value (an interval needs 5))" $r || fail "a paired claim without an interval"
 echo "ok 2: a store with training.transitions a setting: its claims evaluated, the others marked not applicable"
 
 # 3. plot-store on a dotted axis (training.learning_rate) and on several stores.
