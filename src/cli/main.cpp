@@ -46,6 +46,19 @@ store that is wrong), 3 interrupted (resume by running again), 4 a system failur
 a lost rank: nothing wrong with the input; run again).
 )";
 
+// Every command, once: main() dispatches by it, and the did-you-mean and the completion script
+// (scripts/npdesweep-completion.bash, which reads `npdesweep --help`) know the same names.
+struct Command {
+  const char* name;
+  int (*main)(int argc, char** argv);
+};
+constexpr Command kCommands[] = {
+    {"run-one", npde::cli::run_one}, {"summarize", npde::cli::summarize}, {"plan", npde::cli::plan},
+    {"run", npde::cli::run},         {"repair", npde::cli::repair},       {"merge", npde::cli::merge},
+    {"status", npde::cli::status},   {"query", npde::cli::query},         {"export", npde::cli::export_store},
+    {"show", npde::cli::show},       {"extract", npde::cli::extract},     {"identify", npde::cli::identify},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,22 +90,11 @@ int main(int argc, char** argv) {
     std::cerr << "npdesweep: " << e.what() << "\n";
     return 2;
   }
-  if (command == "run-one") return npde::cli::run_one(argc - 1, argv + 1);
-  if (command == "run") return npde::cli::run(argc - 1, argv + 1);
-  if (command == "repair") return npde::cli::repair(argc - 1, argv + 1);
-  if (command == "merge") return npde::cli::merge(argc - 1, argv + 1);
-  if (command == "status") return npde::cli::status(argc - 1, argv + 1);
-  if (command == "query") return npde::cli::query(argc - 1, argv + 1);
-  if (command == "export") return npde::cli::export_store(argc - 1, argv + 1);
-  if (command == "show") return npde::cli::show(argc - 1, argv + 1);
-  if (command == "extract") return npde::cli::extract(argc - 1, argv + 1);
-  if (command == "plan") return npde::cli::plan(argc - 1, argv + 1);
-  if (command == "summarize") return npde::cli::summarize(argc - 1, argv + 1);
-  if (command == "identify") return npde::cli::identify(argc - 1, argv + 1);
+  for (const Command& c : kCommands)
+    if (command == c.name) return c.main(argc - 1, argv + 1);
   // One line naming the closest command, not the whole help.
-  const std::vector<std::string> commands = {"run-one", "summarize", "plan",     "run",     "repair",
-                                             "merge",   "status",    "query",    "export",  "show",
-                                             "extract", "identify",  "help"};
+  std::vector<std::string> commands = {"help"};
+  for (const Command& c : kCommands) commands.emplace_back(c.name);
   std::cerr << "npdesweep: unknown command '" << npde::cli::printable(command) << "'"
             << npde::did_you_mean(command, commands) << " (`npdesweep --help` lists the commands)\n";
   return 2;
