@@ -172,7 +172,6 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
   if (!spec.one_shot() && spec.training.transitions > spec.steps)
     throw InputError(lines.file, lines.transitions, "training.transitions",
                      "must not exceed the horizon pde.steps = " + std::to_string(spec.steps));
-  check_memory(spec, lines);
   for (int s : spec.jacobian_states)
     if (s < 0 || s >= spec.steps)
       throw InputError(lines.file, lines.jacobian_states, "analysis.jacobian_states",
@@ -201,7 +200,8 @@ void check_memory(const ExperimentSpec& spec, const SpecLines& lines) {
 
 namespace {
 
-ExperimentSpec read_job_table(const toml::table& root, const std::string& path, FieldsKept default_fields) {
+ExperimentSpec read_job_table(const toml::table& root, const std::string& path, FieldsKept default_fields,
+                              bool for_this_machine) {
   TomlReader top(root, path, "");
   ExperimentSpec spec;
   SpecLines lines;
@@ -259,17 +259,18 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path, 
   if (spec.one_shot()) spec.jacobian_states.clear();
   top.finish();
   validate_experiment(spec, lines);
+  if (for_this_machine) check_memory(spec, lines);
   return spec;
 }
 
 }  // namespace
 
 ExperimentSpec read_job_file(const std::string& path, FieldsKept default_fields) {
-  return read_job_table(TomlReader::parse_file(path), path, default_fields);
+  return read_job_table(TomlReader::parse_file(path), path, default_fields, /*for_this_machine=*/true);
 }
 
 ExperimentSpec read_job_text(const std::string& text, const std::string& source) {
-  return read_job_table(TomlReader::parse_text(text, source), source, FieldsKept::none);
+  return read_job_table(TomlReader::parse_text(text, source), source, FieldsKept::none, /*for_this_machine=*/false);
 }
 
 FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback) {

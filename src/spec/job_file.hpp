@@ -10,9 +10,11 @@
 namespace npde {
 
 // A job that does not set analysis.fields keeps `default_fields` (run-one keeps all of them).
+// A job file is one about to run here: its memory must fit this machine (check_memory).
 ExperimentSpec read_job_file(const std::string& path, FieldsKept default_fields = FieldsKept::none);
 // The same for job text in memory (canonical text: analysis.fields unset is none); `source`
-// names it in errors.
+// names it in errors. Stored text (a result file's or a store's) was checked where it ran: it is
+// not held against this machine's memory, so a file made on a large node reads anywhere.
 ExperimentSpec read_job_text(const std::string& text, const std::string& source);
 
 // Section readers, shared with sweep files. Each consumes its keys and calls finish().
@@ -40,10 +42,12 @@ struct SpecLines {
 // (hidden, channels, kernel, steps of `pde`, transitions, epochs).
 void read_network_and_training(TomlReader& top, TomlReader& pde, SpecLines& lines, ExperimentSpec& spec);
 
+// The checks that hold on any machine.
 void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines);
-// Part of validate_experiment, for settings changed after it (run-one --epochs): the experiment's
-// estimated memory (pipeline/cost_model.hpp) must fit in half of this machine's, so that two
-// workers per node can run; otherwise an InputError naming the setting that needs the most.
+// The one that depends on the machine, for a job or sweep about to run here (and for settings
+// changed after reading, run-one --epochs): the experiment's estimated memory
+// (pipeline/cost_model.hpp) must fit in half of this machine's, so that two workers per node can
+// run; otherwise an InputError naming the setting that needs the most.
 void check_memory(const ExperimentSpec& spec, const SpecLines& lines);
 
 }  // namespace npde

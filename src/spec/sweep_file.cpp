@@ -344,7 +344,7 @@ void read_grid(TomlReader& top, const toml::table& root, SweepSpec& s) {
 
 // `text` is parsed again for each combination of dotted-axis values (a copied toml::table
 // loses its source lines, which every error message needs).
-SweepSpec read_sweep_table(const std::string& text, const std::string& path) {
+SweepSpec read_sweep_table(const std::string& text, const std::string& path, bool for_this_machine) {
   const toml::table root = TomlReader::parse_text(text, path);
   TomlReader top(root, path, "");
   SweepSpec s;
@@ -449,6 +449,7 @@ SweepSpec read_sweep_table(const std::string& text, const std::string& path) {
   for (const GridCell& c : cells) {
     try {
       validate_experiment(c.spec, lines);
+      if (for_this_machine) check_memory(c.spec, lines);
     } catch (const InputError& e) {
       // A cell's own problem; its axis values say which cells when the sections vary too.
       if (s.variants.size() == 1) throw;
@@ -469,9 +470,13 @@ long SweepSpec::product() const {
   return n;
 }
 
-SweepSpec read_sweep_file(const std::string& path) { return read_sweep_table(TomlReader::read_file(path), path); }
+SweepSpec read_sweep_file(const std::string& path) {
+  return read_sweep_table(TomlReader::read_file(path), path, /*for_this_machine=*/true);
+}
 
-SweepSpec read_sweep_text(const std::string& text, const std::string& source) { return read_sweep_table(text, source); }
+SweepSpec read_sweep_text(const std::string& text, const std::string& source) {
+  return read_sweep_table(text, source, /*for_this_machine=*/false);
+}
 
 std::vector<GridCell> enumerate_cells(const SweepSpec& s) {
   std::vector<GridCell> cells;

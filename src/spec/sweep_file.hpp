@@ -67,8 +67,11 @@ struct GridCell {
   std::string hash;  // content_hash(canonical_toml(spec)): the cell's identity, its resume key
 };
 
+// A sweep file is one about to run (or be planned) here: every cell's memory must fit this
+// machine (check_memory).
 SweepSpec read_sweep_file(const std::string& path);
-// The same for sweep text in memory (a store's `sweep_toml`); `source` names it in errors.
+// The same for sweep text in memory (a store's `sweep_toml`); `source` names it in errors. Not
+// held against this machine's memory: a store made on a large node reads on a laptop.
 SweepSpec read_sweep_text(const std::string& text, const std::string& source);
 
 // Every cell in a fixed order: the axes in `sweep.axes` order (a zip varies as one axis, at the

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "model/mlp.hpp"
+#include "pipeline/cost_model.hpp"
 #include "spec/canonical.hpp"
 #include "spec/job_file.hpp"
+#include "spec/sweep_file.hpp"
 
 using namespace npde;
 
@@ -177,4 +179,44 @@ TEST_CASE("Syntax errors and unreadable files are input errors too", "[spec][err
   }
   std::remove(path.c_str());
   CHECK_THROWS_WITH(read_job_file("/nonexistent/job.toml"), Catch::Contains("cannot read the file"));
+}
+
+// The memory check is about the machine that will run a job, not about the job: a job or sweep
+// file to run here must fit in half of this machine's memory, and text read back from a result
+// file or store (made on a larger node, say) reads anywhere (issue "One declaration per setting":
+// every store read validated its cells against the reading machine's RAM).
+TEST_CASE("Memory is checked for files to run, not for stored text", "[spec][errors]") {
+  std::string text = read_text(job("burgers-expt1"));
+  const size_t at = text.find("epochs = 1000");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 13, "epochs = 1000000000");  // a loss history of 2e9 doubles: 16 GB
+  const std::string path = write_temp(text);
+  const ExperimentSpec spec = read_job_text(text, "stored job_toml");  // never refused for memory
+  CHECK(spec.training.epochs == 1000000000);
+  const ExperimentSpec again = read_job_text(canonical_toml(spec), "stored canonical text");
+  CHECK(content_hash(canonical_toml(again)) == content_hash(canonical_toml(spec)));
+  if (experiment_memory(spec).bytes > 0.5 * machine_memory_bytes() && machine_memory_bytes() > 0) {
+    try {
+      read_job_file(path);
+      FAIL("a job needing more than half of this machine's memory was accepted");
+    } catch (const InputError& e) {
+      CHECK(e.key() == "training.epochs");
+      CHECK_THAT(e.what(), Catch::Contains("GB of memory"));
+    }
+  } else {
+    WARN("this machine has more than twice the 16 GB: the refusal of the file is not exercised");
+  }
+  std::remove(path.c_str());
+
+  // the same for a sweep: its file is refused, a store's copy of its text reads
+  std::string sweep = read_text(std::string(NPDESWEEP_SOURCE_DIR) + "/sweeps/smoke.toml");
+  const size_t e = sweep.find("epochs = 40");
+  REQUIRE(e != std::string::npos);
+  sweep.replace(e, 11, "epochs = 1000000000");
+  const std::string sweep_path = write_temp(sweep);
+  const SweepSpec stored = read_sweep_text(sweep, "store.h5:/sweep_toml");
+  CHECK(stored.base.training.epochs == 1000000000);
+  if (experiment_memory(stored.base).bytes > 0.5 * machine_memory_bytes() && machine_memory_bytes() > 0)
+    CHECK_THROWS_AS(read_sweep_file(sweep_path), InputError);
+  std::remove(sweep_path.c_str());
 }
