@@ -45,7 +45,8 @@ std::string shown(const GridAxis& a, const AxisValue& v) {
   return t.size() >= 2 && t.front() == '"' && t.back() == '"' ? t.substr(1, t.size() - 2) : t;
 }
 
-// --where's test, as query's: equal text, or equal numbers (0.1 matches 0.10 and 1e-1).
+// plan's --where takes KEY=VALUE only (query's also takes !=, <, <=, >, >=); its equality is
+// query's: equal text, or equal numbers (0.1 matches 0.10 and 1e-1).
 bool same_value(const std::string& cell, const std::string& wanted) {
   double a = 0, b = 0;
   return cell == wanted || (as_decimal(cell, &a) && as_decimal(wanted, &b) && a == b);

@@ -1,6 +1,7 @@
 #pragma once
 // How an experiment (a grid cell) ended. The numbers are the store's /status/code values and the
-// names what result files, shards and the journal write; both are spelled only here.
+// names what result files, shards and the journal write; the mapping between them is defined only
+// here (the readers compare the names as text: status.cpp counts "done", "diverged", ...).
 #include <stdexcept>
 #include <string>
 

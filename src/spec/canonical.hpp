@@ -1,6 +1,8 @@
 #pragma once
-// The canonical text of an experiment: every setting explicit (defaults filled in), fixed key
-// order, numbers printed to round-trip. It is what result files store and what is hashed, so
+// The canonical text of an experiment: fixed key order, numbers printed to round-trip, and every
+// setting explicit except the keys added after stores existed (training.loss, integrator
+// substeps of the truth map, ...: canonical.cpp marks each "Written only when not the default"),
+// which appear only away from their default so that older texts and content hashes stay. It is what result files store and what is hashed, so
 // two specs that compute the same thing have the same text and hash whatever their source
 // files looked like. Reading the canonical text back as a job file gives the same spec.
 #include <string>

@@ -1,8 +1,10 @@
 #pragma once
-// The one seam over the POSIX calls the store's durability depends on (open, write, fsync,
-// rename, flock), in the style of fmt's os layer: each call is checked here and turned into
-// IoError naming the call and path, and tests can make the next call of a kind fail (ENOSPC,
-// a short write, EINTR) without a broken disk.
+// The seam over the POSIX calls of our own that the store's durability depends on (open, write,
+// fsync, rename, flock; libhdf5 makes its own), in the style of fmt's os layer: each call is
+// checked here and turned into IoError naming the call and path, and tests can make the next call
+// of a kind fail (ENOSPC, a short write, EINTR) without a broken disk. Unlike fmt's test-only
+// mocks, that hook (NPDESWEEP_IO_FAULT, and NPDESWEEP_CRASH_POINT's self-kill) is in every
+// build, read from the environment at start-up (docs/store.md).
 #include <stdexcept>
 #include <string>
 

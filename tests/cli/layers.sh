@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The source folders are layers, each using only those below it:
 #   numerics < model < pipeline < spec < store < sched < cli
-# (the pipeline computes and reaches no file and no text format; spec reads and writes text;
+# (the pipeline computes and reads or writes no file of ours, asking the system only for the
+# machine's memory (cost_model.cpp); spec reads and writes text;
 # store reaches files; sched runs MPI; cli is the program). A file that includes one from a
 # layer above its own, or from a folder not in the list, fails, naming both. With only downward
 # includes there is no cycle between folders.
