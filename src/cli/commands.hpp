@@ -38,6 +38,7 @@ int repair(int argc, char** argv);
 int merge(int argc, char** argv);
 int status(int argc, char** argv);
 int query(int argc, char** argv);
+int schema(int argc, char** argv);
 int export_store(int argc, char** argv);
 int show(int argc, char** argv);
 int extract(int argc, char** argv);

@@ -35,6 +35,8 @@ Commands:
   show STORE.h5 ID     one cell: status, metrics, message and its job
   extract STORE.h5 ID  one cell out: --out a run-one result file, --job its job file
   identify FILE.h5...  which stencil made a dataset's truth trajectories (result files, stores)
+  schema               the statuses, phases, axes, datasets and metrics of result files and
+                       stores (--format json for readers in other languages)
   help [COMMAND]       this text, or a command's options
 
 Run `npdesweep <command> --help` (or `npdesweep help <command>`) for a command's options.
@@ -57,6 +59,7 @@ constexpr Command kCommands[] = {
     {"run", npde::cli::run},         {"repair", npde::cli::repair},       {"merge", npde::cli::merge},
     {"status", npde::cli::status},   {"query", npde::cli::query},         {"export", npde::cli::export_store},
     {"show", npde::cli::show},       {"extract", npde::cli::extract},     {"identify", npde::cli::identify},
+    {"schema", npde::cli::schema},
 };
 
 }  // namespace

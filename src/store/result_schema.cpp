@@ -680,18 +680,39 @@ std::vector<MetricHelp> metric_help() {
       default: return "-";
     }
   };
+  auto read = [](MetricRead r) -> std::string {
+    switch (r) {
+      case MetricRead::scalar: return "scalar";
+      case MetricRead::last_finite: return "last_finite";
+      case MetricRead::horizon: return "horizon";
+      case MetricRead::blowup: return "blowup";
+      case MetricRead::worst_state: return "worst_state";
+      case MetricRead::per_ic: return "per_ic";
+      case MetricRead::per_term: return "per_term";
+    }
+    return "";
+  };
   std::vector<MetricHelp> help;
   for (const ResultDataset& d : result_datasets())
     for (const QueryMetric& m : d.metrics) {
-      help.push_back({m.name, m.description + " [" + d.path + "]", over(m.over_test_ics)});
+      const int column = m.read == MetricRead::scalar || m.read == MetricRead::per_term ? m.column : -1;
+      const std::string how = read(m.read), over_ics = over(m.over_test_ics);
+      help.push_back({m.name, m.description + " [" + d.path + "]", over_ics, d.path, how, column});
       if (m.read == MetricRead::horizon)
-        help.push_back({m.name + "@K", "the same at output step K: any K from 0 to steps (stores list 1, steps/2, steps)", over(m.over_test_ics)});
+        help.push_back({m.name + "@K", "the same at output step K: any K from 0 to steps (stores list 1, steps/2, steps)",
+                        over_ics, d.path, how, column});
       if (m.read == MetricRead::worst_state)
-        help.push_back({m.name + "@N", "the same at state index N (analysis.jacobian_states)", over(m.over_test_ics)});
+        help.push_back({m.name + "@N", "the same at state index N (analysis.jacobian_states)", over_ics, d.path, how, column});
       if (m.read == MetricRead::per_term)
         help.back().name += "@TERM";  // only per term: TERM a case term's name (closure/fit terms)
     }
-  for (const QueryMetric& m : timing_metrics()) help.push_back({m.name, m.description + " [/timing/seconds]", "-"});
+  // the phases' columns of /timing/seconds (kTimingPhases' order), and runtime their sum
+  const std::vector<QueryMetric>& timing = timing_metrics();
+  for (size_t k = 0; k < timing.size(); ++k) {
+    const bool phase = k < kTimingPhases.size();
+    help.push_back({timing[k].name, timing[k].description + " [/timing/seconds]", "-", "/timing/seconds",
+                    phase ? "scalar" : "row_sum", phase ? static_cast<int>(k) : -1});
+  }
   return help;
 }
 

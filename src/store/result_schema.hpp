@@ -141,6 +141,9 @@ const std::vector<QueryMetric>& timing_metrics();
 // reduces over test ICs: the text of `query --list`, checked against docs/store.md by a test.
 struct MetricHelp {
   std::string name, description, over_test_ics;
+  std::string dataset;  // the path it reads (under /results/N<n>/ of a store), or /timing/seconds
+  std::string read;     // how (MetricRead's names; row_sum: the sum of the row, runtime)
+  int column = -1;      // the column of the dataset's row it reads, where it reads one (scalar, per_term)
 };
 std::vector<MetricHelp> metric_help();
 
