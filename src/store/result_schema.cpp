@@ -180,8 +180,8 @@ void add_map_datasets(std::vector<ResultDataset>& d, const std::string& map, con
                "the k of transient_growth (the first on ties); -1 where not analysed", "1", true,
                per_state, [](const ExperimentSpec&, const ExperimentResult& r) { return counts_of((r.*M).transient_growth_step); }});
   d.push_back({"jacobian/" + map + "/transient_growth_error", Type::f64, {"test_ic", "state"},
-               "relative error bound of transient_growth from forming the powers in floating point, "
-               "k n u ||J||_2^k / ||J^k||_2 at the attaining k (u = 2^-53)",
+               "relative error bound of transient_growth from the Schur form and forming its powers in "
+               "floating point, 2 k n u ||J||_2^k / ||J^k||_2 at the attaining k (u = 2^-53)",
                "1", true, per_state, [](const ExperimentSpec&, const ExperimentResult& r) {
                  return per_state_of<M>(&MapSpectra::transient_growth_error, r);
                }});

@@ -93,13 +93,14 @@ std::string TruthCache::text_of(const TruthTrajectoryKey& key) {
                     "\n");
 }
 
-// "spectrum = 3": entries hold the conditioning and the transient growth over `horizon` maps
-// (entries of 1 held eigenvalues only, of 2 no growth).
+// "spectrum = 4": entries hold the conditioning and the transient growth over `horizon` maps,
+// with LAPACK's singular values and the growth from the Schur form's powers (entries of 1 held
+// eigenvalues only, of 2 no growth, of 3 Eigen's singular values and half today's growth bound).
 std::string TruthCache::text_of(const TruthSpectrumKey& key) {
   return text_of(key.trajectory) + "jacobian state = " + std::to_string(key.state) +
          "\nsubsteps = " + std::to_string(key.substeps) + "\nmap_steps = " + std::to_string(key.map_steps) + "\n" +
          (key.stepper == Stepper() ? std::string() : "stepper = " + key.stepper.name() + "\n") +
-         "spectrum = 3\nhorizon = " + std::to_string(key.horizon) + "\n";
+         "spectrum = 4\nhorizon = " + std::to_string(key.horizon) + "\n";
 }
 
 std::optional<TruthTrajectory> TruthCache::find(const TruthTrajectoryKey& key) {
