@@ -24,6 +24,11 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
   std::string best;
   size_t best_distance = limit + 1;
   for (const std::string& c : candidates) {
+    // The distance is at least the difference in length: a candidate that cannot beat the best
+    // so far is not measured (a long mistyped name against hundreds of metric names was
+    // quadratic work for each).
+    const size_t gap = name.size() > c.size() ? name.size() - c.size() : c.size() - name.size();
+    if (gap >= best_distance) continue;
     const size_t d = edit_distance(name, c);
     if (d < best_distance && c != name) best = c, best_distance = d;
   }

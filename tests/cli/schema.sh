@@ -40,9 +40,12 @@ with h5py.File(sys.argv[1], "r") as f:
 axes = {a["name"] for a in schema["axes"]} | {a["aux"]["name"] for a in schema["axes"] if a["aux"]}
 columns = {f"{a['group']}/{a['name']}" for a in schema["attributes"] if a["store_column"]}
 # Two store datasets are still declared in sweep_store.cpp, not in the schema (to be moved):
-# "recorded" (which of a row's datasets its cell wrote) and "jacobian/state_index".
+# "recorded" (which of a row's datasets its cell wrote) and "jacobian/state_index"; so are the
+# store's own axes, whose coordinates every group holds: row (with each row's cell) and dataset
+# (recorded's columns).
 undeclared = {"recorded", "jacobian/state_index"}
-unknown = [p for p in found if p not in paths | columns | undeclared and p.split("/")[-1] not in axes | {"row"}]
+store_axes = {"row", "cell", "dataset"}
+unknown = [p for p in found if p not in paths | columns | undeclared and p.split("/")[-1] not in axes | store_axes]
 assert not unknown, f"store datasets the schema does not declare: {unknown[:5]}"
 print(f"ok: {len(schema['datasets'])} datasets, {len(schema['metrics'])} metrics, {len(schema['axes'])} axes")
 PY
