@@ -478,6 +478,14 @@ SweepSpec read_sweep_text(const std::string& text, const std::string& source) {
   return read_sweep_table(text, source, /*for_this_machine=*/false);
 }
 
+std::vector<InitialCondition> read_sweep_test_ics(const std::string& text, const std::string& source) {
+  const toml::table root = TomlReader::parse_text(text, source);
+  TomlReader analysis = TomlReader(root, source, "").table("analysis");
+  std::vector<InitialCondition> ics;
+  for (TomlReader& t : analysis.table_list("test_ics")) ics.push_back(read_initial_condition(t));
+  return ics;
+}
+
 std::vector<GridCell> enumerate_cells(const SweepSpec& s) {
   std::vector<GridCell> cells;
   for_each_cell(s, [&](const std::vector<size_t>& value, int r) {

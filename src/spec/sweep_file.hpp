@@ -73,6 +73,10 @@ SweepSpec read_sweep_file(const std::string& path);
 // The same for sweep text in memory (a store's `sweep_toml`); `source` names it in errors. Not
 // held against this machine's memory: a store made on a large node reads on a laptop.
 SweepSpec read_sweep_text(const std::string& text, const std::string& source);
+// Only the test initial conditions of sweep text ([analysis] test_ics), for readers of a store
+// older than its stored test_ic coordinate: nothing else of the text is read, so no cell is
+// enumerated, hashed or validated, and a sweep the grammar would now refuse still gives them.
+std::vector<InitialCondition> read_sweep_test_ics(const std::string& text, const std::string& source);
 
 // Every cell in a fixed order: the axes in `sweep.axes` order (a zip varies as one axis, at the
 // place of its first member), then the replicate, the last fastest; excluded cells are skipped

@@ -217,12 +217,32 @@ void add_metrics(Datasets& f, const std::string& g, int row, const std::vector<i
 }
 
 // Labels of the sweep's test ICs, from the canonical sweep text the store carries.
-std::vector<std::string> test_ic_labels(const std::string& path, const std::string& sweep_toml) {
+// The test ICs' labels (a repeated one gets "#index"). A reader never runs the sweep front end
+// (enumerating, hashing and validating every cell): the labels come from the test_ic coordinate
+// the results groups' rollout datasets hold (schema 10 on; every group has the sweep's test ICs), and for an older
+// store from its sweep text's [analysis] test_ics alone.
+std::vector<std::string> test_ic_labels(hid_t id, const std::string& path) {
+  std::vector<std::string> plain;
+  std::string first_group;
+  if (h5::exists(id, "/experiments/group")) {
+    const h5::RawData groups = h5::read_raw(id, "/experiments/group");
+    if (!groups.shape.empty() && groups.shape[0] > 0) first_group = string_at(groups, 0);
+  }
+  const std::string coordinate = "/results/" + first_group + "/rollout/test_ic";
+  if (!first_group.empty() && first_group.find('/') == std::string::npos && h5::exists(id, coordinate)) {
+    const h5::RawData stored = h5::read_raw(id, coordinate);
+    if (stored.type != h5::Type::str || stored.shape.size() != 1)
+      throw BadFileError(coordinate + " is not a list of test IC labels");
+    for (size_t i = 0; i < stored.shape[0]; ++i) plain.push_back(string_at(stored, i));
+  } else {
+    for (const InitialCondition& ic :
+         read_sweep_test_ics(h5::read_string_attribute(id, ".", "sweep_toml"), path + ":/sweep_toml"))
+      plain.push_back(ic.label());
+  }
   std::vector<std::string> labels;
-  for (const InitialCondition& ic : read_sweep_text(sweep_toml, path + ":/sweep_toml").base.test_ics) {
-    std::string label = ic.label();
+  for (std::string& label : plain) {
     if (std::find(labels.begin(), labels.end(), label) != labels.end()) label += "#" + std::to_string(labels.size());
-    labels.push_back(label);
+    labels.push_back(std::move(label));
   }
   return labels;
 }
@@ -317,7 +337,7 @@ void read_identity(hid_t id, const std::string& path, StoreContents& c) {
   if (!(schema >= 0 && schema <= 1000 && schema == std::floor(schema)))  // also NaN (fuzzing found the cast)
     throw BadFileError("attribute schema_version is not a schema number");
   c.schema_version = static_cast<int>(schema);
-  c.test_ics = test_ic_labels(path, h5::read_string_attribute(id, ".", "sweep_toml"));
+  c.test_ics = test_ic_labels(id, path);
 }
 
 // The per-cell tables (/experiments, /status, /timing), read whole; columns older layouts lack
