@@ -667,7 +667,7 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon) {
   for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e)
     s.pseudospectral_radius[e] =
         radial_radius(shifted, s.norm, kPseudospectralEpsilons[e] * s.norm, s.eigenvalues, s.condition);
-  // The powers of T (||A^k||_2 = ||T^k||_2), at half the flops of A's. T is the Schur form of a
+  // The powers of T (||A^k||_2 = ||T^k||_2), at a third of the flops of A's (multiply). T is the Schur form of a
   // matrix within a backward error of n u ||A|| of A, which moves ||A^k|| by up to
   // k n u ||A||^k: the same size as the bound for forming the powers, so the bound doubles.
   s.transient_growth = transient_growth(t, std::max(horizon, 1), s.norm, &s.transient_growth_step,

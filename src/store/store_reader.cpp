@@ -219,8 +219,8 @@ void add_metrics(Datasets& f, const std::string& g, int row, const std::vector<i
 // Labels of the sweep's test ICs, from the canonical sweep text the store carries.
 // The test ICs' labels (a repeated one gets "#index"). A reader never runs the sweep front end
 // (enumerating, hashing and validating every cell): the labels come from the test_ic coordinate
-// the results groups' rollout datasets hold (schema 10 on; every group has the sweep's test ICs), and for an older
-// store from its sweep text's [analysis] test_ics alone.
+// of the results groups' rollout datasets (schema 10 on; every group has the sweep's test ICs),
+// and for an older store from its sweep text's [analysis] test_ics alone.
 std::vector<std::string> test_ic_labels(hid_t id, const std::string& path) {
   std::vector<std::string> plain;
   std::string first_group;
