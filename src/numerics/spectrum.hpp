@@ -57,9 +57,15 @@ struct Spectrum {
 // Eigenvalues only, sorted as Spectrum::eigenvalues (NaN if the solver failed).
 Eigen::VectorXcd sorted_eigenvalues(const Eigen::MatrixXd& a);
 
+// How the pseudospectral radii are searched: `rays` only (a lower bound, from the radial
+// searches), or the `global` maximum (criss-cross after them; one or two 2n x 2n eigenproblems
+// per epsilon more). A job chooses with analysis.pseudospectra (spec::kind_names).
+enum class PseudospectralSearch { rays, global };
+
 // Everything above; `horizon` (>= 1) is K of the transient growth. The eigenvalues are bitwise
-// those of sorted_eigenvalues(a). O(n^3) plus O(K n^3) for the growth.
-Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon = 1);
+// those of sorted_eigenvalues(a). O(n^3) plus O(K n^3) for the growth; `search` as above.
+Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon = 1,
+                          PseudospectralSearch search = PseudospectralSearch::rays);
 
 // max_{1<=k<=horizon} ||a^k||_2 with its k (`step`) and the error bound described at
 // Spectrum::transient_growth_error; `norm` is ||a||_2 (k = 1, from the caller's SVD). The powers
@@ -69,8 +75,6 @@ Spectrum analyse_spectrum(const Eigen::MatrixXd& a, int horizon = 1);
 double transient_growth(const Eigen::MatrixXd& a, int horizon, double norm, int* step = nullptr,
                         double* relative_error = nullptr);
 
-// How pseudospectral_radius searches: `rays` only, or the `global` maximum (the default).
-enum class PseudospectralSearch { rays, global };
 
 // eps-pseudospectral radius of `a` (absolute eps > 0). First radial searches: from each of the
 // eigenvalues with the largest first-order estimate |lambda_i| + kappa_i * eps, the first point

@@ -33,7 +33,8 @@ Spectrum truth_spectrum(TruthMemo* memo, const TruthSpectrumKey& key, const Spli
   if (memo)
     if (auto kept = memo->find(key)) return std::move(*kept);
   Spectrum s = analyse_spectrum(
-      terms_flow_jacobian(map.stages, state, dt, key.substeps, key.map_steps, cancel, map.stepping), key.horizon);
+      terms_flow_jacobian(map.stages, state, dt, key.substeps, key.map_steps, cancel, map.stepping), key.horizon,
+      key.pseudospectra);
   if (memo) memo->keep(key, s);
   return s;
 }
@@ -62,7 +63,8 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
   Spectrum linear_known;
   if (model.known().linear())
     linear_known = analyse_spectrum(terms_flow_jacobian(model.known(), Vector::Zero(n), spec.dt, r.substeps_model,
-                                                        r.jacobian_map_steps, cancel, stepper));
+                                                        r.jacobian_map_steps, cancel, stepper),
+                                    1, spec.pseudospectra);
   // Progress: each map of each state as it starts, with an ETA from the maps done so far (the
   // phase can take minutes: a gKdV cell spends nearly all its time here).
   const auto began = Clock::now();
@@ -87,7 +89,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
       report(t, s, "truth");
       const Vector truth_state = truths[t].col(idx);
       const TruthSpectrumKey key{truth_keys[static_cast<size_t>(t)], idx, r.substeps_truth, r.jacobian_map_steps,
-                                 map_stepper, horizon};
+                                 map_stepper, horizon, spec.pseudospectra};
       r.truth.set(t, s, states, truth_spectrum(memo, key, truth_map, truth_state, spec.dt, cancel));
       ++done;
 
@@ -100,7 +102,7 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
       r.model.set(t, s, states,
                   analyse_spectrum(model_flow_jacobian(model, theta, model_state, spec.dt, r.substeps_model,
                                                        r.jacobian_map_steps, cancel, stepper),
-                                   horizon));
+                                   horizon, spec.pseudospectra));
       ++done;
       report(t, s, "known-terms");
       r.known_only.set(t, s, states,
@@ -108,7 +110,8 @@ void analyse_jacobians(const ExperimentSpec& spec, NeuralRhs& model, const Stepp
                            ? linear_known
                            : analyse_spectrum(terms_flow_jacobian(model.known(), model_state, spec.dt,
                                                                   r.substeps_model, r.jacobian_map_steps, cancel,
-                                                                  stepper)));
+                                                                  stepper),
+                                                1, spec.pseudospectra));
       ++done;
     }
 }

@@ -41,6 +41,13 @@ const std::vector<KindName<TruthCorrection>>& kind_names<TruthCorrection>() {
 }
 
 template <>
+const std::vector<KindName<PseudospectralSearch>>& kind_names<PseudospectralSearch>() {
+  static const std::vector<KindName<PseudospectralSearch>> n = {{PseudospectralSearch::rays, "rays"},
+                                                                {PseudospectralSearch::global, "global"}};
+  return n;
+}
+
+template <>
 const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>() {
   static const std::vector<KindName<NetworkKind>> n = {{NetworkKind::mlp, "mlp"}, {NetworkKind::cnn, "cnn"}};
   return n;

@@ -8,6 +8,7 @@
 
 #include "model/network.hpp"
 #include "model/pde_case.hpp"
+#include "numerics/spectrum.hpp"
 #include "numerics/time_stepper.hpp"
 #include "pipeline/kind_names.hpp"
 
@@ -48,6 +49,9 @@ template <>
 const std::vector<KindName<FieldsKept>>& kind_names<FieldsKept>();
 template <>
 const std::vector<KindName<TruthCorrection>>& kind_names<TruthCorrection>();
+// analysis.pseudospectra: the radial searches' lower bound (rays) or the global maximum.
+template <>
+const std::vector<KindName<PseudospectralSearch>>& kind_names<PseudospectralSearch>();
 template <>
 const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>();  // model/network.hpp
 template <>
@@ -97,6 +101,7 @@ struct ExperimentSpec {
   IntegratorSettings integrator;
   std::vector<int> jacobian_states;     // autoregressive: states u_n whose step-map Jacobian is analysed
   FieldsKept fields = FieldsKept::none; // solution fields kept in the result (a job file's default; run-one keeps all)
+  PseudospectralSearch pseudospectra = PseudospectralSearch::rays;  // how the pseudospectral radii are searched
 
   // The closure network this job trains (its kind's settings; the other kind's are unused).
   Network network() const;

@@ -36,6 +36,7 @@ struct TruthSpectrumKey {
   int map_steps = 1;     // output steps the map spans
   Stepper stepper;       // the map's stepper
   int horizon = 1;
+  PseudospectralSearch pseudospectra = PseudospectralSearch::rays;
 };
 
 class TruthMemo {

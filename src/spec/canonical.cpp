@@ -156,11 +156,14 @@ std::string canonical_toml(const ExperimentSpec& spec, bool state_fields) {
   os << "[initial_conditions]\ntrain = " << initial_condition_toml(spec.train_ic) << "\ntest = " << ic_list(spec.test_ics)
      << "\n\n";
   write_shared_sections(os, spec);
-  // analysis.fields only when kept (or asked for): every job before it keeps its content hash.
+  // analysis.fields only when kept (or asked for), analysis.pseudospectra only when global: every
+  // job before them keeps its content hash.
   const bool fields = state_fields || spec.fields != FieldsKept::none;
-  if (!spec.one_shot() || fields) os << "[analysis]\n";
+  const bool global = spec.pseudospectra != PseudospectralSearch::rays;
+  if (!spec.one_shot() || fields || global) os << "[analysis]\n";
   if (!spec.one_shot()) os << "jacobian_states = " << list(spec.jacobian_states) << "\n";
   if (fields) os << "fields = " << quoted(name_of(spec.fields)) << "\n";
+  if (global) os << "pseudospectra = " << quoted(name_of(spec.pseudospectra)) << "\n";
   write_case(os, spec.pde);
   return os.str();
 }
@@ -209,6 +212,8 @@ std::string canonical_sweep_toml(const SweepSpec& s) {
   sections << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
   if (!s.base.one_shot()) sections << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
   if (s.base.fields != FieldsKept::none) sections << "fields = " << quoted(name_of(s.base.fields)) << "\n";
+  if (s.base.pseudospectra != PseudospectralSearch::rays)
+    sections << "pseudospectra = " << quoted(name_of(s.base.pseudospectra)) << "\n";
   os << head.str() << without_axis_keys(sections.str(), s) << "\n[grid]\n";
   int zips = 0;
   for (const GridAxis& a : s.axes) {

@@ -245,6 +245,7 @@ ExperimentSpec read_job_table(const toml::table& root, const std::string& path, 
   spec.fields = default_fields;
   if (auto analysis = top.optional_table("analysis")) {
     spec.fields = read_fields(*analysis, default_fields);
+    spec.pseudospectra = read_pseudospectra(*analysis);
     lines.jacobian_states = analysis->line_of("jacobian_states");
     if (spec.one_shot() && analysis->has("jacobian_states"))
       analysis->fail("jacobian_states", "one-shot models are analysed through the flow map u0 -> u(T); remove this key");
@@ -275,6 +276,10 @@ ExperimentSpec read_job_text(const std::string& text, const std::string& source)
 
 FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback) {
   return one_of_kinds<FieldsKept>(analysis, "fields", fallback);
+}
+
+PseudospectralSearch read_pseudospectra(TomlReader& analysis) {
+  return one_of_kinds<PseudospectralSearch>(analysis, "pseudospectra", PseudospectralSearch::rays);
 }
 
 }  // namespace npde

@@ -26,6 +26,8 @@ TrainingSettings read_training_section(TomlReader& training);
 IntegratorSettings read_integrator_section(TomlReader& integrator);
 // analysis.fields: which solution fields a result keeps (none, rollouts, all).
 FieldsKept read_fields(TomlReader& analysis, FieldsKept fallback);
+// analysis.pseudospectra: "rays" (the default) or "global".
+PseudospectralSearch read_pseudospectra(TomlReader& analysis);
 
 // Cross-field checks (stencil widths against N, transitions and Jacobian states against the
 // horizon); `where` names the file for messages, `lines` gives each checked key's line.

@@ -92,6 +92,7 @@ Sections read_sections(const toml::table& root, const std::string& path) {
 
   TomlReader analysis = top.table("analysis");
   b.fields = read_fields(analysis, FieldsKept::none);
+  b.pseudospectra = read_pseudospectra(analysis);
   lines.jacobian_states = analysis.line_of("jacobian_states");
   for (TomlReader& t : analysis.table_list("test_ics")) b.test_ics.push_back(read_initial_condition(t));
   if (b.test_ics.empty()) analysis.fail("test_ics", "must list at least one test initial condition");
@@ -120,7 +121,8 @@ std::vector<std::string> axis_keys(const ExperimentSpec& spec) {
   // The network keys of either kind (the canonical text holds only its kind's), and keys written
   // only when not their default.
   for (const char* k :
-       {"network.kind", "network.hidden", "network.channels", "network.kernel", "integrator.truth_correction"})
+       {"network.kind", "network.hidden", "network.channels", "network.kernel", "integrator.truth_correction",
+        "analysis.pseudospectra"})
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   return keys;
 }

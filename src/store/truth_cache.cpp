@@ -100,7 +100,8 @@ std::string TruthCache::text_of(const TruthSpectrumKey& key) {
   return text_of(key.trajectory) + "jacobian state = " + std::to_string(key.state) +
          "\nsubsteps = " + std::to_string(key.substeps) + "\nmap_steps = " + std::to_string(key.map_steps) + "\n" +
          (key.stepper == Stepper() ? std::string() : "stepper = " + key.stepper.name() + "\n") +
-         "spectrum = 4\nhorizon = " + std::to_string(key.horizon) + "\n";
+         "spectrum = 4\nhorizon = " + std::to_string(key.horizon) + "\n" +
+         (key.pseudospectra == PseudospectralSearch::rays ? std::string() : "pseudospectra = global\n");
 }
 
 std::optional<TruthTrajectory> TruthCache::find(const TruthTrajectoryKey& key) {

@@ -250,6 +250,17 @@ TEST_CASE("spectrum: the global pseudospectral radius where the maximum is off e
     CHECK(rays < exact * (1 - 1e-3));                        // ... where the radial searches miss it
     CHECK(global == Approx(exact).epsilon(1e-8));
   }
+  // analyse_spectrum stores the radial radii by default and the global ones when asked (what a
+  // job's analysis.pseudospectra chooses), equal to pseudospectral_radius's at the stored epsilons.
+  const Spectrum g = analyse_spectrum(a, 1, PseudospectralSearch::global);
+  for (size_t e = 0; e < kPseudospectralEpsilons.size(); ++e) {
+    const double eps = kPseudospectralEpsilons[e] * s.norm;
+    CHECK(s.pseudospectral_radius[e] ==
+          pseudospectral_radius(a, eps, s.eigenvalues, s.condition, PseudospectralSearch::rays));
+    CHECK(g.pseudospectral_radius[e] == pseudospectral_radius(a, eps, s.eigenvalues, s.condition));
+    CHECK(g.pseudospectral_radius[e] >= s.pseudospectral_radius[e]);
+  }
+  CHECK(g.pseudospectral_radius[1] > s.pseudospectral_radius[1] * (1 + 1e-6));  // off-ray at 1e-3 too
 }
 
 TEST_CASE("spectrum: transient growth of normal matrices is max(rho, rho^K)", "[spectrum]") {

@@ -118,6 +118,37 @@ TEST_CASE("readable_toml: shortest floats, same spec and hash", "[spec]") {
         "seed = 6527728882149440490 # 0.29999999999999999\nv = inf\n");
 }
 
+// analysis.pseudospectra is part of the job only when "global": every job before it keeps its
+// text and hash; a global one hashes differently, reads back to itself, also when one-shot; an
+// unknown value is refused naming the key and the values.
+TEST_CASE("analysis.pseudospectra: canonical text and hashes", "[spec][pseudospectra]") {
+  const ExperimentSpec plain = read_job_file(job("burgers-expt1"));
+  CHECK(plain.pseudospectra == PseudospectralSearch::rays);
+  CHECK(canonical_toml(plain).find("pseudospectra") == std::string::npos);
+  for (const char* name : {"burgers-expt1", "gkdv-expt1"}) {
+    ExperimentSpec global = read_job_file(job(name));
+    global.pseudospectra = PseudospectralSearch::global;
+    const std::string text = canonical_toml(global);
+    INFO(text);
+    CHECK(text.find("pseudospectra = \"global\"\n") != std::string::npos);
+    CHECK(content_hash(text) != content_hash(canonical_toml(read_job_file(job(name)))));
+    const ExperimentSpec back = read_job_text(text, "canonical");
+    CHECK(back.pseudospectra == PseudospectralSearch::global);
+    CHECK(canonical_toml(back) == text);
+  }
+  std::string text = canonical_toml(plain);
+  text.replace(text.find("jacobian_states"), 0, "pseudospectra = \"exact\"\n");
+  const std::string path = write_temp(text);
+  try {
+    read_job_file(path);
+    FAIL("an unknown pseudospectra value was accepted");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("analysis.pseudospectra") != std::string::npos);
+    CHECK(std::string(e.what()).find("global") != std::string::npos);
+  }
+  std::remove(path.c_str());
+}
+
 // analysis.fields is part of the job only when it keeps fields: every job before it keeps its
 // text and hash, a job that keeps fields hashes differently, and a job file for run-one states it
 // even at none (run-one's default is all), reading back to the same hash.
