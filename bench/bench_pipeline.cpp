@@ -26,7 +26,7 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/job_file.hpp"
+#include "input/job_file.hpp"
 
 using namespace npde;
 using Clock = std::chrono::steady_clock;

@@ -22,7 +22,7 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/stencil_detection.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/job_file.hpp"
+#include "input/job_file.hpp"
 
 using namespace npde;
 

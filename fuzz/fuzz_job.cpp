@@ -1,4 +1,4 @@
-// Fuzz target: job-file text -> parser and validation (src/spec/job_file.cpp). Any input must
+// Fuzz target: job-file text -> parser and validation (src/input/job_file.cpp). Any input must
 // either be refused with an InputError or give a spec whose canonical text reads back to
 // itself (a store, a shard and `run-one` all depend on that round trip).
 #include <cstdint>
@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
-#include "spec/job_file.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
+#include "input/job_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

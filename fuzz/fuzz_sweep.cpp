@@ -1,4 +1,4 @@
-// Fuzz target: sweep-file text -> parser, validation and grid (src/spec/sweep_file.cpp). Any
+// Fuzz target: sweep-file text -> parser, validation and grid (src/input/sweep_file.cpp). Any
 // input must either be refused with an InputError or give a sweep whose canonical text (the
 // store's `sweep_toml`, which status, query and repair read back) reads back to itself; small
 // grids are enumerated and each cell's canonical job text is computed.
@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
+#include "input/sweep_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

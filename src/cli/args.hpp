@@ -10,7 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "pipeline/kind_names.hpp"
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde::cli {
 

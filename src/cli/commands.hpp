@@ -3,7 +3,7 @@
 #include <exception>
 #include <string>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde {
 struct StoreContents;

@@ -11,9 +11,9 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "pipeline/stencil_detection.hpp"
-#include "spec/input_error.hpp"
-#include "spec/job_file.hpp"
-#include "spec/toml_reader.hpp"
+#include "input/input_error.hpp"
+#include "input/job_file.hpp"
+#include "input/toml_reader.hpp"
 #include "store/h5.hpp"
 #include "store/store_reader.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
-#include "spec/suggest.hpp"
+#include "input/suggest.hpp"
 #include "store/posix_io.hpp"
 
 namespace {

@@ -8,7 +8,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/merge.hpp"
 
 namespace npde::cli {

@@ -13,9 +13,9 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "pipeline/cost_model.hpp"
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
+#include "input/sweep_file.hpp"
 #include "store/query.hpp"
 #include "store/rerun_preview.hpp"
 #include "store/result_schema.hpp"
@@ -45,12 +45,6 @@ std::string shown(const GridAxis& a, const AxisValue& v) {
   return t.size() >= 2 && t.front() == '"' && t.back() == '"' ? t.substr(1, t.size() - 2) : t;
 }
 
-// plan's --where takes KEY=VALUE only (query's also takes !=, <, <=, >, >=); its equality is
-// query's: equal text, or equal numbers (0.1 matches 0.10 and 1e-1).
-bool same_value(const std::string& cell, const std::string& wanted) {
-  double a = 0, b = 0;
-  return cell == wanted || (as_decimal(cell, &a) && as_decimal(wanted, &b) && a == b);
-}
 
 }  // namespace
 

@@ -10,8 +10,8 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
 #include "store/resume.hpp"

@@ -17,7 +17,7 @@
 #include "cli/commands.hpp"
 #include "sched/signals.hpp"
 #include "sched/sweep_service.hpp"
-#include "spec/input_error.hpp"
+#include "input/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
 

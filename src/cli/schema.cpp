@@ -8,7 +8,8 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "pipeline/cell_status.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
+#include "input/job_keys.hpp"
 #include "store/result_schema.hpp"
 
 namespace npde::cli {
@@ -19,8 +20,9 @@ schema version, the cell statuses with their /status/code values, the timing pha
 columns of /timing/seconds), the axes (dimension names) with their meaning and units, every
 result dataset (path under /results/N<n>/ of a store or / of a result file, type, dims, units,
 whether only analysed cells have it), every attribute of a result file (and whether a store keeps
-it as a column) and every query metric (how it is read from which dataset,
-and how it reduces over test ICs; NAME@K, NAME@N and NAME@TERM are its parameterised forms).
+it as a column), every query metric (how it is read from which dataset,
+and how it reduces over test ICs; NAME@K, NAME@N and NAME@TERM are its parameterised forms) and
+every job key (type, default, meaning, whether a sweep axis may vary it, when it is hashed).
 python/npdesweep.py reads --format json.)";
 const char* kFooter = R"(Examples:
   npdesweep schema
@@ -81,6 +83,17 @@ Json schema_json() {
     metric["column"] = m.column >= 0 ? Json(m.column) : Json(nullptr);
     out["metrics"].push_back(metric);
   }
+  // The job keys (spec/job_keys.hpp): what a job or sweep file may set, and how it is hashed.
+  out["keys"] = Json::array();
+  const char* scopes[] = {"job", "sweep", "both"};
+  for (const JobKey& k : job_keys())
+    out["keys"].push_back({{"key", k.key},
+                           {"type", k.type},
+                           {"default", k.default_text},
+                           {"meaning", k.meaning},
+                           {"scope", scopes[static_cast<int>(k.scope)]},
+                           {"dotted_axis", k.dotted_axis},
+                           {"omitted_at_default_since", k.omitted_at_default_since}});
   return out;
 }
 
@@ -115,6 +128,10 @@ int schema(int argc, char** argv) {
   std::printf("\nmetrics:\n");
   for (const MetricHelp& m : metric_help())
     std::printf("  %-30s %-12s %s\n", m.name.c_str(), m.read.c_str(), m.dataset.c_str());
+  std::printf("\njob keys (docs/job-file.md):\n");
+  for (const JobKey& k : job_keys())
+    std::printf("  %-30s %-6s %s%s\n", k.key, k.scope == KeyScope::both ? "" : k.scope == KeyScope::job ? "job" : "sweep",
+                k.dotted_axis ? "axis" : "", k.omitted_at_default_since > 0 ? " (hashed only away from its default)" : "");
   return kExitOk;
 }
 

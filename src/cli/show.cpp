@@ -7,8 +7,10 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
+#include "input/job_file.hpp"
+#include "input/job_keys.hpp"
 #include "store/posix_io.hpp"
 #include "store/store_reader.hpp"
 #include "store/sweep_store.hpp"
@@ -18,8 +20,11 @@ namespace {
 
 const char* kShowDescription = R"(Prints one cell of a sweep store: its id, content hash, status and message, every metric
 (as query computes them, over test ICs and per test IC), and its canonical job text (numbers in
-their shortest round-trip form: the same spec and content hash), which `run-one` reproduces. The cell is its id (as status, query and export print it) or its content
-hash (or the first 4 or more hex digits of it). Read-only.)";
+their shortest round-trip form: the same spec and content hash), which `run-one` reproduces.
+--format json adds "settings": every job key with its value, those the canonical text leaves
+out at their default too (`npdesweep schema` lists the keys). The cell is its id (as status,
+query and export print it) or its content hash (or the first 4 or more hex digits of it).
+Read-only.)";
 const char* kExtractDescription = R"(Takes one cell out of a sweep store: --out writes its complete result as a run-one result
 file (docs/result-file.md: the cell's shard, checked against its content hash), --job its
 canonical job file. `npdesweep run-one cell.toml` then computes the same datasets bit for bit;
@@ -51,10 +56,24 @@ int show(int argc, char** argv) {
   StoredCell cell;
   StoreContents store;
   std::string job;
+  Json settings = Json::object();
   try {
     cell = find_stored_cell(store_file, which);
     store = read_store(store_file, /*all=*/true);
-    job = readable_toml(stored_job_text(store_file, cell));
+    const std::string canonical = stored_job_text(store_file, cell);
+    job = readable_toml(canonical);
+    // Every setting of the job, those the canonical text leaves at their default too (the key
+    // registry's values): scalars typed, arrays and tables as their TOML text.
+    CanonicalContext every_default;
+    every_default.every_default = true;
+    for (const KeySetting& k : key_settings(read_job_text(canonical, store_file + ": cell " + std::to_string(cell.id)),
+                                            every_default)) {
+      const KeyValue& v = k.value;
+      settings[k.key] = v.type == KeyValue::Type::integer ? Json(v.integer)
+                        : v.type == KeyValue::Type::number ? Json(v.number)
+                        : v.type == KeyValue::Type::string ? Json(v.string)
+                                                           : Json(v.text);
+    }
   } catch (const std::exception& e) {  // no such cell: 2, not a store: 2, an I/O error: 4
     return report_error("show", e, ErrorKind::bad_file);
   }
@@ -83,7 +102,8 @@ int show(int argc, char** argv) {
       for (const auto& [k, v] : r->keys) keys[k] = v;
     const Json out = {{"id", cell.id},         {"hash", cell.hash},           {"status", status_name(cell.status)},
                       {"in_sweep", cell.in_view}, {"message", message},         {"keys", keys},
-                      {"metrics", metrics.to_json()}, {"per_test_ic", per.to_json()}, {"job_toml", job}};
+                      {"metrics", metrics.to_json()}, {"per_test_ic", per.to_json()}, {"job_toml", job},
+                      {"settings", settings}};
     write_json(std::cout, out);
     std::cout << "\n";
     return kExitOk;

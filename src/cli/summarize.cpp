@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/args.hpp"
+#include "pipeline/experiment_spec.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "store/h5.hpp"
@@ -146,7 +147,7 @@ int summarize(int argc, char** argv) {
   std::vector<std::string> kinds;
   for (const char* k : {"network", "truth_correction"})
     for (const ExperimentRow& r : rows)
-      if (r.keys.at(k) != (std::string(k) == "network" ? "mlp" : "none")) {
+      if (r.keys.at(k) != (std::string(k) == "network" ? name_of(NetworkKind::mlp) : name_of(TruthCorrection::none))) {
         kinds.push_back(k);
         break;
       }

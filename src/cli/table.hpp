@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/kind_names.hpp"
-#include "spec/printable.hpp"
+#include "input/printable.hpp"
 
 namespace npde::cli {
 enum class Format;

@@ -14,7 +14,7 @@ namespace {
 // A layer's values at one state: c channels by n points, column-major (channel fastest).
 using Values = Eigen::Map<Matrix>;
 using ConstValues = Eigen::Map<const Matrix>;
-// Tap k's weights W_k (c_out x c_in) in a tap_weights vector.
+// Tap k's weights W_k (c_out x c_in) in a prepared_weights vector.
 ConstValues tap(const Vector& taps, const ConvLayer& l, int k) {
   return ConstValues(taps.data() + l.weight_offset + static_cast<long>(k) * l.out * l.in, l.out, l.in);
 }
@@ -91,7 +91,7 @@ Vector Cnn::glorot_uniform(std::uint64_t seed) const {
   return theta;
 }
 
-Vector Cnn::tap_weights(const Vector& theta) const {
+Vector Cnn::prepared_weights(const Vector& theta) const {
   Vector t = theta;
   for (const ConvLayer& l : layers_)
     for (int o = 0; o < l.out; ++o)
@@ -103,7 +103,7 @@ Vector Cnn::tap_weights(const Vector& theta) const {
 }
 
 void Cnn::forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* taps) const {
-  const Vector own = taps ? Vector() : tap_weights(theta);
+  const Vector own = taps ? Vector() : prepared_weights(theta);
   const Vector& w = taps ? *taps : own;
   const double* in = x;
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -120,7 +120,7 @@ void Cnn::forward(const Vector& theta, const double* x, double* hidden, double* 
 
 void Cnn::vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,
                     const Vector* taps) const {
-  const Vector own = taps ? Vector() : tap_weights(theta);
+  const Vector own = taps ? Vector() : prepared_weights(theta);
   const Vector& w = taps ? *taps : own;
   const int last = static_cast<int>(layers_.size()) - 1;
   Eigen::Map<Vector>(delta + layers_[last].delta_offset, n_) = Eigen::Map<const Vector>(ybar, n_);
@@ -164,7 +164,7 @@ void Cnn::accumulate_parameter_gradient(const Matrix& X, const Matrix& H, const 
 
 void Cnn::jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Matrix& Ydot, Matrix& work1,
               Matrix& work2, const Vector* taps) const {
-  const Vector own = taps ? Vector() : tap_weights(theta);
+  const Vector own = taps ? Vector() : prepared_weights(theta);
   const Vector& w = taps ? *taps : own;
   const long m = Xdot.cols();
   // Every direction at once: direction d's c x N values sit in c x (N + 2r) columns of a padded
@@ -190,7 +190,7 @@ void Cnn::jvp(const Vector& theta, const double* hidden, const Matrix& Xdot, Mat
     const ConvLayer& l = layers_[i];
     const bool last = i + 1 == layers_.size();
     Values z(out, l.out, padded * m);
-    // [W_0 .. W_{K-1}] (c_out x c_in K, as tap_weights keeps it) times the K consecutive padded
+    // [W_0 .. W_{K-1}] (c_out x c_in K, as prepared_weights keeps it) times the K consecutive padded
     // columns starting at each q, which are c_in K contiguous values: a strided, overlapping view.
     const ConstValues taps_all(w.data() + l.weight_offset, l.out, static_cast<long>(l.in) * kernel_);
     const Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> windows(in, static_cast<long>(l.in) * kernel_, span,

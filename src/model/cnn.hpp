@@ -11,7 +11,7 @@
 // channel fastest (a c x N column-major matrix), so that each tap k is one matrix product
 // W_k (c_out x c_in) times the activations shifted by k - r points (two products: the shift
 // wraps). The products read W_k from `taps`, a copy of the parameters with each tap's matrix
-// contiguous (tap_weights); without it a call makes one. The interface is otherwise the Mlp's
+// contiguous (prepared_weights); without it a call makes one. The interface is otherwise the Mlp's
 // (model/mlp.hpp), so NeuralRhs's tape, the training loop and the analysis use either through
 // model/network.hpp. Given `taps`, nothing allocates. The block JVP is one matrix product per
 // layer for all directions, over padded copies in its work matrices (cnn.cpp).
@@ -56,8 +56,8 @@ class Cnn {
 
   // The parameters with each layer's weights reordered tap by tap: W_k (c_out x c_in,
   // column-major) for k = 0..K-1 where W (c_out x c_in x K, row-major) was; biases in place.
-  Vector tap_weights(const Vector& theta) const;
-  Vector transposed_weights(const Vector& theta) const { return tap_weights(theta); }  // the Mlp's name
+  // (The network interface's prepared weights, model/network.hpp.)
+  Vector prepared_weights(const Vector& theta) const;
 
   void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* taps = nullptr) const;
   void vjp_input(const Vector& theta, const double* hidden, const double* ybar, double* delta, double* xbar,

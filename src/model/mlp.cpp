@@ -86,7 +86,7 @@ Vector Mlp::glorot_uniform(std::uint64_t seed) const {
   return theta;
 }
 
-Vector Mlp::transposed_weights(const Vector& theta) const {
+Vector Mlp::prepared_weights(const Vector& theta) const {
   Vector t = theta;
   for (const LayerShape& l : layers_)
     Eigen::Map<Eigen::MatrixXd>(t.data() + l.weight_offset, l.out, l.in) = weights(theta, l);

@@ -46,8 +46,8 @@ class Mlp {
   // The same parameters with every weight matrix stored column-major (biases untouched).
   // Passing it to forward/vjp_input lets each product use the faster memory order for its
   // shape; results are then identical run to run but may differ from the row-major-only path
-  // in the last bits.
-  Vector transposed_weights(const Vector& theta) const;
+  // in the last bits. (The network interface's prepared weights, model/network.hpp.)
+  Vector prepared_weights(const Vector& theta) const;
 
   // y = net(x); `hidden` (hidden_total) receives the tanh activations of every hidden layer.
   void forward(const Vector& theta, const double* x, double* hidden, double* y,

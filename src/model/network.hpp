@@ -1,10 +1,14 @@
 #pragma once
-// The closure network of a NeuralPDE, of either kind (network.kind): a dense MLP over the whole
-// state (model/mlp.hpp) or a periodic 1-D CNN (model/cnn.hpp). Both have one interface (forward,
-// input VJP recording layer deltas, parameter gradient over recorded columns, block JVP); this
-// class forwards each call to the one it holds, so NeuralRhs, training and the analysis do not
-// ask which.
+// The closure network of a NeuralPDE, of any kind (network.kind): a dense MLP over the whole
+// state (model/mlp.hpp) or a periodic 1-D CNN (model/cnn.hpp). Every kind implements one
+// interface, checked below (kImplementsNetwork): sizes, Glorot initial weights, prepared
+// weights, forward, input VJP recording layer deltas, parameter gradient over recorded columns,
+// block JVP. This class forwards each call to the one it holds, so NeuralRhs, training and the
+// analysis do not ask which. A kind is one alternative here and one entry of
+// pipeline/network_kinds.cpp (its keys, factory, seed basis, size, checks).
+#include <cstdint>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -14,6 +18,27 @@
 namespace npde {
 
 enum class NetworkKind { mlp, cnn };
+
+// The interface a kind N implements, as member signatures (a default argument aside).
+template <class N>
+constexpr bool kImplementsNetwork =
+    std::is_same_v<decltype(&N::parameter_count), long (N::*)() const> &&
+    std::is_same_v<decltype(&N::input_size), int (N::*)() const> &&
+    std::is_same_v<decltype(&N::output_size), int (N::*)() const> &&
+    std::is_same_v<decltype(&N::hidden_total), int (N::*)() const> &&  // hidden values a forward records
+    std::is_same_v<decltype(&N::delta_total), int (N::*)() const> &&   // deltas an input VJP records
+    std::is_same_v<decltype(&N::max_hidden_width), int (N::*)() const> &&  // rows of the JVP's work
+    std::is_same_v<decltype(&N::glorot_uniform), Vector (N::*)(std::uint64_t) const> &&
+    std::is_same_v<decltype(&N::prepared_weights), Vector (N::*)(const Vector&) const> &&
+    std::is_same_v<decltype(&N::forward),
+                   void (N::*)(const Vector&, const double*, double*, double*, const Vector*) const> &&
+    std::is_same_v<decltype(&N::vjp_input), void (N::*)(const Vector&, const double*, const double*, double*,
+                                                         double*, const Vector*) const> &&
+    std::is_same_v<decltype(&N::accumulate_parameter_gradient),
+                   void (N::*)(const Matrix&, const Matrix&, const Matrix&, long, Vector&) const> &&
+    std::is_same_v<decltype(&N::jvp), void (N::*)(const Vector&, const double*, const Matrix&, Matrix&, Matrix&,
+                                                   Matrix&, const Vector*) const>;
+static_assert(kImplementsNetwork<Mlp> && kImplementsNetwork<Cnn>, "a network kind misses part of the interface");
 
 class Network {
   std::variant<Mlp, Cnn> net_;
@@ -50,9 +75,9 @@ class Network {
   std::string describe() const;
 
   // The weights reordered for the faster products, passed back as theta_t: an MLP's column-major
-  // matrices (Mlp::transposed_weights), a CNN's per-tap matrices (Cnn::tap_weights).
-  Vector transposed_weights(const Vector& theta) const {
-    return call([&](const auto& n) { return n.transposed_weights(theta); });
+  // matrices, a CNN's per-tap matrices.
+  Vector prepared_weights(const Vector& theta) const {
+    return call([&](const auto& n) { return n.prepared_weights(theta); });
   }
 
   void forward(const Vector& theta, const double* x, double* hidden, double* y, const Vector* theta_t) const {

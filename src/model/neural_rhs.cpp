@@ -20,7 +20,7 @@ void NeuralRhs::reserve_tape(long stages) {
 void NeuralRhs::set_parameters(const Vector& theta) {
   if (theta.size() != net_.parameter_count()) throw std::invalid_argument("parameter vector has the wrong length");
   theta_ = theta;
-  theta_t_ = net_.transposed_weights(theta);
+  theta_t_ = net_.prepared_weights(theta);
 }
 
 void NeuralRhs::eval(long tape, const Vector& y, Vector& k) {

@@ -1,7 +1,8 @@
 #pragma once
 // How an experiment (a grid cell) ended. The numbers are the store's /status/code values and the
-// names what result files, shards and the journal write; the mapping between them is defined only
-// here (the readers compare the names as text: status.cpp counts "done", "diverged", ...).
+// names what result files, shards, the journal and the readers' status key write; both are
+// defined only here (code elsewhere converts with these functions, never spells a name), and
+// `npdesweep schema` exports them for readers in other languages.
 #include <stdexcept>
 #include <string>
 

@@ -8,6 +8,7 @@
 #include "model/pde_case.hpp"
 #include "numerics/stencil.hpp"
 #include "pipeline/initial_condition.hpp"
+#include "pipeline/network_kinds.hpp"
 #include "pipeline/substeps.hpp"
 
 namespace npde {
@@ -18,30 +19,7 @@ double width(const std::string& name, int derivative, int n) {
   return w == 0 ? n : w;  // spectral: the whole grid
 }
 
-// The closure network's sizes, counted in floating point from the settings alone (before any
-// network is built: a job's sizes are checked against memory here, and may be absurd).
-struct NetworkSize {
-  double parameters = 0, hidden = 0;  // parameters; hidden values per state (an MLP's units, a CNN's channels x N)
-  double forward_flops = 0;           // one forward pass
-};
-
-NetworkSize network_size(const ExperimentSpec& spec) {
-  const double n = spec.pde.resolution;
-  const bool cnn = spec.network_kind == NetworkKind::cnn;
-  std::vector<double> w{cnn ? 1.0 : n};
-  for (int c : cnn ? spec.channels : spec.hidden) w.push_back(c);
-  w.push_back(cnn ? 1.0 : n);
-  // A dense layer: out x in products and a bias; a convolution: K taps per input and output
-  // channel at each of the N points, and a bias per channel and point.
-  const double taps = cnn ? spec.kernel * n : 1.0, points = cnn ? n : 1.0;
-  NetworkSize size;
-  for (size_t l = 0; l + 1 < w.size(); ++l) {
-    size.parameters += w[l + 1] * (w[l] * (cnn ? spec.kernel : 1) + 1);
-    size.forward_flops += 2.0 * taps * w[l] * w[l + 1] + points * w[l + 1];
-    if (l > 0) size.hidden += points * w[l];
-  }
-  return size;
-}
+NetworkSize network_size(const ExperimentSpec& spec) { return network_kind_entry(spec.network_kind).size(spec); }
 
 double network_flops(const ExperimentSpec& spec) { return network_size(spec).forward_flops; }
 
@@ -238,7 +216,7 @@ MemoryEstimate experiment_memory(const ExperimentSpec& spec) {
   const double n = spec.pde.resolution, steps = spec.steps, tests = static_cast<double>(spec.test_ics.size());
   const NetworkSize net = network_size(spec);
   const double parameters = net.parameters, hidden = net.hidden;
-  const char* network_key = spec.network_kind == NetworkKind::cnn ? "network.channels" : "network.hidden";
+  const char* network_key = network_kind_entry(spec.network_kind).size_key;
   const double updates = spec.one_shot() || spec.training.update == UpdateRule::summed ? 1 : spec.training.transitions;
   struct Part {
     double doubles;

@@ -1,5 +1,7 @@
 #include "pipeline/experiment_spec.hpp"
 
+#include "pipeline/network_kinds.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -47,29 +49,8 @@ const std::vector<KindName<PseudospectralSearch>>& kind_names<PseudospectralSear
   return n;
 }
 
-template <>
-const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>() {
-  static const std::vector<KindName<NetworkKind>> n = {{NetworkKind::mlp, "mlp"}, {NetworkKind::cnn, "cnn"}};
-  return n;
-}
+Network ExperimentSpec::network() const { return network_kind_entry(network_kind).build(*this); }
 
-Network ExperimentSpec::network() const {
-  if (network_kind == NetworkKind::cnn) return Cnn(pde.resolution, channels, kernel);
-  std::vector<int> w{pde.resolution};
-  w.insert(w.end(), hidden.begin(), hidden.end());
-  w.push_back(pde.resolution);
-  return Mlp(w);
-}
-
-std::vector<int> ExperimentSpec::seed_basis() const {
-  std::vector<int> w{pde.resolution};
-  w.insert(w.end(), hidden.begin(), hidden.end());
-  w.push_back(pde.resolution);
-  if (network_kind == NetworkKind::cnn) {
-    w = {pde.resolution, -1, kernel};
-    w.insert(w.end(), channels.begin(), channels.end());
-  }
-  return w;
-}
+std::vector<int> ExperimentSpec::seed_basis() const { return network_kind_entry(network_kind).seed_basis(*this); }
 
 }  // namespace npde

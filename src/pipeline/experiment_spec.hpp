@@ -1,6 +1,6 @@
 #pragma once
 // Everything that defines one experiment (one grid cell), already validated. Plain data: the
-// spec layer builds it from TOML, the pipeline computes from it, the store records it.
+// input layer builds it from TOML, the pipeline computes from it, the store records it.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,7 +53,7 @@ const std::vector<KindName<TruthCorrection>>& kind_names<TruthCorrection>();
 template <>
 const std::vector<KindName<PseudospectralSearch>>& kind_names<PseudospectralSearch>();
 template <>
-const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>();  // model/network.hpp
+const std::vector<KindName<NetworkKind>>& kind_names<NetworkKind>();  // pipeline/network_kinds.cpp
 template <>
 const std::vector<KindName<IcKind>>& kind_names<IcKind>();  // pipeline/initial_condition.cpp
 
@@ -93,7 +93,9 @@ struct ExperimentSpec {
   std::string infer_stencil;            // the same term inside the NeuralPDE
   InitialCondition train_ic;
   std::vector<InitialCondition> test_ics;
-  NetworkKind network_kind = NetworkKind::mlp;  // network.kind
+  // network.kind and every kind's settings (a sweep may put the kind on an axis); a kind reads
+  // its own (pipeline/network_kinds.cpp).
+  NetworkKind network_kind = NetworkKind::mlp;
   std::vector<int> hidden = {20, 20};   // mlp: hidden widths; input and output width are N
   std::vector<int> channels = {8, 8};   // cnn: channels of each hidden layer; input and output have one
   int kernel = 5;                       // cnn: kernel width (odd)
@@ -103,11 +105,9 @@ struct ExperimentSpec {
   FieldsKept fields = FieldsKept::none; // solution fields kept in the result (a job file's default; run-one keeps all)
   PseudospectralSearch pseudospectra = PseudospectralSearch::rays;  // how the pseudospectral radii are searched
 
-  // The closure network this job trains (its kind's settings; the other kind's are unused).
+  // The closure network this job trains, and what a sweep's replicate seeds derive from: its
+  // kind's entry of pipeline/network_kinds.hpp (which reads only its kind's settings).
   Network network() const;
-  // What a sweep's replicate seeds are derived from: an MLP's layer widths, input to output
-  // (as before the CNN existed, so MLP seeds are unchanged); a CNN's {N, -1, kernel, channels...},
-  // where -1, a width no MLP has, keeps the two kinds' lists apart.
   std::vector<int> seed_basis() const;
   bool one_shot() const { return training.mode == TrainingMode::one_shot; }
   // Output steps an analysed Jacobian spans: one-shot u(0) -> u(T), else one step.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 
 namespace npde::sched {
 

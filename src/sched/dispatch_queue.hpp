@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 
 namespace npde::sched {
 

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde::sched {
 namespace {

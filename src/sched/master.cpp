@@ -13,7 +13,7 @@
 #include "sched/messages.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/signals.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/posix_io.hpp"
 
 #include <fcntl.h>

@@ -7,7 +7,7 @@
 
 #include <boost/mpi/communicator.hpp>
 
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 #include "store/journal.hpp"
 #include "store/sweep_store.hpp"
 

@@ -15,8 +15,8 @@
 
 #include "sched/signals.hpp"
 #include "sched/watchdog.hpp"
-#include "spec/canonical.hpp"
-#include "spec/error.hpp"
+#include "input/canonical.hpp"
+#include "input/error.hpp"
 #include "store/posix_io.hpp"
 #include "store/rerun_preview.hpp"
 

@@ -13,7 +13,7 @@
 #include <boost/mpi/communicator.hpp>
 
 #include "sched/scheduler.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 #include "store/resume.hpp"
 
 namespace npde::sched {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde::sched {
 

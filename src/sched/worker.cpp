@@ -9,11 +9,12 @@
 #include <fmt/format.h>
 
 #include "pipeline/experiment.hpp"
+#include "store/posix_io.hpp"
 #include "sched/isolated.hpp"
 #include "sched/messages.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/signals.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/result_file.hpp"
 #include "store/truth_cache.hpp"
 
@@ -105,9 +106,9 @@ CellOutcome compute_cell(const GridCell& cell, const std::string& canonical, con
   const auto t0 = Clock::now();
   try {
     // Test hooks (fault injection, as the POSIX seam has): make the named cell throw, or crash.
-    if (const char* fail = std::getenv("NPDESWEEP_INJECT_FAILURE"); fail && cell.spec.name == fail)
+    if (const char* fail = posix::test_hook("NPDESWEEP_INJECT_FAILURE"); fail && cell.spec.name == fail)
       throw std::runtime_error("injected failure (NPDESWEEP_INJECT_FAILURE)");
-    if (const char* crash = std::getenv("NPDESWEEP_INJECT_CRASH"); crash && cell.spec.name == crash) std::raise(SIGSEGV);
+    if (const char* crash = posix::test_hook("NPDESWEEP_INJECT_CRASH"); crash && cell.spec.name == crash) std::raise(SIGSEGV);
     result = run_experiment(cell.spec, options);
   } catch (const std::exception& e) {
     result.status = CellStatus::failed;

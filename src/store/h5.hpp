@@ -14,7 +14,7 @@
 #include <hdf5.h>
 #include <mpi.h>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde::h5 {
 

@@ -12,15 +12,16 @@
 
 #include <unistd.h>
 
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
-#include "spec/printable.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
+#include "input/printable.hpp"
 #include "store/h5.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
 #include "store/result_schema.hpp"
 #include "store/resume.hpp"
 #include "store/store_lock.hpp"
+#include "store/sweep_store.hpp"
 
 namespace npde {
 

@@ -23,7 +23,7 @@
 
 #include "pipeline/cell_status.hpp"
 #include "store/store_cells.hpp"
-#include "store/sweep_store.hpp"
+#include "store/store_paths.hpp"
 
 namespace npde {
 

@@ -19,6 +19,12 @@
 #include <unistd.h>
 
 namespace npde::posix {
+
+#ifdef NPDESWEEP_FAULT_HOOKS
+constexpr bool kFaultHooks = true;
+#else
+constexpr bool kFaultHooks = false;
+#endif
 namespace {
 
 // A fault's count of matching calls lives in memory shared with the processes this one forks
@@ -55,8 +61,10 @@ std::map<std::string, Fault>& faults() {
   return f;
 }
 
-// Returns the fault injected for this call on `path` (consuming it), or none (err 0).
+// Returns the fault injected for this call on `path` (consuming it), or none (err 0). A build
+// without the hooks (NPDESWEEP_FAULT_HOOKS off, every release build) never injects one.
 Fault take_fault(const std::string& call, const std::string& path = "") {
+  if (!kFaultHooks) return {};
   auto it = faults().find(call);
   if (it == faults().end()) return {};
   Fault& f = it->second;
@@ -93,6 +101,8 @@ IoError io_error(const std::string& call, const std::string& path, const std::st
 }
 
 void inject_fault(const std::string& call, int err, bool short_write) {
+  if (!kFaultHooks)
+    throw std::logic_error("this build has no fault hooks: configure with -DNPDESWEEP_FAULT_HOOKS=ON (scripts/test does)");
   Fault f;
   f.err = err;
   f.short_write = short_write;
@@ -102,7 +112,7 @@ void inject_fault(const std::string& call, int err, bool short_write) {
 void clear_faults() { faults().clear(); }
 
 void load_faults_from_environment() {
-  const char* value = std::getenv("NPDESWEEP_IO_FAULT");
+  const char* value = test_hook("NPDESWEEP_IO_FAULT");
   if (!value || !*value) return;
   const std::string text = value;
   auto bad = [&](const std::string& why) {
@@ -139,13 +149,15 @@ void load_faults_from_environment() {
 
 int injected_error(const std::string& call, const std::string& path) { return take_fault(call, path).err; }
 
+const char* test_hook(const char* variable) { return kFaultHooks ? std::getenv(variable) : nullptr; }
+
 void crash_point(const std::string& name, long id) {
-  const char* where = std::getenv("NPDESWEEP_CRASH_POINT");
+  const char* where = test_hook("NPDESWEEP_CRASH_POINT");
   if (where && name + ":" + std::to_string(id) == where) ::kill(::getpid(), SIGKILL);
 }
 
 void pause_point(const std::string& name) {
-  const char* where = std::getenv("NPDESWEEP_PAUSE_POINT");
+  const char* where = test_hook("NPDESWEEP_PAUSE_POINT");
   if (where && name == where) ::raise(SIGSTOP);
 }
 

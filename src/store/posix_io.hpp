@@ -2,13 +2,14 @@
 // The seam over the POSIX calls of our own that the store's durability depends on (open, write,
 // fsync, rename, flock; libhdf5 makes its own), in the style of fmt's os layer: each call is
 // checked here and turned into IoError naming the call and path, and tests can make the next call
-// of a kind fail (ENOSPC, a short write, EINTR) without a broken disk. Unlike fmt's test-only
-// mocks, that hook (NPDESWEEP_IO_FAULT, and NPDESWEEP_CRASH_POINT's self-kill) is in every
-// build, read from the environment at start-up (docs/store.md).
+// of a kind fail (ENOSPC, a short write, EINTR) without a broken disk. Like fmt's test-only
+// mocks, those hooks (NPDESWEEP_IO_FAULT, NPDESWEEP_CRASH_POINT's self-kill, NPDESWEEP_PAUSE_POINT,
+// inject_fault) exist only in a build configured with -DNPDESWEEP_FAULT_HOOKS=ON, as the tests'
+// (scripts/test, scripts/test-sanitizers); a release build ignores the variables (docs/store.md).
 #include <stdexcept>
 #include <string>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde::posix {
 
@@ -34,6 +35,9 @@ void load_faults_from_environment();
 // For seams outside this file (h5.cpp): the errno injected for this call on `path`, or 0.
 int injected_error(const std::string& call, const std::string& path);
 
+// A test hook's environment variable (docs/store.md, "Test hooks"): its value in a build with
+// the fault hooks, else nullptr whatever the environment says.
+const char* test_hook(const char* variable);
 // Test hook for crash tests: if NPDESWEEP_CRASH_POINT equals "<name>:<id>", the process
 // kills itself with SIGKILL here, exactly as kill -9 would.
 void crash_point(const std::string& name, long id);

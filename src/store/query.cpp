@@ -1,5 +1,7 @@
 #include "store/query.hpp"
 
+#include "pipeline/cell_status.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -10,7 +12,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "spec/suggest.hpp"
+#include "input/suggest.hpp"
 #include "store/statistics.hpp"
 
 namespace npde {
@@ -130,7 +132,9 @@ void check_value(const StoreContents& store, const std::string& key, const std::
     present.insert(store.test_ics.begin(), store.test_ics.end());
   else
     for (const ExperimentRow& r : store.rows) present.insert(r.keys.at(key));
-  if (key == "status") present.insert({"done", "diverged", "failed", "pending"});
+  if (key == "status")
+    for (CellStatus s : {CellStatus::done, CellStatus::diverged, CellStatus::failed, CellStatus::pending})
+      present.insert(status_name(s));
   if (!present.count(value))
     throw UsageError("no experiment has " + key + "=" + value + "; values: " +
                                 join(std::vector<std::string>(present.begin(), present.end())));
@@ -145,6 +149,11 @@ bool as_number(const std::string& t, double* v) {
   char* end = nullptr;
   *v = std::strtod(t.c_str(), &end);
   return end == t.c_str() + t.size();
+}
+
+bool same_value(const std::string& a, const std::string& b) {
+  double x = 0, y = 0;
+  return as_number(a, &x) && as_number(b, &y) ? x == y : a == b;
 }
 
 bool as_decimal(const std::string& t, double* v) {
@@ -287,7 +296,7 @@ bool meets(const StoreContents& store, const ExperimentRow& r, long test_ic, con
     text = c.key == kTestIcKey ? store.test_ics[static_cast<size_t>(test_ic)] : r.keys.at(c.key);
     numeric = as_number(text, &x);
   }
-  auto equal = [&](const std::string& v) { return numeric && as_number(v, &y) ? x == y : text == v; };
+  auto equal = [&](const std::string& v) { return metric ? as_number(v, &y) && x == y : same_value(text, v); };
   switch (c.op) {
     case Condition::Op::eq: return std::any_of(c.values.begin(), c.values.end(), equal);
     case Condition::Op::ne: return std::none_of(c.values.begin(), c.values.end(), equal);

@@ -104,7 +104,8 @@ bool as_number(const std::string& text, double* value);
 // The same for decimal spellings only (digits, point, exponent, sign; finite): a key value such
 // as 0.05 or 100 that JSON writes as a number and --where matches numerically.
 bool as_decimal(const std::string& text, double* value);
-
-
+// --where's equality of two key values, query's and plan's: equal numbers when both texts are
+// numbers (as_number: 0.1 matches 0.10 and 1e-1), else equal text.
+bool same_value(const std::string& a, const std::string& b);
 
 }  // namespace npde

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
+#include "input/job_keys.hpp"
+#include "input/input_error.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
 #include "store/resume.hpp"
@@ -14,16 +14,10 @@ namespace npde {
 
 namespace {
 
-// A job's settings as "section.key" -> canonical value text.
+// A job's settings as "section.key" -> canonical value text (the key registry's).
 std::map<std::string, std::string> settings_of(const ExperimentSpec& spec) {
   std::map<std::string, std::string> out;
-  const toml::table job = toml::parse(canonical_toml(spec));
-  for (const auto& [section, node] : job) {
-    if (const toml::table* t = node.as_table())
-      for (const auto& [key, value] : *t) out[std::string(section.str()) + "." + std::string(key.str())] = canonical_value(value);
-    else
-      out[std::string(section.str())] = canonical_value(node);
-  }
+  for (const KeySetting& s : key_settings(spec)) out[s.key] = s.value.text;
   return out;
 }
 

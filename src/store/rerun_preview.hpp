@@ -8,8 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/sweep_file.hpp"
-#include "store/sweep_store.hpp"
+#include "input/sweep_file.hpp"
 
 namespace npde {
 

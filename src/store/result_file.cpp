@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "numerics/runge_kutta.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/store_reader.hpp"
-#include "spec/input_error.hpp"
+#include "input/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
 #include "store/provenance.hpp"

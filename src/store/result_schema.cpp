@@ -11,7 +11,7 @@
 #include "pipeline/substeps.hpp"
 #include "pipeline/training.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/provenance.hpp"
 
 namespace npde {

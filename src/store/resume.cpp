@@ -6,10 +6,11 @@
 #include <algorithm>
 #include <set>
 
-#include "spec/canonical.hpp"
-#include "spec/input_error.hpp"
+#include "input/canonical.hpp"
+#include "input/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
+#include "store/sweep_store.hpp"
 
 namespace npde {
 

@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "pipeline/cell_status.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 #include "store/journal.hpp"
 #include "store/store_cells.hpp"
 #include "store/store_lock.hpp"
-#include "store/sweep_store.hpp"
+#include "store/store_paths.hpp"
 
 namespace npde {
 

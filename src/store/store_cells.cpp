@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "spec/canonical.hpp"
+#include "input/job_keys.hpp"
 #include "store/posix_io.hpp"
 
 namespace npde {
@@ -52,15 +52,18 @@ void append_history(const StorePaths& paths, const std::vector<std::string>& his
   }
 }
 
-std::string cell_value(const StoreCells& store, long id, const std::string& key) {
+KeyValue cell_value(const StoreCells& store, long id, const std::string& key) {
   const size_t i = static_cast<size_t>(id);
   const SweepSpec& sweep = store.sweeps[store.sweep_of[i]];
-  if (const GridAxis* a = sweep.axis(key)) return a->values[store.cells[i].value[static_cast<size_t>(a - sweep.axes.data())]].text;
-  if (key == "experiment.seed") return std::to_string(sweep.seed);
-  const toml::table job = toml::parse(canonical_toml(store.cells[i].spec));
-  const size_t dot = key.find('.');
-  const toml::node* n = job[key.substr(0, dot)][key.substr(dot + 1)].node();
-  return n ? canonical_value(*n) : "";
+  if (const GridAxis* a = sweep.axis(key)) return a->values[store.cells[i].value[static_cast<size_t>(a - sweep.axes.data())]].value;
+  if (key == "experiment.seed") {
+    KeyValue seed;
+    seed.type = KeyValue::Type::integer;
+    seed.integer = static_cast<std::int64_t>(sweep.seed);
+    seed.text = std::to_string(sweep.seed);
+    return seed;
+  }
+  return key_value(store.cells[i].spec, key).value_or(KeyValue{});
 }
 
 }  // namespace npde

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "spec/sweep_file.hpp"
-#include "store/sweep_store.hpp"
+#include "input/sweep_file.hpp"
+#include "store/store_paths.hpp"
 
 namespace npde {
 
@@ -38,8 +38,8 @@ std::vector<std::string> read_history(const StorePaths& paths);
 void append_history(const StorePaths& paths, const std::vector<std::string>& history, const std::string& canonical);
 
 // The value of a job key ("training.learning_rate", "experiment.seed") for one cell: its axis
-// value when its sweep varies the key, else the setting its sweep gave it, as canonical TOML
-// text; empty when the cell's job has no such key.
-std::string cell_value(const StoreCells& store, long id, const std::string& key);
+// value when its sweep varies the key, else the setting its sweep gave it (the key registry's
+// value, spec/job_keys.hpp); an empty text when the cell's job has no such key.
+KeyValue cell_value(const StoreCells& store, long id, const std::string& key);
 
 }  // namespace npde

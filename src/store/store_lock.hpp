@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 #include "store/posix_io.hpp"
 
 namespace npde {

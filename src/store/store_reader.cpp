@@ -14,15 +14,15 @@
 
 #include <fmt/format.h>
 
-#include "spec/input_error.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/input_error.hpp"
+#include "input/sweep_file.hpp"
 #include "store/h5.hpp"
 #include "store/result_schema.hpp"
 #include "store/store_cells.hpp"
 #include "store/posix_io.hpp"
-#include "store/sweep_store.hpp"
-#include "spec/canonical.hpp"
-#include "spec/job_file.hpp"
+#include "store/store_paths.hpp"
+#include "input/canonical.hpp"
+#include "input/job_file.hpp"
 
 namespace npde {
 namespace {
@@ -523,8 +523,8 @@ ExperimentRow read_result_file(const std::string& path) {
     // What kind of experiment (files older than these attributes: an MLP on uncorrected data)
     r.keys["network"] = h5::exists(id, "/weights") && h5::attribute_exists(id, "/weights", "kind")
                             ? h5::read_string_attribute(id, "/weights", "kind")
-                            : std::string("mlp");
-    r.keys["truth_correction"] = "none";
+                            : std::string(name_of(NetworkKind::mlp));
+    r.keys["truth_correction"] = name_of(TruthCorrection::none);
     if (h5::exists(id, "/integrator") && h5::attribute_exists(id, "/integrator", "truth_correction")) {
       const std::string t = h5::read_string_attribute(id, "/integrator", "truth_correction");
       r.keys["truth_correction"] = t.substr(0, t.find(':'));

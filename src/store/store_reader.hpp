@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "pipeline/cell_status.hpp"
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde {
 

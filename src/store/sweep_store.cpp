@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -15,7 +16,7 @@
 
 #include "model/mlp.hpp"
 #include "pipeline/training.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/posix_io.hpp"
 #include "store/provenance.hpp"
 #include "store/result_file.hpp"
@@ -115,25 +116,24 @@ std::vector<std::string> group_names(const std::vector<GridCell>& cells) {
 // key), anything else as its text (strings without their quotes).
 struct AxisColumn {
   std::string key;
-  std::vector<std::string> texts;  // per cell, canonical TOML ("" when the cell has no such key)
+  std::vector<KeyValue> values;  // per cell (an empty text when the cell has no such key)
   h5::Type type = h5::Type::str;
-  size_t width = 1;
+  size_t width = 1;              // the longest canonical text
 };
 AxisColumn axis_column(const StoreCells& store, const std::string& key) {
   AxisColumn c;
   c.key = key;
   bool integers = true, numbers = true;
   for (size_t i = 0; i < store.cells.size(); ++i) {
-    c.texts.push_back(cell_value(store, static_cast<long>(i), key));
-    const std::string& t = c.texts.back();
-    if (t.empty()) {
+    c.values.push_back(cell_value(store, static_cast<long>(i), key));
+    const KeyValue& v = c.values.back();
+    if (v.text.empty()) {
       integers = false;
       continue;
     }
-    const toml::table v = toml::parse("v = " + t);
-    integers = integers && v["v"].is_integer();
-    numbers = numbers && (v["v"].is_integer() || v["v"].is_floating_point());
-    c.width = std::max(c.width, t.size());
+    integers = integers && v.type == KeyValue::Type::integer;
+    numbers = numbers && (v.type == KeyValue::Type::integer || v.type == KeyValue::Type::number);
+    c.width = std::max(c.width, v.text.size());
   }
   c.type = integers ? h5::Type::i64 : numbers ? h5::Type::f64 : h5::Type::str;
   return c;
@@ -309,11 +309,13 @@ void write_experiment_table(const ExperimentTable& t, const StoreCells& store, c
     std::vector<double> numbers(n);
     std::vector<std::string> texts(n);
     for (size_t i = 0; i < n; ++i) {
-      const std::string& text = col.texts[i];
-      const toml::table v = toml::parse("v = " + (text.empty() ? std::string("nan") : text));
-      if (col.type == h5::Type::i64) integers[i] = v["v"].value<std::int64_t>().value();
-      if (col.type == h5::Type::f64) numbers[i] = v["v"].value<double>().value();
-      if (col.type == h5::Type::str) texts[i] = v["v"].is_string() ? v["v"].as_string()->get() : text;
+      const KeyValue& v = col.values[i];
+      const bool integer = v.type == KeyValue::Type::integer;
+      integers[i] = v.integer;
+      numbers[i] = integer ? static_cast<double>(v.integer)
+                   : v.type == KeyValue::Type::number ? v.number
+                                                      : std::numeric_limits<double>::quiet_NaN();
+      texts[i] = v.type == KeyValue::Type::string ? v.string : v.text;
     }
     if (col.type == h5::Type::i64) h5::write_whole(t.axis_sets[k].id(), col.type, integers.data());
     if (col.type == h5::Type::f64) h5::write_whole(t.axis_sets[k].id(), col.type, numbers.data());
@@ -445,81 +447,6 @@ std::vector<int> create_results(hid_t f, const std::vector<GridCell>& cells, con
 
 }  // namespace
 
-StorePaths::StorePaths(const std::string& store_file)
-    : file(posix::resolve_link(store_file)),  // one store, one sidecar, whichever links lead to it
-      sidecar(file + ".d"),
-      journal(sidecar + "/journal"),
-      lock(sidecar + "/lock"),
-      shards(sidecar + "/shards"),
-      sweep_toml(sidecar + "/sweep.toml"),
-      history(sidecar + "/history"),
-      rebuilding(sidecar + "/rebuilding") {}
-
-void mark_rebuilding(const StorePaths& paths) {
-  posix::write_file_atomic(paths.rebuilding, "host " + posix::host_name() + " pid " + std::to_string(getpid()) + "\n");
-}
-
-void unmark_rebuilding(const StorePaths& paths) { posix::remove(paths.rebuilding); }
-
-namespace {
-
-// The rebuilding mark's text ("" when there is none), and whether its writer, a process on this
-// host, is gone.
-std::string read_rebuilding_mark(const StorePaths& paths, bool* gone) {
-  *gone = false;
-  if (!posix::exists(paths.rebuilding)) return "";
-  std::string mark;
-  try {
-    mark = posix::read_file(paths.rebuilding);
-  } catch (const Error& e) {  // it went between the look and the read (looked at again by the caller), or cannot be read
-    mark = std::string("(unreadable: ") + e.what() + ")";
-  }
-  while (!mark.empty() && mark.back() == '\n') mark.pop_back();
-  std::istringstream words(mark);
-  std::string host_word, host, pid_word;
-  long pid = 0;
-  words >> host_word >> host >> pid_word >> pid;
-  *gone = host == posix::host_name() && pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-  return mark.empty() ? std::string("(empty)") : mark;
-}
-
-}  // namespace
-
-std::string cut_short_rebuild(const StorePaths& paths) {
-  bool gone = false;
-  const std::string mark = read_rebuilding_mark(paths, &gone);
-  return gone ? mark : "";
-}
-
-std::string wait_while_rebuilding(const StorePaths& paths, double seconds) {
-  const auto start = std::chrono::steady_clock::now();
-  for (;;) {
-    bool gone = false;
-    const std::string mark = read_rebuilding_mark(paths, &gone);
-    if (mark.empty()) return "";
-    if (gone) return mark + ", a process that is gone: the rebuild was cut short";
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= seconds) return mark;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
-std::string StorePaths::history_entry(int n) const { return history + "/" + std::to_string(n) + ".toml"; }
-
-std::string StorePaths::shard(long id, const std::string& hash) const {
-  return shards + "/" + std::to_string(id) + "-" + hash + ".h5";
-}
-
-std::vector<long> cells_without_shard(const StorePaths& paths, const std::vector<std::pair<long, std::string>>& ids) {
-  std::set<std::string> present;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(paths.shards, ec), end; !ec && it != end; it.increment(ec))
-    present.insert(it->path().filename().string());
-  std::vector<long> missing;
-  for (const auto& [id, hash] : ids)
-    if (!present.count(std::to_string(id) + "-" + hash + ".h5")) missing.push_back(id);
-  return missing;
-}
-
 void SweepStore::create(const std::string& path, const StoreCells& store, const std::string& canonical_text,
                         const std::string& sweep_hash, MPI_Comm comm) {
   int rank = 0;
@@ -567,36 +494,27 @@ void SweepStore::create(const std::string& path, const StoreCells& store, const 
 SweepStore::SweepStore(const std::string& path, MPI_Comm comm)
     : path_(path), file_(h5::open_parallel_file(path, comm)) {}
 
-std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec* spec) {
-  if (!posix::exists(path)) return "its shard " + path + " is missing";
+std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec& spec) {
+  if (std::string why = shard_problem(path, hash); !why.empty()) return why;
   try {
     h5::Object shard = h5::open_file_read_only(path);
-    const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash");
-    if (stored != hash)
-      return "its shard " + path + " holds another cell (content hash " + stored + ", expected " + hash + ")";
-    status_from_name(h5::read_string_attribute(shard.id(), ".", "status"));
-    const double schema = h5::read_double_attribute(shard.id(), ".", "schema_version");
-    if (!(schema >= 1 && schema <= kSchemaVersion))
-      return "its shard " + path + " claims schema version " + std::to_string(schema) + " (this npdesweep writes " +
-             std::to_string(kSchemaVersion) + ")";
     // Every result dataset fits the row its cell reserves: same rank and type, no axis longer
     // (shorter is a result: a loss curve cut by divergence). A longer one is damage, and writing
     // it would fail in the middle of a collective store update.
-    if (spec)
-      for (const RowField& field : row_fields(*spec)) {
-        if (!h5::exists(shard.id(), "/" + field.path)) continue;
-        const std::vector<hsize_t> shape = h5::shape_of(shard.id(), "/" + field.path);
-        bool fits = shape.size() == field.item.size();
-        for (size_t k = 0; fits && k < shape.size(); ++k) fits = shape[k] <= field.item[k];
-        if (!fits) {
-          std::string got, want;
-          for (hsize_t n : shape) got += (got.empty() ? "" : ", ") + std::to_string(n);
-          for (hsize_t n : field.item) want += (want.empty() ? "" : ", ") + std::to_string(n);
-          return "its shard " + path + " has " + field.path + " of shape (" + got + "), more than its cell's (" + want +
-                 ")";
-        }
+    for (const RowField& field : row_fields(spec)) {
+      if (!h5::exists(shard.id(), "/" + field.path)) continue;
+      const std::vector<hsize_t> shape = h5::shape_of(shard.id(), "/" + field.path);
+      bool fits = shape.size() == field.item.size();
+      for (size_t k = 0; fits && k < shape.size(); ++k) fits = shape[k] <= field.item[k];
+      if (!fits) {
+        std::string got, want;
+        for (hsize_t n : shape) got += (got.empty() ? "" : ", ") + std::to_string(n);
+        for (hsize_t n : field.item) want += (want.empty() ? "" : ", ") + std::to_string(n);
+        return "its shard " + path + " has " + field.path + " of shape (" + got + "), more than its cell's (" + want +
+               ")";
       }
-  } catch (const std::exception& e) {  // BadFileError, or a status that is not one
+    }
+  } catch (const std::exception& e) {
     return "its shard " + path + " cannot be read (" + e.what() + ")";
   }
   return "";
@@ -747,7 +665,7 @@ long restore_committed_rows(SweepStore& store, const std::vector<GridCell>& cell
     const GridCell& c = cells[static_cast<size_t>(id)];
     const std::string& hash = c.hash;
     const std::string shard = paths.shard(id, hash);
-    if (std::string why = shard_problem(shard, hash, &c.spec); !why.empty()) {
+    if (std::string why = shard_problem(shard, hash, c.spec); !why.empty()) {
       if (lost) lost->push_back({id, why});
       continue;
     }

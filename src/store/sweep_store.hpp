@@ -15,31 +15,12 @@
 #include <mpi.h>
 
 #include "pipeline/cell_status.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 #include "store/h5.hpp"
+#include "store/store_paths.hpp"
 
 namespace npde {
 
-
-struct StorePaths {
-  std::string file, sidecar, journal, lock, shards, sweep_toml, history;
-  std::string rebuilding;  // FILE.h5.d/rebuilding: present while a run or repair rebuilds the file
-  explicit StorePaths(const std::string& store_file);  // `file` is store_file with its links resolved
-  std::string shard(long id, const std::string& hash) const;
-  std::string history_entry(int n) const;  // history/<n>.toml: the n-th sweep run on the store
-};
-
-// A run rebuilding a store's file (growth, a layout upgrade, a damaged file) or `repair` marks it
-// from before the old file is moved aside until every finished row is back, so that readers wait
-// instead of meeting a missing, half-made or not yet restored file. The mark names host and pid.
-void mark_rebuilding(const StorePaths& paths);
-void unmark_rebuilding(const StorePaths& paths);
-// Readers: waits while the mark exists, up to `seconds` (none when it names a process of this
-// host that is gone: a rebuild cut short). Returns "" once there is no mark, else what it says.
-std::string wait_while_rebuilding(const StorePaths& paths, double seconds);
-// The rebuilding mark when the process that wrote it, on this host, is gone (the rebuild was cut
-// short: `repair` or `run` finishes it), else "".
-std::string cut_short_rebuild(const StorePaths& paths);
 
 struct StoreCells;  // store/store_cells.hpp
 
@@ -82,14 +63,9 @@ struct LostShard {
   std::string why;  // "its shard is missing", "... cannot be read: ...", "... holds another cell ..."
 };
 
-// Why the shard at `path` cannot stand for the cell with content hash `hash`: empty if it can
-// (an HDF5 file that opens, names that hash and a schema version this npdesweep knows, and,
-// given the cell's spec, whose datasets fit the row the cell reserves), else the reason.
-std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec* spec = nullptr);
-
-// The cells among `ids` (with their content hashes) whose shard file is not in the store's
-// shards directory: one listing of the directory, not a stat per cell.
-std::vector<long> cells_without_shard(const StorePaths& paths, const std::vector<std::pair<long, std::string>>& ids);
+// shard_problem (store/store_paths.hpp), and also whether the shard's datasets fit the row the
+// cell of `spec` reserves: empty if the shard can be written into that row, else the reason.
+std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec& spec);
 
 // Rewrites, from their shards, the rows of committed cells whose status code in the file is not
 // a finished one (a crash lost them, or the file was rebuilt). Each shard is checked first

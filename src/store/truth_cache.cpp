@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "store/journal.hpp"
 #include "store/posix_io.hpp"
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A closed set's values are spelled in one file (docs/extending.md): each stepper name in its
 # table's file, each initial-condition family in pipeline/initial_condition.cpp, each query
-# statistic in store/query.cpp, each output format in its command's file. A second file that
+# statistic in store/query.cpp, each output format in its command's file, each closure network
+# kind in pipeline/network_kinds.cpp, each cell status in pipeline/cell_status.hpp ("failed" is
+# also plan's word for a cell that reruns only with --retry-failed, so it is not checked). A second file that
 # spells one (to special-case it) fails here, naming both. Comments do not count. The one
 # exception is the default stepper, which numerics/time_stepper.cpp names as the default.
 set -euo pipefail
@@ -30,7 +32,9 @@ for k in step sine soliton kink; do check "$k" src/pipeline/initial_condition.cp
   "$([[ $k == step ]] && echo 'src/store/[a-z_]*.cpp')"; done
 for s in mean median min max sum std count argmin argmax spearman mean_ci median_ci auc; do check "$s" src/store/query.cpp; done
 check jsonl src/cli/export.cpp
+for k in mlp cnn; do check "$k" src/pipeline/network_kinds.cpp; done
+for s in done diverged pending; do check "$s" src/pipeline/cell_status.hpp; done
 # The check can fail: a literal outside its table is found.
 [[ $(files_spelling kink) == src/pipeline/initial_condition.cpp ]] || fail "files_spelling does not find the table"
 ((problems == 0)) || fail "$problems closed-set values spelled outside their table"
-echo "ok: every stepper, initial-condition family, statistic and export format is spelled in its table's file only"
+echo "ok: every stepper, initial-condition family, statistic, export format and network kind is spelled in its table's file only"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The source folders are layers, each using only those below it:
-#   numerics < model < pipeline < spec < store < sched < cli
-# (the pipeline computes and reads or writes no file of ours, asking the system only for the
-# machine's memory (cost_model.cpp); spec reads and writes text;
-# store reaches files; sched runs MPI; cli is the program). A file that includes one from a
+#   numerics < model < pipeline < input < store < sched < cli
+# (the pipeline computes and reads or writes no file, asking the system only for the machine's
+# memory (cost_model.cpp: sysconf and the cgroup's memory.max); input reads job, sweep and case
+# files and writes their canonical text; store reaches the result files and stores; sched runs
+# MPI; cli is the program). A file that includes one from a
 # layer above its own, or from a folder not in the list, fails, naming both. With only downward
 # includes there is no cycle between folders.
 set -euo pipefail
 src=$2
-layers=(numerics model pipeline spec store sched cli)
+layers=(numerics model pipeline input store sched cli)
 rank_of() { local i; for i in "${!layers[@]}"; do [[ ${layers[$i]} == "$1" ]] && { echo "$i"; return; }; done; echo -1; }
 check() {  # check DIR: prints each upward include under DIR/src
   local root=$1 file folder used r u

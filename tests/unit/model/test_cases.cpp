@@ -8,8 +8,8 @@
 #include "model/pde_case.hpp"
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/case_file.hpp"
-#include "spec/toml_reader.hpp"
+#include "input/case_file.hpp"
+#include "input/toml_reader.hpp"
 
 using namespace npde;
 

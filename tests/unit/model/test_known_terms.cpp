@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "model/pde_case.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 
 using namespace npde;
 

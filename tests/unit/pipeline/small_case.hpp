@@ -2,7 +2,7 @@
 // Small but complete experiments for tests: every code path of the paper's jobs at a size
 // where finite differences and repeated runs are cheap.
 #include "pipeline/experiment_spec.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 
 namespace npde::testing {
 

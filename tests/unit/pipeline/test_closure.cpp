@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "model/pde_case.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 #include "pipeline/closure.hpp"
 
 using namespace npde;

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "pipeline/closure_fit.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 
 using namespace npde;
 

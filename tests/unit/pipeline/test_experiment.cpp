@@ -10,7 +10,7 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "small_case.hpp"
-#include "spec/job_file.hpp"
+#include "input/job_file.hpp"
 
 using namespace npde;
 

@@ -10,7 +10,7 @@
 #include "numerics/stencil.hpp"
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 
 using namespace npde;
 

@@ -6,7 +6,7 @@
 #include "pipeline/initial_condition.hpp"
 #include "pipeline/substeps.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 
 using namespace npde;
 

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "spec/input_error.hpp"
+#include "input/input_error.hpp"
 #include "store/h5.hpp"
 #include "store/posix_io.hpp"
 #include "store/store_lock.hpp"

@@ -16,7 +16,7 @@
 #include "store/h5.hpp"
 #include "store/result_file.hpp"
 #include "store/result_schema.hpp"
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 #include "../pipeline/small_case.hpp"
 
 #include "../source_text.hpp"

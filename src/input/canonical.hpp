@@ -1,16 +1,17 @@
 #pragma once
-// The canonical text of an experiment: fixed key order, numbers printed to round-trip, and every
-// setting explicit except the keys added after stores existed (training.loss, integrator
-// substeps of the truth map, ...: canonical.cpp marks each "Written only when not the default"),
-// which appear only away from their default so that older texts and content hashes stay. It is what result files store and what is hashed, so
-// two specs that compute the same thing have the same text and hash whatever their source
-// files looked like. Reading the canonical text back as a job file gives the same spec.
+// The canonical text of an experiment: the keys of the registry (spec/job_keys.hpp) in its
+// fixed order, numbers printed to round-trip. Every setting is written, except the keys that came
+// after stores existed (JobKey::omitted_at_default_since: training.loss, integrator.model, ...),
+// which appear only away from their default so that older texts and content hashes stay. It is
+// what result files store and what is hashed, so two specs that compute the same thing have the
+// same text and hash whatever their source files looked like. Reading the canonical text back as
+// a job file gives the same spec.
 #include <string>
 
 #include <toml++/toml.h>
 
 #include "pipeline/experiment_spec.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 
 namespace npde {
 

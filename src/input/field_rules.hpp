@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "pipeline/experiment_spec.hpp"
-#include "spec/toml_reader.hpp"
+#include "input/toml_reader.hpp"
 
 namespace npde {
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pipeline/experiment_spec.hpp"
+#include "input/job_keys.hpp"
 
 namespace npde {
 
@@ -21,6 +22,8 @@ struct AxisValue {
   int integer = 0;
   std::string word;
   InitialCondition ic;
+  // A dotted axis's value (a job key's), typed: what the store's axis column holds.
+  KeyValue value;
 };
 
 // The named axes, in their enumeration order; every other axis is a job key by its dotted path

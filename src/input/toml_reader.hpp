@@ -10,7 +10,7 @@
 
 #include <toml++/toml.h>
 
-#include "spec/input_error.hpp"
+#include "input/input_error.hpp"
 
 namespace npde {
 

@@ -14,7 +14,7 @@
 
 #include "numerics/time_stepper.hpp"
 #include "pipeline/initial_condition.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 #include "store/query.hpp"
 
 #include "../source_text.hpp"

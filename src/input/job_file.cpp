@@ -1,4 +1,4 @@
-#include "spec/job_file.hpp"
+#include "input/job_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,9 +9,10 @@
 #include "numerics/stencil.hpp"
 #include "pipeline/cost_model.hpp"
 #include "pipeline/initial_condition.hpp"
+#include "pipeline/network_kinds.hpp"
 #include "pipeline/truth.hpp"
-#include "spec/case_file.hpp"
-#include "spec/field_rules.hpp"
+#include "input/case_file.hpp"
+#include "input/field_rules.hpp"
 
 namespace npde {
 
@@ -134,6 +135,17 @@ IntegratorSettings read_integrator_section(TomlReader& r) {
   return s;
 }
 
+long SpecLines::line_of(const std::string& key) const {
+  const std::pair<const char*, long> known[] = {
+      {"pde.resolution", resolution},    {"stencils.train", train_stencil},     {"stencils.infer", infer_stencil},
+      {"pde.fixed_stencil", fixed_stencil}, {"training.transitions", transitions}, {"analysis.jacobian_states", jacobian_states},
+      {"network.hidden", hidden},        {"network.channels", channels},        {"network.kernel", kernel},
+      {"training.epochs", epochs},       {"pde.steps", steps},                  {"integrator.truth_correction", truth_correction}};
+  for (const auto& [k, line] : known)
+    if (key == k) return line;
+  return 0;
+}
+
 void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
   const PdeSettings& pde = spec.pde;
   auto check_width = [&](const std::string& name, int derivative, long line, const std::string& key) {
@@ -165,10 +177,8 @@ void validate_experiment(const ExperimentSpec& spec, const SpecLines& lines) {
     throw InputError(lines.file, lines.truth_correction, "integrator.truth_correction",
                      "Richardson extrapolation cancels a training stencil's leading truncation term; \"" +
                          spec.train_stencil + "\" (stencils.train) has none");
-  if (spec.network_kind == NetworkKind::cnn && spec.kernel > pde.resolution)
-    throw InputError(lines.file, lines.kernel, "network.kernel",
-                     "a kernel of " + std::to_string(spec.kernel) + " points is wider than the grid, N = " +
-                         std::to_string(pde.resolution));
+  if (const std::optional<NetworkRefusal> refused = network_kind_entry(spec.network_kind).check(spec))
+    throw InputError(lines.file, lines.line_of(refused->key), refused->key, refused->message);
   if (!spec.one_shot() && spec.training.transitions > spec.steps)
     throw InputError(lines.file, lines.transitions, "training.transitions",
                      "must not exceed the horizon pde.steps = " + std::to_string(spec.steps));
@@ -184,11 +194,7 @@ void check_memory(const ExperimentSpec& spec, const SpecLines& lines) {
   if (available <= 0) return;  // unknown: nothing to compare with
   const MemoryEstimate m = experiment_memory(spec);
   if (m.bytes <= 0.5 * available) return;
-  const long line = m.key == "network.hidden"     ? lines.hidden
-                    : m.key == "network.channels" ? lines.channels
-                    : m.key == "training.epochs" ? lines.epochs
-                    : m.key == "pde.steps"       ? lines.steps
-                                                 : lines.resolution;
+  const long line = lines.line_of(m.key) > 0 ? lines.line_of(m.key) : lines.resolution;
   const std::string key = m.key == "pde.resolution" ? lines.resolution_key : m.key;
   char text[300];
   std::snprintf(text, sizeof text,

@@ -1,4 +1,4 @@
-#include "spec/sweep_file.hpp"
+#include "input/sweep_file.hpp"
 
 #include <algorithm>
 #include <map>
@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "numerics/time_stepper.hpp"
-#include "spec/canonical.hpp"
-#include "spec/field_rules.hpp"
-#include "spec/job_file.hpp"
+#include "input/canonical.hpp"
+#include "input/field_rules.hpp"
+#include "input/job_file.hpp"
 
 namespace npde {
 
@@ -106,27 +106,6 @@ Sections read_sections(const toml::table& root, const std::string& path) {
   return out;
 }
 
-// The job keys a dotted axis may name, from the canonical text of a spec (so a case's own
-// parameters are among them), plus the experiment seed.
-std::vector<std::string> axis_keys(const ExperimentSpec& spec) {
-  std::vector<std::string> keys{kSeedAxis};
-  const toml::table t = toml::parse(canonical_toml(spec));
-  for (const std::string& section : kAxisSections)
-    if (const toml::table* sec = t[section].as_table())
-      for (auto&& [k, v] : *sec) {
-        const std::string key = section + "." + std::string(k.str());
-        if (!kNamedJobKeys.count(key) && key != "analysis.test_ics" && key != "analysis.fields") keys.push_back(key);
-      }
-  if (spec.one_shot()) keys.insert(keys.end(), {"training.transitions", "training.update"});
-  // The network keys of either kind (the canonical text holds only its kind's), and keys written
-  // only when not their default.
-  for (const char* k :
-       {"network.kind", "network.hidden", "network.channels", "network.kernel", "integrator.truth_correction",
-        "analysis.pseudospectra"})
-    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-  return keys;
-}
-
 std::string grid_path(const GridAxis& a) {
   const std::string key = a.named() ? a.key : "\"" + a.key + "\"";
   return a.zip < 0 ? "grid." + key : "grid.zip[" + std::to_string(a.zip) + "]." + key;
@@ -192,7 +171,8 @@ GridAxis read_axis(TomlReader& t, const std::string& key, int zip) {
       v = named_value(key, el, t.file(), key == "ic" ? item : t.path_of(key));
     } else {
       v.line = node_line(el);
-      v.text = canonical_value(el);
+      v.value = key_value_of(el);
+      v.text = v.value.text;
       if (key == kSeedAxis && (!el.is_integer() || el.as_integer()->get() < 0))
         throw InputError(t.file(), v.line, item, "seeds must be non-negative integers");
     }
@@ -396,9 +376,10 @@ SweepSpec read_sweep_table(const std::string& text, const std::string& path, boo
       const GridAxis& axis = s.axes[a];
       if (axis.named() || axis.key == kSeedAxis) continue;
       const std::string section = axis.key.substr(0, axis.key.find('.')), name = axis.key.substr(axis.key.find('.') + 1);
-      toml::table one = toml::parse("v = " + axis.values[value[a]].text);
+      // the value as the sweep file wrote it (copied: its node, not its text read again)
+      const toml::node_view grid = axis.zip < 0 ? root["grid"] : root["grid"]["zip"][static_cast<size_t>(axis.zip)];
       if (!copy.contains(section)) copy.insert(section, toml::table{});
-      copy[section].as_table()->insert_or_assign(name, std::move(*one.get("v")));
+      copy[section].as_table()->insert_or_assign(name, *grid[axis.key][value[a]].node());
     }
     try {
       Sections sec = read_sections(copy, path);
@@ -412,7 +393,7 @@ SweepSpec read_sweep_table(const std::string& text, const std::string& path, boo
         try {
           toml::table bare = TomlReader::parse_text(text, path);
           bare.erase("grid");
-          known = "; the keys an axis can vary are " + join(axis_keys(read_sections(bare, path).spec));
+          known = "; the keys an axis can vary are " + join(dotted_axis_keys(read_sections(bare, path).spec));
         } catch (const InputError&) {  // the sections need an axis key to be read at all: no list
         }
       }

@@ -1,4 +1,4 @@
-#include "spec/suggest.hpp"
+#include "input/suggest.hpp"
 
 #include <algorithm>
 

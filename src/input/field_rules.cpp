@@ -1,4 +1,4 @@
-#include "spec/field_rules.hpp"
+#include "input/field_rules.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // "Did you mean": the closest name within a typo's distance, nothing when none is close.
 #include <catch2/catch.hpp>
 
-#include "spec/suggest.hpp"
+#include "input/suggest.hpp"
 
 using namespace npde;
 

@@ -1,4 +1,4 @@
-#include "spec/printable.hpp"
+#include "input/printable.hpp"
 
 #include <fmt/format.h>
 

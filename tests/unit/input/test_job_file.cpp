@@ -8,9 +8,9 @@
 
 #include "model/mlp.hpp"
 #include "pipeline/cost_model.hpp"
-#include "spec/canonical.hpp"
-#include "spec/job_file.hpp"
-#include "spec/sweep_file.hpp"
+#include "input/canonical.hpp"
+#include "input/job_file.hpp"
+#include "input/sweep_file.hpp"
 
 using namespace npde;
 

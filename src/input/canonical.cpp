@@ -1,16 +1,19 @@
-#include "spec/canonical.hpp"
+#include "input/canonical.hpp"
 
 #include <cstdint>
 #include <cstdio>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "pipeline/initial_condition.hpp"
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
+#include "input/job_keys.hpp"
 
 namespace npde {
 namespace {
@@ -56,69 +59,28 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
-template <class T>
-std::string list(const std::vector<T>& v) {
-  std::ostringstream os;
-  os << "[";
-  for (size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
-  os << "]";
-  return os.str();
-}
-
-std::string ic_list(const std::vector<InitialCondition>& ics) {
-  std::string s = "[\n";
-  for (const auto& ic : ics) s += "  " + initial_condition_toml(ic) + ",\n";
-  return s + "]";
-}
-
-void write_pde(std::ostream& os, const ExperimentSpec& spec, bool with_resolution) {
-  const PdeSettings& p = spec.pde;
-  os << "[pde]\ncase = " << quoted(p.name) << "\n";
-  if (with_resolution) os << "resolution = " << p.resolution << "\n";
-  os << "length = " << num(p.length) << "\ndt = " << num(spec.dt) << "\nsteps = " << spec.steps << "\n";
-  for (size_t i = 0; i < p.parameters.size(); ++i)
-    os << p.pde_case->parameters[i].name << " = " << num(p.parameters[i]) << "\n";
-  if (p.pde_case->uses(StencilRole::Fixed)) os << "fixed_stencil = " << quoted(p.fixed_stencil) << "\n";
-  os << "\n";
+// Writes `settings` as TOML sections: a header where the section changes, `key = value` lines,
+// and a blank line after every section but [analysis] (the texts' layout since the first store:
+// the content hashes are over it). Keys in `leave_out` are not written; their section's header is.
+void write_sections(std::ostream& os, const std::vector<KeySetting>& settings,
+                    const std::function<bool(const std::string&)>& leave_out = nullptr) {
+  std::string section;
+  for (const KeySetting& s : settings) {
+    const size_t dot = s.key.find('.');
+    const std::string sec = s.key.substr(0, dot);
+    if (sec != section) {
+      if (!section.empty() && section != "analysis") os << "\n";
+      os << "[" << sec << "]\n";
+      section = sec;
+    }
+    if (!leave_out || !leave_out(s.key)) os << s.key.substr(dot + 1) << " = " << s.value.text << "\n";
+  }
+  if (!section.empty() && section != "analysis") os << "\n";
 }
 
 // A case that is not built in travels with the text (and so enters the content hash).
 void write_case(std::ostream& os, const PdeSettings& p) {
   if (!p.pde_case->builtin) os << "\n" << case_toml(*p.pde_case);
-}
-
-// The job's kind's keys; an MLP's section is what it was before network.kind existed (so are its
-// content hashes). With `both_kinds` (a sweep with network.kind on an axis) every kind's keys.
-void write_network(std::ostream& os, const ExperimentSpec& spec, bool both_kinds) {
-  os << "[network]\n";
-  const bool cnn = spec.network_kind == NetworkKind::cnn;
-  if (cnn || both_kinds) os << "kind = " << quoted(name_of(spec.network_kind)) << "\n";
-  if (!cnn || both_kinds) os << "hidden = " << list(spec.hidden) << "\n";
-  if (cnn || both_kinds) os << "channels = " << list(spec.channels) << "\nkernel = " << spec.kernel << "\n";
-  os << "activation = \"tanh\"\n\n";
-}
-
-void write_shared_sections(std::ostream& os, const ExperimentSpec& spec, bool both_network_kinds = false) {
-  write_network(os, spec, both_network_kinds);
-  const TrainingSettings& t = spec.training;
-  os << "[training]\nmode = " << quoted(name_of(t.mode)) << "\nepochs = " << t.epochs << "\nlearning_rate = " << num(t.learning_rate)
-     << "\n";
-  // Written only when not the default (a later key: older texts and hashes stay what they were).
-  if (t.mode == TrainingMode::one_shot && t.loss != OneShotLoss::final) os << "loss = " << quoted(name_of(t.loss)) << "\n";
-  if (t.mode == TrainingMode::autoregressive)
-    os << "transitions = " << t.transitions << "\nupdate = " << quoted(name_of(t.update)) << "\n";
-  const IntegratorSettings& in = spec.integrator;
-  os << "\n[integrator]\n";
-  // Written only when not the default: the key came later, and older texts (and their content
-  // hashes, the keys of existing stores) must stay what they were.
-  if (in.model != Stepper()) os << "model = " << quoted(in.model.name()) << "\n";
-  os << "substeps = " << (in.substeps > 0 ? std::to_string(in.substeps) : quoted("auto"))
-     << "\ntruth = " << quoted(in.truth_name()) << "\ntruth_rtol = " << num(in.truth_rtol) << "\ntruth_atol = "
-     << num(in.truth_atol) << "\n";
-  if (in.truth_map != Stepper()) os << "truth_map = " << quoted(in.truth_map.name()) << "\n";  // also a later key
-  if (in.truth_correction != TruthCorrection::none)  // and this
-    os << "truth_correction = " << quoted(name_of(in.truth_correction)) << "\n";
-  os << "\n";
 }
 
 }  // namespace
@@ -127,16 +89,19 @@ std::string toml_number(double v) { return num(v); }
 std::string toml_string(const std::string& s) { return quoted(s); }
 
 std::string canonical_truth_toml(const ExperimentSpec& spec) {
+  // [pde], the training stencil and the truth integrator's keys: what the truth data depend on.
+  static const std::set<std::string> truth_keys = {"stencils.train", "integrator.truth", "integrator.truth_rtol",
+                                                   "integrator.truth_atol", "integrator.truth_correction"};
+  std::vector<KeySetting> settings;
+  for (KeySetting& s : key_settings(spec))
+    if (s.key.rfind("pde.", 0) == 0 || truth_keys.count(s.key)) settings.push_back(std::move(s));
   std::ostringstream os;
-  write_pde(os, spec, true);
-  os << "[stencils]\ntrain = " << quoted(spec.train_stencil) << "\n\n";
-  const IntegratorSettings& in = spec.integrator;
-  os << "[integrator]\ntruth = " << quoted(in.truth_name()) << "\ntruth_rtol = " << num(in.truth_rtol)
-     << "\ntruth_atol = " << num(in.truth_atol) << "\n";
-  if (in.truth_correction != TruthCorrection::none)
-    os << "truth_correction = " << quoted(name_of(in.truth_correction)) << "\n";
-  write_case(os, spec.pde);
-  return os.str();
+  write_sections(os, settings);
+  std::string text = os.str();
+  text.pop_back();  // its last section ends without a blank line
+  std::ostringstream with_case;
+  write_case(with_case, spec.pde);
+  return text + with_case.str();
 }
 
 std::string initial_condition_toml(const InitialCondition& ic) {
@@ -149,42 +114,15 @@ std::string initial_condition_toml(const InitialCondition& ic) {
 std::string canonical_toml(const ExperimentSpec& spec) { return canonical_toml(spec, false); }
 
 std::string canonical_toml(const ExperimentSpec& spec, bool state_fields) {
+  CanonicalContext context;
+  context.state_fields = state_fields;
   std::ostringstream os;
-  os << "[experiment]\nname = " << quoted(spec.name) << "\nseed = " << spec.seed << "\n\n";
-  write_pde(os, spec, true);
-  os << "[stencils]\ntrain = " << quoted(spec.train_stencil) << "\ninfer = " << quoted(spec.infer_stencil) << "\n\n";
-  os << "[initial_conditions]\ntrain = " << initial_condition_toml(spec.train_ic) << "\ntest = " << ic_list(spec.test_ics)
-     << "\n\n";
-  write_shared_sections(os, spec);
-  // analysis.fields only when kept (or asked for), analysis.pseudospectra only when global: every
-  // job before them keeps its content hash.
-  const bool fields = state_fields || spec.fields != FieldsKept::none;
-  const bool global = spec.pseudospectra != PseudospectralSearch::rays;
-  if (!spec.one_shot() || fields || global) os << "[analysis]\n";
-  if (!spec.one_shot()) os << "jacobian_states = " << list(spec.jacobian_states) << "\n";
-  if (fields) os << "fields = " << quoted(name_of(spec.fields)) << "\n";
-  if (global) os << "pseudospectra = " << quoted(name_of(spec.pseudospectra)) << "\n";
+  write_sections(os, key_settings(spec, context));
   write_case(os, spec.pde);
   return os.str();
 }
 
 namespace {
-
-// Drops the lines of the sections text that set a key the grid varies ("training.learning_rate"):
-// the canonical sweep names such a key once, as an axis. Keys are written one per line at the
-// start of a line, so a line filter is exact.
-std::string without_axis_keys(const std::string& sections, const SweepSpec& s) {
-  std::istringstream in(sections);
-  std::string out, line, section;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line[0] == '[') section = line.substr(1, line.find(']') - 1);
-    const size_t eq = line.find(" = ");
-    if (eq != std::string::npos && line.find_first_of(" \t") == eq && s.axis(section + "." + line.substr(0, eq)))
-      continue;
-    out += line + "\n";
-  }
-  return out;
-}
 
 std::string axis_list(const GridAxis& a) {
   if (a.key == "ic") {  // one IC per line, as sweep files have always been written
@@ -202,19 +140,17 @@ std::string axis_key(const GridAxis& a) { return a.named() ? a.key : quoted(a.ke
 }  // namespace
 
 std::string canonical_sweep_toml(const SweepSpec& s) {
-  std::ostringstream head, sections, os;
+  std::ostringstream os;
   // The seed axis (experiment.seed, the job key) replaces [sweep] seed.
-  head << "[sweep]\nname = " << quoted(s.name) << "\n";
-  if (!s.axis("experiment.seed")) head << "seed = " << s.seed << "\n";
-  head << "replicates = " << s.replicates << "\n\n";
-  write_pde(sections, s.base, false);
-  write_shared_sections(sections, s.base, s.axis("network.kind") != nullptr);
-  sections << "[analysis]\ntest_ics = " << ic_list(s.base.test_ics) << "\n";
-  if (!s.base.one_shot()) sections << "jacobian_states = " << list(s.base.jacobian_states) << "\n";
-  if (s.base.fields != FieldsKept::none) sections << "fields = " << quoted(name_of(s.base.fields)) << "\n";
-  if (s.base.pseudospectra != PseudospectralSearch::rays)
-    sections << "pseudospectra = " << quoted(name_of(s.base.pseudospectra)) << "\n";
-  os << head.str() << without_axis_keys(sections.str(), s) << "\n[grid]\n";
+  os << "[sweep]\nname = " << quoted(s.name) << "\n";
+  if (!s.axis("experiment.seed")) os << "seed = " << s.seed << "\n";
+  os << "replicates = " << s.replicates << "\n\n";
+  CanonicalContext context;
+  context.sweep = true;
+  context.every_network_kind = s.axis("network.kind") != nullptr;
+  // A key the grid varies is named once, as an axis.
+  write_sections(os, key_settings(s.base, context), [&s](const std::string& key) { return s.axis(key) != nullptr; });
+  os << "\n[grid]\n";
   int zips = 0;
   for (const GridAxis& a : s.axes) {
     zips = std::max(zips, a.zip + 1);

@@ -1,4 +1,4 @@
-#include "spec/toml_reader.hpp"
+#include "input/toml_reader.hpp"
 
 #include <cerrno>
 #include <algorithm>
@@ -8,7 +8,7 @@
 
 #include <sys/stat.h>
 
-#include "spec/suggest.hpp"
+#include "input/suggest.hpp"
 
 namespace npde {
 namespace {

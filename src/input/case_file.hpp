@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "model/pde_case.hpp"
-#include "spec/toml_reader.hpp"
+#include "input/toml_reader.hpp"
 
 namespace npde {
 

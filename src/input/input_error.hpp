@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "spec/error.hpp"
+#include "input/error.hpp"
 
 namespace npde {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "pipeline/experiment_spec.hpp"
-#include "spec/toml_reader.hpp"
+#include "input/toml_reader.hpp"
 
 namespace npde {
 
@@ -37,6 +37,8 @@ struct SpecLines {
        truth_correction = 0;
   std::string file;
   std::string resolution_key = "pde.resolution", train_key = "stencils.train", infer_key = "stencils.infer";
+  // The line of a dotted key noted above ("network.kernel"); 0 when it is not one of them.
+  long line_of(const std::string& key) const;
 };
 
 // [network] (kind; an MLP's hidden widths, a CNN's channels and kernel; the activation is tanh,

@@ -1,4 +1,4 @@
-#include "spec/case_file.hpp"
+#include "input/case_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "numerics/stencil.hpp"
-#include "spec/canonical.hpp"
-#include "spec/field_rules.hpp"
+#include "input/canonical.hpp"
+#include "input/field_rules.hpp"
 
 namespace npde {
 
