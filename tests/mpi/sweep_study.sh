@@ -25,6 +25,10 @@ resolutions = {"burgers": ["50", "100"], "gkdv": ["256"]}
 sections = re.split(r"^## ", text, flags=re.M)[1:]
 assert [s.split()[0] for s in sections] == ["burgers", "gkdv"], [s.split()[0] for s in sections]
 for section in sections:
+    # the replicates' derived seeds are not an axis (a row per cell in the rollout table)
+    axes = next(l for l in section.splitlines() if l.startswith("Axes that vary:"))
+    assert not re.search(r"\bseed \(", axes), axes
+    assert "; 5 replicates" in axes, axes
     case = section.split()[0]
     claims = [c for c in report.CLAIMS if c["case"] == case]
     table = section.split("### Claims")[1].split("###")[0]
