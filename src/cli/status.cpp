@@ -156,10 +156,12 @@ std::string last_writer(const StorePaths& paths) {
   return writer;
 }
 
+long count_of(const Tally& t, CellStatus s) { return t.counts.count(s) ? t.counts.at(s) : 0; }
+
 Json counts_json(const Tally& t) {
   Json counts = Json::object();
   for (CellStatus s : {CellStatus::done, CellStatus::diverged, CellStatus::failed, CellStatus::pending})
-    counts[status_name(s)] = t.counts.count(s) ? t.counts.at(s) : 0L;
+    counts[status_name(s)] = count_of(t, s);
   return counts;
 }
 
@@ -186,7 +188,6 @@ Json status_json(const StoreContents& c, const JournalView& j, const Tally& t, c
           {"problems", problems.to_json()}};
 }
 
-long count_of(const Tally& t, CellStatus s) { return t.counts.count(s) ? t.counts.at(s) : 0; }
 
 void print_summary(const StoreContents& c, const Tally& t) {
   std::printf("sweep %s  hash %s  schema %d\n", c.sweep_name.c_str(), c.sweep_hash.c_str(), c.schema_version);

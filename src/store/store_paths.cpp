@@ -92,22 +92,25 @@ std::vector<long> cells_without_shard(const StorePaths& paths, const std::vector
   return missing;
 }
 
+std::string shard_identity_problem(hid_t shard, const std::string& path, const std::string& hash) {
+  const std::string stored = h5::read_string_attribute(shard, ".", "content_hash");
+  if (stored != hash) return "its shard " + path + " holds another cell (content hash " + stored + ", expected " + hash + ")";
+  status_from_name(h5::read_string_attribute(shard, ".", "status"));
+  const double schema = h5::read_double_attribute(shard, ".", "schema_version");
+  if (!(schema >= 1 && schema <= kSchemaVersion))
+    return "its shard " + path + " claims schema version " + std::to_string(schema) + " (this npdesweep writes " +
+           std::to_string(kSchemaVersion) + ")";
+  return "";
+}
+
 std::string shard_problem(const std::string& path, const std::string& hash) {
   if (!posix::exists(path)) return "its shard " + path + " is missing";
   try {
     h5::Object shard = h5::open_file_read_only(path);
-    const std::string stored = h5::read_string_attribute(shard.id(), ".", "content_hash");
-    if (stored != hash)
-      return "its shard " + path + " holds another cell (content hash " + stored + ", expected " + hash + ")";
-    status_from_name(h5::read_string_attribute(shard.id(), ".", "status"));
-    const double schema = h5::read_double_attribute(shard.id(), ".", "schema_version");
-    if (!(schema >= 1 && schema <= kSchemaVersion))
-      return "its shard " + path + " claims schema version " + std::to_string(schema) + " (this npdesweep writes " +
-             std::to_string(kSchemaVersion) + ")";
+    return shard_identity_problem(shard.id(), path, hash);
   } catch (const std::exception& e) {  // BadFileError, or a status that is not one
     return "its shard " + path + " cannot be read (" + e.what() + ")";
   }
-  return "";
 }
 
 }  // namespace npde

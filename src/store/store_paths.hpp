@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <hdf5.h>
+
 namespace npde {
 
 struct StorePaths {
@@ -38,5 +40,8 @@ std::vector<long> cells_without_shard(const StorePaths& paths, const std::vector
 // (an HDF5 file that opens, names that hash, a finished status and a schema version this
 // npdesweep knows), else the reason.
 std::string shard_problem(const std::string& path, const std::string& hash);
+// The same checks on a shard already open (`path` names it in the reason); throws what the
+// reads throw.
+std::string shard_identity_problem(hid_t shard, const std::string& path, const std::string& hash);
 
 }  // namespace npde

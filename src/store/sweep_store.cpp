@@ -495,9 +495,10 @@ SweepStore::SweepStore(const std::string& path, MPI_Comm comm)
     : path_(path), file_(h5::open_parallel_file(path, comm)) {}
 
 std::string shard_problem(const std::string& path, const std::string& hash, const ExperimentSpec& spec) {
-  if (std::string why = shard_problem(path, hash); !why.empty()) return why;
+  if (!posix::exists(path)) return "its shard " + path + " is missing";
   try {
-    h5::Object shard = h5::open_file_read_only(path);
+    h5::Object shard = h5::open_file_read_only(path);  // opened once for both checks
+    if (std::string why = shard_identity_problem(shard.id(), path, hash); !why.empty()) return why;
     // Every result dataset fits the row its cell reserves: same rank and type, no axis longer
     // (shorter is a result: a loss curve cut by divergence). A longer one is damage, and writing
     // it would fail in the middle of a collective store update.
